@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { Currency } from './money.ts';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+const PriceTable = z.record(z.string(), z.partialRecord(Currency, z.number().int().positive()));
+export type PriceTable = z.infer<typeof PriceTable>;
+
+// Until the catalog issue lands, prices come from here (or PRICE_TABLE), never from a client.
+const defaultPriceTable: PriceTable = {
+  'TSHIRT-RED-S': { EUR: 1999, USD: 2199, GBP: 1799 },
+  'TSHIRT-RED-M': { EUR: 1999, USD: 2199, GBP: 1799 },
+  'TSHIRT-RED-L': { EUR: 1999, USD: 2199, GBP: 1799 },
+  'TSHIRT-BLUE-M': { EUR: 1999, USD: 2199, GBP: 1799 },
+  'HOODIE-GREY-M': { EUR: 4999, USD: 5499, GBP: 4499 },
+  'HOODIE-GREY-L': { EUR: 4999, USD: 5499, GBP: 4499 },
+  'MUG-WHITE': { EUR: 1250, USD: 1390, GBP: 1100 },
+  'CAP-BLACK': { EUR: 2400, USD: 2650, GBP: 2150 },
+  'SOCKS-3PACK': { EUR: 1500, USD: 1650, GBP: 1350 },
+  'TOTE-NATURAL': { EUR: 1800, USD: 1990, GBP: 1600 },
+};
+
+const Env = z.object({
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/flowdose'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  CART_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters (npm start writes one to .env)'),
+  COMMAND_API_PORT: port(4001),
+  QUERY_API_PORT: port(4002),
+  PROJECTIONS_PORT: port(4003),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MIN_POSITION_TIMEOUT_MS: z.coerce.number().int().min(0).max(30000).default(2000),
+  BODY_LIMIT: z.string().default('32kb'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/)
+    .default('flowdose'),
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30000),
+  PRICE_TABLE: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (!raw) return defaultPriceTable;
+      const parsed = PriceTable.safeParse(JSON.parse(raw));
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON like {"SKU":{"EUR":1999}}' });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+});
+export type Config = z.infer<typeof Env>;
+
+/** Parses the environment once; every bad variable is named in one message. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export const testConfig = (overrides: Partial<Record<keyof Config, string>> = {}): Config =>
+  loadConfig({ CART_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0000', LOG_LEVEL: 'silent', ...overrides });

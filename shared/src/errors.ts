@@ -1,0 +1,70 @@
+// The one family of errors the problem middleware maps to HTTP; nothing else picks statuses.
+export type FieldError = { path: string; message: string };
+
+export class ValidationError extends Error {
+  constructor(
+    readonly errors: FieldError[],
+    message = 'The request is not valid.',
+  ) {
+    super(message);
+    this.name = 'ValidationError';
+  }
+}
+
+export class UnauthorizedError extends Error {
+  override name = 'UnauthorizedError';
+}
+
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+}
+
+export class NotFoundError extends Error {
+  constructor(readonly what: string) {
+    super(`${what} was not found.`);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** A business rule refused the command; `code` becomes the problem type. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+/** The stream moved on while we decided; `handle` retries, then surfaces this as 409. */
+export class ConcurrencyError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: string,
+    readonly actual: bigint,
+  ) {
+    super(`Stream ${streamId} is at version ${actual}, expected ${expected}.`);
+    this.name = 'ConcurrencyError';
+  }
+}
+
+export class IdempotencyMismatchError extends Error {
+  override name = 'IdempotencyMismatchError';
+}
+
+/** The same Idempotency-Key is still being processed by another request. */
+export class IdempotencyInProgressError extends Error {
+  override name = 'IdempotencyInProgressError';
+}
+
+/** A read asked for a position its projection did not reach in time. */
+export class PositionNotReachedError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly position: string,
+  ) {
+    super(`The ${projection} read model has not reached position ${position} yet.`);
+    this.name = 'PositionNotReachedError';
+  }
+}

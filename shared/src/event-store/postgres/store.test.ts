@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../testing/db.ts';
+import { eventStoreContract } from '../contract.ts';
+import { START } from '../position.ts';
+import { createPostgresEventStore } from './store.ts';
+
+eventStoreContract('postgres', async () => {
+  const db = await createTestDatabase();
+  // idlePollMs is long so that the wake-up test can only pass through a notification.
+  const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url, idlePollMs: 5000 });
+  return { store, cleanup: db.drop };
+});
+
+describe('postgres global log gap safety', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db.drop());
+
+  it('holds back events committed after an older open transaction until it commits', async () => {
+    const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    const meta = JSON.stringify({});
+    const slow = new pg.Client({ connectionString: db.url });
+    await slow.connect();
+    // The slow writer takes its transaction id (and identity value) first, commits last.
+    await slow.query('begin');
+    await slow.query('select append_events($1, -1, $2, $3, $4, $5)', [
+      'slow-1',
+      [randomUUID()],
+      ['Slow'],
+      ['{}'],
+      [meta],
+    ]);
+    const fast = await store.append(
+      'fast-1',
+      [{ id: randomUUID(), type: 'Fast', data: {}, metadata: JSON.parse(meta) }],
+      'any',
+    );
+
+    const before = await store.readAll(START);
+    expect(before.events.map((e) => e.type)).toEqual([]);
+    expect(before.heldBack).toBe(true);
+
+    await slow.query('commit');
+    await slow.end();
+    const after = await store.readAll(START);
+    expect(after.events.map((e) => e.type)).toEqual(['Slow', 'Fast']);
+    expect(after.events[1]!.position).toEqual(fast.position);
+    expect(after.events[0]!.position.minor < after.events[1]!.position.minor).toBe(true);
+    expect(after.heldBack).toBe(false);
+    await store.close();
+  });
+});

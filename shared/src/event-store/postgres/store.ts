@@ -1,0 +1,246 @@
+import type { Pool } from '../../db.ts';
+import { ConcurrencyError } from '../../errors.ts';
+import { createNotifications, type Notifications } from '../../notifications.ts';
+import type {
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+} from '../port.ts';
+import type { Position } from '../position.ts';
+
+export const EVENTS_CHANNEL = 'flowdose_events';
+
+const expectedCode = (expected: ExpectedVersion): bigint =>
+  expected === 'any' ? -1n : expected === 'no_stream' ? -2n : expected === 'stream_exists' ? -3n : expected;
+
+const COLUMNS =
+  'global_position, transaction_id::text as tx, stream_id, stream_position, event_id, type, data, metadata, created_at';
+
+type Row = {
+  global_position: bigint;
+  tx: string;
+  stream_id: string;
+  stream_position: bigint;
+  event_id: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  created_at: Date;
+};
+
+const toRecorded = (r: Row): RecordedEvent => ({
+  id: r.event_id,
+  streamId: r.stream_id,
+  streamPosition: r.stream_position,
+  position: { major: BigInt(r.tx), minor: r.global_position },
+  type: r.type,
+  data: r.data,
+  metadata: r.metadata,
+  createdAt: r.created_at,
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export type PostgresEventStoreOptions = {
+  pool: Pool;
+  connectionString: string;
+  /** How long a follower sleeps when no notification comes; a safety net, not the path. */
+  idlePollMs?: number;
+  onError?: (error: unknown) => void;
+};
+
+export function createPostgresEventStore(options: PostgresEventStoreOptions): EventStore {
+  const { pool } = options;
+  const idlePollMs = options.idlePollMs ?? 1000;
+  const reportError = options.onError ?? (() => {});
+  let notifications: Notifications | null = null;
+  const subscriptions = new Set<{ stop: () => Promise<void> }>();
+
+  // NOTIFY inside the append transaction would take Postgres's global notify lock at
+  // commit and serialise every writer's commit. So appends commit first and one
+  // notification per burst follows, outside any write transaction.
+  let notifying = false;
+  let notifyAgain = false;
+  const wakeFollowers = () => {
+    if (notifying) {
+      notifyAgain = true;
+      return;
+    }
+    notifying = true;
+    pool
+      .query(`select pg_notify('${EVENTS_CHANNEL}', '')`)
+      .catch(reportError)
+      .finally(() => {
+        notifying = false;
+        if (notifyAgain) {
+          notifyAgain = false;
+          wakeFollowers();
+        }
+      });
+  };
+
+  async function append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    try {
+      const { rows } = await pool.query<{
+        next_version: bigint;
+        last_tx: string;
+        last_position: bigint;
+        duplicate: boolean;
+      }>('select next_version, last_tx::text, last_position, duplicate from append_events($1, $2, $3, $4, $5, $6)', [
+        streamId,
+        expectedCode(expected),
+        events.map((e) => e.id),
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => JSON.stringify(e.metadata)),
+      ]);
+      const row = rows[0];
+      if (!row) throw new Error(`event ids of this append belong to another stream than ${streamId}`);
+      if (!row.duplicate) wakeFollowers();
+      return {
+        nextVersion: row.next_version,
+        position: { major: BigInt(row.last_tx), minor: row.last_position },
+        duplicate: row.duplicate,
+      };
+    } catch (error) {
+      if ((error as { code?: string }).code === 'FD409') {
+        const actual = BigInt((error as { detail?: string }).detail ?? '0');
+        throw new ConcurrencyError(streamId, String(expected), actual);
+      }
+      throw error;
+    }
+  }
+
+  async function readStream(
+    streamId: string,
+    {
+      direction = 'forward',
+      fromVersion,
+      limit = 10_000,
+    }: { direction?: 'forward' | 'backward'; fromVersion?: bigint; limit?: number } = {},
+  ): Promise<RecordedEvent[]> {
+    const forward = direction === 'forward';
+    const from = fromVersion ?? (forward ? 1n : 9223372036854775807n);
+    const { rows } = await pool.query<Row>(
+      `select ${COLUMNS} from events where stream_id = $1 and stream_position ${forward ? '>=' : '<='} $2
+       order by stream_position ${forward ? 'asc' : 'desc'} limit $3`,
+      [streamId, from, limit],
+    );
+    return rows.map(toRecorded);
+  }
+
+  // Only transactions older than every open one are read: their events can no longer be
+  // joined by a late commit, so a reader that moves past them never skips one.
+  async function readAll(after: Position, { limit = 1000, to, types }: ReadAllOptions = {}) {
+    const params: unknown[] = [after.major.toString(), after.minor, limit];
+    let where = `(transaction_id, global_position) > ($1::xid8, $2::bigint)
+      and transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+    if (to) {
+      params.push(to.major.toString(), to.minor);
+      where += ` and (transaction_id, global_position) <= ($${params.length - 1}::xid8, $${params.length}::bigint)`;
+    }
+    if (types) {
+      params.push(types);
+      where += ` and type = any($${params.length}::text[])`;
+    }
+    const { rows } = await pool.query<Row & { held_back: boolean }>(
+      `select ${COLUMNS}, false as held_back from events where ${where}
+       order by transaction_id, global_position limit $3`,
+      params,
+    );
+    let heldBack = false;
+    if (!to && rows.length < limit) {
+      const held = await pool.query<{ held: boolean }>(
+        `select exists (select 1 from events where transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) as held`,
+      );
+      heldBack = held.rows[0]?.held ?? false;
+    }
+    return { events: rows.map(toRecorded), heldBack };
+  }
+
+  async function head(): Promise<Position | null> {
+    const { rows } = await pool.query<{ tx: string; global_position: bigint }>(
+      `select transaction_id::text as tx, global_position from events
+       where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       order by transaction_id desc, global_position desc limit 1`,
+    );
+    const row = rows[0];
+    return row ? { major: BigInt(row.tx), minor: row.global_position } : null;
+  }
+
+  function subscribe({ after, batchSize = 1000, onEvents, onError }: SubscribeOptions) {
+    let stopped = false;
+    let wake: (() => void) | null = null;
+    // Set by a notification that lands while a read is under way, so it is not slept through.
+    let signalled = false;
+    let checkpoint = after;
+    let unlisten: (() => void) | null = null;
+
+    const loop = async () => {
+      notifications ??= createNotifications(options.connectionString, reportError);
+      unlisten = await notifications.listen(EVENTS_CHANNEL, () => {
+        signalled = true;
+        wake?.();
+      });
+      let heldBackDelay = 2;
+      while (!stopped) {
+        try {
+          signalled = false;
+          const { events, heldBack } = await readAll(checkpoint, { limit: batchSize });
+          if (events.length > 0) {
+            await onEvents(events);
+            checkpoint = events[events.length - 1]!.position;
+            heldBackDelay = 2;
+            continue;
+          }
+          // A held-back event waits for an older transaction that may never notify
+          // (a read-model write, say), so look again soon rather than at the next append.
+          const delay = heldBack ? heldBackDelay : idlePollMs;
+          heldBackDelay = heldBack ? Math.min(heldBackDelay * 2, 100) : 2;
+          if (signalled) continue;
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, delay);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = null;
+        } catch (error) {
+          (onError ?? reportError)(error);
+          await sleep(500);
+        }
+      }
+    };
+    const running = loop();
+    const subscription = {
+      stop: async () => {
+        stopped = true;
+        wake?.();
+        await running.catch(() => {});
+        unlisten?.();
+        subscriptions.delete(subscription);
+      },
+    };
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
+  return {
+    append,
+    readStream,
+    readAll,
+    head,
+    subscribe,
+    async close() {
+      await Promise.all([...subscriptions].map((s) => s.stop()));
+      await notifications?.close();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createPool, type Pool } from '../db.ts';
+
+export const TEMPLATE_DB = 'fd_test_template';
+
+// Tests talk to the machine's real Postgres; TEST_DATABASE_URL points elsewhere if needed.
+const base = () => new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+
+export const adminUrl = () => base().toString();
+
+export const testDatabaseUrl = (name: string) => {
+  const url = base();
+  url.pathname = `/${name}`;
+  return url.toString();
+};
+
+export type TestDatabase = { url: string; pool: Pool; drop: () => Promise<void> };
+
+/** A fresh, migrated database of this test file's own. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `fd_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  await admin.query(`create database "${name}" template "${TEMPLATE_DB}"`);
+  await admin.end();
+  const url = testDatabaseUrl(name);
+  const pool = createPool(url, 20);
+  return {
+    url,
+    pool,
+    async drop() {
+      await pool.end();
+      const a = new pg.Client({ connectionString: adminUrl() });
+      await a.connect();
+      await a.query(`drop database if exists "${name}" with (force)`);
+      await a.end();
+    },
+  };
+}
+
+export async function countEvents(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: bigint }>('select count(*)::bigint as n from events');
+  return Number(rows[0]!.n);
+}
