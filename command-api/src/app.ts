@@ -1,0 +1,35 @@
+import type { Config } from '@flowdose/shared/config';
+import type { Pool } from '@flowdose/shared/db';
+import type { EventStore } from '@flowdose/shared/event-store/port';
+import { attachContext } from '@flowdose/shared/http/context';
+import { notFoundRoute, problemHandler } from '@flowdose/shared/http/problem';
+import { requestLog } from '@flowdose/shared/http/request-log';
+import type { Logger } from '@flowdose/shared/logger';
+import express from 'express';
+import type { Prices } from './prices.ts';
+import { cartRoutes } from './routes/carts.ts';
+import { healthRoute } from './routes/health.ts';
+
+export type Deps = {
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  store: EventStore;
+  prices: Prices;
+  checkRedis?: () => Promise<unknown>;
+};
+
+/** The command API without a listening socket, so tests drive it with real dependencies. */
+export function buildApp(deps: Deps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(requestLog(deps.logger));
+  app.use(attachContext);
+  app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
+  app.use(healthRoute(deps));
+  app.use(cartRoutes(deps));
+  app.use(notFoundRoute);
+  app.use(problemHandler(deps.logger));
+  return app;
+}

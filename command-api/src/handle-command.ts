@@ -1,0 +1,53 @@
+import type { Decider } from '@flowdose/shared/domain/decider';
+import { fold } from '@flowdose/shared/domain/decider';
+import { ConcurrencyError } from '@flowdose/shared/errors';
+import type { EventStore, NewEvent } from '@flowdose/shared/event-store/port';
+import type { Position } from '@flowdose/shared/event-store/position';
+import type { CommandContext } from '@flowdose/shared/http/context';
+import { derivedId, randomIds } from '@flowdose/shared/ids';
+
+const MAX_ATTEMPTS = 5;
+const SCHEMA_VERSION = 1;
+
+/** An id for something a command creates; derived from the Idempotency-Key so a retry re-creates the same one. */
+export const newId = (ctx: CommandContext, purpose: string): string =>
+  ctx.idempotencyKey ? derivedId(ctx.idempotencyKey, purpose) : randomIds.next();
+
+/**
+ * The one command pipeline: read the stream, fold it, decide, append at the version read.
+ * If another writer got there first, decide again on the newer state, a few times.
+ */
+export async function handle<C, E extends { type: string; data: unknown }, S>(
+  store: EventStore,
+  decider: Decider<C, E, S>,
+  streamId: string,
+  ctx: CommandContext,
+  decide: (state: S) => E[],
+): Promise<{ position: Position; nextVersion: bigint }> {
+  for (let attempt = 1; ; attempt++) {
+    const recorded = await store.readStream(streamId);
+    const state = fold(
+      decider,
+      recorded.map((e) => ({ type: e.type, data: e.data }) as E),
+    );
+    const events = decide(state);
+    const toAppend: NewEvent[] = events.map((event, index) => ({
+      id: ctx.idempotencyKey ? derivedId(ctx.idempotencyKey, streamId, String(index)) : randomIds.next(),
+      type: event.type,
+      data: event.data,
+      metadata: {
+        correlationId: ctx.correlationId,
+        causationId: ctx.requestId,
+        actor: ctx.actor,
+        idempotencyKey: ctx.idempotencyKey,
+        schemaVersion: SCHEMA_VERSION,
+      },
+    }));
+    try {
+      const { position, nextVersion } = await store.append(streamId, toAppend, BigInt(recorded.length));
+      return { position, nextVersion };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { loadConfig } from '@flowdose/shared/config';
+import { createPool } from '@flowdose/shared/db';
+import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
+import { createLogger } from '@flowdose/shared/logger';
+import { buildApp } from './app.ts';
+import { priceTable } from './prices.ts';
+
+const config = loadConfig();
+const logger = createLogger('command-api', config.LOG_LEVEL);
+const pool = createPool(config.DATABASE_URL, 20);
+const store = createPostgresEventStore({
+  pool,
+  connectionString: config.DATABASE_URL,
+  onError: (err) => logger.error({ err }, 'event store'),
+});
+const app = buildApp({ config, logger, pool, store, prices: priceTable(config.PRICE_TABLE) });
+const server = app.listen(config.COMMAND_API_PORT, () =>
+  logger.info(`command-api listening on :${config.COMMAND_API_PORT}`),
+);
+
+const shutdown = async () => {
+  logger.info('shutting down');
+  server.close();
+  await store.close();
+  await pool.end();
+  process.exit(0);
+};
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);

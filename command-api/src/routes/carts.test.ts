@@ -1,0 +1,329 @@
+import { testConfig } from '@flowdose/shared/config';
+import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
+import { createLogger } from '@flowdose/shared/logger';
+import { countEvents, createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { serve, type TestServer } from '@flowdose/shared/testing/http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.ts';
+import { priceTable } from '../prices.ts';
+
+type Created = { cartId: string; cartToken: string; position: string };
+type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: { path: string; message: string }[];
+};
+
+let db: TestDatabase;
+let api: TestServer;
+const config = testConfig({ BODY_LIMIT: '4kb' });
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+  const app = buildApp({
+    config,
+    logger: createLogger('test', 'silent'),
+    pool: db.pool,
+    store,
+    prices: priceTable(config.PRICE_TABLE),
+  });
+  api = await serve(app);
+});
+afterAll(async () => {
+  await api.close();
+  await db.drop();
+});
+
+const streamOf = async (cartId: string) =>
+  (
+    await db.pool.query<{ type: string; data: Record<string, unknown>; metadata: Record<string, unknown> }>(
+      'select type, data, metadata from events where stream_id = $1 order by stream_position',
+      [`cart-${cartId}`],
+    )
+  ).rows;
+
+async function newCart(currency = 'EUR') {
+  const res = await api.request<Created>('POST', '/carts', { body: { currency } });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+const asCart = (cart: Created, extra: Record<string, string> = {}) => ({ 'X-Cart-Token': cart.cartToken, ...extra });
+
+describe('cart commands', () => {
+  it('opens a cart, adds, merges, changes and removes lines, each recorded as events with metadata', async () => {
+    const cart = await newCart();
+    expect(cart.cartId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(cart.cartToken.length).toBeGreaterThanOrEqual(40);
+    expect(cart.position).toMatch(/^\d+\.\d+$/);
+
+    const red = await api.request<{ lineId: string; position: string }>('POST', `/carts/${cart.cartId}/items`, {
+      body: { sku: 'TSHIRT-RED-M', quantity: 2 },
+      headers: asCart(cart, { 'X-Correlation-Id': 'corr-1' }),
+    });
+    expect(red.status).toBe(201);
+    const mug = await api.request<{ lineId: string }>('POST', `/carts/${cart.cartId}/items`, {
+      body: { sku: 'MUG-WHITE', quantity: 1 },
+      headers: asCart(cart),
+    });
+    const again = await api.request<{ lineId: string }>('POST', `/carts/${cart.cartId}/items`, {
+      body: { sku: 'TSHIRT-RED-M', quantity: 1 },
+      headers: asCart(cart),
+    });
+    expect(again.body.lineId).toBe(red.body.lineId);
+    const patch = await api.request('PATCH', `/carts/${cart.cartId}/items/${mug.body.lineId}`, {
+      body: { quantity: 4 },
+      headers: asCart(cart),
+    });
+    expect(patch.status).toBe(200);
+    const del = await api.request('DELETE', `/carts/${cart.cartId}/items/${mug.body.lineId}`, {
+      headers: asCart(cart),
+    });
+    expect(del.status).toBe(200);
+    expect(del.body.position).toMatch(/^\d+\.\d+$/);
+
+    const events = await streamOf(cart.cartId);
+    expect(events.map((e) => e.type)).toEqual([
+      'CartOpened',
+      'CartItemAdded',
+      'CartItemAdded',
+      'CartItemQuantityChanged',
+      'CartItemQuantityChanged',
+      'CartItemRemoved',
+    ]);
+    expect(events[1]!.data).toMatchObject({
+      sku: 'TSHIRT-RED-M',
+      quantity: 2,
+      unitPrice: { amount: 1999, currency: 'EUR' },
+    });
+    expect(events[3]!.data).toMatchObject({ lineId: red.body.lineId, quantity: 3 });
+    expect(events[1]!.metadata).toMatchObject({
+      correlationId: 'corr-1',
+      actor: { userId: null, role: 'guest' },
+      idempotencyKey: null,
+      schemaVersion: 1,
+    });
+    expect(events[1]!.metadata.causationId).toEqual(expect.any(String));
+  });
+
+  it('takes the price from the table in the cart currency, never from the client', async () => {
+    const cart = await newCart('USD');
+    const res = await api.request('POST', `/carts/${cart.cartId}/items`, {
+      body: { sku: 'MUG-WHITE', quantity: 1, unitPrice: { amount: 1, currency: 'USD' } },
+      headers: asCart(cart),
+    });
+    expect(res.status).toBe(400);
+    await api.request('POST', `/carts/${cart.cartId}/items`, {
+      body: { sku: 'MUG-WHITE', quantity: 1 },
+      headers: asCart(cart),
+    });
+    const events = await streamOf(cart.cartId);
+    expect(events[1]!.data.unitPrice).toEqual({ amount: 1390, currency: 'USD' });
+  });
+
+  it('hides a cart from callers without its token', async () => {
+    const cart = await newCart();
+    const before = await countEvents(db.pool);
+    const paths = [
+      ['POST', `/carts/${cart.cartId}/items`, { sku: 'MUG-WHITE', quantity: 1 }],
+      ['PATCH', `/carts/${cart.cartId}/items/${cart.cartId}`, { quantity: 1 }],
+      ['DELETE', `/carts/${cart.cartId}/items/${cart.cartId}`, undefined],
+    ] as const;
+    for (const [method, path, body] of paths) {
+      for (const headers of [
+        {},
+        { 'X-Cart-Token': 'forged' },
+        { 'X-Cart-Token': `${cart.cartToken.slice(0, -2)}AA` },
+      ]) {
+        const res = await api.request<Problem>(method, path, { body, headers });
+        expect(res.status).toBe(404);
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+      }
+    }
+    expect(await countEvents(db.pool)).toBe(before);
+  });
+
+  describe('bad input answers 4xx problems and appends nothing', () => {
+    const cases: [string, (c: Created) => [string, string, { body?: unknown; raw?: string }], number, string?][] = [
+      [
+        'malformed JSON',
+        (c) => ['POST', `/carts/${c.cartId}/items`, { raw: '{"sku": "MUG-WHITE",' }],
+        400,
+        'malformed-json',
+      ],
+      [
+        'unknown field',
+        (c) => ['POST', `/carts/${c.cartId}/items`, { body: { sku: 'MUG-WHITE', quantity: 1, x: 1 } }],
+        400,
+      ],
+      [
+        'wrong type',
+        (c) => ['POST', `/carts/${c.cartId}/items`, { body: { sku: 'MUG-WHITE', quantity: '2' } }],
+        400,
+        'validation-error',
+      ],
+      [
+        'negative quantity',
+        (c) => ['POST', `/carts/${c.cartId}/items`, { body: { sku: 'MUG-WHITE', quantity: -1 } }],
+        400,
+      ],
+      ['zero quantity', (c) => ['PATCH', `/carts/${c.cartId}/items/${c.cartId}`, { body: { quantity: 0 } }], 400],
+      [
+        'huge quantity',
+        (c) => ['POST', `/carts/${c.cartId}/items`, { body: { sku: 'MUG-WHITE', quantity: 1e12 } }],
+        400,
+      ],
+      [
+        'fractional quantity',
+        (c) => ['POST', `/carts/${c.cartId}/items`, { body: { sku: 'MUG-WHITE', quantity: 1.5 } }],
+        400,
+      ],
+      [
+        'unknown SKU',
+        (c) => ['POST', `/carts/${c.cartId}/items`, { body: { sku: 'NO-SUCH-THING', quantity: 1 } }],
+        400,
+      ],
+      ['lower-case SKU', (c) => ['POST', `/carts/${c.cartId}/items`, { body: { sku: 'mug', quantity: 1 } }], 400],
+      ['array body', (c) => ['POST', `/carts/${c.cartId}/items`, { body: [1, 2] }], 400],
+      ['no body', (c) => ['POST', `/carts/${c.cartId}/items`, {}], 400],
+      [
+        'oversized body',
+        (c) => ['POST', `/carts/${c.cartId}/items`, { body: { sku: 'A'.repeat(10_000), quantity: 1 } }],
+        413,
+        'payload-too-large',
+      ],
+      ['unknown currency', () => ['POST', '/carts', { body: { currency: 'XXX' } }], 400],
+      [
+        'unknown line id',
+        (c) => ['PATCH', `/carts/${c.cartId}/items/0190b8a0-0000-7000-8000-000000000000`, { body: { quantity: 2 } }],
+        404,
+      ],
+      ['malformed line id', (c) => ['DELETE', `/carts/${c.cartId}/items/nope`, {}], 404],
+      ['unknown route', () => ['POST', '/nothing-here', { body: {} }], 404],
+      [
+        'too many in one line',
+        (c) => ['POST', `/carts/${c.cartId}/items`, { body: { sku: 'TSHIRT-RED-S', quantity: 99 } }],
+        409,
+        'quantity-limit',
+      ],
+    ];
+    it.each(cases)('%s', async (_name, make, status, code) => {
+      const cart = await newCart();
+      await api.request('POST', `/carts/${cart.cartId}/items`, {
+        body: { sku: 'TSHIRT-RED-S', quantity: 1 },
+        headers: asCart(cart),
+      });
+      const before = await countEvents(db.pool);
+      const [method, path, options] = make(cart);
+      const res = await api.request<Problem>(method, path, { ...options, headers: asCart(cart) });
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.body).toMatchObject({
+        status,
+        title: expect.any(String),
+        detail: expect.any(String),
+        type: expect.stringMatching(/^\/problems\//),
+      });
+      if (code) expect(res.body.type).toBe(`/problems/${code}`);
+      if (status === 400 && code !== 'malformed-json') expect(res.body.errors?.length).toBeGreaterThan(0);
+      expect(await countEvents(db.pool)).toBe(before);
+    });
+
+    it('a cart that was never created is not found even with a valid token', async () => {
+      const { cartToken } = await import('@flowdose/shared/http/cart-token');
+      const ghost = '0190b8a0-0000-7000-8000-00000000dead';
+      const before = await countEvents(db.pool);
+      const res = await api.request('POST', `/carts/${ghost}/items`, {
+        body: { sku: 'MUG-WHITE', quantity: 1 },
+        headers: { 'X-Cart-Token': cartToken(config.CART_TOKEN_SECRET, ghost) },
+      });
+      expect(res.status).toBe(404);
+      expect(await countEvents(db.pool)).toBe(before);
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('answers a repeated request with the same response and appends nothing new', async () => {
+      const first = await api.request<Created>('POST', '/carts', {
+        body: { currency: 'EUR' },
+        headers: { 'Idempotency-Key': 'open-1' },
+      });
+      const before = await countEvents(db.pool);
+      const second = await api.request<Created>('POST', '/carts', {
+        body: { currency: 'EUR' },
+        headers: { 'Idempotency-Key': 'open-1' },
+      });
+      expect(second.status).toBe(201);
+      expect(second.body).toEqual(first.body);
+      expect(second.headers.get('idempotent-replayed')).toBe('true');
+      expect(await countEvents(db.pool)).toBe(before);
+
+      const add = () =>
+        api.request('POST', `/carts/${first.body.cartId}/items`, {
+          body: { sku: 'MUG-WHITE', quantity: 2 },
+          headers: asCart(first.body, { 'Idempotency-Key': 'add-1' }),
+        });
+      const [a, b] = [await add(), await add()];
+      expect(b.body).toEqual(a.body);
+      const events = await streamOf(first.body.cartId);
+      expect(events.map((e) => e.type)).toEqual(['CartOpened', 'CartItemAdded']);
+      expect(events[1]!.metadata.idempotencyKey).toBe('add-1');
+    });
+
+    it('refuses the same key with another body with 422', async () => {
+      await api.request('POST', '/carts', { body: { currency: 'EUR' }, headers: { 'Idempotency-Key': 'open-2' } });
+      const before = await countEvents(db.pool);
+      const res = await api.request<Problem>('POST', '/carts', {
+        body: { currency: 'USD' },
+        headers: { 'Idempotency-Key': 'open-2' },
+      });
+      expect(res.status).toBe(422);
+      expect(res.body.type).toBe('/problems/idempotency-key-reused');
+      expect(await countEvents(db.pool)).toBe(before);
+    });
+
+    it('replays a refusal as a refusal', async () => {
+      const cart = await newCart();
+      const bad = () =>
+        api.request('POST', `/carts/${cart.cartId}/items`, {
+          body: { sku: 'NO-SUCH', quantity: 1 },
+          headers: asCart(cart, { 'Idempotency-Key': 'bad-1' }),
+        });
+      const [a, b] = [await bad(), await bad()];
+      expect([a.status, b.status]).toEqual([400, 400]);
+      expect(b.headers.get('content-type')).toContain('application/problem+json');
+    });
+
+    it('lets concurrent requests with one key append once', async () => {
+      const cart = await newCart();
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          api.request('POST', `/carts/${cart.cartId}/items`, {
+            body: { sku: 'CAP-BLACK', quantity: 1 },
+            headers: asCart(cart, { 'Idempotency-Key': 'race-1' }),
+          }),
+        ),
+      );
+      for (const r of results) expect([201, 409]).toContain(r.status);
+      expect(results.some((r) => r.status === 201)).toBe(true);
+      expect((await streamOf(cart.cartId)).map((e) => e.type)).toEqual(['CartOpened', 'CartItemAdded']);
+    });
+  });
+
+  it('retries concurrent changes to one cart and loses none', async () => {
+    const cart = await newCart();
+    const skus = Object.keys(config.PRICE_TABLE);
+    const results = await Promise.all(
+      skus.map((sku) =>
+        api.request('POST', `/carts/${cart.cartId}/items`, { body: { sku, quantity: 1 }, headers: asCart(cart) }),
+      ),
+    );
+    const accepted = results.filter((r) => r.status === 201).length;
+    for (const r of results) expect([201, 409]).toContain(r.status);
+    expect(accepted).toBeGreaterThanOrEqual(skus.length - 2);
+    const added = (await streamOf(cart.cartId)).filter((e) => e.type === 'CartItemAdded');
+    expect(added).toHaveLength(accepted);
+  });
+});

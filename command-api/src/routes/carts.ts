@@ -1,0 +1,90 @@
+import { cartDecider } from '@flowdose/shared/domain/cart/decider';
+import { cartStream, LineQuantity, Sku } from '@flowdose/shared/domain/cart/events';
+import { NotFoundError } from '@flowdose/shared/errors';
+import { positionToken } from '@flowdose/shared/event-store/position';
+import { cartToken, cartTokenMatches } from '@flowdose/shared/http/cart-token';
+import { idempotent } from '@flowdose/shared/http/idempotency';
+import { validate } from '@flowdose/shared/http/validate';
+import { Id } from '@flowdose/shared/ids';
+import { Currency } from '@flowdose/shared/money';
+import { type RequestHandler, Router } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../app.ts';
+import { handle, newId } from '../handle-command.ts';
+
+const OpenCartBody = z.strictObject({ currency: Currency });
+const AddItemBody = z.strictObject({ sku: Sku, quantity: LineQuantity });
+const ChangeQuantityBody = z.strictObject({ quantity: LineQuantity });
+
+export function cartRoutes({ store, pool, config, prices }: Deps): Router {
+  const router = Router();
+
+  // Without its token a cart does not exist for the caller: 404, never a hint that it does.
+  const requireCartAccess: RequestHandler = (req, _res, next) => {
+    const cartId = String(req.params.cartId);
+    if (!Id.safeParse(cartId).success || !cartTokenMatches(config.CART_TOKEN_SECRET, cartId, req.get('X-Cart-Token'))) {
+      throw new NotFoundError('Cart');
+    }
+    next();
+  };
+  const cartScoped = idempotent(pool, (req) => `cart:${req.params.cartId}`);
+
+  router.post(
+    '/carts',
+    idempotent(pool, () => 'guest'),
+    async (req, res) => {
+      const { currency } = validate(OpenCartBody, req.body);
+      const cartId = newId(req.context, 'cart');
+      const { position } = await handle(store, cartDecider, cartStream(cartId), req.context, (state) =>
+        cartDecider.decide({ type: 'OpenCart', data: { cartId, currency } }, state),
+      );
+      res
+        .status(201)
+        .json({ cartId, cartToken: cartToken(config.CART_TOKEN_SECRET, cartId), position: positionToken(position) });
+    },
+  );
+
+  router.post('/carts/:cartId/items', requireCartAccess, cartScoped, async (req, res) => {
+    const body = validate(AddItemBody, req.body);
+    const cartId = String(req.params.cartId);
+    const newLineId = newId(req.context, 'line');
+    let lineId = newLineId;
+    const { position } = await handle(store, cartDecider, cartStream(cartId), req.context, (state) => {
+      const currency = state.status === 'open' ? state.currency : 'EUR';
+      const unitPrice = prices.priceOf(body.sku, currency);
+      const events = cartDecider.decide(
+        { type: 'AddCartItem', data: { cartId, lineId: newLineId, ...body, unitPrice } },
+        state,
+      );
+      // The same SKU again grows its existing line: answer that line's id.
+      lineId = events[0]?.type === 'CartItemQuantityChanged' ? events[0].data.lineId : newLineId;
+      return events;
+    });
+    res.status(201).json({ lineId, position: positionToken(position) });
+  });
+
+  router.patch('/carts/:cartId/items/:lineId', requireCartAccess, cartScoped, async (req, res) => {
+    const { quantity } = validate(ChangeQuantityBody, req.body);
+    const { cartId, lineId } = lineParams(req.params);
+    const { position } = await handle(store, cartDecider, cartStream(cartId), req.context, (state) =>
+      cartDecider.decide({ type: 'ChangeCartItemQuantity', data: { cartId, lineId, quantity } }, state),
+    );
+    res.json({ position: positionToken(position) });
+  });
+
+  router.delete('/carts/:cartId/items/:lineId', requireCartAccess, cartScoped, async (req, res) => {
+    const { cartId, lineId } = lineParams(req.params);
+    const { position } = await handle(store, cartDecider, cartStream(cartId), req.context, (state) =>
+      cartDecider.decide({ type: 'RemoveCartItem', data: { cartId, lineId } }, state),
+    );
+    res.json({ position: positionToken(position) });
+  });
+
+  return router;
+}
+
+function lineParams(params: Record<string, string | string[]>) {
+  const lineId = String(params.lineId);
+  if (!Id.safeParse(lineId).success) throw new NotFoundError('Cart line');
+  return { cartId: String(params.cartId), lineId };
+}

@@ -1,0 +1,115 @@
+import { describe, it } from 'vitest';
+import { DomainError, NotFoundError } from '../../errors.ts';
+import { deciderSpec } from '../../testing/decider-spec.ts';
+import { cartDecider } from './decider.ts';
+import type { CartEvent } from './events.ts';
+
+const given = deciderSpec(cartDecider);
+const cartId = '0190b8a0-0000-7000-8000-000000000001';
+const line1 = '0190b8a0-0000-7000-8000-0000000000a1';
+const line2 = '0190b8a0-0000-7000-8000-0000000000a2';
+const price = { amount: 1999, currency: 'EUR' as const };
+
+const opened: CartEvent = { type: 'CartOpened', data: { cartId, currency: 'EUR' } };
+const redAdded: CartEvent = {
+  type: 'CartItemAdded',
+  data: { cartId, lineId: line1, sku: 'TSHIRT-RED-M', quantity: 2, unitPrice: price },
+};
+const checkedOut: CartEvent = { type: 'CartCheckedOut', data: { cartId, orderId: line2 } };
+const add = (sku: string, quantity: number, lineId = line2, unitPrice = price) =>
+  ({ type: 'AddCartItem', data: { cartId, lineId, sku, quantity, unitPrice } }) as const;
+
+describe('cart decider', () => {
+  it('opens a cart once', () => {
+    given([])
+      .when({ type: 'OpenCart', data: { cartId, currency: 'EUR' } })
+      .then([opened]);
+    given([opened])
+      .when({ type: 'OpenCart', data: { cartId, currency: 'EUR' } })
+      .thenThrows(DomainError, 'cart-exists');
+  });
+
+  it('adds a new variant as a new line', () => {
+    given([opened])
+      .when(add('TSHIRT-RED-M', 2, line1))
+      .then([redAdded]);
+  });
+
+  it('merges the same variant into its existing line', () => {
+    given([opened, redAdded])
+      .when(add('TSHIRT-RED-M', 3))
+      .then([{ type: 'CartItemQuantityChanged', data: { cartId, lineId: line1, quantity: 5 } }]);
+  });
+
+  it('refuses a merge past 99 items on a line', () => {
+    given([opened, redAdded]).when(add('TSHIRT-RED-M', 98)).thenThrows(DomainError, 'quantity-limit');
+  });
+
+  it('refuses quantities outside 1 to 99', () => {
+    given([opened]).when(add('MUG-WHITE', 0)).thenThrows(DomainError, 'invalid-quantity');
+    given([opened]).when(add('MUG-WHITE', 100)).thenThrows(DomainError, 'invalid-quantity');
+    given([opened, redAdded])
+      .when({ type: 'ChangeCartItemQuantity', data: { cartId, lineId: line1, quantity: 100 } })
+      .thenThrows(DomainError, 'invalid-quantity');
+  });
+
+  it('refuses a price in another currency than the cart', () => {
+    given([opened])
+      .when(add('MUG-WHITE', 1, line2, { amount: 100, currency: 'USD' as never }))
+      .thenThrows(DomainError, 'currency-mismatch');
+  });
+
+  it('refuses a line past the line limit', () => {
+    const lines: CartEvent[] = Array.from({ length: 50 }, (_, i) => ({
+      type: 'CartItemAdded',
+      data: {
+        cartId,
+        lineId: `0190b8a0-0000-7000-8000-${String(i).padStart(12, '0')}`,
+        sku: `SKU-${i}`,
+        quantity: 1,
+        unitPrice: price,
+      },
+    }));
+    given([opened, ...lines])
+      .when(add('ONE-MORE', 1))
+      .thenThrows(DomainError, 'too-many-lines');
+  });
+
+  it('changes a line quantity and removes a line', () => {
+    given([opened, redAdded])
+      .when({ type: 'ChangeCartItemQuantity', data: { cartId, lineId: line1, quantity: 7 } })
+      .then([{ type: 'CartItemQuantityChanged', data: { cartId, lineId: line1, quantity: 7 } }]);
+    given([opened, redAdded])
+      .when({ type: 'RemoveCartItem', data: { cartId, lineId: line1 } })
+      .then([{ type: 'CartItemRemoved', data: { cartId, lineId: line1 } }]);
+  });
+
+  it('answers not found for an unknown cart or line', () => {
+    given([]).when(add('MUG-WHITE', 1)).thenThrows(NotFoundError);
+    given([opened])
+      .when({ type: 'RemoveCartItem', data: { cartId, lineId: line1 } })
+      .thenThrows(NotFoundError);
+    given([opened, redAdded, { type: 'CartItemRemoved', data: { cartId, lineId: line1 } }])
+      .when({ type: 'ChangeCartItemQuantity', data: { cartId, lineId: line1, quantity: 1 } })
+      .thenThrows(NotFoundError);
+  });
+
+  it('refuses every change once checked out', () => {
+    given([opened, redAdded, checkedOut]).when(add('MUG-WHITE', 1)).thenThrows(DomainError, 'cart-not-open');
+    given([opened, redAdded, checkedOut])
+      .when({ type: 'RemoveCartItem', data: { cartId, lineId: line1 } })
+      .thenThrows(DomainError, 'cart-not-open');
+    given([opened, redAdded, checkedOut])
+      .when({ type: 'ChangeCartItemQuantity', data: { cartId, lineId: line1, quantity: 1 } })
+      .thenThrows(DomainError, 'cart-not-open');
+  });
+
+  it('checks out only a cart with lines', () => {
+    given([opened])
+      .when({ type: 'CheckOutCart', data: { cartId, orderId: line2 } })
+      .thenThrows(DomainError, 'cart-empty');
+    given([opened, redAdded])
+      .when({ type: 'CheckOutCart', data: { cartId, orderId: line2 } })
+      .then([checkedOut]);
+  });
+});

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { Id } from '../../ids.ts';
+import { Currency, Money } from '../../money.ts';
+
+export const Sku = z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,63}$/, 'must be 1-64 upper-case letters, digits or dashes');
+export const LineQuantity = z.number().int().min(1).max(99);
+export const MAX_LINE_QUANTITY = 99;
+export const MAX_LINES = 50;
+
+export const CartOpened = z.object({
+  type: z.literal('CartOpened'),
+  data: z.object({ cartId: Id, currency: Currency }),
+});
+export const CartItemAdded = z.object({
+  type: z.literal('CartItemAdded'),
+  data: z.object({ cartId: Id, lineId: Id, sku: Sku, quantity: LineQuantity, unitPrice: Money }),
+});
+export const CartItemQuantityChanged = z.object({
+  type: z.literal('CartItemQuantityChanged'),
+  data: z.object({ cartId: Id, lineId: Id, quantity: LineQuantity }),
+});
+export const CartItemRemoved = z.object({
+  type: z.literal('CartItemRemoved'),
+  data: z.object({ cartId: Id, lineId: Id }),
+});
+export const CartCheckedOut = z.object({
+  type: z.literal('CartCheckedOut'),
+  data: z.object({ cartId: Id, orderId: Id }),
+});
+
+export const CartEvent = z.discriminatedUnion('type', [
+  CartOpened,
+  CartItemAdded,
+  CartItemQuantityChanged,
+  CartItemRemoved,
+  CartCheckedOut,
+]);
+export type CartEvent = z.infer<typeof CartEvent>;
+export const cartEventTypes = CartEvent.options.map((o) => o.shape.type.value);
+
+export const cartStream = (cartId: string) => `cart-${cartId}`;
