@@ -2,14 +2,14 @@ import { expect } from 'vitest';
 import type { Decider } from '../domain/decider.ts';
 import { fold } from '../domain/decider.ts';
 
-/** given(events).when(command).then(events) | thenThrows(ErrorClass, code) — no I/O. */
+/** given(events).when(command).thenEmits(events) | thenThrows(ErrorClass, code) — no I/O. */
 export const deciderSpec =
   <C, E, S>(decider: Decider<C, E, S>) =>
   (given: E[]) => ({
     when: (command: C) => {
       const run = () => decider.decide(command, fold(decider, given));
       return {
-        then: (expected: E[]) => expect(run()).toEqual(expected),
+        thenEmits: (expected: E[]) => expect(run()).toEqual(expected),
         thenThrows: (errorClass: new (...args: never[]) => Error, code?: string) => {
           let thrown: unknown;
           try {

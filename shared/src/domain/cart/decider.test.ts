@@ -23,7 +23,7 @@ describe('cart decider', () => {
   it('opens a cart once', () => {
     given([])
       .when({ type: 'OpenCart', data: { cartId, currency: 'EUR' } })
-      .then([opened]);
+      .thenEmits([opened]);
     given([opened])
       .when({ type: 'OpenCart', data: { cartId, currency: 'EUR' } })
       .thenThrows(DomainError, 'cart-exists');
@@ -32,13 +32,13 @@ describe('cart decider', () => {
   it('adds a new variant as a new line', () => {
     given([opened])
       .when(add('TSHIRT-RED-M', 2, line1))
-      .then([redAdded]);
+      .thenEmits([redAdded]);
   });
 
   it('merges the same variant into its existing line', () => {
     given([opened, redAdded])
       .when(add('TSHIRT-RED-M', 3))
-      .then([{ type: 'CartItemQuantityChanged', data: { cartId, lineId: line1, quantity: 5 } }]);
+      .thenEmits([{ type: 'CartItemQuantityChanged', data: { cartId, lineId: line1, quantity: 5 } }]);
   });
 
   it('refuses a merge past 99 items on a line', () => {
@@ -78,10 +78,10 @@ describe('cart decider', () => {
   it('changes a line quantity and removes a line', () => {
     given([opened, redAdded])
       .when({ type: 'ChangeCartItemQuantity', data: { cartId, lineId: line1, quantity: 7 } })
-      .then([{ type: 'CartItemQuantityChanged', data: { cartId, lineId: line1, quantity: 7 } }]);
+      .thenEmits([{ type: 'CartItemQuantityChanged', data: { cartId, lineId: line1, quantity: 7 } }]);
     given([opened, redAdded])
       .when({ type: 'RemoveCartItem', data: { cartId, lineId: line1 } })
-      .then([{ type: 'CartItemRemoved', data: { cartId, lineId: line1 } }]);
+      .thenEmits([{ type: 'CartItemRemoved', data: { cartId, lineId: line1 } }]);
   });
 
   it('answers not found for an unknown cart or line', () => {
@@ -110,6 +110,6 @@ describe('cart decider', () => {
       .thenThrows(DomainError, 'cart-empty');
     given([opened, redAdded])
       .when({ type: 'CheckOutCart', data: { cartId, orderId: line2 } })
-      .then([checkedOut]);
+      .thenEmits([checkedOut]);
   });
 });
