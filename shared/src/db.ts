@@ -6,7 +6,20 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => BigInt(v));
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
-export const createPool = (connectionString: string, max = 10): pg.Pool => new pg.Pool({ connectionString, max });
+/**
+ * An idle client that loses its connection (a restart, a terminated backend) emits 'error'
+ * on the pool; unhandled, that would kill the process. The pool drops the client and
+ * connects a new one when needed, so reporting is all there is to do.
+ */
+export function createPool(
+  connectionString: string,
+  max = 10,
+  onIdleError: (error: Error) => void = () => {},
+): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', onIdleError);
+  return pool;
+}
 
 export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();

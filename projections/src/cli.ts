@@ -1,0 +1,71 @@
+import { loadConfig } from '@flowdose/shared/config';
+import { createLogger } from '@flowdose/shared/logger';
+import { SingleBar } from 'cli-progress';
+import { connect } from './connect.ts';
+import { rebuild } from './rebuild.ts';
+import { projectionNamed, projections } from './registry.ts';
+import { projectionStatus } from './status.ts';
+
+const usage = `Usage: npm run ops -- <command>
+  status              each projection's checkpoint, head, lag, queue and rebuild progress
+  rebuild <name>      rebuild a projection into a shadow schema and swap it in (resumable)`;
+
+const config = loadConfig();
+const logger = createLogger('ops', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+const [command, name] = process.argv.slice(2);
+const deps = connect(config, logger);
+
+try {
+  switch (command) {
+    case 'status': {
+      const rows = await projectionStatus(deps.pool, deps.store, projections, deps.queues);
+      console.table(
+        rows.map((r) => ({
+          projection: r.name,
+          state: r.state,
+          checkpoint: r.checkpoint,
+          head: r.head,
+          lag: r.lag,
+          waiting: r.queue?.waiting,
+          failed: r.queue?.failed,
+          rebuild: r.rebuild ? `${Math.round(r.rebuild.progress * 100)}%` : '',
+          lastError: r.lastError ?? '',
+        })),
+      );
+      break;
+    }
+    case 'rebuild': {
+      const projection = projectionNamed(name ?? '');
+      const bar = new SingleBar({
+        format: `rebuild ${projection.name} [{bar}] {percentage}% | {value}/{total} events | {phase}`,
+        hideCursor: true,
+      });
+      let started = false;
+      const started_at = Date.now();
+      const { applied } = await rebuild({
+        ...deps,
+        projection,
+        onProgress: ({ phase, at, head }) => {
+          const total = Number(head.minor);
+          if (!started) bar.start(total, 0, { phase });
+          started = true;
+          bar.setTotal(Math.max(total, 1));
+          bar.update(Math.min(Number(at.minor), total), { phase });
+        },
+      });
+      bar.stop();
+      console.log(
+        `rebuilt ${projection.name}: ${applied} events in ${((Date.now() - started_at) / 1000).toFixed(1)} s, swapped in`,
+      );
+      break;
+    }
+    default:
+      console.log(usage);
+      process.exitCode = command ? 1 : 0;
+  }
+} catch (error) {
+  console.error((error as Error).message);
+  process.exitCode = 1;
+} finally {
+  await deps.close();
+}

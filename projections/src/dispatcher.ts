@@ -1,0 +1,98 @@
+import type { Pool } from '@flowdose/shared/db';
+import type { EventStore, Subscription } from '@flowdose/shared/event-store/port';
+import { type Position, positionToken, START } from '@flowdose/shared/event-store/position';
+import type { Logger } from '@flowdose/shared/logger';
+import { enqueueRange, type ProjectionQueues } from './queues.ts';
+
+const DISPATCHER_ID = 'projections';
+const LOCK_KEY = 'flowdose:dispatcher';
+
+export type Dispatcher = { stop: () => Promise<void>; isLeader: () => boolean };
+
+async function loadCheckpoint(pool: Pool): Promise<Position> {
+  const { rows } = await pool.query<{ major: bigint; minor: bigint }>(
+    'select major, minor from dispatcher_checkpoint where id = $1',
+    [DISPATCHER_ID],
+  );
+  const row = rows[0];
+  return row ? { major: row.major, minor: row.minor } : START;
+}
+
+/**
+ * Turns the global log into per-projection range jobs. Only the holder of a session
+ * advisory lock dispatches; others wait as standbys and take over when its connection dies.
+ * Its checkpoint is saved after enqueueing: a crash in between enqueues a range again,
+ * which the workers' own checkpoints make harmless.
+ */
+export function startDispatcher({
+  pool,
+  store,
+  queues,
+  logger,
+  batchSize = 1000,
+  standbyRetryMs = 2000,
+}: {
+  pool: Pool;
+  store: EventStore;
+  queues: ProjectionQueues;
+  logger: Logger;
+  batchSize?: number;
+  standbyRetryMs?: number;
+}): Dispatcher {
+  let stopped = false;
+  let leader = false;
+  let subscription: Subscription | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  const lockClientPromise = pool.connect();
+
+  const tryLead = async () => {
+    if (stopped) return;
+    const client = await lockClientPromise;
+    const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [
+      LOCK_KEY,
+    ]);
+    if (!rows[0]?.ok) {
+      retry = setTimeout(
+        () => void tryLead().catch((err) => logger.error({ err }, 'dispatcher election')),
+        standbyRetryMs,
+      );
+      return;
+    }
+    leader = true;
+    client.on('error', (err) => {
+      // Without its lock connection another instance may lead: stop dispatching at once.
+      logger.fatal({ err }, 'dispatcher lost its lock connection');
+      process.exit(1);
+    });
+    let checkpoint = await loadCheckpoint(pool);
+    logger.info({ checkpoint: positionToken(checkpoint) }, 'dispatcher leading');
+    subscription = store.subscribe({
+      after: checkpoint,
+      batchSize,
+      onEvents: async (events) => {
+        const to = events[events.length - 1]!.position;
+        await enqueueRange(queues, positionToken(checkpoint), to);
+        await pool.query(
+          `insert into dispatcher_checkpoint (id, major, minor) values ($1, $2, $3)
+           on conflict (id) do update set major = excluded.major, minor = excluded.minor, updated_at = now()`,
+          [DISPATCHER_ID, to.major, to.minor],
+        );
+        checkpoint = to;
+      },
+      onError: (err) => logger.error({ err }, 'dispatcher'),
+    });
+  };
+  void tryLead().catch((err) => logger.error({ err }, 'dispatcher election'));
+
+  return {
+    isLeader: () => leader,
+    async stop() {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      await subscription?.stop();
+      const client = await lockClientPromise;
+      if (leader) await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [LOCK_KEY]).catch(() => {});
+      client.release();
+    },
+  };
+}

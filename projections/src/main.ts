@@ -1,0 +1,72 @@
+import { createServer } from 'node:http';
+import { loadConfig } from '@flowdose/shared/config';
+import { positionToken, START } from '@flowdose/shared/event-store/position';
+import { createLogger } from '@flowdose/shared/logger';
+import { liveSchema } from '@flowdose/shared/read-models';
+import { connect } from './connect.ts';
+import { startDispatcher } from './dispatcher.ts';
+import { enqueueRange } from './queues.ts';
+import { projections } from './registry.ts';
+import { createSchema } from './schema.ts';
+import { projectionStatus } from './status.ts';
+import { startWorker } from './worker.ts';
+
+const config = loadConfig();
+const logger = createLogger('projections', config.LOG_LEVEL);
+// `--only=worker` or `--only=dispatcher` splits the roles across processes or machines.
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+const { pool, store, redis, queues, close } = connect(config, logger);
+
+for (const p of projections) await createSchema(pool, p, liveSchema(p.name));
+
+const dispatcher = only === 'worker' ? null : startDispatcher({ pool, store, queues, logger });
+const workers =
+  only === 'dispatcher'
+    ? []
+    : projections.map((projection) =>
+        startWorker({
+          projection,
+          pool,
+          store,
+          connection: redis,
+          prefix: config.QUEUE_PREFIX,
+          lockMs: config.JOB_LOCK_MS,
+          logger,
+        }),
+      );
+// A job lost with a crashed process is recovered by BullMQ after its lock lapses; this
+// also brings every projection to the head right away, even if no new event arrives.
+if (workers.length > 0) {
+  const head = (await store.head()) ?? START;
+  await enqueueRange(queues, `startup.${process.pid}`, head);
+  logger.info({ head: positionToken(head) }, 'projection workers started');
+}
+
+const server = createServer(async (req, res) => {
+  const status = await projectionStatus(pool, store, projections, queues).catch((e: Error) => e);
+  const ok = !(status instanceof Error);
+  res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+  if (req.url === '/health') {
+    res.end(
+      JSON.stringify({
+        status: ok ? 'ok' : 'degraded',
+        service: 'projections',
+        leader: dispatcher?.isLeader() ?? false,
+      }),
+    );
+  } else {
+    res.end(JSON.stringify(ok ? { projections: status } : { error: status.message }));
+  }
+});
+server.listen(config.PROJECTIONS_PORT, () => logger.info(`projections status on :${config.PROJECTIONS_PORT}`));
+
+const shutdown = async () => {
+  logger.info('shutting down');
+  server.close();
+  await Promise.all(workers.map((w) => w.close()));
+  await dispatcher?.stop();
+  await close();
+  process.exit(0);
+};
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { comparePositions, positionToken, START } from '@flowdose/shared/event-store/position';
+import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
+import { createLogger } from '@flowdose/shared/logger';
+import { liveSchema, readCheckpoint } from '@flowdose/shared/read-models';
+import { createRedis } from '@flowdose/shared/redis';
+import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDispatcher } from './dispatcher.ts';
+import { cartsProjection } from './projections/carts/projection.ts';
+import { closeQueues, createQueues, rangeJobId } from './queues.ts';
+import { catchUp } from './run-range.ts';
+import { createSchema } from './schema.ts';
+import { appendCartHistories, cartsSnapshot } from './test-support.ts';
+import { startWorker } from './worker.ts';
+
+const logger = createLogger('test', 'silent');
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => db.drop());
+
+const until = async (check: () => Promise<boolean>, timeoutMs = 20_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+describe('dispatcher and worker', () => {
+  it('keep the read model equal to a fresh build while events keep arriving, and ignore duplicate jobs', async () => {
+    const prefix = `t${randomBytes(4).toString('hex')}`;
+    const redis = createRedis('redis://127.0.0.1:6379');
+    const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    const queues = createQueues(redis, prefix, [cartsProjection]);
+    const live = liveSchema('carts');
+    await createSchema(db.pool, cartsProjection, live);
+
+    await appendCartHistories(store, 30, 1);
+    const dispatcher = startDispatcher({ pool: db.pool, store, queues, logger, batchSize: 50 });
+    const standby = startDispatcher({ pool: db.pool, store, queues, logger, standbyRetryMs: 100 });
+    const worker = startWorker({
+      projection: cartsProjection,
+      pool: db.pool,
+      store,
+      connection: redis,
+      prefix,
+      lockMs: 5000,
+      logger,
+    });
+    await appendCartHistories(store, 30, 2); // while it runs
+
+    const head = (await store.head())!;
+    await until(async () => comparePositions((await readCheckpoint(db.pool, live)) ?? START, head) >= 0);
+    expect(dispatcher.isLeader() !== standby.isLeader()).toBe(true);
+
+    await createSchema(db.pool, cartsProjection, 'fresh');
+    await catchUp(db.pool, store, cartsProjection, 'fresh', head);
+    const expected = await cartsSnapshot(db.pool, 'fresh');
+    expect(expected.carts).toHaveLength(60);
+    expect(await cartsSnapshot(db.pool, live)).toEqual(expected);
+
+    // The same range twice, and an overlapping older one: nothing changes.
+    const queue = queues.get('carts')!;
+    const token = positionToken(head);
+    for (const from of ['0.0', '0.0', '1.1']) {
+      await queue.add('range', { from, to: token }, { jobId: rangeJobId('carts', `dup-${from}`, token) });
+    }
+    await until(async () => (await queue.getJobCounts('waiting', 'active')).waiting === 0);
+    await until(async () => (await queue.getJobCounts('active')).active === 0);
+    expect(await cartsSnapshot(db.pool, live)).toEqual(expected);
+    expect(await readCheckpoint(db.pool, live)).toEqual(head);
+    expect((await queue.getJobCounts('failed')).failed).toBe(0);
+
+    await worker.close();
+    await dispatcher.stop();
+    await standby.stop();
+    await closeQueues(queues);
+    await store.close();
+    redis.disconnect();
+  });
+});

@@ -1,0 +1,80 @@
+import { START } from '@flowdose/shared/event-store/position';
+import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
+import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRange } from '../../run-range.ts';
+import { createSchema } from '../../schema.ts';
+import { appendCartHistories, cartsSnapshot } from '../../test-support.ts';
+import { cartsProjection } from './projection.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => db.drop());
+
+describe('carts projection', () => {
+  it('applying the same range twice leaves identical rows', async () => {
+    const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    await appendCartHistories(store, 40);
+    const head = (await store.head())!;
+    await createSchema(db.pool, cartsProjection, 'p_once');
+    const first = await runRange(db.pool, store, cartsProjection, 'p_once', { to: head });
+    expect(first?.applied).toBeGreaterThan(100);
+    const after = await cartsSnapshot(db.pool, 'p_once');
+    expect(await runRange(db.pool, store, cartsProjection, 'p_once', { to: head })).toBeNull();
+    expect(await cartsSnapshot(db.pool, 'p_once')).toEqual(after);
+
+    // Built again in small overlapping pieces: the same rows.
+    await createSchema(db.pool, cartsProjection, 'p_pieces');
+    for (let i = 0; i < 100; i++) {
+      if (!(await runRange(db.pool, store, cartsProjection, 'p_pieces', { to: head, maxEvents: 7 }))) break;
+    }
+    expect(await cartsSnapshot(db.pool, 'p_pieces')).toEqual(after);
+    await store.close();
+  });
+
+  it('shows what the cart events say', async () => {
+    const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    const cartId = '0190b8a0-0000-7000-8000-0000000000c1';
+    const line = '0190b8a0-0000-7000-8000-0000000000d1';
+    const meta = {
+      correlationId: 'x',
+      causationId: 'x',
+      actor: { userId: null, role: 'test' },
+      idempotencyKey: null,
+      schemaVersion: 1,
+    };
+    const ev = (type: string, data: object) => ({
+      id: crypto.randomUUID(),
+      type,
+      data: { cartId, ...data },
+      metadata: meta,
+    });
+    await store.append(
+      `cart-${cartId}`,
+      [
+        ev('CartOpened', { currency: 'GBP' }),
+        ev('CartItemAdded', {
+          lineId: line,
+          sku: 'MUG-WHITE',
+          quantity: 2,
+          unitPrice: { amount: 1100, currency: 'GBP' },
+        }),
+        ev('CartItemQuantityChanged', { lineId: line, quantity: 5 }),
+      ],
+      'no_stream',
+    );
+    await createSchema(db.pool, cartsProjection, 'p_one');
+    await runRange(db.pool, store, cartsProjection, 'p_one', { to: (await store.head())! });
+    const { rows } = await db.pool.query(
+      'select c.status, c.currency, c.version, l.sku, l.quantity, l.unit_price from p_one.carts c join p_one.cart_lines l using (cart_id) where cart_id = $1',
+      [cartId],
+    );
+    expect(rows).toEqual([
+      { status: 'open', currency: 'GBP', version: 3n, sku: 'MUG-WHITE', quantity: 5, unit_price: 1100n },
+    ]);
+    expect(START.major).toBe(0n);
+    await store.close();
+  });
+});

@@ -1,0 +1,94 @@
+import type { Pool } from '@flowdose/shared/db';
+import { inTransaction } from '@flowdose/shared/db';
+import type { EventStore } from '@flowdose/shared/event-store/port';
+import { type Position, START } from '@flowdose/shared/event-store/position';
+import { liveSchema, readCheckpoint, shadowSchema } from '@flowdose/shared/read-models';
+import type { Projection } from './projection.ts';
+import { enqueueRange, type ProjectionQueues } from './queues.ts';
+import { applyRange, catchUp } from './run-range.ts';
+import { createSchema, dropSchema, schemaState } from './schema.ts';
+
+export type RebuildProgress = { phase: 'build' | 'swap' | 'done'; at: Position; head: Position };
+
+const lagOf = (at: Position, head: Position) => Number(head.minor - at.minor);
+
+/**
+ * Rebuilds a projection without downtime: builds a shadow schema from the start of the log
+ * in chunked transactions while the live schema keeps serving, catches up to the head, then
+ * swaps the two by renaming in one short transaction. A killed rebuild resumes from the
+ * shadow's own checkpoint.
+ */
+export async function rebuild({
+  pool,
+  store,
+  queues,
+  projection,
+  chunk = 5000,
+  onProgress = () => {},
+}: {
+  pool: Pool;
+  store: EventStore;
+  queues: ProjectionQueues;
+  projection: Projection;
+  chunk?: number;
+  onProgress?: (progress: RebuildProgress) => void;
+}): Promise<{ applied: number }> {
+  const live = liveSchema(projection.name);
+  const shadow = shadowSchema(projection.name);
+  const lock = await pool.connect();
+  try {
+    const { rows } = await lock.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 2)) as ok', [
+      `rebuild:${projection.name}`,
+    ]);
+    if (!rows[0]?.ok) throw new Error(`a rebuild of ${projection.name} is already running`);
+
+    const state = await schemaState(pool, projection, shadow);
+    if (state === 'stale') await dropSchema(pool, shadow);
+    if (state !== 'current') await createSchema(pool, projection, shadow);
+
+    let applied = 0;
+    let head = (await store.head()) ?? START;
+    // Chase the head until what is left fits in one short swap transaction.
+    for (;;) {
+      applied += await catchUp(pool, store, projection, shadow, head, {
+        chunk,
+        onProgress: (at) => onProgress({ phase: 'build', at, head }),
+      });
+      const next = (await store.head()) ?? START;
+      if (lagOf(head, next) < chunk) break;
+      head = next;
+    }
+
+    onProgress({ phase: 'swap', at: head, head });
+    const retired = `${live}_retired_${Date.now()}`;
+    await inTransaction(pool, async (tx) => {
+      // Holding the live checkpoint row stops the live worker until the swap commits.
+      const liveAt = await tx
+        .query<{ major: bigint; minor: bigint }>(`select major, minor from ${live}.checkpoint for update`)
+        .then((r) => (r.rows[0] ? { major: r.rows[0].major, minor: r.rows[0].minor } : null))
+        .catch((error: { code?: string }) => {
+          if (error.code === '42P01') return null;
+          throw error;
+        });
+      if (liveAt) {
+        const last = await applyRange(tx, store, projection, shadow, {
+          to: liveAt,
+          maxEvents: Number.MAX_SAFE_INTEGER,
+        });
+        applied += last?.applied ?? 0;
+        await tx.query(`alter schema ${live} rename to ${retired}`);
+      }
+      await tx.query(`alter schema ${shadow} rename to ${live}`);
+    });
+    await dropSchema(pool, retired);
+
+    // Events after the swap point are brought in by the live worker; wake it now.
+    const after = (await store.head()) ?? START;
+    await enqueueRange(queues, 'rebuild', after);
+    onProgress({ phase: 'done', at: (await readCheckpoint(pool, live)) ?? START, head: after });
+    return { applied };
+  } finally {
+    await lock.query('select pg_advisory_unlock_all()').catch(() => {});
+    lock.release();
+  }
+}

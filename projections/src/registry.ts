@@ -1,0 +1,10 @@
+import type { Projection } from './projection.ts';
+import { cartsProjection } from './projections/carts/projection.ts';
+
+export const projections: readonly Projection[] = [cartsProjection];
+
+export function projectionNamed(name: string): Projection {
+  const found = projections.find((p) => p.name === name);
+  if (!found) throw new Error(`No projection named "${name}". Known: ${projections.map((p) => p.name).join(', ')}`);
+  return found;
+}

@@ -1,0 +1,76 @@
+import type { Pool, PoolClient } from '@flowdose/shared/db';
+import { inTransaction } from '@flowdose/shared/db';
+import type { EventStore } from '@flowdose/shared/event-store/port';
+import { comparePositions, type Position, positionToken } from '@flowdose/shared/event-store/position';
+import { PROJECTIONS_CHANNEL } from '@flowdose/shared/read-models';
+import type { Projection } from './projection.ts';
+
+export type RangeResult = { from: Position; to: Position; applied: number };
+
+export class CheckpointMovedError extends Error {
+  override name = 'CheckpointMovedError';
+}
+
+/**
+ * Applies the events after the schema's checkpoint, up to `to` and at most `maxEvents`, and
+ * moves the checkpoint in the same transaction: a repeated or overlapping job finds the
+ * checkpoint already past and does nothing. Returns null when there was nothing to do.
+ */
+export async function applyRange(
+  tx: PoolClient,
+  store: EventStore,
+  projection: Projection,
+  schema: string,
+  { to, maxEvents = 5000 }: { to: Position; maxEvents?: number },
+): Promise<RangeResult | null> {
+  const { rows } = await tx.query<{ major: bigint; minor: bigint }>(
+    `select major, minor from ${schema}.checkpoint for update`,
+  );
+  const from: Position = { major: rows[0]!.major, minor: rows[0]!.minor };
+  if (comparePositions(from, to) >= 0) return null;
+
+  const { events } = await store.readAll(from, { to, types: projection.handles, limit: maxEvents });
+  for (const event of events) await projection.apply(tx, event, schema);
+  // A full page may stop short of `to`: then only what was read is done.
+  const reached = events.length === maxEvents ? events[events.length - 1]!.position : to;
+
+  // Compare-and-set: if a schema swap moved the table under us, this touches no row.
+  const moved = await tx.query(
+    `update ${schema}.checkpoint set major = $1, minor = $2, updated_at = now(), last_error = null
+     where major = $3 and minor = $4`,
+    [reached.major, reached.minor, from.major, from.minor],
+  );
+  if (moved.rowCount !== 1) throw new CheckpointMovedError(`${schema} checkpoint moved during the range`);
+  await tx.query('select pg_notify($1, $2)', [PROJECTIONS_CHANNEL, `${schema}:${positionToken(reached)}`]);
+  return { from, to: reached, applied: events.length };
+}
+
+export const runRange = (
+  pool: Pool,
+  store: EventStore,
+  projection: Projection,
+  schema: string,
+  options: { to: Position; maxEvents?: number },
+) => inTransaction(pool, (tx) => applyRange(tx, store, projection, schema, options));
+
+/**
+ * Brings a schema up to `to` in transactions of at most `chunk` events, so a long catch-up
+ * never holds one huge transaction open (which would hold back every gap-safe reader).
+ */
+export async function catchUp(
+  pool: Pool,
+  store: EventStore,
+  projection: Projection,
+  schema: string,
+  to: Position,
+  { chunk = 5000, onProgress }: { chunk?: number; onProgress?: (at: Position) => void } = {},
+): Promise<number> {
+  let applied = 0;
+  for (;;) {
+    const result = await runRange(pool, store, projection, schema, { to, maxEvents: chunk });
+    if (!result) return applied;
+    applied += result.applied;
+    onProgress?.(result.to);
+    if (comparePositions(result.to, to) >= 0) return applied;
+  }
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from '@flowdose/shared/db';
+import { cartDecider } from '@flowdose/shared/domain/cart/decider';
+import { cartStream } from '@flowdose/shared/domain/cart/events';
+import type { EventStore, NewEvent } from '@flowdose/shared/event-store/port';
+import { randomIds } from '@flowdose/shared/ids';
+
+const metadata = {
+  correlationId: 't',
+  causationId: 't',
+  actor: { userId: null, role: 'test' },
+  idempotencyKey: null,
+  schemaVersion: 1,
+};
+const SKUS = ['TSHIRT-RED-M', 'MUG-WHITE', 'CAP-BLACK', 'HOODIE-GREY-L', 'SOCKS-3PACK'];
+
+/** Appends realistic cart histories through the real decider: opens, adds, merges, changes, removes. */
+export async function appendCartHistories(store: EventStore, carts: number, seed = 1): Promise<number> {
+  let n = 0;
+  let r = seed;
+  const rand = (k: number) => {
+    r = (r * 1103515245 + 12345) % 2147483648;
+    return r % k;
+  };
+  await Promise.all(
+    Array.from({ length: carts }, async () => {
+      const cartId = randomUUID();
+      let state = cartDecider.initialState();
+      const events: NewEvent[] = [];
+      const run = (command: Parameters<typeof cartDecider.decide>[0]) => {
+        try {
+          for (const e of cartDecider.decide(command, state)) {
+            state = cartDecider.evolve(state, e);
+            events.push({ id: randomIds.next(), type: e.type, data: e.data, metadata });
+          }
+        } catch {
+          // a refused command (over a limit, say) simply appends nothing, as in production
+        }
+      };
+      run({ type: 'OpenCart', data: { cartId, currency: 'EUR' } });
+      const lineIds: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const lineId = randomUUID();
+        lineIds.push(lineId);
+        const action = rand(4);
+        if (action <= 1) {
+          run({
+            type: 'AddCartItem',
+            data: {
+              cartId,
+              lineId,
+              sku: SKUS[rand(SKUS.length)]!,
+              quantity: 1 + rand(5),
+              unitPrice: { amount: 1000 + rand(5000), currency: 'EUR' },
+            },
+          });
+        } else if (action === 2 && state.status === 'open' && state.lines.size > 0) {
+          const line = [...state.lines.keys()][rand(state.lines.size)]!;
+          run({ type: 'ChangeCartItemQuantity', data: { cartId, lineId: line, quantity: 1 + rand(9) } });
+        } else if (state.status === 'open' && state.lines.size > 0) {
+          const line = [...state.lines.keys()][rand(state.lines.size)]!;
+          run({ type: 'RemoveCartItem', data: { cartId, lineId: line } });
+        }
+      }
+      if (rand(5) === 0) run({ type: 'CheckOutCart', data: { cartId, orderId: randomUUID() } });
+      // Several appends per cart, so carts interleave in the global log.
+      for (let i = 0; i < events.length; i += 2) {
+        await store.append(cartStream(cartId), events.slice(i, i + 2), BigInt(i));
+      }
+      n += events.length;
+    }),
+  );
+  return n;
+}
+
+/** Everything a carts schema holds, in a stable order, for comparing two builds. */
+export async function cartsSnapshot(pool: Pool, schema: string) {
+  const carts = await pool.query(`select * from ${schema}.carts order by cart_id`);
+  const lines = await pool.query(`select * from ${schema}.cart_lines order by cart_id, line_id`);
+  return { carts: carts.rows, lines: lines.rows };
+}

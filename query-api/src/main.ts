@@ -1,0 +1,27 @@
+import { loadConfig } from '@flowdose/shared/config';
+import { createPool } from '@flowdose/shared/db';
+import { createLogger } from '@flowdose/shared/logger';
+import { createNotifications } from '@flowdose/shared/notifications';
+import { createRedis } from '@flowdose/shared/redis';
+import { buildApp } from './app.ts';
+import { createPositionWaiter } from './min-position.ts';
+
+const config = loadConfig();
+const logger = createLogger('query-api', config.LOG_LEVEL);
+const pool = createPool(config.DATABASE_URL, 20, (err) => logger.warn({ err }, 'idle database connection lost'));
+const redis = createRedis(config.REDIS_URL);
+const notifications = createNotifications(config.DATABASE_URL, (err) => logger.error({ err }, 'notifications'));
+const waitForPosition = createPositionWaiter(pool, notifications, config.MIN_POSITION_TIMEOUT_MS);
+const app = buildApp({ config, logger, pool, redis, waitForPosition });
+const server = app.listen(config.QUERY_API_PORT, () => logger.info(`query-api listening on :${config.QUERY_API_PORT}`));
+
+const shutdown = async () => {
+  logger.info('shutting down');
+  server.close();
+  await notifications.close();
+  await pool.end();
+  redis.disconnect();
+  process.exit(0);
+};
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);

@@ -1,0 +1,53 @@
+import type { Pool } from '@flowdose/shared/db';
+import type { Money } from '@flowdose/shared/money';
+import { liveSchema } from '@flowdose/shared/read-models';
+
+export type CartLineView = { lineId: string; sku: string; quantity: number; unitPrice: Money; lineTotal: Money };
+export type CartView = {
+  cartId: string;
+  currency: string;
+  status: 'open' | 'checked_out';
+  lines: CartLineView[];
+  totals: { itemCount: number; subtotal: Money };
+  updatedAt: string;
+};
+
+const s = liveSchema('carts');
+
+export async function findCart(pool: Pool, cartId: string): Promise<CartView | null> {
+  const { rows } = await pool.query<{
+    currency: string;
+    status: CartView['status'];
+    updated_at: Date;
+    lines: { line_id: string; sku: string; quantity: number; unit_price: number }[];
+  }>(
+    `select c.currency, c.status, c.updated_at,
+            coalesce(json_agg(json_build_object('line_id', l.line_id, 'sku', l.sku, 'quantity', l.quantity,
+              'unit_price', l.unit_price) order by l.added_at_position) filter (where l.line_id is not null), '[]') as lines
+     from ${s}.carts c left join ${s}.cart_lines l on l.cart_id = c.cart_id
+     where c.cart_id = $1
+     group by c.cart_id`,
+    [cartId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const currency = row.currency as Money['currency'];
+  const lines = row.lines.map((l) => ({
+    lineId: l.line_id,
+    sku: l.sku,
+    quantity: l.quantity,
+    unitPrice: { amount: l.unit_price, currency },
+    lineTotal: { amount: l.unit_price * l.quantity, currency },
+  }));
+  return {
+    cartId,
+    currency,
+    status: row.status,
+    lines,
+    totals: {
+      itemCount: lines.reduce((n, l) => n + l.quantity, 0),
+      subtotal: { amount: lines.reduce((n, l) => n + l.lineTotal.amount, 0), currency },
+    },
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { buildApp as buildCommandApp } from '@flowdose/command-api/app';
+import { priceTable } from '@flowdose/command-api/prices';
+import { startDispatcher } from '@flowdose/projections/dispatcher';
+import { cartsProjection } from '@flowdose/projections/projections/carts/projection';
+import { closeQueues, createQueues } from '@flowdose/projections/queues';
+import { createSchema } from '@flowdose/projections/schema';
+import { startWorker } from '@flowdose/projections/worker';
+import { testConfig } from '@flowdose/shared/config';
+import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
+import { createLogger } from '@flowdose/shared/logger';
+import { createNotifications } from '@flowdose/shared/notifications';
+import { liveSchema } from '@flowdose/shared/read-models';
+import { createRedis } from '@flowdose/shared/redis';
+import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { serve, type TestServer } from '@flowdose/shared/testing/http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.ts';
+import { createPositionWaiter } from '../min-position.ts';
+
+type Cart = {
+  cartId: string;
+  status: string;
+  lines: { lineId: string; sku: string; quantity: number; lineTotal: { amount: number } }[];
+  totals: { itemCount: number; subtotal: { amount: number; currency: string } };
+};
+
+const config = testConfig({ MIN_POSITION_TIMEOUT_MS: '400' });
+const logger = createLogger('test', 'silent');
+let db: TestDatabase;
+let commands: TestServer;
+let queries: TestServer;
+let stopAll: () => Promise<void>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const redis = createRedis(config.REDIS_URL);
+  const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+  const prefix = `t${randomBytes(4).toString('hex')}`;
+  const queues = createQueues(redis, prefix, [cartsProjection]);
+  await createSchema(db.pool, cartsProjection, liveSchema('carts'));
+  const dispatcher = startDispatcher({ pool: db.pool, store, queues, logger });
+  const worker = startWorker({
+    projection: cartsProjection,
+    pool: db.pool,
+    store,
+    connection: redis,
+    prefix,
+    lockMs: 5000,
+    logger,
+  });
+  const notifications = createNotifications(db.url, () => {});
+  commands = await serve(
+    buildCommandApp({ config, logger, pool: db.pool, store, prices: priceTable(config.PRICE_TABLE) }),
+  );
+  queries = await serve(
+    buildApp({
+      config,
+      logger,
+      pool: db.pool,
+      redis,
+      waitForPosition: createPositionWaiter(db.pool, notifications, config.MIN_POSITION_TIMEOUT_MS),
+    }),
+  );
+  stopAll = async () => {
+    await commands.close();
+    await queries.close();
+    await worker.close();
+    await dispatcher.stop();
+    await closeQueues(queues);
+    await notifications.close();
+    await store.close();
+    redis.disconnect();
+  };
+});
+// The dispatcher elects itself and starts listening asynchronously; an append made before
+// that is only seen at the next idle poll. Wait until the pipeline answers once.
+beforeAll(async () => {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const cart = await cartWithTwoLines();
+    const res = await queries.request('GET', `/carts/${cart.cartId}`, {
+      headers: { ...cart.headers, 'X-Min-Position': cart.position },
+    });
+    if (res.status === 200) return;
+    if (Date.now() > deadline) throw new Error('the projection pipeline did not start');
+  }
+});
+
+afterAll(async () => {
+  await stopAll();
+  await db.drop();
+});
+
+async function cartWithTwoLines() {
+  const created = await commands.request<{ cartId: string; cartToken: string; position: string }>('POST', '/carts', {
+    body: { currency: 'EUR' },
+  });
+  const headers = { 'X-Cart-Token': created.body.cartToken };
+  await commands.request('POST', `/carts/${created.body.cartId}/items`, {
+    body: { sku: 'TSHIRT-RED-M', quantity: 2 },
+    headers,
+  });
+  const last = await commands.request<{ position: string }>('POST', `/carts/${created.body.cartId}/items`, {
+    body: { sku: 'MUG-WHITE', quantity: 1 },
+    headers,
+  });
+  return { ...created.body, headers, position: last.body.position };
+}
+
+describe('GET /carts/:cartId', () => {
+  it('with X-Min-Position shows the writes just made, at once', async () => {
+    for (let i = 0; i < 20; i++) {
+      const cart = await cartWithTwoLines();
+      const res = await queries.request<Cart>('GET', `/carts/${cart.cartId}`, {
+        headers: { ...cart.headers, 'X-Min-Position': cart.position },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.lines.map((l) => [l.sku, l.quantity])).toEqual([
+        ['TSHIRT-RED-M', 2],
+        ['MUG-WHITE', 1],
+      ]);
+      expect(res.body.totals).toEqual({ itemCount: 3, subtotal: { amount: 2 * 1999 + 1250, currency: 'EUR' } });
+      expect(res.body.status).toBe('open');
+    }
+  });
+
+  it('answers 304 to a matching ETag', async () => {
+    const cart = await cartWithTwoLines();
+    const first = await queries.request('GET', `/carts/${cart.cartId}`, {
+      headers: { ...cart.headers, 'X-Min-Position': cart.position },
+    });
+    const etag = first.headers.get('etag');
+    expect(etag).toBeTruthy();
+    const again = await queries.request('GET', `/carts/${cart.cartId}`, {
+      headers: { ...cart.headers, 'If-None-Match': etag! },
+    });
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(304);
+  });
+
+  it('hides the cart without its token', async () => {
+    const cart = await cartWithTwoLines();
+    expect((await queries.request('GET', `/carts/${cart.cartId}`)).status).toBe(404);
+    expect(
+      (await queries.request('GET', `/carts/${cart.cartId}`, { headers: { 'X-Cart-Token': 'nope' } })).status,
+    ).toBe(404);
+    expect((await queries.request('GET', '/carts/not-a-uuid', { headers: cart.headers })).status).toBe(404);
+  });
+
+  it('refuses a malformed X-Min-Position and times out with a 503 problem on one never reached', async () => {
+    const cart = await cartWithTwoLines();
+    const bad = await queries.request('GET', `/carts/${cart.cartId}`, {
+      headers: { ...cart.headers, 'X-Min-Position': 'soon' },
+    });
+    expect(bad.status).toBe(400);
+    const started = Date.now();
+    const future = await queries.request<{ type: string }>('GET', `/carts/${cart.cartId}`, {
+      headers: { ...cart.headers, 'X-Min-Position': '999999999.999999999' },
+    });
+    expect(future.status).toBe(503);
+    expect(future.body.type).toBe('/problems/position-not-reached');
+    expect(future.headers.get('retry-after')).toBe('1');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+  });
+
+  it('health reports its dependencies', async () => {
+    const res = await queries.request('GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'ok', dependencies: { postgres: 'ok', redis: 'ok' } });
+  });
+});
