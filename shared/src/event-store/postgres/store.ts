@@ -136,11 +136,12 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   }
 
   // Only transactions older than every open one are read: their events can no longer be
-  // joined by a late commit, so a reader that moves past them never skips one.
+  // joined by a late commit, so a reader that moves past them never skips one. The page and
+  // the held-back flag come from one statement, so they agree on the horizon: judged in two,
+  // a transaction committing in between would hide a held-back event until the idle poll.
   async function readAll(after: Position, { limit = 1000, to, types }: ReadAllOptions = {}) {
     const params: unknown[] = [after.major.toString(), after.minor, limit];
-    let where = `(transaction_id, global_position) > ($1::xid8, $2::bigint)
-      and transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+    let where = '(transaction_id, global_position) > ($1::xid8, $2::bigint) and transaction_id < h.xmin';
     if (to) {
       params.push(to.major.toString(), to.minor);
       where += ` and (transaction_id, global_position) <= ($${params.length - 1}::xid8, $${params.length}::bigint)`;
@@ -150,18 +151,16 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       where += ` and type = any($${params.length}::text[])`;
     }
     const { rows } = await pool.query<Row & { held_back: boolean }>(
-      `select ${COLUMNS}, false as held_back from events where ${where}
-       order by transaction_id, global_position limit $3`,
+      `with h as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
+       select exists (select 1 from events where transaction_id >= h.xmin) as held_back, p.*
+       from h left join lateral (
+         select ${COLUMNS} from events where ${where}
+         order by transaction_id, global_position limit $3
+       ) p on true`,
       params,
     );
-    let heldBack = false;
-    if (!to && rows.length < limit) {
-      const held = await pool.query<{ held: boolean }>(
-        `select exists (select 1 from events where transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) as held`,
-      );
-      heldBack = held.rows[0]?.held ?? false;
-    }
-    return { events: rows.map(toRecorded), heldBack };
+    const events = rows.filter((r) => r.global_position !== null).map(toRecorded);
+    return { events, heldBack: rows[0]?.held_back ?? false };
   }
 
   async function head(): Promise<Position | null> {
