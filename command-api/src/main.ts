@@ -7,7 +7,10 @@ import { priceTable } from './prices.ts';
 
 const config = loadConfig();
 const logger = createLogger('command-api', config.LOG_LEVEL);
-const pool = createPool(config.DATABASE_URL, 20, (err) => logger.warn({ err }, 'idle database connection lost'));
+const pool = createPool(config.DATABASE_URL, {
+  max: 20,
+  onIdleError: (err) => logger.warn({ err }, 'idle database connection lost'),
+});
 const store = createPostgresEventStore({
   pool,
   connectionString: config.DATABASE_URL,

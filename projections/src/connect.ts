@@ -8,7 +8,11 @@ import { projections } from './registry.ts';
 
 /** The clients both entry points (the service and the ops CLI) need. */
 export function connect(config: Config, logger: Logger) {
-  const pool = createPool(config.DATABASE_URL, 10, (err) => logger.warn({ err }, 'idle database connection lost'));
+  const pool = createPool(config.DATABASE_URL, {
+    max: 10,
+    pipeline: true,
+    onIdleError: (err) => logger.warn({ err }, 'idle database connection lost'),
+  });
   const store = createPostgresEventStore({
     pool,
     connectionString: config.DATABASE_URL,

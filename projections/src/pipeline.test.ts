@@ -11,7 +11,7 @@ import { cartsProjection } from './projections/carts/projection.ts';
 import { closeQueues, createQueues, rangeJobId } from './queues.ts';
 import { catchUp } from './run-range.ts';
 import { createSchema } from './schema.ts';
-import { appendCartHistories, cartsSnapshot } from './test-support.ts';
+import { appendCartHistories, cartsSnapshot, until } from './test-support.ts';
 import { startWorker } from './worker.ts';
 
 const logger = createLogger('test', 'silent');
@@ -20,14 +20,6 @@ beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(async () => db.drop());
-
-const until = async (check: () => Promise<boolean>, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 describe('dispatcher and worker', () => {
   it('keep the read model equal to a fresh build while events keep arriving, and ignore duplicate jobs', async () => {
@@ -50,9 +42,8 @@ describe('dispatcher and worker', () => {
       lockMs: 5000,
       logger,
     });
-    await appendCartHistories(store, 30, 2); // while it runs
+    const { head } = await appendCartHistories(store, 30, 2); // while it runs
 
-    const head = (await store.head())!;
     await until(async () => comparePositions((await readCheckpoint(db.pool, live)) ?? START, head) >= 0);
     expect(dispatcher.isLeader() !== standby.isLeader()).toBe(true);
 

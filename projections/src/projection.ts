@@ -1,5 +1,6 @@
-import type { PoolClient } from '@flowdose/shared/db';
 import type { RecordedEvent } from '@flowdose/shared/event-store/port';
+
+export type Statement = { text: string; values: unknown[] };
 
 export type Projection = {
   name: string;
@@ -8,7 +9,11 @@ export type Projection = {
   handles: readonly string[];
   /** DDL for the projection's own tables inside `schema`. */
   tables: (schema: string) => string;
-  apply: (tx: PoolClient, event: RecordedEvent, schema: string) => Promise<void>;
+  /**
+   * The SQL an event turns into, on this projection's own tables. Pure: run-range executes
+   * it, so a chunk of events goes to Postgres pipelined instead of one round trip each.
+   */
+  apply: (event: RecordedEvent, schema: string) => Statement[];
 };
 
 export const defineProjection = (projection: Projection): Projection => projection;

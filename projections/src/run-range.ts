@@ -30,7 +30,9 @@ export async function applyRange(
   if (comparePositions(from, to) >= 0) return null;
 
   const { events } = await store.readAll(from, { to, types: projection.handles, limit: maxEvents });
-  for (const event of events) await projection.apply(tx, event, schema);
+  // Issued together: on a pipelined connection they travel without waiting on each other,
+  // and the pg client keeps their order either way.
+  await Promise.all(events.flatMap((e) => projection.apply(e, schema)).map((st) => tx.query(st.text, st.values)));
   // A full page may stop short of `to`: then only what was read is done.
   const reached = events.length === maxEvents ? events[events.length - 1]!.position : to;
 

@@ -1,10 +1,15 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { Pool } from '@flowdose/shared/db';
 import { cartDecider } from '@flowdose/shared/domain/cart/decider';
 import { cartStream } from '@flowdose/shared/domain/cart/events';
 import type { EventStore, NewEvent } from '@flowdose/shared/event-store/port';
+import { maxPosition, type Position, START } from '@flowdose/shared/event-store/position';
+import { readableAt } from '@flowdose/shared/event-store/readable';
 import { randomIds } from '@flowdose/shared/ids';
 
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const metadata = {
   correlationId: 't',
   causationId: 't',
@@ -14,9 +19,17 @@ const metadata = {
 };
 const SKUS = ['TSHIRT-RED-M', 'MUG-WHITE', 'CAP-BLACK', 'HOODIE-GREY-L', 'SOCKS-3PACK'];
 
-/** Appends realistic cart histories through the real decider: opens, adds, merges, changes, removes. */
-export async function appendCartHistories(store: EventStore, carts: number, seed = 1): Promise<number> {
+/**
+ * Appends realistic cart histories through the real decider (opens, adds, merges, changes,
+ * removes) and answers how many events, and the position by which all are readable.
+ */
+export async function appendCartHistories(
+  store: EventStore,
+  carts: number,
+  seed = 1,
+): Promise<{ events: number; head: Position }> {
   let n = 0;
+  let last: Position = START;
   let r = seed;
   const rand = (k: number) => {
     r = (r * 1103515245 + 12345) % 2147483648;
@@ -65,12 +78,14 @@ export async function appendCartHistories(store: EventStore, carts: number, seed
       if (rand(5) === 0) run({ type: 'CheckOutCart', data: { cartId, orderId: randomUUID() } });
       // Several appends per cart, so carts interleave in the global log.
       for (let i = 0; i < events.length; i += 2) {
-        await store.append(cartStream(cartId), events.slice(i, i + 2), BigInt(i));
+        const { position } = await store.append(cartStream(cartId), events.slice(i, i + 2), BigInt(i));
+        last = maxPosition(last, position);
       }
       n += events.length;
     }),
   );
-  return n;
+  await readableAt(store, last);
+  return { events: n, head: last };
 }
 
 /** Everything a carts schema holds, in a stable order, for comparing two builds. */
@@ -79,3 +94,29 @@ export async function cartsSnapshot(pool: Pool, schema: string) {
   const lines = await pool.query(`select * from ${schema}.cart_lines order by cart_id, line_id`);
   return { carts: carts.rows, lines: lines.rows };
 }
+
+/** Runs one of our TypeScript entry points as a real child process (one process: SIGKILL hits it). */
+export function spawnTs(script: string, args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', CART_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0000', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+export const until = async (check: () => Promise<boolean>, timeoutMs = 30_000, what = 'condition') => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};

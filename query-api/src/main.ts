@@ -8,7 +8,10 @@ import { createPositionWaiter } from './min-position.ts';
 
 const config = loadConfig();
 const logger = createLogger('query-api', config.LOG_LEVEL);
-const pool = createPool(config.DATABASE_URL, 20, (err) => logger.warn({ err }, 'idle database connection lost'));
+const pool = createPool(config.DATABASE_URL, {
+  max: 20,
+  onIdleError: (err) => logger.warn({ err }, 'idle database connection lost'),
+});
 const redis = createRedis(config.REDIS_URL);
 const notifications = createNotifications(config.DATABASE_URL, (err) => logger.error({ err }, 'notifications'));
 const waitForPosition = createPositionWaiter(pool, notifications, config.MIN_POSITION_TIMEOUT_MS);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Currency } from './money.ts';
 
-const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+// 0 asks the OS for a free port (tests).
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 const PriceTable = z.record(z.string(), z.partialRecord(Currency, z.number().int().positive()));
 export type PriceTable = z.infer<typeof PriceTable>;

@@ -6,6 +6,13 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => BigInt(v));
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
+export type PoolOptions = {
+  max?: number;
+  /** Send queries without waiting for the previous answer; used where many are issued at once. */
+  pipeline?: boolean;
+  onIdleError?: (error: Error) => void;
+};
+
 /**
  * An idle client that loses its connection (a restart, a terminated backend) emits 'error'
  * on the pool; unhandled, that would kill the process. The pool drops the client and
@@ -13,10 +20,9 @@ export type PoolClient = pg.PoolClient;
  */
 export function createPool(
   connectionString: string,
-  max = 10,
-  onIdleError: (error: Error) => void = () => {},
+  { max = 10, pipeline = false, onIdleError = () => {} }: PoolOptions = {},
 ): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max });
+  const pool = new pg.Pool({ connectionString, max, pipeline });
   pool.on('error', onIdleError);
   return pool;
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrencyError } from '../errors.ts';
 import type { EventStore, NewEvent, RecordedEvent } from './port.ts';
 import { comparePositions, START } from './position.ts';
+import { readableAt } from './readable.ts';
 
 export type StoreFactory = () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>;
 
@@ -93,11 +94,12 @@ export function eventStoreContract(adapter: string, factory: StoreFactory) {
     it('reads the global log in pages, filtered by type, up to a position', async () => {
       const s = stream();
       const start = (await store.head()) ?? START;
-      await store.append(
+      const { position } = await store.append(
         s,
         ['A', 'B', 'A', 'B', 'A'].map((t) => event(t)),
         'no_stream',
       );
+      await readableAt(store, position);
       const all: RecordedEvent[] = [];
       let after = start;
       for (;;) {
@@ -176,8 +178,9 @@ export function eventStoreContract(adapter: string, factory: StoreFactory) {
       await store.append(s, [event('A')], 'no_stream');
       const latency = (await seenAt) - appendedAt;
       await subscription.stop();
-      // Far below the idle poll: only a notification explains it.
-      expect(latency).toBeLessThan(500);
+      // Far below the 5 s idle poll: only a notification explains it (the margin covers events
+      // held back by other databases' transactions on a busy machine).
+      expect(latency).toBeLessThan(2500);
     });
   });
 }

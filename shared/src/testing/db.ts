@@ -25,7 +25,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.query(`create database "${name}" template "${TEMPLATE_DB}"`);
   await admin.end();
   const url = testDatabaseUrl(name);
-  const pool = createPool(url, 20);
+  // Pipelined like the projections' pool, so tests run the mode production uses.
+  const pool = createPool(url, { max: 20, pipeline: true });
   return {
     url,
     pool,

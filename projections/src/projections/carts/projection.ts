@@ -1,5 +1,7 @@
 import { type CartEvent, cartEventTypes } from '@flowdose/shared/domain/cart/events';
-import { defineProjection } from '../../projection.ts';
+import { defineProjection, type Statement } from '../../projection.ts';
+
+const sql = (text: string, values: unknown[]): Statement => ({ text, values });
 
 export const cartsProjection = defineProjection({
   name: 'carts',
@@ -23,51 +25,58 @@ export const cartsProjection = defineProjection({
       added_at_position bigint not null,
       primary key (cart_id, line_id)
     );`,
-  async apply(tx, recorded, s) {
+  // One statement per event: the line change and the cart's touch go together.
+  apply(recorded, s) {
     const event = { type: recorded.type, data: recorded.data } as CartEvent;
-    const at = recorded.createdAt;
-    const version = recorded.streamPosition;
-    const touch = (cartId: string) =>
-      tx.query(`update ${s}.carts set updated_at = $2, version = $3 where cart_id = $1`, [cartId, at, version]);
+    const touched = (change: string) =>
+      `with change as (${change}) update ${s}.carts set updated_at = $2, version = $3 where cart_id = $1`;
+    const at = [recorded.createdAt, recorded.streamPosition] as const;
     switch (event.type) {
       case 'CartOpened':
-        await tx.query(
-          `insert into ${s}.carts (cart_id, currency, status, created_at, updated_at, version)
-           values ($1, $2, 'open', $3, $3, $4)`,
-          [event.data.cartId, event.data.currency, at, version],
-        );
-        return;
+        return [
+          sql(
+            `insert into ${s}.carts (cart_id, created_at, updated_at, version, currency, status)
+             values ($1, $2, $2, $3, $4, 'open')`,
+            [event.data.cartId, ...at, event.data.currency],
+          ),
+        ];
       case 'CartItemAdded': {
         const { cartId, lineId, sku, quantity, unitPrice } = event.data;
-        await tx.query(
-          `insert into ${s}.cart_lines (cart_id, line_id, sku, quantity, unit_price, added_at_position)
-           values ($1, $2, $3, $4, $5, $6)`,
-          [cartId, lineId, sku, quantity, unitPrice.amount, recorded.position.minor],
-        );
-        await touch(cartId);
-        return;
+        return [
+          sql(
+            touched(`insert into ${s}.cart_lines (cart_id, line_id, sku, quantity, unit_price, added_at_position)
+                     values ($1, $4, $5, $6, $7, $8)`),
+            [cartId, ...at, lineId, sku, quantity, unitPrice.amount, recorded.position.minor],
+          ),
+        ];
       }
-      case 'CartItemQuantityChanged':
-        await tx.query(`update ${s}.cart_lines set quantity = $3 where cart_id = $1 and line_id = $2`, [
-          event.data.cartId,
-          event.data.lineId,
-          event.data.quantity,
-        ]);
-        await touch(event.data.cartId);
-        return;
-      case 'CartItemRemoved':
-        await tx.query(`delete from ${s}.cart_lines where cart_id = $1 and line_id = $2`, [
-          event.data.cartId,
-          event.data.lineId,
-        ]);
-        await touch(event.data.cartId);
-        return;
+      case 'CartItemQuantityChanged': {
+        const { cartId, lineId, quantity } = event.data;
+        return [
+          sql(touched(`update ${s}.cart_lines set quantity = $5 where cart_id = $1 and line_id = $4`), [
+            cartId,
+            ...at,
+            lineId,
+            quantity,
+          ]),
+        ];
+      }
+      case 'CartItemRemoved': {
+        const { cartId, lineId } = event.data;
+        return [
+          sql(touched(`delete from ${s}.cart_lines where cart_id = $1 and line_id = $4`), [cartId, ...at, lineId]),
+        ];
+      }
       case 'CartCheckedOut':
-        await tx.query(`update ${s}.carts set status = 'checked_out' where cart_id = $1`, [event.data.cartId]);
-        await touch(event.data.cartId);
-        return;
+        return [
+          sql(`update ${s}.carts set status = 'checked_out', updated_at = $2, version = $3 where cart_id = $1`, [
+            event.data.cartId,
+            ...at,
+          ]),
+        ];
       default: {
         const _exhaustive: never = event;
+        return [];
       }
     }
   },

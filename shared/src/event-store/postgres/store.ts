@@ -151,8 +151,14 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       where += ` and type = any($${params.length}::text[])`;
     }
     const { rows } = await pool.query<Row & { held_back: boolean }>(
-      `with h as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
-       select exists (select 1 from events where transaction_id >= h.xmin) as held_back, p.*
+      // held_back is computed once, in the CTE; "order by … limit 1" makes it an index probe.
+      `with h as materialized (
+         select x.xmin, exists (
+           select 1 from events e where e.transaction_id >= x.xmin order by e.transaction_id limit 1
+         ) as held_back
+         from (select pg_snapshot_xmin(pg_current_snapshot()) as xmin) x
+       )
+       select h.held_back, p.*
        from h left join lateral (
          select ${COLUMNS} from events where ${where}
          order by transaction_id, global_position limit $3
