@@ -8,11 +8,14 @@ import { projectionStatus } from './status.ts';
 
 const usage = `Usage: npm run ops -- <command>
   status              each projection's checkpoint, head, lag, queue and rebuild progress
-  rebuild <name>      rebuild a projection into a shadow schema and swap it in (resumable)`;
+  rebuild <name>      rebuild a projection into a shadow schema and swap it in (resumable)
+    --chunk=N         events per transaction (default 5000; smaller holds readers back less)`;
 
 const config = loadConfig();
 const logger = createLogger('ops', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-const [command, name] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const [command, name] = args.filter((a) => !a.startsWith('--'));
+const chunk = Number(args.find((a) => a.startsWith('--chunk='))?.slice(8) ?? 5000);
 const deps = connect(config, logger);
 
 try {
@@ -45,6 +48,7 @@ try {
       const { applied } = await rebuild({
         ...deps,
         projection,
+        chunk,
         onProgress: ({ phase, at, head }) => {
           const total = Number(head.minor);
           if (!started) bar.start(total, 0, { phase });
