@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { Currency } from './money.ts';
 
@@ -51,9 +52,14 @@ const Env = z.object({
 });
 export type Config = z.infer<typeof Env>;
 
-/** Parses the environment once; every bad variable is named in one message. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = Env.safeParse(env);
+/**
+ * Parses the environment once; every bad variable is named in one message. Without an
+ * explicit environment it first reads ./.env (npm start writes it), where variables already
+ * set in the environment win.
+ */
+export function loadConfig(env?: NodeJS.ProcessEnv): Config {
+  if (!env && existsSync('.env')) process.loadEnvFile('.env');
+  const parsed = Env.safeParse(env ?? process.env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);

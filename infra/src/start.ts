@@ -1,0 +1,56 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { loadConfig } from '@flowdose/shared/config';
+import { migrateAll } from './migrate.ts';
+
+// Reads .env too; the apps it starts inherit the same environment.
+const config = loadConfig();
+
+console.log('[start] migrating the event store and read models');
+await migrateAll(config.DATABASE_URL, () => {});
+
+const apps = [
+  { name: 'command-api', entry: 'command-api/src/main.ts', color: 36, health: `http://127.0.0.1:${config.COMMAND_API_PORT}/health` },
+  { name: 'query-api', entry: 'query-api/src/main.ts', color: 35, health: `http://127.0.0.1:${config.QUERY_API_PORT}/health` },
+  { name: 'projections', entry: 'projections/src/main.ts', color: 33, health: `http://127.0.0.1:${config.PROJECTIONS_PORT}/health` },
+];
+
+let stopping = false;
+const children: ChildProcess[] = apps.map(({ name, entry, color }) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const label = `\x1b[${color}m${name.padEnd(11)}\x1b[0m |`;
+  const relay = (out: NodeJS.WriteStream) => (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line) out.write(`${label} ${line}\n`);
+  };
+  child.stdout?.on('data', relay(process.stdout));
+  child.stderr?.on('data', relay(process.stderr));
+  child.on('exit', (code) => {
+    if (stopping) return;
+    console.error(`[start] ${name} exited with ${code}; stopping the stack`);
+    void stop(1);
+  });
+  return child;
+});
+
+async function stop(code: number) {
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+  process.exit(code);
+}
+process.once('SIGINT', () => void stop(0));
+process.once('SIGTERM', () => void stop(0));
+
+const healthy = async (url: string) => fetch(url).then((r) => r.ok, () => false);
+for (let i = 0; i < 120 && !stopping; i++) {
+  if ((await Promise.all(apps.map((a) => healthy(a.health)))).every(Boolean)) break;
+  await new Promise((r) => setTimeout(r, 500));
+}
+if (!stopping) {
+  console.log(`
+[start] Flowdose is up. Ctrl-C stops everything.
+  command API   http://127.0.0.1:${config.COMMAND_API_PORT}
+  query API     http://127.0.0.1:${config.QUERY_API_PORT}
+  projections   http://127.0.0.1:${config.PROJECTIONS_PORT}  (status JSON; /health)
+  try:          curl -s -X POST http://127.0.0.1:${config.COMMAND_API_PORT}/carts -H 'content-type: application/json' -d '{"currency":"EUR"}'
+`);
+}
