@@ -1,5 +1,5 @@
-import { createSchema } from '@flowdose/projections/schema';
 import { projections } from '@flowdose/projections/registry';
+import { createSchema } from '@flowdose/projections/schema';
 import { loadConfig } from '@flowdose/shared/config';
 import { createPool } from '@flowdose/shared/db';
 import { ensureDatabase, migrate } from '@flowdose/shared/migrate';

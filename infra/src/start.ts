@@ -9,9 +9,24 @@ console.log('[start] migrating the event store and read models');
 await migrateAll(config.DATABASE_URL, () => {});
 
 const apps = [
-  { name: 'command-api', entry: 'command-api/src/main.ts', color: 36, health: `http://127.0.0.1:${config.COMMAND_API_PORT}/health` },
-  { name: 'query-api', entry: 'query-api/src/main.ts', color: 35, health: `http://127.0.0.1:${config.QUERY_API_PORT}/health` },
-  { name: 'projections', entry: 'projections/src/main.ts', color: 33, health: `http://127.0.0.1:${config.PROJECTIONS_PORT}/health` },
+  {
+    name: 'command-api',
+    entry: 'command-api/src/main.ts',
+    color: 36,
+    health: `http://127.0.0.1:${config.COMMAND_API_PORT}/health`,
+  },
+  {
+    name: 'query-api',
+    entry: 'query-api/src/main.ts',
+    color: 35,
+    health: `http://127.0.0.1:${config.QUERY_API_PORT}/health`,
+  },
+  {
+    name: 'projections',
+    entry: 'projections/src/main.ts',
+    color: 33,
+    health: `http://127.0.0.1:${config.PROJECTIONS_PORT}/health`,
+  },
 ];
 
 let stopping = false;
@@ -40,7 +55,11 @@ async function stop(code: number) {
 process.once('SIGINT', () => void stop(0));
 process.once('SIGTERM', () => void stop(0));
 
-const healthy = async (url: string) => fetch(url).then((r) => r.ok, () => false);
+const healthy = async (url: string) =>
+  fetch(url).then(
+    (r) => r.ok,
+    () => false,
+  );
 for (let i = 0; i < 120 && !stopping; i++) {
   if ((await Promise.all(apps.map((a) => healthy(a.health)))).every(Boolean)) break;
   await new Promise((r) => setTimeout(r, 500));

@@ -28,13 +28,10 @@ describe('postgres global log gap safety', () => {
     await slow.connect();
     // The slow writer takes its transaction id (and identity value) first, commits last.
     await slow.query('begin');
-    await slow.query('select append_events($1, -1, $2, $3, $4, $5)', [
-      'slow-1',
-      [randomUUID()],
-      ['Slow'],
-      ['{}'],
-      [meta],
-    ]);
+    await slow.query(
+      `insert into events (stream_id, stream_position, event_id, type, data, metadata) values ('slow-1', 1, $1, 'Slow', '{}', $2)`,
+      [randomUUID(), meta],
+    );
     const fast = await store.append(
       'fast-1',
       [{ id: randomUUID(), type: 'Fast', data: {}, metadata: JSON.parse(meta) }],

@@ -1,0 +1,180 @@
+// Append throughput of Flowdose's Postgres event store (full path: expected-version check,
+// idempotent event ids, advisory lock, notification) beside the raw-INSERT ceiling pgbench
+// reaches on a table of the same shape in the same run, and Emmett's store when its peer
+// harness is present (../shared/peers/emmett). Usage: npm run bench:append [-- --seconds=8 --no-peers]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createPool } from '@flowdose/shared/db';
+import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
+import { ensureDatabase, migrate } from '@flowdose/shared/migrate';
+import pg from 'pg';
+import { machine, mib, timed, writeResults } from './support.ts';
+
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const seconds = Number(arg('seconds') ?? 8);
+const withPeers = !process.argv.includes('--no-peers');
+const ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
+const DB = 'flowdose_bench_append';
+const url = `postgres://postgres@127.0.0.1:5432/${DB}`;
+const cases = [
+  { writers: 1, batch: 1 },
+  { writers: 1, batch: 10 },
+  { writers: 16, batch: 1 },
+  { writers: 16, batch: 10 },
+];
+
+async function freshDatabase() {
+  const admin = new pg.Client({ connectionString: ADMIN });
+  await admin.connect();
+  await admin.query(`drop database if exists ${DB} with (force)`);
+  await admin.end();
+  await ensureDatabase(url);
+  await migrate(url);
+}
+
+const metadata = {
+  correlationId: 'bench',
+  causationId: 'bench',
+  actor: { userId: null, role: 'bench' },
+  idempotencyKey: null,
+  schemaVersion: 1,
+};
+const data = (i: number) => ({
+  cartId: randomUUID(),
+  lineId: randomUUID(),
+  sku: 'TSHIRT-RED-M',
+  quantity: 2,
+  unitPrice: { amount: 1999, currency: 'EUR' },
+  i,
+});
+
+async function flowdose(writers: number, batch: number) {
+  const pool = createPool(url, { max: writers + 2 });
+  const store = createPostgresEventStore({ pool, connectionString: url });
+  let events = 0;
+  const rss: number[] = [];
+  const elapsed = await timed(`flowdose ${writers}w × ${batch}ev`, seconds, async (deadline) => {
+    const started = Date.now();
+    const sampler = setInterval(() => rss.push(process.memoryUsage().rss), 500);
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        while (Date.now() < deadline) {
+          // A new stream each time, expected 'no_stream': the concurrency check runs for real.
+          const batchEvents = Array.from({ length: batch }, (_, i) => ({
+            id: randomUUID(),
+            type: 'CartItemAdded',
+            data: data(i),
+            metadata,
+          }));
+          await store.append(`cart-${randomUUID()}`, batchEvents, 'no_stream');
+          events += batch;
+        }
+      }),
+    );
+    clearInterval(sampler);
+    return (Date.now() - started) / 1000;
+  });
+  await store.close();
+  await pool.end();
+  return {
+    eventsPerSecond: Math.round(events / elapsed),
+    peakRssMiB: mib(Math.max(...rss, process.memoryUsage().rss)),
+  };
+}
+
+// pgbench INSERTs straight into a table shaped like `events`: no function, no lock, no check.
+function pgbenchCeiling(writers: number, batch: number) {
+  const values = Array.from(
+    { length: batch },
+    (_, i) =>
+      `('s-' || :client_id || '-' || :stream, ${i + 1}, gen_random_uuid(), 'CartItemAdded', '{"sku":"TSHIRT-RED-M","quantity":2,"unitPrice":{"amount":1999,"currency":"EUR"}}', '{"correlationId":"bench"}')`,
+  ).join(',\n  ');
+  const script = join(mkdtempSync(join(tmpdir(), 'pgbench-')), 'append.sql');
+  writeFileSync(
+    script,
+    `\\set stream random(1, 2000000000)\ninsert into raw_events (stream_id, stream_position, event_id, type, data, metadata) values\n  ${values};\n`,
+  );
+  const out = execFileSync(
+    'pgbench',
+    [
+      '-h',
+      '127.0.0.1',
+      '-U',
+      'postgres',
+      '-n',
+      '-c',
+      String(writers),
+      '-j',
+      String(Math.min(writers, 2)),
+      '-T',
+      String(seconds),
+      '-f',
+      script,
+      DB,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  ).toString();
+  const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? Number.NaN);
+  return Math.round(tps * batch);
+}
+
+function emmettPeer(): Map<string, number> | null {
+  const peer = fileURLToPath(new URL('../../../shared/peers/emmett', import.meta.url));
+  if (!withPeers || !existsSync(`${peer}/bench.mjs`)) return null;
+  const dir = join(tmpdir(), 'flowdose-peer-emmett');
+  if (!existsSync(`${dir}/node_modules`)) {
+    cpSync(peer, dir, { recursive: true });
+    console.log('installing the Emmett peer from the npm registry (once)…');
+    spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
+  }
+  console.log(`running the Emmett peer (${seconds} s per case)…`);
+  const run = spawnSync('node', ['bench.mjs', String(seconds)], { cwd: dir, encoding: 'utf8' });
+  const figures = new Map<string, number>();
+  for (const m of run.stdout.matchAll(/emmett (\d+) writer\(s\), (\d+) event\(s\)\/append: (\d+) ev\/s/g)) {
+    figures.set(`${m[1]}x${m[2]}`, Number(m[3]));
+  }
+  return figures;
+}
+
+await freshDatabase();
+{
+  const pool = createPool(url);
+  await pool.query('create table raw_events (like events including defaults including identity)');
+  await pool.query(
+    'alter table raw_events add primary key (global_position), add unique (event_id), add unique (stream_id, stream_position)',
+  );
+  await pool.query('create index on raw_events (transaction_id, global_position)');
+  await pool.end();
+}
+
+const rows = [];
+for (const { writers, batch } of cases) {
+  const ours = await flowdose(writers, batch);
+  const ceiling = await timed(`pgbench ceiling ${writers}w × ${batch}ev`, seconds, async () =>
+    pgbenchCeiling(writers, batch),
+  );
+  rows.push({ writers, batch, ...ours, ceiling, ratio: ours.eventsPerSecond / ceiling });
+}
+const peer = emmettPeer();
+
+const table = [
+  '| writers | events/append | Flowdose ev/s | pgbench raw INSERT ev/s | Flowdose / ceiling | Emmett ev/s (same run) | peak RSS MiB |',
+  '|---|---|---|---|---|---|---|',
+  ...rows.map(
+    (r) =>
+      `| ${r.writers} | ${r.batch} | ${r.eventsPerSecond.toLocaleString('en')} | ${r.ceiling.toLocaleString('en')} | ${Math.round(r.ratio * 100)} % | ${peer?.get(`${r.writers}x${r.batch}`)?.toLocaleString('en') ?? 'not run'} | ${r.peakRssMiB} |`,
+  ),
+].join('\n');
+console.log(`\n${table}`);
+const m = machine();
+writeResults(
+  'append',
+  { ...m, seconds, cases: rows.map((r) => ({ ...r, emmett: peer?.get(`${r.writers}x${r.batch}`) ?? null })) },
+  `# Append throughput (${m.date}, commit ${m.commit}, ${m.cores} cores, Node ${m.node}, ${seconds} s per case)\n\nEach append opens a new stream with expected version 'no_stream'. Aim: the full path at half the raw-INSERT ceiling or better.\n\n${table}`,
+);
