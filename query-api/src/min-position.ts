@@ -33,8 +33,8 @@ export function createPositionWaiter(pool: Pool, notifications: Notifications, t
     const schema = liveSchema(projection);
     if (await reached(schema, target)) return;
     await listening;
-    let set = waiters.get(schema);
-    if (!set) waiters.set(schema, (set = new Set()));
+    const set = waiters.get(schema) ?? new Set<Waiter>();
+    waiters.set(schema, set);
     let timer: NodeJS.Timeout | undefined;
     let waiter: Waiter | undefined;
     const done = new Promise<boolean>((resolve) => {
