@@ -158,4 +158,16 @@ describe('rebuild without downtime', () => {
     await expectEqualToFreshBuild(store, head, 'fresh_after_resume');
     await store.close();
   });
+
+  it('refuses a second rebuild of the same projection while one runs', async () => {
+    const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    const other = await db.pool.connect();
+    await other.query('select pg_advisory_lock(hashtextextended($1, 2))', ['rebuild:carts']);
+    await expect(
+      rebuild({ pool: db.pool, store, queues: new Map(), projection: cartsProjection, lockWaitSeconds: 1 }),
+    ).rejects.toThrow('a rebuild of carts is already running');
+    await other.query('select pg_advisory_unlock_all()');
+    other.release();
+    await store.close();
+  });
 });

@@ -24,6 +24,7 @@ export async function rebuild({
   queues,
   projection,
   chunk = 5000,
+  lockWaitSeconds = 15,
   onProgress = () => {},
 }: {
   pool: Pool;
@@ -31,16 +32,24 @@ export async function rebuild({
   queues: ProjectionQueues;
   projection: Projection;
   chunk?: number;
+  lockWaitSeconds?: number;
   onProgress?: (progress: RebuildProgress) => void;
 }): Promise<{ applied: number }> {
   const live = liveSchema(projection.name);
   const shadow = shadowSchema(projection.name);
   const lock = await pool.connect();
   try {
-    const { rows } = await lock.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 2)) as ok', [
-      `rebuild:${projection.name}`,
-    ]);
-    if (!rows[0]?.ok) throw new Error(`a rebuild of ${projection.name} is already running`);
+    // Wait a little: a rebuild killed a moment ago holds the lock until Postgres notices its
+    // connection is gone.
+    await lock.query(`set lock_timeout = '${lockWaitSeconds}s'`);
+    await lock
+      .query('select pg_advisory_lock(hashtextextended($1, 2))', [`rebuild:${projection.name}`])
+      .catch((error) => {
+        if ((error as { code?: string }).code === '55P03')
+          throw new Error(`a rebuild of ${projection.name} is already running`);
+        throw error;
+      });
+    await lock.query('reset lock_timeout');
 
     const state = await schemaState(pool, projection, shadow);
     if (state === 'stale') await dropSchema(pool, shadow);
