@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createPool } from '@flowdose/shared/db';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { ensureDatabase, migrate } from '@flowdose/shared/migrate';
+import { testMetadata } from '@flowdose/shared/testing/events';
 import pg from 'pg';
 import { machine, mib, timed, writeResults } from './support.ts';
 
@@ -36,13 +37,6 @@ async function freshDatabase() {
   await migrate(url);
 }
 
-const metadata = {
-  correlationId: 'bench',
-  causationId: 'bench',
-  actor: { userId: null, role: 'bench' },
-  idempotencyKey: null,
-  schemaVersion: 1,
-};
 const data = (i: number) => ({
   cartId: randomUUID(),
   lineId: randomUUID(),
@@ -68,7 +62,7 @@ async function flowdose(writers: number, batch: number) {
             id: randomUUID(),
             type: 'CartItemAdded',
             data: data(i),
-            metadata,
+            metadata: testMetadata,
           }));
           await store.append(`cart-${randomUUID()}`, batchEvents, 'no_stream');
           events += batch;
@@ -88,15 +82,13 @@ async function flowdose(writers: number, batch: number) {
 
 // pgbench INSERTs straight into a table shaped like `events`: no function, no lock, no check.
 function pgbenchCeiling(writers: number, batch: number) {
-  const values = Array.from(
-    { length: batch },
-    (_, i) =>
-      `('s-' || :client_id || '-' || :stream, ${i + 1}, gen_random_uuid(), 'CartItemAdded', '{"sku":"TSHIRT-RED-M","quantity":2,"unitPrice":{"amount":1999,"currency":"EUR"}}', '{"correlationId":"bench"}')`,
-  ).join(',\n  ');
   const script = join(mkdtempSync(join(tmpdir(), 'pgbench-')), 'append.sql');
   writeFileSync(
     script,
-    `\\set stream random(1, 2000000000)\ninsert into raw_events (stream_id, stream_position, event_id, type, data, metadata) values\n  ${values};\n`,
+    `insert into raw_events (stream_id, stream_position, event_id, type, data, metadata)
+     select s.id, g, gen_random_uuid(), 'CartItemAdded',
+       '{"sku":"TSHIRT-RED-M","quantity":2,"unitPrice":{"amount":1999,"currency":"EUR"}}', '{"correlationId":"bench"}'
+     from (select 's-' || gen_random_uuid() as id) s, generate_series(1, ${batch}) g;\n`,
   );
   const out = execFileSync(
     'pgbench',

@@ -1,18 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { comparePositions, positionToken, START } from '@flowdose/shared/event-store/position';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema, readCheckpoint } from '@flowdose/shared/read-models';
-import { createRedis } from '@flowdose/shared/redis';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDispatcher } from './dispatcher.ts';
 import { cartsProjection } from './projections/carts/projection.ts';
-import { closeQueues, createQueues, rangeJobId } from './queues.ts';
+import { rangeJobId } from './queues.ts';
 import { catchUp } from './run-range.ts';
 import { createSchema } from './schema.ts';
-import { appendCartHistories, cartsSnapshot, until } from './test-support.ts';
-import { startWorker } from './worker.ts';
+import { appendCartHistories, cartsSnapshot, startPipeline, until } from './test-support.ts';
 
 const logger = createLogger('test', 'silent');
 let db: TestDatabase;
@@ -23,29 +20,15 @@ afterAll(async () => db.drop());
 
 describe('dispatcher and worker', () => {
   it('keep the read model equal to a fresh build while events keep arriving, and ignore duplicate jobs', async () => {
-    const prefix = `t${randomBytes(4).toString('hex')}`;
-    const redis = createRedis('redis://127.0.0.1:6379');
     const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
-    const queues = createQueues(redis, prefix, [cartsProjection]);
     const live = liveSchema('carts');
-    await createSchema(db.pool, cartsProjection, live);
-
     await appendCartHistories(store, 30, 1);
-    const dispatcher = startDispatcher({ pool: db.pool, store, queues, logger, batchSize: 50 });
-    const standby = startDispatcher({ pool: db.pool, store, queues, logger, standbyRetryMs: 100 });
-    const worker = startWorker({
-      projection: cartsProjection,
-      pool: db.pool,
-      store,
-      connection: redis,
-      prefix,
-      lockMs: 5000,
-      logger,
-    });
+    const pipeline = await startPipeline(db.pool, store, { batchSize: 50 });
+    const standby = startDispatcher({ pool: db.pool, store, queues: pipeline.queues, logger, standbyRetryMs: 100 });
     const { head } = await appendCartHistories(store, 30, 2); // while it runs
 
     await until(async () => comparePositions((await readCheckpoint(db.pool, live)) ?? START, head) >= 0);
-    expect(dispatcher.isLeader() !== standby.isLeader()).toBe(true);
+    expect(pipeline.dispatcher.isLeader() !== standby.isLeader()).toBe(true);
 
     await createSchema(db.pool, cartsProjection, 'fresh');
     await catchUp(db.pool, store, cartsProjection, 'fresh', head);
@@ -54,7 +37,7 @@ describe('dispatcher and worker', () => {
     expect(await cartsSnapshot(db.pool, live)).toEqual(expected);
 
     // The same range twice, and an overlapping older one: nothing changes.
-    const queue = queues.get('carts')!;
+    const queue = pipeline.queues.get('carts')!;
     const token = positionToken(head);
     for (const from of ['0.0', '0.0', '1.1']) {
       await queue.add('range', { from, to: token }, { jobId: rangeJobId('carts', `dup-${from}`, token) });
@@ -65,11 +48,8 @@ describe('dispatcher and worker', () => {
     expect(await readCheckpoint(db.pool, live)).toEqual(head);
     expect((await queue.getJobCounts('failed')).failed).toBe(0);
 
-    await worker.close();
-    await dispatcher.stop();
     await standby.stop();
-    await closeQueues(queues);
+    await pipeline.stop();
     await store.close();
-    redis.disconnect();
   });
 });

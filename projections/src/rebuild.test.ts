@@ -4,19 +4,15 @@ import { comparePositions, type Position, START } from '@flowdose/shared/event-s
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema, readCheckpoint, shadowSchema } from '@flowdose/shared/read-models';
-import { createRedis } from '@flowdose/shared/redis';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDispatcher } from './dispatcher.ts';
 import { cartsProjection } from './projections/carts/projection.ts';
-import { closeQueues, createQueues } from './queues.ts';
 import { rebuild } from './rebuild.ts';
 import { catchUp } from './run-range.ts';
 import { createSchema } from './schema.ts';
-import { appendCartHistories, cartsSnapshot, spawnTs, until } from './test-support.ts';
-import { startWorker } from './worker.ts';
+import { appendCartHistories, cartsSnapshot, spawnTs, startPipeline, until } from './test-support.ts';
 
-const logger = createLogger('test', 'silent');
+const _logger = createLogger('test', 'silent');
 const live = liveSchema('carts');
 let db: TestDatabase;
 beforeAll(async () => {
@@ -49,22 +45,10 @@ async function expectEqualToFreshBuild(
 describe('rebuild without downtime', () => {
   it('keeps every read answering from a whole model while it builds and swaps, with writes going on', async () => {
     const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
-    const redis = createRedis('redis://127.0.0.1:6379');
-    const prefix = `t${randomBytes(4).toString('hex')}`;
-    const queues = createQueues(redis, prefix, [cartsProjection]);
     const { head: before } = await appendCartHistories(store, 1500, 3);
     await createSchema(db.pool, cartsProjection, live);
     await catchUp(db.pool, store, cartsProjection, live, before);
-    const dispatcher = startDispatcher({ pool: db.pool, store, queues, logger });
-    const worker = startWorker({
-      projection: cartsProjection,
-      pool: db.pool,
-      store,
-      connection: redis,
-      prefix,
-      lockMs: 5000,
-      logger,
-    });
+    const pipeline = await startPipeline(db.pool, store);
 
     const { rows } = await db.pool.query<{ cart_id: string }>(
       `select cart_id from ${live}.carts order by cart_id limit 40`,
@@ -98,7 +82,7 @@ describe('rebuild without downtime', () => {
     await rebuild({
       pool: db.pool,
       store,
-      queues,
+      queues: pipeline.queues,
       projection: cartsProjection,
       chunk: 500,
       onProgress: (p) => phases.add(p.phase),
@@ -113,11 +97,8 @@ describe('rebuild without downtime', () => {
     expect(await schemas()).toEqual([live]);
     await expectEqualToFreshBuild(store, after, 'fresh_after_swap');
 
-    await worker.close();
-    await dispatcher.stop();
-    await closeQueues(queues);
+    await pipeline.stop();
     await store.close();
-    redis.disconnect();
   });
 
   it('resumes a killed rebuild from the shadow checkpoint', async () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Pool } from '@flowdose/shared/db';
 import { cartDecider } from '@flowdose/shared/domain/cart/decider';
@@ -8,15 +8,17 @@ import type { EventStore, NewEvent } from '@flowdose/shared/event-store/port';
 import { maxPosition, type Position, START } from '@flowdose/shared/event-store/position';
 import { readableAt } from '@flowdose/shared/event-store/readable';
 import { randomIds } from '@flowdose/shared/ids';
+import { createLogger } from '@flowdose/shared/logger';
+import { liveSchema } from '@flowdose/shared/read-models';
+import { createRedis } from '@flowdose/shared/redis';
+import { testMetadata } from '@flowdose/shared/testing/events';
+import { startDispatcher } from './dispatcher.ts';
+import { cartsProjection } from './projections/carts/projection.ts';
+import { closeQueues, createQueues } from './queues.ts';
+import { createSchema } from './schema.ts';
+import { startWorker } from './worker.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const metadata = {
-  correlationId: 't',
-  causationId: 't',
-  actor: { userId: null, role: 'test' },
-  idempotencyKey: null,
-  schemaVersion: 1,
-};
 const SKUS = ['TSHIRT-RED-M', 'MUG-WHITE', 'CAP-BLACK', 'HOODIE-GREY-L', 'SOCKS-3PACK'];
 
 /**
@@ -44,7 +46,7 @@ export async function appendCartHistories(
         try {
           for (const e of cartDecider.decide(command, state)) {
             state = cartDecider.evolve(state, e);
-            events.push({ id: randomIds.next(), type: e.type, data: e.data, metadata });
+            events.push({ id: randomIds.next(), type: e.type, data: e.data, metadata: testMetadata });
           }
         } catch {
           // a refused command (over a limit, say) simply appends nothing, as in production
@@ -120,3 +122,33 @@ export const until = async (check: () => Promise<boolean>, timeoutMs = 30_000, w
     await new Promise((r) => setTimeout(r, 20));
   }
 };
+
+/** The live pipeline in-process: a dispatcher and the carts worker on a BullMQ prefix of their own. */
+export async function startPipeline(pool: Pool, store: EventStore, { batchSize }: { batchSize?: number } = {}) {
+  const logger = createLogger('test', 'silent');
+  const redis = createRedis('redis://127.0.0.1:6379');
+  const prefix = `t${randomBytes(4).toString('hex')}`;
+  const queues = createQueues(redis, prefix, [cartsProjection]);
+  await createSchema(pool, cartsProjection, liveSchema('carts'));
+  const dispatcher = startDispatcher({ pool, store, queues, logger, ...(batchSize ? { batchSize } : {}) });
+  const worker = startWorker({
+    projection: cartsProjection,
+    pool,
+    store,
+    connection: redis,
+    prefix,
+    lockMs: 5000,
+    logger,
+  });
+  return {
+    redis,
+    queues,
+    dispatcher,
+    async stop() {
+      await worker.close();
+      await dispatcher.stop();
+      await closeQueues(queues);
+      redis.disconnect();
+    },
+  };
+}

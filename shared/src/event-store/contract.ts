@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrencyError } from '../errors.ts';
+import { testMetadata } from '../testing/events.ts';
 import type { EventStore, NewEvent, RecordedEvent } from './port.ts';
 import { comparePositions, START } from './position.ts';
 import { readableAt } from './readable.ts';
 
 export type StoreFactory = () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>;
 
-const metadata = {
-  correlationId: 'c',
-  causationId: 'c',
-  actor: { userId: null, role: 'test' },
-  idempotencyKey: null,
-  schemaVersion: 1,
-};
+const metadata = testMetadata;
 const event = (type: string, data: unknown = {}): NewEvent => ({ id: randomUUID(), type, data, metadata });
 const stream = (prefix = 's') => `${prefix}-${randomUUID()}`;
 

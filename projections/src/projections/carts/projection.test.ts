@@ -1,6 +1,7 @@
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { readableAt } from '@flowdose/shared/event-store/readable';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { testMetadata } from '@flowdose/shared/testing/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRange } from '../../run-range.ts';
 import { createSchema } from '../../schema.ts';
@@ -37,18 +38,11 @@ describe('carts projection', () => {
     const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
     const cartId = '0190b8a0-0000-7000-8000-0000000000c1';
     const line = '0190b8a0-0000-7000-8000-0000000000d1';
-    const meta = {
-      correlationId: 'x',
-      causationId: 'x',
-      actor: { userId: null, role: 'test' },
-      idempotencyKey: null,
-      schemaVersion: 1,
-    };
     const ev = (type: string, data: object) => ({
       id: crypto.randomUUID(),
       type,
       data: { cartId, ...data },
-      metadata: meta,
+      metadata: testMetadata,
     });
     const { position } = await store.append(
       `cart-${cartId}`,
