@@ -1,4 +1,4 @@
-import type { Pool } from '@flowdose/shared/db';
+import type { Pool, PoolClient } from '@flowdose/shared/db';
 import type { EventStore, Subscription } from '@flowdose/shared/event-store/port';
 import { type Position, positionToken, START } from '@flowdose/shared/event-store/position';
 import type { Logger } from '@flowdose/shared/logger';
@@ -22,7 +22,9 @@ async function loadCheckpoint(pool: Pool): Promise<Position> {
  * Turns the global log into per-projection range jobs. Only the holder of a session
  * advisory lock dispatches; others wait as standbys and take over when its connection dies.
  * Its checkpoint is saved after enqueueing: a crash in between enqueues a range again,
- * which the workers' own checkpoints make harmless.
+ * which the workers' own checkpoints make harmless. For the same reason a leader that loses
+ * its lock connection only steps down and stands for election again: while it notices, a
+ * second leader can at worst enqueue ranges twice.
  */
 export function startDispatcher({
   pool,
@@ -43,56 +45,72 @@ export function startDispatcher({
   let leader = false;
   let subscription: Subscription | null = null;
   let retry: NodeJS.Timeout | null = null;
-  const lockClientPromise = pool.connect();
+  let lockClient: PoolClient | null = null;
+
+  const stepDown = async () => {
+    leader = false;
+    await subscription?.stop();
+    subscription = null;
+    // Destroyed, not returned to the pool: ending the session is what frees the lock.
+    lockClient?.removeAllListeners('error');
+    lockClient?.on('error', () => {});
+    lockClient?.release(true);
+    lockClient = null;
+  };
+
+  const standBy = () => {
+    if (stopped) return;
+    retry = setTimeout(() => void tryLead(), standbyRetryMs);
+  };
 
   const tryLead = async () => {
-    if (stopped) return;
-    const client = await lockClientPromise;
-    const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [
-      LOCK_KEY,
-    ]);
-    if (!rows[0]?.ok) {
-      retry = setTimeout(
-        () => void tryLead().catch((err) => logger.error({ err }, 'dispatcher election')),
-        standbyRetryMs,
-      );
-      return;
+    try {
+      lockClient = await pool.connect();
+      const client = lockClient;
+      client.on('error', (err) => {
+        logger.error({ err }, 'dispatcher lost its lock connection; standing down');
+        void stepDown().then(standBy);
+      });
+      const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [
+        LOCK_KEY,
+      ]);
+      if (stopped || !rows[0]?.ok) {
+        await stepDown();
+        return standBy();
+      }
+      leader = true;
+      let checkpoint = await loadCheckpoint(pool);
+      logger.info({ checkpoint: positionToken(checkpoint) }, 'dispatcher leading');
+      subscription = store.subscribe({
+        after: checkpoint,
+        batchSize,
+        onEvents: async (events) => {
+          const to = events[events.length - 1]!.position;
+          await enqueueRange(queues, positionToken(checkpoint), to);
+          await pool.query(
+            `insert into dispatcher_checkpoint (id, major, minor) values ($1, $2, $3)
+             on conflict (id) do update set major = excluded.major, minor = excluded.minor, updated_at = now()`,
+            [DISPATCHER_ID, to.major, to.minor],
+          );
+          checkpoint = to;
+        },
+        onError: (err) => logger.error({ err }, 'dispatcher'),
+      });
+      if (stopped) await stepDown();
+    } catch (err) {
+      logger.error({ err }, 'dispatcher election');
+      await stepDown();
+      standBy();
     }
-    leader = true;
-    client.on('error', (err) => {
-      // Without its lock connection another instance may lead: stop dispatching at once.
-      logger.fatal({ err }, 'dispatcher lost its lock connection');
-      process.exit(1);
-    });
-    let checkpoint = await loadCheckpoint(pool);
-    logger.info({ checkpoint: positionToken(checkpoint) }, 'dispatcher leading');
-    subscription = store.subscribe({
-      after: checkpoint,
-      batchSize,
-      onEvents: async (events) => {
-        const to = events[events.length - 1]!.position;
-        await enqueueRange(queues, positionToken(checkpoint), to);
-        await pool.query(
-          `insert into dispatcher_checkpoint (id, major, minor) values ($1, $2, $3)
-           on conflict (id) do update set major = excluded.major, minor = excluded.minor, updated_at = now()`,
-          [DISPATCHER_ID, to.major, to.minor],
-        );
-        checkpoint = to;
-      },
-      onError: (err) => logger.error({ err }, 'dispatcher'),
-    });
   };
-  void tryLead().catch((err) => logger.error({ err }, 'dispatcher election'));
+  void tryLead();
 
   return {
     isLeader: () => leader,
     async stop() {
       stopped = true;
       if (retry) clearTimeout(retry);
-      await subscription?.stop();
-      const client = await lockClientPromise;
-      if (leader) await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [LOCK_KEY]).catch(() => {});
-      client.release();
+      await stepDown();
     },
   };
 }

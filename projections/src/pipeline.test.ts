@@ -48,6 +48,19 @@ describe('dispatcher and worker', () => {
     expect(await readCheckpoint(db.pool, live)).toEqual(head);
     expect((await queue.getJobCounts('failed')).failed).toBe(0);
 
+    // The leader loses its lock connection: leadership moves (or returns) and nothing is missed.
+    const terminated = await db.pool.query(
+      `select pg_terminate_backend(pid) from pg_locks
+       where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())`,
+    );
+    expect(terminated.rowCount).toBe(1);
+    const { head: later } = await appendCartHistories(store, 20, 3);
+    await until(async () => comparePositions((await readCheckpoint(db.pool, live)) ?? START, later) >= 0);
+    expect(pipeline.dispatcher.isLeader() || standby.isLeader()).toBe(true);
+    await createSchema(db.pool, cartsProjection, 'fresh_later');
+    await catchUp(db.pool, store, cartsProjection, 'fresh_later', later);
+    expect(await cartsSnapshot(db.pool, live)).toEqual(await cartsSnapshot(db.pool, 'fresh_later'));
+
     await standby.stop();
     await pipeline.stop();
     await store.close();
