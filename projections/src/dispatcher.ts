@@ -71,9 +71,10 @@ export function startDispatcher({
         logger.error({ err }, 'dispatcher lost its lock connection; standing down');
         void stepDown().then(standBy);
       });
-      const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [
-        LOCK_KEY,
-      ]);
+      const { rows } = await client.query<{ ok: boolean }>(
+        'select pg_try_advisory_lock(hashtextextended($1, 0)) as ok',
+        [LOCK_KEY],
+      );
       if (stopped || !rows[0]?.ok) {
         await stepDown();
         return standBy();
