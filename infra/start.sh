@@ -13,8 +13,12 @@ fi
 bash infra/services/ensure.sh
 
 if [ ! -f .env ]; then
-  echo "[start] writing .env with a fresh CART_TOKEN_SECRET (kept out of git)"
-  sed "s|^CART_TOKEN_SECRET=.*|CART_TOKEN_SECRET=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')|" .env.example > .env
+  echo "[start] writing .env with fresh secrets (kept out of git)"
+  secret() { node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))'; }
+  sed -e "s|^CART_TOKEN_SECRET=.*|CART_TOKEN_SECRET=$(secret)|" -e "s|^AUTH_JWT_SECRET=.*|AUTH_JWT_SECRET=$(secret)|" .env.example > .env
+elif ! grep -q '^AUTH_JWT_SECRET=' .env; then
+  echo "[start] adding a fresh AUTH_JWT_SECRET to .env"
+  echo "AUTH_JWT_SECRET=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')" >> .env
 fi
 
 exec node --import tsx infra/src/start.ts

@@ -1,12 +1,19 @@
+import type { PasswordHasher } from '@flowdose/shared/auth/passwords';
+import type { Sessions } from '@flowdose/shared/auth/sessions';
 import type { Config } from '@flowdose/shared/config';
 import type { Pool } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
+import { authenticate } from '@flowdose/shared/http/auth';
 import { attachContext } from '@flowdose/shared/http/context';
+import { corsPolicy } from '@flowdose/shared/http/cors';
 import { notFoundRoute, problemHandler } from '@flowdose/shared/http/problem';
 import { requestLog } from '@flowdose/shared/http/request-log';
 import type { Logger } from '@flowdose/shared/logger';
 import express from 'express';
+import helmet from 'helmet';
 import type { Prices } from './prices.ts';
+import type { RateLimits } from './rate-limits.ts';
+import { authRoutes } from './routes/auth.ts';
 import { cartRoutes } from './routes/carts.ts';
 import { healthRoute } from './routes/health.ts';
 
@@ -16,7 +23,9 @@ export type Deps = {
   pool: Pool;
   store: EventStore;
   prices: Prices;
-  checkRedis?: () => Promise<unknown>;
+  sessions: Sessions;
+  hasher: PasswordHasher;
+  limits: RateLimits;
 };
 
 /** The command API without a listening socket, so tests drive it with real dependencies. */
@@ -26,8 +35,13 @@ export function buildApp(deps: Deps): express.Express {
   app.set('trust proxy', 'loopback');
   app.use(requestLog(deps.logger));
   app.use(attachContext);
+  app.use(helmet());
+  app.use(corsPolicy(deps.config));
   app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
   app.use(healthRoute(deps));
+  app.use(authenticate(deps.config.AUTH_JWT_SECRET, deps.sessions));
+  app.use(deps.limits.commands);
+  app.use(authRoutes(deps));
   app.use(cartRoutes(deps));
   app.use(notFoundRoute);
   app.use(problemHandler(deps.logger));

@@ -2,8 +2,9 @@ import { loadConfig } from '@flowdose/shared/config';
 import { createPool } from '@flowdose/shared/db';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
+import { createRedis } from '@flowdose/shared/redis';
 import { buildApp } from './app.ts';
-import { priceTable } from './prices.ts';
+import { commandDeps } from './deps.ts';
 
 const config = loadConfig();
 const logger = createLogger('command-api', config.LOG_LEVEL);
@@ -16,7 +17,8 @@ const store = createPostgresEventStore({
   connectionString: config.DATABASE_URL,
   onError: (err) => logger.error({ err }, 'event store'),
 });
-const app = buildApp({ config, logger, pool, store, prices: priceTable(config.PRICE_TABLE) });
+const redis = createRedis(config.REDIS_URL);
+const app = buildApp(commandDeps({ config, logger, pool, store, redis }));
 const server = app.listen(config.COMMAND_API_PORT, () =>
   logger.info(`command-api listening on :${config.COMMAND_API_PORT}`),
 );
@@ -26,6 +28,7 @@ const shutdown = async () => {
   server.close();
   await store.close();
   await pool.end();
+  redis.disconnect();
   process.exit(0);
 };
 process.once('SIGTERM', shutdown);

@@ -101,7 +101,13 @@ export async function cartsSnapshot(pool: Pool, schema: string) {
 export function spawnTs(script: string, args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', CART_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0000', ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      CART_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0000',
+      AUTH_JWT_SECRET: 'test-jwt-secret-test-jwt-secret-test-0000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -111,7 +117,13 @@ export function spawnTs(script: string, args: string[], env: Record<string, stri
   child.stderr.on('data', (d) => {
     output += d;
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code, signal) => {
+      // A child that dies on its own (not killed by the test) says why in the test output.
+      if (code !== 0 && !signal) console.error(`${script} exited with ${code}:\n${output}`);
+      resolve(code);
+    }),
+  );
   return { child, exited, output: () => output };
 }
 

@@ -1,12 +1,18 @@
+import type { Sessions } from '@flowdose/shared/auth/sessions';
 import type { Config } from '@flowdose/shared/config';
 import type { Pool } from '@flowdose/shared/db';
+import type { EventStore } from '@flowdose/shared/event-store/port';
+import { authenticate } from '@flowdose/shared/http/auth';
 import { attachContext } from '@flowdose/shared/http/context';
+import { corsPolicy } from '@flowdose/shared/http/cors';
 import { notFoundRoute, problemHandler } from '@flowdose/shared/http/problem';
 import { requestLog } from '@flowdose/shared/http/request-log';
 import type { Logger } from '@flowdose/shared/logger';
 import type { Redis } from '@flowdose/shared/redis';
 import express from 'express';
+import helmet from 'helmet';
 import type { PositionWaiter } from './min-position.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { cartRoutes } from './routes/carts.ts';
 import { healthRoute } from './routes/health.ts';
 
@@ -15,6 +21,8 @@ export type Deps = {
   logger: Logger;
   pool: Pool;
   redis: Redis;
+  store: EventStore;
+  sessions: Pick<Sessions, 'isRevoked'>;
   waitForPosition: PositionWaiter;
 };
 
@@ -24,8 +32,12 @@ export function buildApp(deps: Deps): express.Express {
   app.set('trust proxy', 'loopback');
   app.use(requestLog(deps.logger));
   app.use(attachContext);
+  app.use(helmet());
+  app.use(corsPolicy(deps.config));
   app.use(healthRoute(deps));
+  app.use(authenticate(deps.config.AUTH_JWT_SECRET, deps.sessions));
   app.use(cartRoutes(deps));
+  app.use(adminRoutes(deps));
   app.use(notFoundRoute);
   app.use(problemHandler(deps.logger));
   return app;

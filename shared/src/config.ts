@@ -26,6 +26,23 @@ const Env = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/flowdose'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   CART_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters (npm start writes one to .env)'),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (npm start writes one to .env)'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  // argon2id memory cost; OWASP's floor is 19 MiB, the library default 64 MiB.
+  PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).default(65536),
+  CORS_ORIGINS: z
+    .string()
+    .default('http://localhost:3000,http://127.0.0.1:3000')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+  LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  LOGIN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(50),
+  COMMANDS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   COMMAND_API_PORT: port(4001),
   QUERY_API_PORT: port(4002),
   PROJECTIONS_PORT: port(4003),
@@ -68,4 +85,13 @@ export function loadConfig(env?: NodeJS.ProcessEnv): Config {
 }
 
 export const testConfig = (overrides: Partial<Record<keyof Config, string>> = {}): Config =>
-  loadConfig({ CART_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0000', LOG_LEVEL: 'silent', ...overrides });
+  loadConfig({
+    CART_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0000',
+    AUTH_JWT_SECRET: 'test-jwt-secret-test-jwt-secret-test-0000',
+    // Cheaper hashing keeps tests quick; the algorithm and its code path stay the same.
+    PASSWORD_HASH_MEMORY_KIB: '4096',
+    // Each test file's rate-limit counters and revocations apart from every other's.
+    QUEUE_PREFIX: `t${Math.random().toString(36).slice(2, 10)}`,
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });

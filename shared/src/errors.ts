@@ -58,6 +58,14 @@ export class IdempotencyInProgressError extends Error {
   override name = 'IdempotencyInProgressError';
 }
 
+/** Too many attempts; the client may try again after `retryAfterSeconds`. */
+export class TooManyRequestsError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many requests; try again in ${retryAfterSeconds} s.`);
+    this.name = 'TooManyRequestsError';
+  }
+}
+
 /** A read asked for a position its projection did not reach in time. */
 export class PositionNotReachedError extends Error {
   constructor(

@@ -1,11 +1,12 @@
 import { testConfig } from '@flowdose/shared/config';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
+import { createRedis, type Redis } from '@flowdose/shared/redis';
 import { countEvents, createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { serve, type TestServer } from '@flowdose/shared/testing/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
-import { priceTable } from '../prices.ts';
+import { commandDeps } from '../deps.ts';
 
 type Created = { cartId: string; cartToken: string; position: string };
 type Problem = {
@@ -18,22 +19,20 @@ type Problem = {
 
 let db: TestDatabase;
 let api: TestServer;
+let redis: Redis;
 const config = testConfig({ BODY_LIMIT: '4kb' });
 
 beforeAll(async () => {
   db = await createTestDatabase();
   const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
-  const app = buildApp({
-    config,
-    logger: createLogger('test', 'silent'),
-    pool: db.pool,
-    store,
-    prices: priceTable(config.PRICE_TABLE),
-  });
-  api = await serve(app);
+  redis = createRedis(config.REDIS_URL);
+  api = await serve(
+    buildApp(commandDeps({ config, logger: createLogger('test', 'silent'), pool: db.pool, store, redis })),
+  );
 });
 afterAll(async () => {
   await api.close();
+  redis.disconnect();
   await db.drop();
 });
 

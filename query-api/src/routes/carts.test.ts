@@ -1,6 +1,7 @@
 import { buildApp as buildCommandApp } from '@flowdose/command-api/app';
-import { priceTable } from '@flowdose/command-api/prices';
+import { commandDeps } from '@flowdose/command-api/deps';
 import { startPipeline } from '@flowdose/projections/test-support';
+import { createSessions } from '@flowdose/shared/auth/sessions';
 import { testConfig } from '@flowdose/shared/config';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
@@ -31,15 +32,15 @@ beforeAll(async () => {
   const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
   const pipeline = await startPipeline(db.pool, store);
   const notifications = createNotifications(db.url, () => {});
-  commands = await serve(
-    buildCommandApp({ config, logger, pool: db.pool, store, prices: priceTable(config.PRICE_TABLE) }),
-  );
+  commands = await serve(buildCommandApp(commandDeps({ config, logger, pool: db.pool, store, redis: pipeline.redis })));
   queries = await serve(
     buildApp({
       config,
       logger,
       pool: db.pool,
       redis: pipeline.redis,
+      store,
+      sessions: createSessions(db.pool, pipeline.redis, config),
       waitForPosition: createPositionWaiter(db.pool, notifications, config.MIN_POSITION_TIMEOUT_MS),
     }),
   );

@@ -8,6 +8,7 @@ import {
   IdempotencyMismatchError,
   NotFoundError,
   PositionNotReachedError,
+  TooManyRequestsError,
   UnauthorizedError,
   ValidationError,
 } from '../errors.ts';
@@ -75,6 +76,8 @@ export function toProblem(error: unknown): Problem | null {
       'Idempotency-Key reused',
       'This Idempotency-Key was used with another request.',
     );
+  if (error instanceof TooManyRequestsError)
+    return problem(429, 'too-many-requests', 'Too many requests', error.message);
   if (error instanceof PositionNotReachedError)
     return problem(503, 'position-not-reached', 'Not caught up yet', error.message);
   if (error && typeof error === 'object') return bodyParserProblem(error as { type?: string });
@@ -92,6 +95,7 @@ export const problemHandler =
       problem(500, 'internal-error', 'Internal error', 'Something went wrong on our side; it has been logged.');
     if (!known) logger.error({ err: error, requestId }, 'unhandled error');
     if (body.status === 503) res.set('Retry-After', '1');
+    if (error instanceof TooManyRequestsError) res.set('Retry-After', String(error.retryAfterSeconds));
     res
       .status(body.status)
       .type('application/problem+json')

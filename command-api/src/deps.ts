@@ -1,0 +1,34 @@
+import { argon2idHasher } from '@flowdose/shared/auth/passwords';
+import { createSessions } from '@flowdose/shared/auth/sessions';
+import type { Config } from '@flowdose/shared/config';
+import type { Pool } from '@flowdose/shared/db';
+import type { EventStore } from '@flowdose/shared/event-store/port';
+import type { Logger } from '@flowdose/shared/logger';
+import type { Redis } from '@flowdose/shared/redis';
+import type { Deps } from './app.ts';
+import { priceTable } from './prices.ts';
+import { createRateLimits } from './rate-limits.ts';
+
+/** The command API's dependencies from its clients: used by main.ts and by the tests alike. */
+export const commandDeps = ({
+  config,
+  logger,
+  pool,
+  store,
+  redis,
+}: {
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  store: EventStore;
+  redis: Redis;
+}): Deps => ({
+  config,
+  logger,
+  pool,
+  store,
+  prices: priceTable(config.PRICE_TABLE),
+  sessions: createSessions(pool, redis, config),
+  hasher: argon2idHasher(config.PASSWORD_HASH_MEMORY_KIB),
+  limits: createRateLimits(redis, config),
+});

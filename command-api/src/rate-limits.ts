@@ -1,0 +1,73 @@
+import type { Config } from '@flowdose/shared/config';
+import { TooManyRequestsError } from '@flowdose/shared/errors';
+import type { Redis } from '@flowdose/shared/redis';
+import type { RequestHandler } from 'express';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+
+const retryAfter = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+
+/**
+ * Counters live in Redis, so every API process enforces the same limits. Failed logins are
+ * counted per account (someone guessing one password) and per IP (someone trying many accounts).
+ */
+export function createRateLimits(redis: Redis, config: Config) {
+  const prefix = `${config.QUEUE_PREFIX}:rl`;
+  const loginPerAccount = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${prefix}:login-account`,
+    points: config.LOGIN_ATTEMPTS_PER_ACCOUNT,
+    duration: 15 * 60,
+    blockDuration: 15 * 60,
+  });
+  const loginPerIp = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${prefix}:login-ip`,
+    points: config.LOGIN_ATTEMPTS_PER_IP,
+    duration: 60 * 60,
+    blockDuration: 60 * 60,
+  });
+  const commands = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${prefix}:commands`,
+    points: config.COMMANDS_PER_MINUTE,
+    duration: 60,
+  });
+
+  const refuseIfSpent = async (limiter: RateLimiterRedis, key: string) => {
+    const state = await limiter.get(key);
+    if (state && state.consumedPoints >= limiter.points) throw new TooManyRequestsError(retryAfter(state));
+  };
+
+  return {
+    /** Before checking a password: refuses an account or IP that failed too often. */
+    async beforeLogin(account: string, ip: string) {
+      await refuseIfSpent(loginPerAccount, account);
+      await refuseIfSpent(loginPerIp, ip);
+    },
+    /** After a wrong password: counts it, and answers how long to hold the reply back. */
+    async failedLogin(account: string, ip: string): Promise<number> {
+      const results = await Promise.allSettled([loginPerAccount.consume(account), loginPerIp.consume(ip)]);
+      const failures = results.map((r) =>
+        r.status === 'fulfilled' ? r.value.consumedPoints : Number.POSITIVE_INFINITY,
+      );
+      // Each failure in a row waits longer (0.25 s, 0.5 s, … up to 2 s): guessing gets slow before it is refused.
+      return Math.min(2000, 250 * Math.max(...failures.filter(Number.isFinite), 0));
+    },
+    async succeededLogin(account: string) {
+      await loginPerAccount.delete(account);
+    },
+    /** Mutations per signed-in user, or per IP for guests. */
+    commands: (async (req, _res, next) => {
+      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+      try {
+        await commands.consume(req.principal?.userId ?? `ip:${req.ip}`);
+      } catch (error) {
+        if (error instanceof RateLimiterRes) throw new TooManyRequestsError(retryAfter(error));
+        throw error;
+      }
+      next();
+    }) as RequestHandler,
+  };
+}
+
+export type RateLimits = ReturnType<typeof createRateLimits>;

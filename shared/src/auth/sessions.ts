@@ -1,0 +1,96 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Config } from '../config.ts';
+import { inTransaction, type Pool } from '../db.ts';
+import { UnauthorizedError } from '../errors.ts';
+import type { Redis } from '../redis.ts';
+import { type Principal, type Role, signAccessToken } from './tokens.ts';
+
+export type Tokens = { accessToken: string; refreshToken: string };
+
+export type Sessions = {
+  start: (userId: string, role: Role) => Promise<Tokens>;
+  refresh: (refreshToken: string) => Promise<Tokens & { principal: Principal }>;
+  revoke: (sessionId: string) => Promise<void>;
+  isRevoked: (sessionId: string) => Promise<boolean>;
+};
+
+const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * Sessions with short-lived access tokens and rotating refresh tokens. A refresh token works
+ * once; presenting it again means someone copied it, and the whole session is revoked: both
+ * the thief's and the owner's tokens stop working. Revocations are mirrored in Redis for the
+ * access tokens' lifetime, so every API instance refuses them at once.
+ */
+export function createSessions(
+  pool: Pool,
+  redis: Redis,
+  config: Pick<Config, 'AUTH_JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS' | 'QUEUE_PREFIX'>,
+): Sessions {
+  const revokedKey = (sessionId: string) => `${config.QUEUE_PREFIX}:revoked-session:${sessionId}`;
+
+  async function issue(principal: Principal, db: Pick<Pool, 'query'>): Promise<Tokens> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    await db.query(
+      `insert into refresh_tokens (token_hash, session_id, expires_at)
+       values ($1, $2, now() + make_interval(days => $3))`,
+      [sha256(refreshToken), principal.sessionId, config.REFRESH_TOKEN_TTL_DAYS],
+    );
+    const accessToken = await signAccessToken(config.AUTH_JWT_SECRET, principal, config.ACCESS_TOKEN_TTL_SECONDS);
+    return { accessToken, refreshToken };
+  }
+
+  async function revoke(sessionId: string) {
+    await pool.query('update auth_sessions set revoked_at = coalesce(revoked_at, now()) where session_id = $1', [
+      sessionId,
+    ]);
+    await redis.set(revokedKey(sessionId), '1', 'EX', config.ACCESS_TOKEN_TTL_SECONDS);
+  }
+
+  return {
+    async start(userId, role) {
+      const principal = { userId, role, sessionId: randomUUID() };
+      return inTransaction(pool, async (tx) => {
+        await tx.query('insert into auth_sessions (session_id, user_id, role) values ($1, $2, $3)', [
+          principal.sessionId,
+          userId,
+          role,
+        ]);
+        return issue(principal, tx);
+      });
+    },
+
+    async refresh(refreshToken) {
+      const outcome = await inTransaction(pool, async (tx) => {
+        const { rows } = await tx.query<{
+          session_id: string;
+          user_id: string;
+          role: Role;
+          used_at: Date | null;
+          expired: boolean;
+          revoked_at: Date | null;
+        }>(
+          `select t.session_id, s.user_id, s.role, t.used_at, t.expires_at < now() as expired, s.revoked_at
+           from refresh_tokens t join auth_sessions s using (session_id)
+           where t.token_hash = $1 for update of t, s`,
+          [sha256(refreshToken)],
+        );
+        const row = rows[0];
+        if (!row || row.revoked_at || row.expired) return { kind: 'refused' as const };
+        if (row.used_at) return { kind: 'reused' as const, sessionId: row.session_id };
+        await tx.query('update refresh_tokens set used_at = now() where token_hash = $1', [sha256(refreshToken)]);
+        const principal = { userId: row.user_id, role: row.role, sessionId: row.session_id };
+        return { kind: 'rotated' as const, principal, tokens: await issue(principal, tx) };
+      });
+      if (outcome.kind === 'reused') await revoke(outcome.sessionId);
+      if (outcome.kind !== 'rotated') throw new UnauthorizedError('The refresh token is invalid, expired or revoked.');
+      return { ...outcome.tokens, principal: outcome.principal };
+    },
+
+    revoke,
+
+    async isRevoked(sessionId) {
+      return (await redis.exists(revokedKey(sessionId))) === 1;
+    },
+  };
+}
