@@ -3,11 +3,12 @@ import { comparePositions, START } from '@flowdose/shared/event-store/position';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { liveSchema, readCheckpoint } from '@flowdose/shared/read-models';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { spawnTs, until } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cartsProjection } from './projections/carts/projection.ts';
 import { catchUp } from './run-range.ts';
 import { createSchema } from './schema.ts';
-import { appendCartHistories, cartsSnapshot, spawnTs, until } from './test-support.ts';
+import { appendCartHistories, cartsSnapshot } from './test-support.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -3,13 +3,14 @@ import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/
 import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema, readCheckpoint } from '@flowdose/shared/read-models';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { until } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDispatcher } from './dispatcher.ts';
 import { cartsProjection } from './projections/carts/projection.ts';
 import { rangeJobId } from './queues.ts';
 import { catchUp } from './run-range.ts';
 import { createSchema } from './schema.ts';
-import { appendCartHistories, cartsSnapshot, startPipeline, until } from './test-support.ts';
+import { appendCartHistories, cartsSnapshot, startPipeline } from './test-support.ts';
 
 const logger = createLogger('test', 'silent');
 let db: TestDatabase;

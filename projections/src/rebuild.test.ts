@@ -5,12 +5,13 @@ import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/
 import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema, readCheckpoint, shadowSchema } from '@flowdose/shared/read-models';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { spawnTs, until } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cartsProjection } from './projections/carts/projection.ts';
 import { rebuild } from './rebuild.ts';
 import { catchUp } from './run-range.ts';
 import { createSchema } from './schema.ts';
-import { appendCartHistories, cartsSnapshot, spawnTs, startPipeline, until } from './test-support.ts';
+import { appendCartHistories, cartsSnapshot, startPipeline } from './test-support.ts';
 
 const _logger = createLogger('test', 'silent');
 const live = liveSchema('carts');

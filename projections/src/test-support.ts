@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { Pool } from '@flowdose/shared/db';
 import { cartDecider } from '@flowdose/shared/domain/cart/decider';
 import { cartStream } from '@flowdose/shared/domain/cart/events';
@@ -18,7 +16,6 @@ import { closeQueues, createQueues } from './queues.ts';
 import { createSchema } from './schema.ts';
 import { startWorker } from './worker.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SKUS = ['TSHIRT-RED-M', 'MUG-WHITE', 'CAP-BLACK', 'HOODIE-GREY-L', 'SOCKS-3PACK'];
 
 /**
@@ -96,44 +93,6 @@ export async function cartsSnapshot(pool: Pool, schema: string) {
   const lines = await pool.query(`select * from ${schema}.cart_lines order by cart_id, line_id`);
   return { carts: carts.rows, lines: lines.rows };
 }
-
-/** Runs one of our TypeScript entry points as a real child process (one process: SIGKILL hits it). */
-export function spawnTs(script: string, args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      CART_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0000',
-      AUTH_JWT_SECRET: 'test-jwt-secret-test-jwt-secret-test-0000',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => {
-    output += d;
-  });
-  child.stderr.on('data', (d) => {
-    output += d;
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code, signal) => {
-      // A child that dies on its own (not killed by the test) says why in the test output.
-      if (code !== 0 && !signal) console.error(`${script} exited with ${code}:\n${output}`);
-      resolve(code);
-    }),
-  );
-  return { child, exited, output: () => output };
-}
-
-export const until = async (check: () => Promise<boolean>, timeoutMs = 30_000, what = 'condition') => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 /** The live pipeline in-process: a dispatcher and the carts worker on a BullMQ prefix of their own. */
 export async function startPipeline(pool: Pool, store: EventStore, { batchSize }: { batchSize?: number } = {}) {

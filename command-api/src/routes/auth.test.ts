@@ -1,0 +1,266 @@
+import { createServer } from 'node:net';
+import { argon2idHasher } from '@flowdose/shared/auth/passwords';
+import { signAccessToken } from '@flowdose/shared/auth/tokens';
+import { testConfig } from '@flowdose/shared/config';
+import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
+import { createLogger } from '@flowdose/shared/logger';
+import { createRedis, type Redis } from '@flowdose/shared/redis';
+import { countEvents, createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { serve, type TestServer } from '@flowdose/shared/testing/http';
+import { spawnTs, until } from '@flowdose/shared/testing/process';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.ts';
+import { commandDeps } from '../deps.ts';
+
+type Tokens = { customerId: string; accessToken: string; refreshToken: string; position?: string };
+type Problem = { type: string; status: number };
+
+let db: TestDatabase;
+let api: TestServer;
+let redis: Redis;
+const config = testConfig();
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  redis = createRedis(config.REDIS_URL);
+  const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+  api = await serve(
+    buildApp(commandDeps({ config, logger: createLogger('test', 'silent'), pool: db.pool, store, redis })),
+  );
+});
+afterAll(async () => {
+  await api.close();
+  redis.disconnect();
+  await db.drop();
+});
+
+let n = 0;
+const email = () => `shopper${++n}-${Date.now()}@example.com`;
+const password = 'correct horse battery';
+const register = (address = email(), pass = password) =>
+  api.request<Tokens>('POST', '/auth/register', { body: { email: address, password: pass } });
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+const openCart = (headers: Record<string, string> = {}) =>
+  api.request('POST', '/carts', { body: { currency: 'EUR' }, headers });
+
+describe('customer accounts', () => {
+  it('registers with a CustomerRegistered event, and signs in with the same password', async () => {
+    const address = email();
+    const res = await register(address);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      customerId: expect.any(String),
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+    });
+    const { rows } = await db.pool.query('select type, data, metadata from events where stream_id = $1', [
+      `customer-${res.body.customerId}`,
+    ]);
+    expect(rows).toEqual([
+      {
+        type: 'CustomerRegistered',
+        data: { customerId: res.body.customerId, email: address },
+        metadata: expect.objectContaining({ actor: { userId: res.body.customerId, role: 'customer' } }),
+      },
+    ]);
+    // No password, not even its hash, is ever part of an event.
+    expect(JSON.stringify(rows)).not.toContain('argon2');
+
+    const login = await api.request<Tokens>('POST', '/auth/login', {
+      body: { email: address.toUpperCase(), password },
+    });
+    expect(login.status).toBe(200);
+    expect(login.body.customerId).toBe(res.body.customerId);
+  });
+
+  it('refuses a taken email, weak passwords and malformed emails, appending nothing', async () => {
+    const address = email();
+    await register(address);
+    const before = await countEvents(db.pool);
+    const taken = await register(address);
+    expect(taken.status).toBe(409);
+    expect((taken.body as unknown as Problem).type).toBe('/problems/email-taken');
+    for (const [mail, pass] of [
+      [email(), 'short'],
+      [email(), 'aaaaaaaaaaaaaaa'],
+      [email(), 'x'.repeat(129)],
+      ['not-an-email', password],
+    ] as const) {
+      expect((await register(mail, pass)).status).toBe(400);
+    }
+    expect(await countEvents(db.pool)).toBe(before);
+  });
+
+  it('answers a wrong password or an unknown email with the same 401', async () => {
+    const address = email();
+    await register(address);
+    const wrong = await api.request<Problem>('POST', '/auth/login', {
+      body: { email: address, password: 'not the password' },
+    });
+    const unknown = await api.request<Problem>('POST', '/auth/login', { body: { email: email(), password } });
+    expect([wrong.status, unknown.status]).toEqual([401, 401]);
+    const { requestId: _a, ...wrongProblem } = wrong.body as Problem & { requestId: string };
+    const { requestId: _b, ...unknownProblem } = unknown.body as Problem & { requestId: string };
+    expect(wrongProblem).toEqual(unknownProblem);
+  });
+
+  it('rotates refresh tokens, and a reused one revokes the whole session', async () => {
+    const first = (await register()).body;
+    const second = await api.request<Tokens>('POST', '/auth/refresh', { body: { refreshToken: first.refreshToken } });
+    expect(second.status).toBe(200);
+    expect(second.body.refreshToken).not.toBe(first.refreshToken);
+    expect((await openCart(bearer(second.body.accessToken))).status).toBe(201);
+
+    // The old token again: someone copied it. Every token of the session stops working.
+    const reuse = await api.request('POST', '/auth/refresh', { body: { refreshToken: first.refreshToken } });
+    expect(reuse.status).toBe(401);
+    expect(
+      (await api.request('POST', '/auth/refresh', { body: { refreshToken: second.body.refreshToken } })).status,
+    ).toBe(401);
+    expect((await openCart(bearer(second.body.accessToken))).status).toBe(401);
+    expect((await openCart(bearer(first.accessToken))).status).toBe(401);
+  });
+
+  it('logs out: the access and refresh tokens of the session stop working', async () => {
+    const tokens = (await register()).body;
+    expect((await api.request('POST', '/auth/logout', { headers: bearer(tokens.accessToken) })).status).toBe(204);
+    expect((await openCart(bearer(tokens.accessToken))).status).toBe(401);
+    expect((await api.request('POST', '/auth/refresh', { body: { refreshToken: tokens.refreshToken } })).status).toBe(
+      401,
+    );
+    expect((await api.request('POST', '/auth/logout')).status).toBe(401);
+  });
+
+  it('records the signed-in customer as the actor of what they do', async () => {
+    const tokens = (await register()).body;
+    const cart = await api.request<{ cartId: string }>('POST', '/carts', {
+      body: { currency: 'EUR' },
+      headers: bearer(tokens.accessToken),
+    });
+    const { rows } = await db.pool.query('select metadata from events where stream_id = $1', [
+      `cart-${cart.body.cartId}`,
+    ]);
+    expect(rows[0].metadata.actor).toEqual({ userId: tokens.customerId, role: 'customer' });
+  });
+});
+
+describe('access tokens', () => {
+  const claims = { role: 'customer', sid: '0190b8a0-0000-7000-8000-000000000001' };
+  const forge = (secret: string, { expired = false, alg = 'HS256' } = {}) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg })
+      .setSubject('0190b8a0-0000-7000-8000-000000000002')
+      .setIssuer('flowdose')
+      .setAudience('flowdose-api')
+      .setIssuedAt()
+      .setExpirationTime(expired ? Math.floor(Date.now() / 1000) - 60 : '5m')
+      .sign(new TextEncoder().encode(secret));
+
+  it('refuses forged, expired, wrongly signed, unsigned and malformed tokens with 401', async () => {
+    const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, sub: 'x', iss: 'flowdose', aud: 'flowdose-api' })).toString('base64url')}.`;
+    const bad = [
+      await forge('another-secret-another-secret-another-0000'),
+      await forge(config.AUTH_JWT_SECRET, { expired: true }),
+      await forge(config.AUTH_JWT_SECRET, { alg: 'HS512' }),
+      unsigned,
+      'garbage',
+    ];
+    const before = await countEvents(db.pool);
+    for (const token of bad) {
+      const res = await openCart(bearer(token));
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    }
+    expect((await openCart({ Authorization: 'Basic dXNlcjpwYXNz' })).status).toBe(401);
+    expect(await countEvents(db.pool)).toBe(before);
+    // Sanity: a token we sign ourselves passes.
+    const good = await signAccessToken(
+      config.AUTH_JWT_SECRET,
+      { userId: '0190b8a0-0000-7000-8000-000000000002', role: 'customer', sessionId: claims.sid },
+      60,
+    );
+    expect((await openCart(bearer(good))).status).toBe(201);
+  });
+});
+
+describe('staff', () => {
+  it('signs staff in with their role; a customer password does not open the staff door', async () => {
+    const { createStaffUser } = await import('@flowdose/shared/auth/staff');
+    const address = email();
+    await createStaffUser(db.pool, argon2idHasher(config.PASSWORD_HASH_MEMORY_KIB), {
+      email: address,
+      password,
+      role: 'ops',
+    });
+    const staff = await api.request<{ accessToken: string }>('POST', '/admin/auth/login', {
+      body: { email: address, password },
+    });
+    expect(staff.status).toBe(200);
+    const payload = JSON.parse(Buffer.from(staff.body.accessToken.split('.')[1]!, 'base64url').toString());
+    expect(payload.role).toBe('ops');
+    const customer = email();
+    await register(customer);
+    expect((await api.request('POST', '/admin/auth/login', { body: { email: customer, password } })).status).toBe(401);
+  });
+});
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+describe('login brute force', () => {
+  it('is slowed, then refused with 429 and Retry-After, across two API processes sharing Redis', async () => {
+    const address = email();
+    await register(address);
+    const ports = [await freePort(), await freePort()];
+    const env = { DATABASE_URL: db.url, QUEUE_PREFIX: config.QUEUE_PREFIX, PASSWORD_HASH_MEMORY_KIB: '4096' };
+    const apis = ports.map((port) =>
+      spawnTs('command-api/src/main.ts', [], { ...env, COMMAND_API_PORT: String(port) }),
+    );
+    try {
+      await until(
+        async () => {
+          const up = await Promise.all(
+            ports.map((p) =>
+              fetch(`http://127.0.0.1:${p}/health`).then(
+                (r) => r.ok,
+                () => false,
+              ),
+            ),
+          );
+          return up.every(Boolean);
+        },
+        30_000,
+        'both APIs up',
+      );
+      const attempt = async (port: number, pass: string) => {
+        const started = Date.now();
+        const res = await fetch(`http://127.0.0.1:${port}/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: address, password: pass }),
+        });
+        return { status: res.status, retryAfter: res.headers.get('retry-after'), ms: Date.now() - started };
+      };
+      const failures = [];
+      for (let i = 0; i < config.LOGIN_ATTEMPTS_PER_ACCOUNT; i++)
+        failures.push(await attempt(ports[i % 2]!, `wrong password ${i}`));
+      expect(failures.map((f) => f.status)).toEqual(failures.map(() => 401));
+      // Each failure waits longer than the one before.
+      expect(failures[failures.length - 1]!.ms).toBeGreaterThan(failures[0]!.ms + 500);
+      for (const port of ports) {
+        const refused = await attempt(port, password); // even the right password, for now
+        expect(refused.status).toBe(429);
+        expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+      }
+    } finally {
+      for (const { child } of apis) child.kill('SIGTERM');
+      await Promise.all(apis.map((a) => a.exited));
+    }
+  });
+});

@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** Runs one of our TypeScript entry points as a real child process (one process: SIGKILL hits it). */
+export function spawnTs(script: string, args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      CART_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0000',
+      AUTH_JWT_SECRET: 'test-jwt-secret-test-jwt-secret-test-0000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code, signal) => {
+      // A child that dies on its own (not killed by the test) says why in the test output.
+      if (code !== 0 && !signal) console.error(`${script} exited with ${code}:\n${output}`);
+      resolve(code);
+    }),
+  );
+  return { child, exited, output: () => output };
+}
+
+export const until = async (check: () => Promise<boolean>, timeoutMs = 30_000, what = 'condition') => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
