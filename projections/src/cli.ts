@@ -1,5 +1,12 @@
 import { loadConfig } from '@flowdose/shared/config';
+import { argon2idHasher, Email, Password } from '@flowdose/shared/auth/passwords';
+import { createStaffUser } from '@flowdose/shared/auth/staff';
+import { STAFF_ROLES } from '@flowdose/shared/auth/tokens';
+import { ValidationError } from '@flowdose/shared/errors';
+import { validate } from '@flowdose/shared/http/validate';
 import { createLogger } from '@flowdose/shared/logger';
+import { read } from 'read';
+import { z } from 'zod';
 import { SingleBar } from 'cli-progress';
 import { connect } from './connect.ts';
 import { rebuild } from './rebuild.ts';
@@ -9,7 +16,9 @@ import { projectionStatus } from './status.ts';
 const usage = `Usage: npm run ops -- <command>
   status              each projection's checkpoint, head, lag, queue and rebuild progress
   rebuild <name>      rebuild a projection into a shadow schema and swap it in (resumable)
-    --chunk=N         events per transaction (default 5000; smaller holds readers back less)`;
+    --chunk=N         events per transaction (default 5000; smaller holds readers back less)
+  create-admin --email=E [--role=admin|ops|analyst]
+                      create a staff user; the password is asked for (or read from stdin)`;
 
 const config = loadConfig();
 const logger = createLogger('ops', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
@@ -63,12 +72,30 @@ try {
       );
       break;
     }
+    case 'create-admin': {
+      const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+      const email = validate(Email, flag('email'));
+      const role = validate(z.enum(STAFF_ROLES), flag('role') ?? 'admin');
+      // Asked for, never taken from an argument: arguments end up in shell history and `ps`.
+      const password = validate(
+        Password,
+        await read({ prompt: `Password for ${email}: `, silent: process.stdin.isTTY, replace: '*' }),
+      );
+      const userId = await createStaffUser(deps.pool, argon2idHasher(config.PASSWORD_HASH_MEMORY_KIB), {
+        email,
+        password,
+        role,
+      });
+      console.log(`created ${role} ${email} (${userId}); sign in with POST /admin/auth/login`);
+      break;
+    }
     default:
       console.log(usage);
       process.exitCode = command ? 1 : 0;
   }
 } catch (error) {
-  console.error((error as Error).message);
+  const fields = error instanceof ValidationError ? error.errors.map((e) => ` ${e.message}`).join(';') : '';
+  console.error(`${(error as Error).message}${fields}`);
   process.exitCode = 1;
 } finally {
   await deps.close();
