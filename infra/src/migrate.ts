@@ -1,17 +1,32 @@
+import { rebuild } from '@flowdose/projections/rebuild';
 import { projections } from '@flowdose/projections/registry';
-import { createSchema } from '@flowdose/projections/schema';
+import { createSchema, schemaState } from '@flowdose/projections/schema';
 import { loadConfig } from '@flowdose/shared/config';
 import { createPool } from '@flowdose/shared/db';
+import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { ensureDatabase, migrate } from '@flowdose/shared/migrate';
 import { liveSchema } from '@flowdose/shared/read-models';
 
-/** Creates the database if needed, migrates the event store, and creates every read-model schema. */
+/**
+ * Creates the database if needed, migrates the event store, and creates every read-model
+ * schema. A projection whose code moved to a new version is rebuilt into a shadow schema and
+ * swapped in, so its old tables keep serving until the new ones are whole.
+ */
 export async function migrateAll(databaseUrl: string, log: (msg: string) => void = console.log): Promise<void> {
   await ensureDatabase(databaseUrl);
   await migrate(databaseUrl, log);
   const pool = createPool(databaseUrl);
   try {
-    for (const p of projections) await createSchema(pool, p, liveSchema(p.name));
+    const store = createPostgresEventStore({ pool, connectionString: databaseUrl });
+    for (const p of projections) {
+      if ((await schemaState(pool, p, liveSchema(p.name))) === 'stale') {
+        log(`rebuilding projection ${p.name} for version ${p.version}`);
+        // No queues here: the workers catch up from the swapped schema when they start.
+        await rebuild({ pool, store, queues: new Map(), projection: p });
+      }
+      await createSchema(pool, p, liveSchema(p.name));
+    }
+    await store.close();
   } finally {
     await pool.end();
   }

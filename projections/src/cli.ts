@@ -1,13 +1,13 @@
-import { loadConfig } from '@flowdose/shared/config';
 import { argon2idHasher, Email, Password } from '@flowdose/shared/auth/passwords';
 import { createStaffUser } from '@flowdose/shared/auth/staff';
 import { STAFF_ROLES } from '@flowdose/shared/auth/tokens';
+import { loadConfig } from '@flowdose/shared/config';
 import { ValidationError } from '@flowdose/shared/errors';
 import { validate } from '@flowdose/shared/http/validate';
 import { createLogger } from '@flowdose/shared/logger';
+import { SingleBar } from 'cli-progress';
 import { read } from 'read';
 import { z } from 'zod';
-import { SingleBar } from 'cli-progress';
 import { connect } from './connect.ts';
 import { rebuild } from './rebuild.ts';
 import { projectionNamed, projections } from './registry.ts';

@@ -49,7 +49,7 @@ export async function appendCartHistories(
           // a refused command (over a limit, say) simply appends nothing, as in production
         }
       };
-      run({ type: 'OpenCart', data: { cartId, currency: 'EUR' } });
+      run({ type: 'OpenCart', data: { cartId, currency: 'EUR', customerId: rand(3) === 0 ? randomUUID() : null } });
       const lineIds: string[] = [];
       for (let i = 0; i < 6; i++) {
         const lineId = randomUUID();

@@ -331,4 +331,46 @@ describe('cart commands', () => {
     const added = (await streamOf(cart.cartId)).filter((e) => e.type === 'CartItemAdded');
     expect(added.map((e) => e.data.sku).sort()).toEqual([...skus].sort());
   });
+
+  describe('ownership', () => {
+    const signUp = async (address: string) =>
+      (
+        await api.request<{ customerId: string; accessToken: string }>('POST', '/auth/register', {
+          body: { email: address, password: 'correct horse battery' },
+        })
+      ).body;
+
+    it('lets only the customer who opened a cart change it; others get 404 and nothing is appended', async () => {
+      const ada = await signUp(`ada-${Date.now()}@example.com`);
+      const bob = await signUp(`bob-${Date.now()}@example.com`);
+      const opened = await api.request<Created>('POST', '/carts', {
+        body: { currency: 'EUR' },
+        headers: { Authorization: `Bearer ${ada.accessToken}` },
+      });
+      const { cartId, cartToken } = opened.body;
+      const events = await streamOf(cartId);
+      expect(events[0]!.data.customerId).toBe(ada.customerId);
+      const add = (headers: Record<string, string>) =>
+        api.request('POST', `/carts/${cartId}/items`, { body: { sku: 'MUG-WHITE', quantity: 1 }, headers });
+
+      const before = await countEvents(db.pool);
+      expect((await add({ Authorization: `Bearer ${bob.accessToken}` })).status).toBe(404);
+      // The token alone does not open a customer's cart.
+      expect((await add({ 'X-Cart-Token': cartToken })).status).toBe(404);
+      expect((await add({ Authorization: `Bearer ${bob.accessToken}`, 'X-Cart-Token': cartToken })).status).toBe(404);
+      expect((await add({})).status).toBe(404);
+      expect(await countEvents(db.pool)).toBe(before);
+      expect((await add({ Authorization: `Bearer ${ada.accessToken}` })).status).toBe(201);
+    });
+
+    it('keeps a guest cart closed to signed-in strangers without its token', async () => {
+      const eve = await signUp(`eve-${Date.now()}@example.com`);
+      const guest = await newCart();
+      const res = await api.request('POST', `/carts/${guest.cartId}/items`, {
+        body: { sku: 'MUG-WHITE', quantity: 1 },
+        headers: { Authorization: `Bearer ${eve.accessToken}` },
+      });
+      expect(res.status).toBe(404);
+    });
+  });
 });

@@ -1,13 +1,14 @@
-import { cartDecider } from '@flowdose/shared/domain/cart/decider';
-import { cartStream, LineQuantity, Sku } from '@flowdose/shared/domain/cart/events';
+import { type Cart, cartDecider } from '@flowdose/shared/domain/cart/decider';
+import { type CartEvent, cartStream, LineQuantity, Sku } from '@flowdose/shared/domain/cart/events';
 import { NotFoundError } from '@flowdose/shared/errors';
 import { positionToken } from '@flowdose/shared/event-store/position';
-import { cartToken, cartTokenMatches } from '@flowdose/shared/http/cart-token';
+import { mayTryCart, requireCartReach } from '@flowdose/shared/http/cart-access';
+import { cartToken } from '@flowdose/shared/http/cart-token';
 import { idempotent } from '@flowdose/shared/http/idempotency';
 import { validate } from '@flowdose/shared/http/validate';
 import { Id } from '@flowdose/shared/ids';
 import { Currency } from '@flowdose/shared/money';
-import { type RequestHandler, Router } from 'express';
+import { type Request, type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../app.ts';
 import { handle, newId } from '../handle-command.ts';
@@ -19,24 +20,28 @@ const ChangeQuantityBody = z.strictObject({ quantity: LineQuantity });
 export function cartRoutes({ store, pool, config, prices }: Deps): Router {
   const router = Router();
 
-  // Without its token a cart does not exist for the caller: 404, never a hint that it does.
+  const caller = (req: Request) => ({ principal: req.principal, cartToken: req.get('X-Cart-Token') });
   const requireCartAccess: RequestHandler = (req, _res, next) => {
-    const cartId = String(req.params.cartId);
-    if (!Id.safeParse(cartId).success || !cartTokenMatches(config.CART_TOKEN_SECRET, cartId, req.get('X-Cart-Token'))) {
-      throw new NotFoundError('Cart');
-    }
+    mayTryCart(config.CART_TOKEN_SECRET, String(req.params.cartId), caller(req));
     next();
   };
-  const cartScoped = idempotent(pool, (req) => `cart:${req.params.cartId}`);
+  // The owner is known once the stream is loaded: every cart decision checks it first.
+  const guarded =
+    (req: Request, decision: (state: Cart) => CartEvent[]) =>
+    (state: Cart): CartEvent[] => {
+      if (state.status !== 'empty') requireCartReach(config.CART_TOKEN_SECRET, state, caller(req));
+      return decision(state);
+    };
+  const cartScoped = idempotent(pool, (req) => `cart:${req.params.cartId}:${req.principal?.userId ?? 'token'}`);
 
   router.post(
     '/carts',
-    idempotent(pool, () => 'guest'),
+    idempotent(pool, (req) => req.principal?.userId ?? 'guest'),
     async (req, res) => {
       const { currency } = validate(OpenCartBody, req.body);
       const cartId = newId(req.context, 'cart');
       const { position } = await handle(store, cartDecider, cartStream(cartId), req.context, (state) =>
-        cartDecider.decide({ type: 'OpenCart', data: { cartId, currency } }, state),
+        cartDecider.decide({ type: 'OpenCart', data: { cartId, currency, customerId: customerOf(req) } }, state),
       );
       res
         .status(201)
@@ -49,33 +54,49 @@ export function cartRoutes({ store, pool, config, prices }: Deps): Router {
     const cartId = String(req.params.cartId);
     const newLineId = newId(req.context, 'line');
     let lineId = newLineId;
-    const { position } = await handle(store, cartDecider, cartStream(cartId), req.context, (state) => {
-      const currency = state.status === 'open' ? state.currency : 'EUR';
-      const unitPrice = prices.priceOf(body.sku, currency);
-      const events = cartDecider.decide(
-        { type: 'AddCartItem', data: { cartId, lineId: newLineId, ...body, unitPrice } },
-        state,
-      );
-      // The same SKU again grows its existing line: answer that line's id.
-      lineId = events[0]?.type === 'CartItemQuantityChanged' ? events[0].data.lineId : newLineId;
-      return events;
-    });
+    const { position } = await handle(
+      store,
+      cartDecider,
+      cartStream(cartId),
+      req.context,
+      guarded(req, (state) => {
+        const currency = state.status === 'open' ? state.currency : 'EUR';
+        const unitPrice = prices.priceOf(body.sku, currency);
+        const events = cartDecider.decide(
+          { type: 'AddCartItem', data: { cartId, lineId: newLineId, ...body, unitPrice } },
+          state,
+        );
+        // The same SKU again grows its existing line: answer that line's id.
+        lineId = events[0]?.type === 'CartItemQuantityChanged' ? events[0].data.lineId : newLineId;
+        return events;
+      }),
+    );
     res.status(201).json({ lineId, position: positionToken(position) });
   });
 
   router.patch('/carts/:cartId/items/:lineId', requireCartAccess, cartScoped, async (req, res) => {
     const { quantity } = validate(ChangeQuantityBody, req.body);
     const { cartId, lineId } = lineParams(req.params);
-    const { position } = await handle(store, cartDecider, cartStream(cartId), req.context, (state) =>
-      cartDecider.decide({ type: 'ChangeCartItemQuantity', data: { cartId, lineId, quantity } }, state),
+    const { position } = await handle(
+      store,
+      cartDecider,
+      cartStream(cartId),
+      req.context,
+      guarded(req, (state) =>
+        cartDecider.decide({ type: 'ChangeCartItemQuantity', data: { cartId, lineId, quantity } }, state),
+      ),
     );
     res.json({ position: positionToken(position) });
   });
 
   router.delete('/carts/:cartId/items/:lineId', requireCartAccess, cartScoped, async (req, res) => {
     const { cartId, lineId } = lineParams(req.params);
-    const { position } = await handle(store, cartDecider, cartStream(cartId), req.context, (state) =>
-      cartDecider.decide({ type: 'RemoveCartItem', data: { cartId, lineId } }, state),
+    const { position } = await handle(
+      store,
+      cartDecider,
+      cartStream(cartId),
+      req.context,
+      guarded(req, (state) => cartDecider.decide({ type: 'RemoveCartItem', data: { cartId, lineId } }, state)),
     );
     res.json({ position: positionToken(position) });
   });
@@ -88,3 +109,6 @@ function lineParams(params: Record<string, string | string[]>) {
   if (!Id.safeParse(lineId).success) throw new NotFoundError('Cart line');
   return { cartId: String(params.cartId), lineId };
 }
+
+/** A signed-in customer's new cart is theirs; staff and guests open guest carts. */
+const customerOf = (req: Request) => (req.principal?.role === 'customer' ? req.principal.userId : null);

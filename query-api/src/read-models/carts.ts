@@ -5,6 +5,7 @@ import { liveSchema } from '@flowdose/shared/read-models';
 export type CartLineView = { lineId: string; sku: string; quantity: number; unitPrice: Money; lineTotal: Money };
 export type CartView = {
   cartId: string;
+  customerId: string | null;
   currency: string;
   status: 'open' | 'checked_out';
   lines: CartLineView[];
@@ -17,11 +18,12 @@ const s = liveSchema('carts');
 export async function findCart(pool: Pool, cartId: string): Promise<CartView | null> {
   const { rows } = await pool.query<{
     currency: string;
+    customer_id: string | null;
     status: CartView['status'];
     updated_at: Date;
     lines: { line_id: string; sku: string; quantity: number; unit_price: number }[];
   }>(
-    `select c.currency, c.status, c.updated_at,
+    `select c.currency, c.customer_id, c.status, c.updated_at,
             coalesce(json_agg(json_build_object('line_id', l.line_id, 'sku', l.sku, 'quantity', l.quantity,
               'unit_price', l.unit_price) order by l.added_at_position) filter (where l.line_id is not null), '[]') as lines
      from ${s}.carts c left join ${s}.cart_lines l on l.cart_id = c.cart_id
@@ -41,6 +43,7 @@ export async function findCart(pool: Pool, cartId: string): Promise<CartView | n
   }));
   return {
     cartId,
+    customerId: row.customer_id,
     currency,
     status: row.status,
     lines,

@@ -54,14 +54,20 @@ describe('GET /admin/projections', () => {
   it('needs a token (401), the ops or admin role (403 otherwise)', async () => {
     expect((await api.request('GET', '/admin/projections')).status).toBe(401);
     for (const role of ['customer', 'analyst'] as const) {
-      const res = await api.request('GET', '/admin/projections', { headers: { Authorization: `Bearer ${await tokenFor(role)}` } });
+      const res = await api.request('GET', '/admin/projections', {
+        headers: { Authorization: `Bearer ${await tokenFor(role)}` },
+      });
       expect(res.status).toBe(403);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
     }
     for (const role of ['ops', 'admin'] as const) {
-      const res = await api.request<{ projections: { name: string; state: string; lag: number }[] }>('GET', '/admin/projections', {
-        headers: { Authorization: `Bearer ${await tokenFor(role)}` },
-      });
+      const res = await api.request<{ projections: { name: string; state: string; lag: number }[] }>(
+        'GET',
+        '/admin/projections',
+        {
+          headers: { Authorization: `Bearer ${await tokenFor(role)}` },
+        },
+      );
       expect(res.status).toBe(200);
       expect(res.body.projections.map((p) => p.name)).toContain('carts');
     }
@@ -71,7 +77,9 @@ describe('GET /admin/projections', () => {
     const sessionId = randomUUID();
     const token = await signAccessToken(config.AUTH_JWT_SECRET, { userId: randomUUID(), role: 'ops', sessionId }, 60);
     await createSessions(db.pool, redis, config).revoke(sessionId);
-    expect((await api.request('GET', '/admin/projections', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect(
+      (await api.request('GET', '/admin/projections', { headers: { Authorization: `Bearer ${token}` } })).status,
+    ).toBe(401);
   });
 
   it('sends security headers and no CORS grant to an unknown origin', async () => {

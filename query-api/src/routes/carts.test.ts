@@ -149,4 +149,27 @@ describe('GET /carts/:cartId', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'ok', dependencies: { postgres: 'ok', redis: 'ok' } });
   });
+
+  it('shows a customer their own cart only', async () => {
+    const signUp = async (who: string) =>
+      (
+        await commands.request<{ accessToken: string }>('POST', '/auth/register', {
+          body: { email: `${who}-${Date.now()}@example.com`, password: 'correct horse battery' },
+        })
+      ).body.accessToken;
+    const [ada, bob] = [await signUp('ada'), await signUp('bob')];
+    const cart = await commands.request<{ cartId: string; cartToken: string; position: string }>('POST', '/carts', {
+      body: { currency: 'EUR' },
+      headers: { Authorization: `Bearer ${ada}` },
+    });
+    const read = (headers: Record<string, string>) =>
+      queries.request<Cart & { customerId: string }>('GET', `/carts/${cart.body.cartId}`, {
+        headers: { 'X-Min-Position': cart.body.position, ...headers },
+      });
+    const own = await read({ Authorization: `Bearer ${ada}` });
+    expect(own.status).toBe(200);
+    expect(own.body.customerId).toEqual(expect.any(String));
+    expect((await read({ Authorization: `Bearer ${bob}` })).status).toBe(404);
+    expect((await read({ 'X-Cart-Token': cart.body.cartToken })).status).toBe(404);
+  });
 });

@@ -1,6 +1,5 @@
 import { NotFoundError } from '@flowdose/shared/errors';
-import { cartTokenMatches } from '@flowdose/shared/http/cart-token';
-import { Id } from '@flowdose/shared/ids';
+import { mayTryCart, requireCartReach } from '@flowdose/shared/http/cart-access';
 import { Router } from 'express';
 import type { Deps } from '../app.ts';
 import { minPosition } from '../min-position.ts';
@@ -10,12 +9,12 @@ export function cartRoutes({ pool, config, waitForPosition }: Deps): Router {
   const router = Router();
   router.get('/carts/:cartId', async (req, res) => {
     const cartId = String(req.params.cartId);
-    if (!Id.safeParse(cartId).success || !cartTokenMatches(config.CART_TOKEN_SECRET, cartId, req.get('X-Cart-Token'))) {
-      throw new NotFoundError('Cart');
-    }
+    const caller = { principal: req.principal, cartToken: req.get('X-Cart-Token') };
+    mayTryCart(config.CART_TOKEN_SECRET, cartId, caller);
     await minPosition(req, waitForPosition, 'carts');
     const cart = await findCart(pool, cartId);
     if (!cart) throw new NotFoundError('Cart');
+    requireCartReach(config.CART_TOKEN_SECRET, cart, caller);
     // Private to its holder; revalidated by ETag on every use, since it changes often.
     res.set('Cache-Control', 'private, no-cache');
     res.json(cart);

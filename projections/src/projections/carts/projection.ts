@@ -5,11 +5,12 @@ const sql = (text: string, values: unknown[]): Statement => ({ text, values });
 
 export const cartsProjection = defineProjection({
   name: 'carts',
-  version: 1,
+  version: 2, // 2: carts.customer_id, the owner
   handles: cartEventTypes,
   tables: (s) => `
     create table ${s}.carts (
       cart_id uuid primary key,
+      customer_id uuid,
       currency text not null,
       status text not null,
       created_at timestamptz not null,
@@ -35,9 +36,9 @@ export const cartsProjection = defineProjection({
       case 'CartOpened':
         return [
           sql(
-            `insert into ${s}.carts (cart_id, created_at, updated_at, version, currency, status)
-             values ($1, $2, $2, $3, $4, 'open')`,
-            [event.data.cartId, ...at, event.data.currency],
+            `insert into ${s}.carts (cart_id, created_at, updated_at, version, currency, customer_id, status)
+             values ($1, $2, $2, $3, $4, $5, 'open')`,
+            [event.data.cartId, ...at, event.data.currency, event.data.customerId ?? null],
           ),
         ];
       case 'CartItemAdded': {

@@ -1,6 +1,6 @@
 import type { Currency, Money } from '../../money.ts';
 
-export type OpenCart = { type: 'OpenCart'; data: { cartId: string; currency: Currency } };
+export type OpenCart = { type: 'OpenCart'; data: { cartId: string; currency: Currency; customerId: string | null } };
 export type AddCartItem = {
   type: 'AddCartItem';
   data: { cartId: string; lineId: string; sku: string; quantity: number; unitPrice: Money };

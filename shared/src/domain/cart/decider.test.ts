@@ -10,7 +10,7 @@ const line1 = '0190b8a0-0000-7000-8000-0000000000a1';
 const line2 = '0190b8a0-0000-7000-8000-0000000000a2';
 const price = { amount: 1999, currency: 'EUR' as const };
 
-const opened: CartEvent = { type: 'CartOpened', data: { cartId, currency: 'EUR' } };
+const opened: CartEvent = { type: 'CartOpened', data: { cartId, currency: 'EUR', customerId: null } };
 const redAdded: CartEvent = {
   type: 'CartItemAdded',
   data: { cartId, lineId: line1, sku: 'TSHIRT-RED-M', quantity: 2, unitPrice: price },
@@ -22,10 +22,10 @@ const add = (sku: string, quantity: number, lineId = line2, unitPrice = price) =
 describe('cart decider', () => {
   it('opens a cart once', () => {
     given([])
-      .when({ type: 'OpenCart', data: { cartId, currency: 'EUR' } })
+      .when({ type: 'OpenCart', data: { cartId, currency: 'EUR', customerId: null } })
       .thenEmits([opened]);
     given([opened])
-      .when({ type: 'OpenCart', data: { cartId, currency: 'EUR' } })
+      .when({ type: 'OpenCart', data: { cartId, currency: 'EUR', customerId: null } })
       .thenThrows(DomainError, 'cart-exists');
   });
 

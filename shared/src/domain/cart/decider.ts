@@ -15,8 +15,8 @@ export type Line = { lineId: string; sku: string; quantity: number; unitPrice: M
 
 export type Cart =
   | { status: 'empty' }
-  | { status: 'open'; cartId: string; currency: Currency; lines: ReadonlyMap<string, Line> }
-  | { status: 'checkedOut'; cartId: string };
+  | { status: 'open'; cartId: string; customerId: string | null; currency: Currency; lines: ReadonlyMap<string, Line> }
+  | { status: 'checkedOut'; cartId: string; customerId: string | null };
 
 export const initialState = (): Cart => ({ status: 'empty' });
 
@@ -30,7 +30,13 @@ const withLines = (state: Cart, change: (lines: Map<string, Line>) => void): Car
 export const evolve = (state: Cart, event: CartEvent): Cart => {
   switch (event.type) {
     case 'CartOpened':
-      return { status: 'open', cartId: event.data.cartId, currency: event.data.currency, lines: new Map() };
+      return {
+        status: 'open',
+        cartId: event.data.cartId,
+        customerId: event.data.customerId ?? null,
+        currency: event.data.currency,
+        lines: new Map(),
+      };
     case 'CartItemAdded': {
       const { lineId, sku, quantity, unitPrice } = event.data;
       return withLines(state, (lines) => lines.set(lineId, { lineId, sku, quantity, unitPrice }));
@@ -43,7 +49,9 @@ export const evolve = (state: Cart, event: CartEvent): Cart => {
     case 'CartItemRemoved':
       return withLines(state, (lines) => lines.delete(event.data.lineId));
     case 'CartCheckedOut':
-      return { status: 'checkedOut', cartId: event.data.cartId };
+      return state.status === 'open'
+        ? { status: 'checkedOut', cartId: state.cartId, customerId: state.customerId }
+        : state;
     default: {
       const _exhaustive: never = event;
       return state;

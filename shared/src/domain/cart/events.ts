@@ -9,7 +9,8 @@ export const MAX_LINES = 50;
 
 export const CartOpened = z.object({
   type: z.literal('CartOpened'),
-  data: z.object({ cartId: Id, currency: Currency }),
+  // The owner, when a signed-in customer opened it; absent or null for a guest cart.
+  data: z.object({ cartId: Id, currency: Currency, customerId: Id.nullish() }),
 });
 export const CartItemAdded = z.object({
   type: z.literal('CartItemAdded'),
