@@ -9,23 +9,27 @@ import { validate } from '@flowdose/shared/http/validate';
 import { randomIds } from '@flowdose/shared/ids';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
+import { adoptGuestCart } from '../adopt-guest-cart.ts';
 import type { Deps } from '../app.ts';
 import { handle } from '../handle-command.ts';
 
 const Credentials = z.strictObject({ email: Email, password: Password });
 // Logging in only checks what was sent; the password rules apply when one is chosen.
 const Login = z.strictObject({ email: Email, password: z.string().min(1).max(128) });
+// A shopper may bring the guest cart they filled before signing in (with its X-Cart-Token).
+const CustomerLogin = Login.extend({ guestCartId: z.string().max(64).optional() });
 const Refresh = z.strictObject({ refreshToken: z.string().min(1).max(256) });
 
 /**
  * Token-issuing routes take no Idempotency-Key: a stored answer would keep live tokens in
  * the database. A retried register answers 409 email-taken, and the client logs in.
  */
-export function authRoutes({ pool, store, sessions, hasher, limits }: Deps): Router {
+export function authRoutes(deps: Deps): Router {
+  const { pool, store, sessions, hasher, limits } = deps;
   const router = Router();
 
   async function login(req: Request, table: 'customer_credentials' | 'staff_users') {
-    const { email, password } = validate(Login, req.body);
+    const { email, password } = validate(table === 'staff_users' ? Login : CustomerLogin, req.body);
     const account = `${table}:${email}`;
     await limits.beforeLogin(account, req.ip ?? 'unknown');
     const { rows } = await pool.query<{ user_id: string; password_hash: string; role: Role }>(
@@ -71,7 +75,16 @@ export function authRoutes({ pool, store, sessions, hasher, limits }: Deps): Rou
 
   router.post('/auth/login', async (req, res) => {
     const { userId, tokens } = await login(req, 'customer_credentials');
-    res.json({ customerId: userId, ...tokens });
+    const { guestCartId } = req.body as { guestCartId?: string };
+    const adopted = guestCartId
+      ? await adoptGuestCart(deps, req.context, userId, guestCartId, req.get('X-Cart-Token'))
+      : null;
+    res.json({
+      customerId: userId,
+      ...tokens,
+      cartId: adopted?.cartId ?? null,
+      ...(adopted?.position ? { position: positionToken(adopted.position) } : {}),
+    });
   });
 
   router.post('/admin/auth/login', async (req, res) => {

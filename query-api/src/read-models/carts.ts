@@ -7,7 +7,7 @@ export type CartView = {
   cartId: string;
   customerId: string | null;
   currency: string;
-  status: 'open' | 'checked_out';
+  status: 'open' | 'checked_out' | 'merged';
   lines: CartLineView[];
   totals: { itemCount: number; subtotal: Money };
   updatedAt: string;

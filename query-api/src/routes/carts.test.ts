@@ -172,4 +172,96 @@ describe('GET /carts/:cartId', () => {
     expect((await read({ Authorization: `Bearer ${bob}` })).status).toBe(404);
     expect((await read({ 'X-Cart-Token': cart.body.cartToken })).status).toBe(404);
   });
+
+  describe('signing in with a guest cart', () => {
+    type Login = { accessToken: string; cartId: string | null; position?: string };
+    const password = 'correct horse battery';
+    const guestCart = async (lines: [string, number][]) => {
+      const cart = await commands.request<{ cartId: string; cartToken: string }>('POST', '/carts', {
+        body: { currency: 'EUR' },
+      });
+      for (const [sku, quantity] of lines) {
+        await commands.request('POST', `/carts/${cart.body.cartId}/items`, {
+          body: { sku, quantity },
+          headers: { 'X-Cart-Token': cart.body.cartToken },
+        });
+      }
+      return cart.body;
+    };
+    const login = (email: string, guest: { cartId: string; cartToken: string }) =>
+      commands.request<Login>('POST', '/auth/login', {
+        body: { email, password, guestCartId: guest.cartId },
+        headers: { 'X-Cart-Token': guest.cartToken },
+      });
+    const read = (cartId: string, token: string, position?: string) =>
+      queries.request<Cart>('GET', `/carts/${cartId}`, {
+        headers: { Authorization: `Bearer ${token}`, ...(position ? { 'X-Min-Position': position } : {}) },
+      });
+
+    it('merges the guest lines into the customer cart within the limits, once, and closes the guest cart', async () => {
+      const email = `merge-${Date.now()}@example.com`;
+      const { accessToken } = (
+        await commands.request<{ accessToken: string }>('POST', '/auth/register', { body: { email, password } })
+      ).body;
+      const own = await commands.request<{ cartId: string }>('POST', '/carts', {
+        body: { currency: 'EUR' },
+        headers: { Authorization: `Bearer ${accessToken}` },
+      });
+      const filled = await commands.request<{ position: string }>('POST', `/carts/${own.body.cartId}/items`, {
+        body: { sku: 'TSHIRT-RED-M', quantity: 98 },
+        headers: { Authorization: `Bearer ${accessToken}` },
+      });
+      expect((await read(own.body.cartId, accessToken, filled.body.position)).status).toBe(200);
+
+      const guest = await guestCart([
+        ['TSHIRT-RED-M', 2],
+        ['MUG-WHITE', 1],
+      ]);
+      const signedIn = await login(email, guest);
+      expect(signedIn.status).toBe(200);
+      expect(signedIn.body.cartId).toBe(own.body.cartId);
+      const merged = await read(own.body.cartId, signedIn.body.accessToken, signedIn.body.position);
+      expect(merged.body.lines.map((l) => [l.sku, l.quantity])).toEqual([
+        ['TSHIRT-RED-M', 99],
+        ['MUG-WHITE', 1],
+      ]);
+      const closed = await commands.request<{ type: string }>('POST', `/carts/${guest.cartId}/items`, {
+        body: { sku: 'CAP-BLACK', quantity: 1 },
+        headers: { 'X-Cart-Token': guest.cartToken },
+      });
+      expect(closed.body.type).toBe('/problems/cart-not-open');
+
+      // Signing in again with the same guest cart merges nothing twice.
+      const again = await login(email, guest);
+      expect(again.body.cartId).toBeNull();
+      const { rows } = await db.pool.query('select count(*)::int as n from events where stream_id = $1', [
+        `cart-${own.body.cartId}`,
+      ]);
+      expect(rows[0].n).toBe(4); // opened, added, and the merge's change and add
+    });
+
+    it('claims the guest cart for a customer without one: from then on only they reach it', async () => {
+      const email = `claim-${Date.now()}@example.com`;
+      await commands.request('POST', '/auth/register', { body: { email, password } });
+      const guest = await guestCart([['CAP-BLACK', 2]]);
+      const signedIn = await login(email, guest);
+      expect(signedIn.body.cartId).toBe(guest.cartId);
+      const mine = await read(guest.cartId, signedIn.body.accessToken, signedIn.body.position);
+      expect(mine.status).toBe(200);
+      expect(mine.body.lines.map((l) => [l.sku, l.quantity])).toEqual([['CAP-BLACK', 2]]);
+      const byToken = await queries.request('GET', `/carts/${guest.cartId}`, {
+        headers: { 'X-Cart-Token': guest.cartToken },
+      });
+      expect(byToken.status).toBe(404);
+    });
+
+    it('ignores a guest cart presented without its token', async () => {
+      const email = `notoken-${Date.now()}@example.com`;
+      await commands.request('POST', '/auth/register', { body: { email, password } });
+      const guest = await guestCart([['CAP-BLACK', 1]]);
+      const res = await login(email, { cartId: guest.cartId, cartToken: 'forged' });
+      expect(res.status).toBe(200);
+      expect(res.body.cartId).toBeNull();
+    });
+  });
 });

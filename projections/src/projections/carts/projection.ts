@@ -75,6 +75,21 @@ export const cartsProjection = defineProjection({
             ...at,
           ]),
         ];
+      case 'CartClaimed':
+        return [
+          sql(`update ${s}.carts set customer_id = $4, updated_at = $2, version = $3 where cart_id = $1`, [
+            event.data.cartId,
+            ...at,
+            event.data.customerId,
+          ]),
+        ];
+      case 'CartMerged':
+        return [
+          sql(`update ${s}.carts set status = 'merged', updated_at = $2, version = $3 where cart_id = $1`, [
+            event.data.cartId,
+            ...at,
+          ]),
+        ];
       default: {
         const _exhaustive: never = event;
         return [];

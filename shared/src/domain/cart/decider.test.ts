@@ -112,4 +112,87 @@ describe('cart decider', () => {
       .when({ type: 'CheckOutCart', data: { cartId, orderId: line2 } })
       .thenEmits([checkedOut]);
   });
+
+  describe('signing in with a guest cart', () => {
+    const customerId = '0190b8a0-0000-7000-8000-00000000c0de';
+    const target = '0190b8a0-0000-7000-8000-0000000000b1';
+    const mugLine = '0190b8a0-0000-7000-8000-0000000000e1';
+    const merge = (lines: { sku: string; quantity: number; lineId?: string; currency?: 'EUR' | 'USD' }[]) =>
+      ({
+        type: 'MergeLines',
+        data: {
+          cartId,
+          lines: lines.map((l, i) => ({
+            lineId: l.lineId ?? `0190b8a0-0000-7000-8000-0000000001${String(i).padStart(2, '0')}`,
+            sku: l.sku,
+            quantity: l.quantity,
+            unitPrice: { amount: 1250, currency: l.currency ?? 'EUR' },
+          })),
+        },
+      }) as const;
+
+    it('claims an open guest cart, once', () => {
+      given([opened])
+        .when({ type: 'ClaimCart', data: { cartId, customerId } })
+        .thenEmits([{ type: 'CartClaimed', data: { cartId, customerId } }]);
+      given([opened, { type: 'CartClaimed', data: { cartId, customerId } }])
+        .when({ type: 'ClaimCart', data: { cartId, customerId } })
+        .thenThrows(DomainError, 'cart-owned');
+    });
+
+    it('sums the same SKU into its line up to 99 and adds new SKUs', () => {
+      given([opened, redAdded])
+        .when(
+          merge([
+            { sku: 'TSHIRT-RED-M', quantity: 200 },
+            { sku: 'MUG-WHITE', quantity: 3, lineId: mugLine },
+          ]),
+        )
+        .thenEmits([
+          { type: 'CartItemQuantityChanged', data: { cartId, lineId: line1, quantity: 99 } },
+          {
+            type: 'CartItemAdded',
+            data: {
+              cartId,
+              lineId: mugLine,
+              sku: 'MUG-WHITE',
+              quantity: 3,
+              unitPrice: { amount: 1250, currency: 'EUR' },
+            },
+          },
+        ]);
+    });
+
+    it('keeps the limits: a full line stays, no 51st line, no price in another currency', () => {
+      const full: CartEvent = { type: 'CartItemQuantityChanged', data: { cartId, lineId: line1, quantity: 99 } };
+      given([opened, redAdded, full])
+        .when(merge([{ sku: 'TSHIRT-RED-M', quantity: 1 }]))
+        .thenEmits([]);
+      given([opened])
+        .when(merge([{ sku: 'MUG-WHITE', quantity: 1, currency: 'USD' }]))
+        .thenEmits([]);
+      const fifty: CartEvent[] = Array.from({ length: 50 }, (_, i) => ({
+        type: 'CartItemAdded',
+        data: {
+          cartId,
+          lineId: `0190b8a0-0000-7000-8000-${String(i).padStart(12, '0')}`,
+          sku: `SKU-${i}`,
+          quantity: 1,
+          unitPrice: price,
+        },
+      }));
+      given([opened, ...fifty])
+        .when(merge([{ sku: 'ONE-MORE', quantity: 1 }]))
+        .thenEmits([]);
+    });
+
+    it('closes a merged guest cart for good', () => {
+      given([opened, redAdded])
+        .when({ type: 'CloseMergedCart', data: { cartId, intoCartId: target } })
+        .thenEmits([{ type: 'CartMerged', data: { cartId, intoCartId: target } }]);
+      given([opened, redAdded, { type: 'CartMerged', data: { cartId, intoCartId: target } }])
+        .when(add('MUG-WHITE', 1))
+        .thenThrows(DomainError, 'cart-not-open');
+    });
+  });
 });

@@ -6,6 +6,9 @@ import type {
   CartCommand,
   ChangeCartItemQuantity,
   CheckOutCart,
+  ClaimCart,
+  CloseMergedCart,
+  MergeLines,
   OpenCart,
   RemoveCartItem,
 } from './commands.ts';
@@ -16,7 +19,8 @@ export type Line = { lineId: string; sku: string; quantity: number; unitPrice: M
 export type Cart =
   | { status: 'empty' }
   | { status: 'open'; cartId: string; customerId: string | null; currency: Currency; lines: ReadonlyMap<string, Line> }
-  | { status: 'checkedOut'; cartId: string; customerId: string | null };
+  | { status: 'checkedOut'; cartId: string; customerId: string | null }
+  | { status: 'merged'; cartId: string; customerId: string | null; intoCartId: string };
 
 export const initialState = (): Cart => ({ status: 'empty' });
 
@@ -52,6 +56,12 @@ export const evolve = (state: Cart, event: CartEvent): Cart => {
       return state.status === 'open'
         ? { status: 'checkedOut', cartId: state.cartId, customerId: state.customerId }
         : state;
+    case 'CartClaimed':
+      return state.status === 'open' ? { ...state, customerId: event.data.customerId } : state;
+    case 'CartMerged':
+      return state.status === 'open'
+        ? { status: 'merged', cartId: state.cartId, customerId: state.customerId, intoCartId: event.data.intoCartId }
+        : state;
     default: {
       const _exhaustive: never = event;
       return state;
@@ -63,8 +73,12 @@ type OpenCartState = Extract<Cart, { status: 'open' }>;
 
 function requireOpen(state: Cart): OpenCartState {
   if (state.status === 'empty') throw new NotFoundError('Cart');
-  if (state.status === 'checkedOut')
+  if (state.status === 'checkedOut') {
     throw new DomainError('cart-not-open', 'The cart was checked out and can no longer change.');
+  }
+  if (state.status === 'merged') {
+    throw new DomainError('cart-not-open', 'The cart was merged into another and can no longer change.');
+  }
   return state;
 }
 
@@ -128,6 +142,43 @@ const checkOut = ({ data }: CheckOutCart, state: Cart): CartEvent[] => {
   return [{ type: 'CartCheckedOut', data }];
 };
 
+const claim = ({ data }: ClaimCart, state: Cart): CartEvent[] => {
+  const cart = requireOpen(state);
+  if (cart.customerId) throw new DomainError('cart-owned', 'This cart belongs to a customer already.');
+  return [{ type: 'CartClaimed', data }];
+};
+
+// Lines are summed into the same SKU's line and capped at the limits rather than refused:
+// a shopper who signs in keeps as much of their guest cart as the rules allow.
+const mergeLines = ({ data }: MergeLines, state: Cart): CartEvent[] => {
+  let cart = requireOpen(state);
+  const events: CartEvent[] = [];
+  for (const line of data.lines) {
+    const existing = [...cart.lines.values()].find((l) => l.sku === line.sku);
+    let event: CartEvent | null = null;
+    if (existing) {
+      const quantity = Math.min(MAX_LINE_QUANTITY, existing.quantity + line.quantity);
+      if (quantity !== existing.quantity) {
+        event = { type: 'CartItemQuantityChanged', data: { cartId: data.cartId, lineId: existing.lineId, quantity } };
+      }
+    } else if (cart.lines.size < MAX_LINES && line.unitPrice.currency === cart.currency) {
+      const quantity = Math.min(MAX_LINE_QUANTITY, Math.max(1, line.quantity));
+      const { lineId, sku, unitPrice } = line;
+      event = { type: 'CartItemAdded', data: { cartId: data.cartId, lineId, sku, quantity, unitPrice } };
+    }
+    if (event) {
+      events.push(event);
+      cart = requireOpen(evolve(cart, event));
+    }
+  }
+  return events;
+};
+
+const closeMerged = ({ data }: CloseMergedCart, state: Cart): CartEvent[] => {
+  requireOpen(state);
+  return [{ type: 'CartMerged', data }];
+};
+
 export const decide = (command: CartCommand, state: Cart): CartEvent[] => {
   switch (command.type) {
     case 'OpenCart':
@@ -140,6 +191,12 @@ export const decide = (command: CartCommand, state: Cart): CartEvent[] => {
       return removeItem(command, state);
     case 'CheckOutCart':
       return checkOut(command, state);
+    case 'ClaimCart':
+      return claim(command, state);
+    case 'MergeLines':
+      return mergeLines(command, state);
+    case 'CloseMergedCart':
+      return closeMerged(command, state);
     default: {
       const _exhaustive: never = command;
       throw new Error('unknown command');

@@ -29,12 +29,25 @@ export const CartCheckedOut = z.object({
   data: z.object({ cartId: Id, orderId: Id }),
 });
 
+/** A guest cart became a signed-in customer's. */
+export const CartClaimed = z.object({
+  type: z.literal('CartClaimed'),
+  data: z.object({ cartId: Id, customerId: Id }),
+});
+/** A guest cart's lines went into the customer's cart; the guest cart is closed. */
+export const CartMerged = z.object({
+  type: z.literal('CartMerged'),
+  data: z.object({ cartId: Id, intoCartId: Id }),
+});
+
 export const CartEvent = z.discriminatedUnion('type', [
   CartOpened,
   CartItemAdded,
   CartItemQuantityChanged,
   CartItemRemoved,
   CartCheckedOut,
+  CartClaimed,
+  CartMerged,
 ]);
 export type CartEvent = z.infer<typeof CartEvent>;
 export const cartEventTypes = CartEvent.options.map((o) => o.shape.type.value);

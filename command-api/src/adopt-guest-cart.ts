@@ -1,0 +1,74 @@
+import { cartDecider } from '@flowdose/shared/domain/cart/decider';
+import type { CartEvent } from '@flowdose/shared/domain/cart/events';
+import { cartStream } from '@flowdose/shared/domain/cart/events';
+import { fold } from '@flowdose/shared/domain/decider';
+import type { Position } from '@flowdose/shared/event-store/position';
+import { cartTokenMatches } from '@flowdose/shared/http/cart-token';
+import type { CommandContext } from '@flowdose/shared/http/context';
+import { derivedId, Id } from '@flowdose/shared/ids';
+import { liveSchema } from '@flowdose/shared/read-models';
+import type { Deps } from './app.ts';
+import { handle } from './handle-command.ts';
+
+/** The customer's most recently touched open cart, from the carts read model. */
+async function openCartOf(pool: Deps['pool'], customerId: string, except: string): Promise<string | null> {
+  const { rows } = await pool.query<{ cart_id: string }>(
+    `select cart_id from ${liveSchema('carts')}.carts
+     where customer_id = $1 and status = 'open' and cart_id <> $2 order by updated_at desc limit 1`,
+    [customerId, except],
+  );
+  return rows[0]?.cart_id ?? null;
+}
+
+/**
+ * At login, a guest cart the shopper holds the token of becomes theirs: claimed when they
+ * have no open cart, otherwise its lines are merged into that cart (summed, within limits)
+ * and the guest cart is closed. Two streams, appended in order; the event ids derive from
+ * the guest cart, so a login retried after a crash half-way appends nothing twice.
+ * Answers the customer's cart and the position of the last event written, or null when
+ * there was nothing to adopt.
+ */
+export async function adoptGuestCart(
+  { store, pool, prices, config }: Deps,
+  ctx: CommandContext,
+  customerId: string,
+  guestCartId: string,
+  guestCartToken: string | undefined,
+): Promise<{ cartId: string; position: Position | null } | null> {
+  if (!Id.safeParse(guestCartId).success || !cartTokenMatches(config.CART_TOKEN_SECRET, guestCartId, guestCartToken))
+    return null;
+  const guest = fold(
+    cartDecider,
+    (await store.readStream(cartStream(guestCartId))).map((e) => ({ type: e.type, data: e.data }) as CartEvent),
+  );
+  if (guest.status !== 'open') return null;
+  if (guest.customerId) return guest.customerId === customerId ? { cartId: guestCartId, position: null } : null;
+
+  const as = { ...ctx, actor: { userId: customerId, role: 'customer' }, idempotencyKey: `adopt-cart:${guestCartId}` };
+  const target = await openCartOf(pool, customerId, guestCartId);
+  if (!target) {
+    const { position } = await handle(store, cartDecider, cartStream(guestCartId), as, (state) =>
+      cartDecider.decide({ type: 'ClaimCart', data: { cartId: guestCartId, customerId } }, state),
+    );
+    return { cartId: guestCartId, position };
+  }
+  await handle(store, cartDecider, cartStream(target), as, (state) => {
+    if (state.status !== 'open') return [];
+    const lines = [...guest.lines.values()].flatMap((line) => {
+      try {
+        // Priced afresh in the customer's cart currency; a SKU no longer sold there is left out.
+        const unitPrice = prices.priceOf(line.sku, state.currency);
+        return [
+          { lineId: derivedId(guestCartId, target, line.lineId), sku: line.sku, quantity: line.quantity, unitPrice },
+        ];
+      } catch {
+        return [];
+      }
+    });
+    return cartDecider.decide({ type: 'MergeLines', data: { cartId: target, lines } }, state);
+  });
+  const { position } = await handle(store, cartDecider, cartStream(guestCartId), as, (state) =>
+    cartDecider.decide({ type: 'CloseMergedCart', data: { cartId: guestCartId, intoCartId: target } }, state),
+  );
+  return { cartId: target, position };
+}
