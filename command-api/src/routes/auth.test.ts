@@ -264,3 +264,30 @@ describe('login brute force', () => {
     }
   });
 });
+
+describe('command rate limit', () => {
+  it('refuses a client past its commands per minute with 429 and Retry-After, appending nothing', async () => {
+    const tight = testConfig({ COMMANDS_PER_MINUTE: '3' });
+    const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    const limited = await serve(
+      buildApp(commandDeps({ config: tight, logger: createLogger('test', 'silent'), pool: db.pool, store, redis })),
+    );
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i++)
+        statuses.push((await limited.request('POST', '/carts', { body: { currency: 'EUR' } })).status);
+      expect(statuses).toEqual([201, 201, 201]);
+      const before = await countEvents(db.pool);
+      const refused = await limited.request<Problem>('POST', '/carts', { body: { currency: 'EUR' } });
+      expect(refused.status).toBe(429);
+      expect(refused.body.type).toBe('/problems/too-many-requests');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await countEvents(db.pool)).toBe(before);
+      // Reads are not commands.
+      expect((await limited.request('GET', '/health')).status).toBe(200);
+    } finally {
+      await limited.close();
+      await store.close();
+    }
+  });
+});
