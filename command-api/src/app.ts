@@ -9,10 +9,12 @@ import { corsPolicy } from '@flowdose/shared/http/cors';
 import { notFoundRoute, problemHandler } from '@flowdose/shared/http/problem';
 import { requestLog } from '@flowdose/shared/http/request-log';
 import type { Logger } from '@flowdose/shared/logger';
+import type { Queue } from 'bullmq';
 import express from 'express';
 import helmet from 'helmet';
 import type { Prices } from './prices.ts';
 import type { RateLimits } from './rate-limits.ts';
+import { adminProjectionRoutes } from './routes/admin-projections.ts';
 import { authRoutes } from './routes/auth.ts';
 import { cartRoutes } from './routes/carts.ts';
 import { healthRoute } from './routes/health.ts';
@@ -26,6 +28,8 @@ export type Deps = {
   sessions: Sessions;
   hasher: PasswordHasher;
   limits: RateLimits;
+  rebuilds: Queue<{ projection: string; requestedBy: string }>;
+  projectionNames: readonly string[];
 };
 
 /** The command API without a listening socket, so tests drive it with real dependencies. */
@@ -43,6 +47,7 @@ export function buildApp(deps: Deps): express.Express {
   app.use(deps.limits.commands);
   app.use(authRoutes(deps));
   app.use(cartRoutes(deps));
+  app.use(adminProjectionRoutes(deps));
   app.use(notFoundRoute);
   app.use(problemHandler(deps.logger));
   return app;

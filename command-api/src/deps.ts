@@ -1,10 +1,13 @@
+import { projections } from '@flowdose/projections/registry';
 import { argon2idHasher } from '@flowdose/shared/auth/passwords';
 import { createSessions } from '@flowdose/shared/auth/sessions';
 import type { Config } from '@flowdose/shared/config';
 import type { Pool } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import type { Logger } from '@flowdose/shared/logger';
+import { REBUILD_QUEUE } from '@flowdose/shared/read-models';
 import type { Redis } from '@flowdose/shared/redis';
+import { Queue } from 'bullmq';
 import type { Deps } from './app.ts';
 import { priceTable } from './prices.ts';
 import { createRateLimits } from './rate-limits.ts';
@@ -31,4 +34,6 @@ export const commandDeps = ({
   sessions: createSessions(pool, redis, config),
   hasher: argon2idHasher(config.PASSWORD_HASH_MEMORY_KIB),
   limits: createRateLimits(redis, config),
+  rebuilds: new Queue(REBUILD_QUEUE, { connection: redis, prefix: config.QUEUE_PREFIX }),
+  projectionNames: projections.map((p) => p.name),
 });

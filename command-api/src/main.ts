@@ -18,7 +18,8 @@ const store = createPostgresEventStore({
   onError: (err) => logger.error({ err }, 'event store'),
 });
 const redis = createRedis(config.REDIS_URL);
-const app = buildApp(commandDeps({ config, logger, pool, store, redis }));
+const deps = commandDeps({ config, logger, pool, store, redis });
+const app = buildApp(deps);
 const server = app.listen(config.COMMAND_API_PORT, () =>
   logger.info(`command-api listening on :${config.COMMAND_API_PORT}`),
 );
@@ -26,6 +27,7 @@ const server = app.listen(config.COMMAND_API_PORT, () =>
 const shutdown = async () => {
   logger.info('shutting down');
   server.close();
+  await deps.rebuilds.close();
   await store.close();
   await pool.end();
   redis.disconnect();

@@ -6,6 +6,7 @@ import { liveSchema } from '@flowdose/shared/read-models';
 import { connect } from './connect.ts';
 import { startDispatcher } from './dispatcher.ts';
 import { enqueueRange } from './queues.ts';
+import { startRebuildWorker } from './rebuild-worker.ts';
 import { projections } from './registry.ts';
 import { createSchema } from './schema.ts';
 import { projectionStatus } from './status.ts';
@@ -34,6 +35,10 @@ const workers =
           logger,
         }),
       );
+const rebuilder =
+  only === 'dispatcher'
+    ? null
+    : startRebuildWorker({ pool, store, queues, connection: redis, prefix: config.QUEUE_PREFIX, logger });
 // A job lost with a crashed process is recovered by BullMQ after its lock lapses; this
 // also brings every projection to the head right away, even if no new event arrives.
 if (workers.length > 0) {
@@ -63,7 +68,7 @@ server.listen(config.PROJECTIONS_PORT, () => logger.info(`projections status on 
 const shutdown = async () => {
   logger.info('shutting down');
   server.close();
-  await Promise.all(workers.map((w) => w.close()));
+  await Promise.all([...workers, ...(rebuilder ? [rebuilder] : [])].map((w) => w.close()));
   await dispatcher?.stop();
   await close();
   process.exit(0);

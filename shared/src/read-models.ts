@@ -8,6 +8,10 @@ import type { Position } from './event-store/position.ts';
 export const liveSchema = (projection: string) => `rm_${projection}`;
 export const shadowSchema = (projection: string) => `rm_${projection}_shadow`;
 
+/** BullMQ queue the projections service takes rebuild requests from; job id `rebuild-<projection>`. */
+export const REBUILD_QUEUE = 'projection-rebuilds';
+export const rebuildJobId = (projection: string) => `rebuild-${projection}`;
+
 /** Projectors notify "<schema>:<position>" here when a commit moves their checkpoint. */
 export const PROJECTIONS_CHANNEL = 'flowdose_projections';
 
