@@ -1,35 +1,19 @@
+import { connectClients } from '@flowdose/shared/clients';
 import type { Config } from '@flowdose/shared/config';
-import { createPool } from '@flowdose/shared/db';
-import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import type { Logger } from '@flowdose/shared/logger';
-import { createRedis } from '@flowdose/shared/redis';
 import { closeQueues, createQueues } from './queues.ts';
 import { projections } from './registry.ts';
 
-/** The clients both entry points (the service and the ops CLI) need. */
+/** The clients both entry points (the service and the ops CLI) need; projections pipeline their writes. */
 export function connect(config: Config, logger: Logger) {
-  const pool = createPool(config.DATABASE_URL, {
-    max: 10,
-    pipeline: true,
-    onIdleError: (err) => logger.warn({ err }, 'idle database connection lost'),
-  });
-  const store = createPostgresEventStore({
-    pool,
-    connectionString: config.DATABASE_URL,
-    onError: (err) => logger.error({ err }, 'event store'),
-  });
-  const redis = createRedis(config.REDIS_URL);
-  const queues = createQueues(redis, config.QUEUE_PREFIX, projections);
+  const clients = connectClients(config, logger, { max: 10, pipeline: true });
+  const queues = createQueues(clients.redis, config.QUEUE_PREFIX, projections);
   return {
-    pool,
-    store,
-    redis,
+    ...clients,
     queues,
     async close() {
       await closeQueues(queues);
-      await store.close();
-      await pool.end();
-      redis.disconnect();
+      await clients.close();
     },
   };
 }

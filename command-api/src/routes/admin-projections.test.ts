@@ -9,34 +9,26 @@ import { testConfig } from '@flowdose/shared/config';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema } from '@flowdose/shared/read-models';
-import { createRedis, type Redis } from '@flowdose/shared/redis';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { serve, type TestServer } from '@flowdose/shared/testing/http';
+import type { Redis } from '@flowdose/shared/redis';
+import type { TestDatabase } from '@flowdose/shared/testing/db';
+import type { TestServer } from '@flowdose/shared/testing/http';
 import { until } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.ts';
-import { commandDeps } from '../deps.ts';
+import type { commandDeps } from '../deps.ts';
+import { startCommandApi } from '../test-support.ts';
 
 const config = testConfig();
 const logger = createLogger('test', 'silent');
 let db: TestDatabase;
 let redis: Redis;
+let close: () => Promise<void>;
 let api: TestServer;
 let deps: ReturnType<typeof commandDeps>;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = createRedis(config.REDIS_URL);
-  const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
-  deps = commandDeps({ config, logger, pool: db.pool, store, redis });
-  api = await serve(buildApp(deps));
+  ({ db, redis, api, deps, close } = await startCommandApi(config));
 });
-afterAll(async () => {
-  await api.close();
-  await deps.rebuilds.close();
-  redis.disconnect();
-  await db.drop();
-});
+afterAll(() => close());
 
 const as = async (role: Role) => ({
   Authorization: `Bearer ${await signAccessToken(config.AUTH_JWT_SECRET, { userId: randomUUID(), role, sessionId: randomUUID() }, 60)}`,

@@ -4,14 +4,15 @@ import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { testConfig } from '@flowdose/shared/config';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
-import { createRedis, type Redis } from '@flowdose/shared/redis';
-import { countEvents, createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import type { Redis } from '@flowdose/shared/redis';
+import { countEvents, type TestDatabase } from '@flowdose/shared/testing/db';
 import { serve, type TestServer } from '@flowdose/shared/testing/http';
 import { spawnTs, until } from '@flowdose/shared/testing/process';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { commandDeps } from '../deps.ts';
+import { startCommandApi } from '../test-support.ts';
 
 type Tokens = { customerId: string; accessToken: string; refreshToken: string; position?: string };
 type Problem = { type: string; status: number };
@@ -19,21 +20,13 @@ type Problem = { type: string; status: number };
 let db: TestDatabase;
 let api: TestServer;
 let redis: Redis;
+let close: () => Promise<void>;
 const config = testConfig();
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = createRedis(config.REDIS_URL);
-  const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
-  api = await serve(
-    buildApp(commandDeps({ config, logger: createLogger('test', 'silent'), pool: db.pool, store, redis })),
-  );
+  ({ db, redis, api, close } = await startCommandApi(config));
 });
-afterAll(async () => {
-  await api.close();
-  redis.disconnect();
-  await db.drop();
-});
+afterAll(() => close());
 
 let n = 0;
 const email = () => `shopper${++n}-${Date.now()}@example.com`;

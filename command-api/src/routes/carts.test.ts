@@ -1,12 +1,8 @@
 import { testConfig } from '@flowdose/shared/config';
-import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
-import { createLogger } from '@flowdose/shared/logger';
-import { createRedis, type Redis } from '@flowdose/shared/redis';
-import { countEvents, createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { serve, type TestServer } from '@flowdose/shared/testing/http';
+import { countEvents, type TestDatabase } from '@flowdose/shared/testing/db';
+import type { TestServer } from '@flowdose/shared/testing/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.ts';
-import { commandDeps } from '../deps.ts';
+import { startCommandApi } from '../test-support.ts';
 
 type Created = { cartId: string; cartToken: string; position: string };
 type Problem = {
@@ -19,22 +15,13 @@ type Problem = {
 
 let db: TestDatabase;
 let api: TestServer;
-let redis: Redis;
+let close: () => Promise<void>;
 const config = testConfig({ BODY_LIMIT: '4kb' });
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
-  redis = createRedis(config.REDIS_URL);
-  api = await serve(
-    buildApp(commandDeps({ config, logger: createLogger('test', 'silent'), pool: db.pool, store, redis })),
-  );
+  ({ db, api, close } = await startCommandApi(config));
 });
-afterAll(async () => {
-  await api.close();
-  redis.disconnect();
-  await db.drop();
-});
+afterAll(() => close());
 
 const streamOf = async (cartId: string) =>
   (

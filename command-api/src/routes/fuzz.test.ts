@@ -1,17 +1,13 @@
 import { testConfig } from '@flowdose/shared/config';
-import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
-import { createLogger } from '@flowdose/shared/logger';
-import { createRedis, type Redis } from '@flowdose/shared/redis';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { serve, type TestServer } from '@flowdose/shared/testing/http';
+import type { TestDatabase } from '@flowdose/shared/testing/db';
+import type { TestServer } from '@flowdose/shared/testing/http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.ts';
-import { commandDeps } from '../deps.ts';
+import { startCommandApi } from '../test-support.ts';
 
 let db: TestDatabase;
 let api: TestServer;
-let redis: Redis;
+let close: () => Promise<void>;
 // A high command limit: the fuzz is not about rate limiting.
 const config = testConfig({
   COMMANDS_PER_MINUTE: '100000',
@@ -21,12 +17,7 @@ const config = testConfig({
 let cart: { cartId: string; cartToken: string; lineId: string; accessToken: string };
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = createRedis(config.REDIS_URL);
-  const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
-  api = await serve(
-    buildApp(commandDeps({ config, logger: createLogger('test', 'silent'), pool: db.pool, store, redis })),
-  );
+  ({ db, api, close } = await startCommandApi(config));
   const opened = await api.request<{ cartId: string; cartToken: string }>('POST', '/carts', {
     body: { currency: 'EUR' },
   });
@@ -39,11 +30,7 @@ beforeAll(async () => {
   });
   cart = { ...opened.body, lineId: line.body.lineId, accessToken: account.body.accessToken };
 });
-afterAll(async () => {
-  await api.close();
-  redis.disconnect();
-  await db.drop();
-});
+afterAll(() => close());
 
 /** Everything a request could change: the log, and the tables that are not projections. */
 const footprint = async () =>

@@ -16,6 +16,18 @@ const redAdded: CartEvent = {
   data: { cartId, lineId: line1, sku: 'TSHIRT-RED-M', quantity: 2, unitPrice: price },
 };
 const checkedOut: CartEvent = { type: 'CartCheckedOut', data: { cartId, orderId: line2 } };
+/** A cart at its line limit. */
+const fiftyLines = (): CartEvent[] =>
+  Array.from({ length: 50 }, (_, i) => ({
+    type: 'CartItemAdded',
+    data: {
+      cartId,
+      lineId: `0190b8a0-0000-7000-8000-${String(i).padStart(12, '0')}`,
+      sku: `SKU-${i}`,
+      quantity: 1,
+      unitPrice: price,
+    },
+  }));
 const add = (sku: string, quantity: number, lineId = line2, unitPrice = price) =>
   ({ type: 'AddCartItem', data: { cartId, lineId, sku, quantity, unitPrice } }) as const;
 
@@ -60,16 +72,7 @@ describe('cart decider', () => {
   });
 
   it('refuses a line past the line limit', () => {
-    const lines: CartEvent[] = Array.from({ length: 50 }, (_, i) => ({
-      type: 'CartItemAdded',
-      data: {
-        cartId,
-        lineId: `0190b8a0-0000-7000-8000-${String(i).padStart(12, '0')}`,
-        sku: `SKU-${i}`,
-        quantity: 1,
-        unitPrice: price,
-      },
-    }));
+    const lines: CartEvent[] = fiftyLines();
     given([opened, ...lines])
       .when(add('ONE-MORE', 1))
       .thenThrows(DomainError, 'too-many-lines');
@@ -171,16 +174,7 @@ describe('cart decider', () => {
       given([opened])
         .when(merge([{ sku: 'MUG-WHITE', quantity: 1, currency: 'USD' }]))
         .thenEmits([]);
-      const fifty: CartEvent[] = Array.from({ length: 50 }, (_, i) => ({
-        type: 'CartItemAdded',
-        data: {
-          cartId,
-          lineId: `0190b8a0-0000-7000-8000-${String(i).padStart(12, '0')}`,
-          sku: `SKU-${i}`,
-          quantity: 1,
-          unitPrice: price,
-        },
-      }));
+      const fifty: CartEvent[] = fiftyLines();
       given([opened, ...fifty])
         .when(merge([{ sku: 'ONE-MORE', quantity: 1 }]))
         .thenEmits([]);
