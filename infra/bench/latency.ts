@@ -37,6 +37,9 @@ const env = {
   DATABASE_URL: url,
   QUEUE_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
   CART_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+  AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
+  // All shoppers come from one IP here; the per-client limit would stop the load itself.
+  COMMANDS_PER_MINUTE: '1000000',
   LOG_LEVEL: 'warn',
 };
 const apps: ChildProcess[] = ['command-api', 'query-api', 'projections'].map((name) =>
