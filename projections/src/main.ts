@@ -8,7 +8,7 @@ import { startDispatcher } from './dispatcher.ts';
 import { enqueueRange } from './queues.ts';
 import { startRebuildWorker } from './rebuild-worker.ts';
 import { projections } from './registry.ts';
-import { createSchema } from './schema.ts';
+import { createSchema, schemaState } from './schema.ts';
 import { projectionStatus } from './status.ts';
 import { startWorker } from './worker.ts';
 
@@ -18,7 +18,14 @@ const logger = createLogger('projections', config.LOG_LEVEL);
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const { pool, store, redis, queues, close } = connect(config, logger);
 
-for (const p of projections) await createSchema(pool, p, liveSchema(p.name));
+for (const p of projections) {
+  // Old tables under new code would fail on every event: migrating rebuilds them first.
+  if ((await schemaState(pool, p, liveSchema(p.name))) === 'stale') {
+    logger.fatal(`projection ${p.name} is at an older version than this code: run "npm run migrate" (it rebuilds it)`);
+    process.exit(1);
+  }
+  await createSchema(pool, p, liveSchema(p.name));
+}
 
 const dispatcher = only === 'worker' ? null : startDispatcher({ pool, store, queues, logger });
 const workers =
