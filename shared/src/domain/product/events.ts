@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { Id } from '../../ids.ts';
+import { Currency } from '../../money.ts';
+import { Sku } from '../cart/events.ts';
+
+export const Handle = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case words joined by dashes')
+  .max(120);
+export const Category = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case words joined by dashes')
+  .max(60);
+const Text = (max: number) => z.string().trim().min(1).max(max);
+export const ProductOption = z.strictObject({
+  name: Text(40),
+  values: z.array(Text(40)).min(1).max(30),
+});
+/** Price per currency in integer minor units; at least one currency. */
+export const Prices = z
+  .partialRecord(Currency, z.number().int().positive().max(100_000_000))
+  .refine((p) => Object.keys(p).length > 0, 'at least one currency');
+export const Variant = z.strictObject({
+  sku: Sku,
+  optionValues: z.record(z.string().max(40), z.string().max(40)),
+  prices: Prices,
+  weightGrams: z.number().int().min(0).max(1_000_000),
+});
+export type Variant = z.infer<typeof Variant>;
+
+export const ProductDetails = z.strictObject({
+  title: Text(200),
+  handle: Handle,
+  description: z.string().max(10_000),
+  category: Category,
+  tags: z.array(Category).max(30),
+  options: z.array(ProductOption).max(3),
+});
+export type ProductDetails = z.infer<typeof ProductDetails>;
+
+export const ProductCreated = z.object({
+  type: z.literal('ProductCreated'),
+  data: ProductDetails.extend({ productId: Id }),
+});
+export const VariantAdded = z.object({
+  type: z.literal('VariantAdded'),
+  data: Variant.extend({ productId: Id }),
+});
+export const VariantRemoved = z.object({
+  type: z.literal('VariantRemoved'),
+  data: z.object({ productId: Id, sku: Sku }),
+});
+export const ProductPublished = z.object({ type: z.literal('ProductPublished'), data: z.object({ productId: Id }) });
+export const ProductUnpublished = z.object({
+  type: z.literal('ProductUnpublished'),
+  data: z.object({ productId: Id }),
+});
+export const ProductArchived = z.object({ type: z.literal('ProductArchived'), data: z.object({ productId: Id }) });
+
+export const ProductEvent = z.discriminatedUnion('type', [
+  ProductCreated,
+  VariantAdded,
+  VariantRemoved,
+  ProductPublished,
+  ProductUnpublished,
+  ProductArchived,
+]);
+export type ProductEvent = z.infer<typeof ProductEvent>;
+export const productEventTypes = ProductEvent.options.map((o) => o.shape.type.value);
+
+export const productStream = (productId: string) => `product-${productId}`;
