@@ -1,7 +1,8 @@
 import type { Projection } from './projection.ts';
 import { cartsProjection } from './projections/carts/projection.ts';
+import { catalogProjection } from './projections/catalog/projection.ts';
 
-export const projections: readonly Projection[] = [cartsProjection];
+export const projections: readonly Projection[] = [cartsProjection, catalogProjection];
 
 export function projectionNamed(name: string): Projection {
   const found = projections.find((p) => p.name === name);

@@ -11,8 +11,8 @@ import { liveSchema } from '@flowdose/shared/read-models';
 import { createRedis } from '@flowdose/shared/redis';
 import { testMetadata } from '@flowdose/shared/testing/events';
 import { startDispatcher } from './dispatcher.ts';
-import { cartsProjection } from './projections/carts/projection.ts';
 import { closeQueues, createQueues } from './queues.ts';
+import { projections } from './registry.ts';
 import { createSchema } from './schema.ts';
 import { startWorker } from './worker.ts';
 
@@ -94,29 +94,23 @@ export async function cartsSnapshot(pool: Pool, schema: string) {
   return { carts: carts.rows, lines: lines.rows };
 }
 
-/** The live pipeline in-process: a dispatcher and the carts worker on a BullMQ prefix of their own. */
+/** The live pipeline in-process: a dispatcher and a worker per projection, on a BullMQ prefix of their own. */
 export async function startPipeline(pool: Pool, store: EventStore, { batchSize }: { batchSize?: number } = {}) {
   const logger = createLogger('test', 'silent');
   const redis = createRedis('redis://127.0.0.1:6379');
   const prefix = `t${randomBytes(4).toString('hex')}`;
-  const queues = createQueues(redis, prefix, [cartsProjection]);
-  await createSchema(pool, cartsProjection, liveSchema('carts'));
+  const queues = createQueues(redis, prefix, projections);
+  for (const p of projections) await createSchema(pool, p, liveSchema(p.name));
   const dispatcher = startDispatcher({ pool, store, queues, logger, ...(batchSize ? { batchSize } : {}) });
-  const worker = startWorker({
-    projection: cartsProjection,
-    pool,
-    store,
-    connection: redis,
-    prefix,
-    lockMs: 5000,
-    logger,
-  });
+  const workers = projections.map((projection) =>
+    startWorker({ projection, pool, store, connection: redis, prefix, lockMs: 5000, logger }),
+  );
   return {
     redis,
     queues,
     dispatcher,
     async stop() {
-      await worker.close();
+      await Promise.all(workers.map((w) => w.close()));
       await dispatcher.stop();
       await closeQueues(queues);
       redis.disconnect();

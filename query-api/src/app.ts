@@ -15,6 +15,7 @@ import type { PositionWaiter } from './min-position.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { cartRoutes } from './routes/carts.ts';
 import { healthRoute } from './routes/health.ts';
+import { productRoutes } from './routes/products.ts';
 
 export type Deps = {
   config: Config;
@@ -37,6 +38,7 @@ export function buildApp(deps: Deps): express.Express {
   app.use(healthRoute(deps));
   app.use(authenticate(deps.config.AUTH_JWT_SECRET, deps.sessions));
   app.use(cartRoutes(deps));
+  app.use(productRoutes(deps));
   app.use(adminRoutes(deps));
   app.use(notFoundRoute);
   app.use(problemHandler(deps.logger));

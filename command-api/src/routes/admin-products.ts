@@ -1,0 +1,86 @@
+import { productDecider } from '@flowdose/shared/domain/product/decider';
+import { ProductDetails, productStream, Variant } from '@flowdose/shared/domain/product/events';
+import { NotFoundError } from '@flowdose/shared/errors';
+import { positionToken } from '@flowdose/shared/event-store/position';
+import { requireRole } from '@flowdose/shared/http/auth';
+import { idempotent } from '@flowdose/shared/http/idempotency';
+import { validate } from '@flowdose/shared/http/validate';
+import { Id } from '@flowdose/shared/ids';
+import { type Request, Router } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../app.ts';
+import { type Claim, claim, release } from '../catalog-claims.ts';
+import { handle, newId } from '../handle-command.ts';
+
+const NewProduct = ProductDetails.extend({ variants: z.array(Variant).max(100) });
+
+const productIdOf = (req: Request) => {
+  const productId = String(req.params.productId);
+  if (!Id.safeParse(productId).success) throw new NotFoundError('Product');
+  return productId;
+};
+
+export function adminProductRoutes({ pool, store }: Deps): Router {
+  const router = Router();
+  const admin = [requireRole('admin'), idempotent(pool, (req) => `admin:${req.principal!.userId}`)];
+
+  /** Runs a product command holding the claims it needs; a refused command gives them back. */
+  async function withClaims<T>(productId: string, claims: Claim[], run: () => Promise<T>): Promise<T> {
+    const made = await claim(pool, productId, claims);
+    try {
+      return await run();
+    } catch (error) {
+      await release(pool, productId, made);
+      throw error;
+    }
+  }
+
+  router.post('/admin/products', ...admin, async (req, res) => {
+    const body = validate(NewProduct, req.body);
+    const productId = newId(req.context, 'product');
+    const claims: Claim[] = [
+      { kind: 'handle', key: body.handle },
+      ...body.variants.map((v) => ({ kind: 'sku' as const, key: v.sku })),
+    ];
+    const { position } = await withClaims(productId, claims, () =>
+      handle(store, productDecider, productStream(productId), req.context, (state) =>
+        productDecider.decide({ type: 'CreateProduct', data: { productId, ...body } }, state),
+      ),
+    );
+    res.status(201).json({ productId, position: positionToken(position) });
+  });
+
+  router.post('/admin/products/:productId/variants', ...admin, async (req, res) => {
+    const productId = productIdOf(req);
+    const variant = validate(Variant, req.body);
+    const { position } = await withClaims(productId, [{ kind: 'sku', key: variant.sku }], () =>
+      handle(store, productDecider, productStream(productId), req.context, (state) =>
+        productDecider.decide({ type: 'AddVariant', data: { productId, ...variant } }, state),
+      ),
+    );
+    res.status(201).json({ position: positionToken(position) });
+  });
+
+  router.delete('/admin/products/:productId/variants/:sku', ...admin, async (req, res) => {
+    const productId = productIdOf(req);
+    const sku = String(req.params.sku);
+    const { position } = await handle(store, productDecider, productStream(productId), req.context, (state) =>
+      productDecider.decide({ type: 'RemoveVariant', data: { productId, sku } }, state),
+    );
+    await release(pool, productId, [{ kind: 'sku', key: sku }]);
+    res.json({ position: positionToken(position) });
+  });
+
+  const lifecycle = { publish: 'PublishProduct', unpublish: 'UnpublishProduct', archive: 'ArchiveProduct' } as const;
+  for (const [action, type] of Object.entries(lifecycle)) {
+    router.post(`/admin/products/:productId/${action}`, ...admin, async (req, res) => {
+      const productId = productIdOf(req);
+      const { position } = await handle(store, productDecider, productStream(productId), req.context, (state) =>
+        productDecider.decide({ type, data: { productId } }, state),
+      );
+      res.json({ position: positionToken(position) });
+    });
+  }
+
+  return router;
+}

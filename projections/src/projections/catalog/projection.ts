@@ -1,0 +1,94 @@
+import { type ProductEvent, productEventTypes } from '@flowdose/shared/domain/product/events';
+import { defineProjection, type Statement } from '../../projection.ts';
+
+const sql = (text: string, values: unknown[]): Statement => ({ text, values });
+
+export const catalogProjection = defineProjection({
+  name: 'catalog',
+  version: 1,
+  handles: productEventTypes,
+  tables: (s) => `
+    create table ${s}.products (
+      product_id uuid primary key,
+      handle text not null unique,
+      title text not null,
+      description text not null,
+      category text not null,
+      tags text[] not null,
+      options jsonb not null,
+      status text not null,
+      created_at timestamptz not null,
+      updated_at timestamptz not null,
+      created_position bigint not null
+    );
+    create index on ${s}.products (status, category);
+    create index on ${s}.products using gin (tags);
+    create table ${s}.variants (
+      sku text primary key,
+      product_id uuid not null references ${s}.products (product_id) on delete cascade,
+      option_values jsonb not null,
+      weight_grams int not null,
+      added_position bigint not null
+    );
+    create index on ${s}.variants (product_id);
+    create table ${s}.variant_prices (
+      sku text not null references ${s}.variants (sku) on delete cascade,
+      currency text not null,
+      amount bigint not null,
+      primary key (sku, currency)
+    );`,
+  apply(recorded, s) {
+    const event = { type: recorded.type, data: recorded.data } as ProductEvent;
+    const at = recorded.createdAt;
+    const status = (productId: string, value: string) =>
+      sql(`update ${s}.products set status = $2, updated_at = $3 where product_id = $1`, [productId, value, at]);
+    switch (event.type) {
+      case 'ProductCreated': {
+        const d = event.data;
+        return [
+          sql(
+            `insert into ${s}.products (product_id, handle, title, description, category, tags, options, status,
+               created_at, updated_at, created_position)
+             values ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $8, $9)`,
+            [
+              d.productId,
+              d.handle,
+              d.title,
+              d.description,
+              d.category,
+              d.tags,
+              JSON.stringify(d.options),
+              at,
+              recorded.position.minor,
+            ],
+          ),
+        ];
+      }
+      case 'VariantAdded': {
+        const { productId, sku, optionValues, weightGrams, prices } = event.data;
+        return [
+          sql(
+            `insert into ${s}.variants (sku, product_id, option_values, weight_grams, added_position) values ($1, $2, $3, $4, $5)`,
+            [sku, productId, JSON.stringify(optionValues), weightGrams, recorded.position.minor],
+          ),
+          ...Object.entries(prices).map(([currency, amount]) =>
+            sql(`insert into ${s}.variant_prices (sku, currency, amount) values ($1, $2, $3)`, [sku, currency, amount]),
+          ),
+          sql(`update ${s}.products set updated_at = $2 where product_id = $1`, [productId, at]),
+        ];
+      }
+      case 'VariantRemoved':
+        return [sql(`delete from ${s}.variants where sku = $1`, [event.data.sku])];
+      case 'ProductPublished':
+        return [status(event.data.productId, 'published')];
+      case 'ProductUnpublished':
+        return [status(event.data.productId, 'draft')];
+      case 'ProductArchived':
+        return [status(event.data.productId, 'archived')];
+      default: {
+        const _exhaustive: never = event;
+        return [];
+      }
+    }
+  },
+});

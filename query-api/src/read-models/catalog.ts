@@ -1,0 +1,163 @@
+import type { Pool } from '@flowdose/shared/db';
+import type { Currency, Money } from '@flowdose/shared/money';
+import { liveSchema } from '@flowdose/shared/read-models';
+
+const s = liveSchema('catalog');
+
+export type ProductSort = 'newest' | 'title' | 'price_asc' | 'price_desc';
+export type ProductQuery = {
+  currency: Currency;
+  category?: string;
+  tag?: string;
+  q?: string;
+  minPrice?: number;
+  maxPrice?: number;
+  sort: ProductSort;
+  limit: number;
+  /** The sort value and product id of the last item already seen. */
+  after?: [string | number, string];
+};
+export type ProductListItem = {
+  productId: string;
+  handle: string;
+  title: string;
+  category: string;
+  tags: string[];
+  price: Money;
+  createdAt: string;
+};
+
+// Keyset pagination: each sort orders by its key, then the product id, and a cursor is the
+// pair last seen, so pages stay stable while products are added.
+const ORDER: Record<ProductSort, { key: string; dir: 'asc' | 'desc' }> = {
+  newest: { key: 'created_position', dir: 'desc' },
+  title: { key: 'lower(title)', dir: 'asc' },
+  price_asc: { key: 'price', dir: 'asc' },
+  price_desc: { key: 'price', dir: 'desc' },
+};
+
+/** Published products with their lowest price in the currency; products without one are left out. */
+export async function listProducts(
+  pool: Pool,
+  query: ProductQuery,
+): Promise<{ items: ProductListItem[]; last: [string | number, string] | null; more: boolean }> {
+  const params: unknown[] = [query.currency];
+  const where: string[] = ["p.status = 'published'"];
+  const add = (clause: (n: number) => string, value: unknown) => {
+    params.push(value);
+    where.push(clause(params.length));
+  };
+  if (query.category) add((n) => `p.category = $${n}`, query.category);
+  if (query.tag) add((n) => `$${n} = any(p.tags)`, query.tag);
+  if (query.q) add((n) => `p.title ilike $${n}`, `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const outer: string[] = ['price is not null'];
+  const addOuter = (clause: (n: number) => string, value: unknown) => {
+    params.push(value);
+    outer.push(clause(params.length));
+  };
+  if (query.minPrice !== undefined) addOuter((n) => `price >= $${n}`, query.minPrice);
+  if (query.maxPrice !== undefined) addOuter((n) => `price <= $${n}`, query.maxPrice);
+  const { key, dir } = ORDER[query.sort];
+  if (query.after) {
+    params.push(query.after[0], query.after[1]);
+    const cmp = dir === 'asc' ? '>' : '<';
+    outer.push(`(${key}, product_id) ${cmp} ($${params.length - 1}, $${params.length}::uuid)`);
+  }
+  params.push(query.limit + 1);
+  const { rows } = await pool.query<{
+    product_id: string;
+    handle: string;
+    title: string;
+    category: string;
+    tags: string[];
+    price: bigint;
+    created_at: Date;
+    created_position: bigint;
+  }>(
+    `select * from (
+       select p.product_id, p.handle, p.title, p.category, p.tags, p.created_at, p.created_position,
+         (select min(vp.amount) from ${s}.variants v join ${s}.variant_prices vp using (sku)
+          where v.product_id = p.product_id and vp.currency = $1) as price
+       from ${s}.products p where ${where.join(' and ')}
+     ) priced
+     where ${outer.join(' and ')}
+     order by ${key} ${dir}, product_id ${dir}
+     limit $${params.length}`,
+    params,
+  );
+  const more = rows.length > query.limit;
+  const page = rows.slice(0, query.limit);
+  const lastRow = page[page.length - 1];
+  const sortValue = (r: (typeof rows)[number]): string | number =>
+    query.sort === 'newest'
+      ? Number(r.created_position)
+      : query.sort === 'title'
+        ? r.title.toLowerCase()
+        : Number(r.price);
+  return {
+    items: page.map((r) => ({
+      productId: r.product_id,
+      handle: r.handle,
+      title: r.title,
+      category: r.category,
+      tags: r.tags,
+      price: { amount: Number(r.price), currency: query.currency },
+      createdAt: r.created_at.toISOString(),
+    })),
+    last: lastRow ? [sortValue(lastRow), lastRow.product_id] : null,
+    more,
+  };
+}
+
+export type ProductDetail = {
+  productId: string;
+  handle: string;
+  title: string;
+  description: string;
+  category: string;
+  tags: string[];
+  options: { name: string; values: string[] }[];
+  variants: { sku: string; optionValues: Record<string, string>; prices: Money[]; weightGrams: number }[];
+};
+
+/** A published product by id or handle, with every variant and its prices. */
+export async function findProduct(pool: Pool, idOrHandle: string): Promise<ProductDetail | null> {
+  const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrHandle);
+  const { rows } = await pool.query<{
+    product_id: string;
+    handle: string;
+    title: string;
+    description: string;
+    category: string;
+    tags: string[];
+    options: ProductDetail['options'];
+    variants: { sku: string; option_values: Record<string, string>; weight_grams: number; prices: Money[] | null }[];
+  }>(
+    `select p.product_id, p.handle, p.title, p.description, p.category, p.tags, p.options,
+       coalesce((
+         select json_agg(json_build_object('sku', v.sku, 'option_values', v.option_values, 'weight_grams', v.weight_grams,
+           'prices', (select json_agg(json_build_object('amount', vp.amount, 'currency', vp.currency) order by vp.currency)
+                      from ${s}.variant_prices vp where vp.sku = v.sku)) order by v.added_position)
+         from ${s}.variants v where v.product_id = p.product_id), '[]') as variants
+     from ${s}.products p
+     where p.status = 'published' and ${byId ? 'p.product_id = $1::uuid' : 'p.handle = $1'}`,
+    [idOrHandle],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    productId: row.product_id,
+    handle: row.handle,
+    title: row.title,
+    description: row.description,
+    category: row.category,
+    tags: row.tags,
+    options: row.options,
+    variants: row.variants.map((v) => ({
+      sku: v.sku,
+      optionValues: v.option_values,
+      prices: v.prices ?? [],
+      weightGrams: v.weight_grams,
+    })),
+  };
+}

@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+import { buildApp as buildCommandApp } from '@flowdose/command-api/app';
+import { commandDeps } from '@flowdose/command-api/deps';
+import { startPipeline } from '@flowdose/projections/test-support';
+import { createSessions } from '@flowdose/shared/auth/sessions';
+import { type Role, signAccessToken } from '@flowdose/shared/auth/tokens';
+import { testConfig } from '@flowdose/shared/config';
+import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
+import { createLogger } from '@flowdose/shared/logger';
+import { createNotifications } from '@flowdose/shared/notifications';
+import { countEvents, createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { serve, type TestServer } from '@flowdose/shared/testing/http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.ts';
+import { createPositionWaiter } from '../min-position.ts';
+
+type Item = { productId: string; handle: string; title: string; price: { amount: number; currency: string } };
+type Page = { items: Item[]; nextCursor: string | null };
+
+const config = testConfig({ MIN_POSITION_TIMEOUT_MS: '3000' });
+const logger = createLogger('test', 'silent');
+let db: TestDatabase;
+let commands: TestServer;
+let queries: TestServer;
+let stop: () => Promise<void>;
+let admin: Record<string, string>;
+let lastPosition = '0.0';
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+  const pipeline = await startPipeline(db.pool, store);
+  const notifications = createNotifications(db.url, () => {});
+  const deps = commandDeps({ config, logger, pool: db.pool, store, redis: pipeline.redis });
+  commands = await serve(buildCommandApp(deps));
+  queries = await serve(
+    buildApp({
+      config,
+      logger,
+      pool: db.pool,
+      redis: pipeline.redis,
+      store,
+      sessions: createSessions(db.pool, pipeline.redis, config),
+      waitForPosition: createPositionWaiter(db.pool, notifications, config.MIN_POSITION_TIMEOUT_MS),
+    }),
+  );
+  admin = await as('admin');
+  stop = async () => {
+    await commands.close();
+    await queries.close();
+    await deps.rebuilds.close();
+    await pipeline.stop();
+    await notifications.close();
+    await store.close();
+  };
+});
+afterAll(async () => {
+  await stop();
+  await db.drop();
+});
+
+async function as(role: Role) {
+  const token = await signAccessToken(
+    config.AUTH_JWT_SECRET,
+    { userId: randomUUID(), role, sessionId: randomUUID() },
+    300,
+  );
+  return { Authorization: `Bearer ${token}` };
+}
+
+const product = (handle: string, title: string, category: string, prices: Record<string, number>[]) => ({
+  title,
+  handle,
+  description: `${title}, described.`,
+  category,
+  tags: ['new'],
+  options: [{ name: 'Size', values: ['S', 'M', 'L'] }],
+  variants: prices.map((p, i) => ({
+    sku: `${handle.toUpperCase()}-${['S', 'M', 'L'][i]}`,
+    optionValues: { Size: ['S', 'M', 'L'][i] },
+    prices: p,
+    weightGrams: 200,
+  })),
+});
+
+async function create(body: object, publish = true) {
+  const res = await commands.request<{ productId: string; position: string }>('POST', '/admin/products', {
+    body,
+    headers: admin,
+  });
+  expect(res.status).toBe(201);
+  lastPosition = res.body.position;
+  if (publish) {
+    const published = await commands.request<{ position: string }>(
+      'POST',
+      `/admin/products/${res.body.productId}/publish`,
+      { headers: admin },
+    );
+    expect(published.status).toBe(200);
+    lastPosition = published.body.position;
+  }
+  return res.body.productId;
+}
+
+const list = (query: string) =>
+  queries.request<Page>('GET', `/products?${query}`, { headers: { 'X-Min-Position': lastPosition } });
+
+describe('catalog', () => {
+  beforeAll(async () => {
+    await create(product('linen-shirt', 'Linen shirt', 'apparel', [{ EUR: 4900, USD: 5400 }, { EUR: 4500 }]));
+    await create(product('wool-socks', 'Wool socks', 'apparel', [{ EUR: 1200, USD: 1400 }]));
+    await create(product('clay-mug', 'Clay mug', 'home', [{ EUR: 2200 }]));
+    await create(product('draft-hat', 'Draft hat', 'apparel', [{ EUR: 999 }]), false);
+  });
+
+  it('lists published products only, each at its lowest price in the currency', async () => {
+    const res = await list('sort=price_asc');
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((i) => [i.handle, i.price.amount])).toEqual([
+      ['wool-socks', 1200],
+      ['clay-mug', 2200],
+      ['linen-shirt', 4500],
+    ]);
+    expect(res.headers.get('cache-control')).toContain('public');
+    const usd = await list('currency=USD&sort=price_desc');
+    expect(usd.body.items.map((i) => [i.handle, i.price])).toEqual([
+      ['linen-shirt', { amount: 5400, currency: 'USD' }],
+      ['wool-socks', { amount: 1400, currency: 'USD' }],
+    ]);
+  });
+
+  it('filters by category, tag, words and price range', async () => {
+    expect((await list('category=home')).body.items.map((i) => i.handle)).toEqual(['clay-mug']);
+    expect((await list('tag=new&category=apparel&sort=title')).body.items.map((i) => i.handle)).toEqual([
+      'linen-shirt',
+      'wool-socks',
+    ]);
+    expect((await list('q=MUG')).body.items.map((i) => i.handle)).toEqual(['clay-mug']);
+    expect((await list('q=%25')).body.items).toEqual([]);
+    expect((await list('minPrice=2000&maxPrice=5000&sort=price_asc')).body.items.map((i) => i.handle)).toEqual([
+      'clay-mug',
+      'linen-shirt',
+    ]);
+  });
+
+  it('pages with cursors that cover every product once, in every sort', async () => {
+    for (const sort of ['newest', 'title', 'price_asc', 'price_desc']) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Page = (await list(`sort=${sort}&limit=1${cursor ? `&cursor=${cursor}` : ''}`)).body;
+        seen.push(...page.items.map((i) => i.handle));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen.sort()).toEqual(['clay-mug', 'linen-shirt', 'wool-socks']);
+    }
+  });
+
+  it('shows a published product by handle or id with every variant and price; drafts are not found', async () => {
+    const res = await queries.request<{ productId: string; variants: { sku: string; prices: unknown[] }[] }>(
+      'GET',
+      '/products/linen-shirt',
+      {
+        headers: { 'X-Min-Position': lastPosition },
+      },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.variants).toEqual([
+      {
+        sku: 'LINEN-SHIRT-S',
+        optionValues: { Size: 'S' },
+        prices: [
+          { amount: 4900, currency: 'EUR' },
+          { amount: 5400, currency: 'USD' },
+        ],
+        weightGrams: 200,
+      },
+      {
+        sku: 'LINEN-SHIRT-M',
+        optionValues: { Size: 'M' },
+        prices: [{ amount: 4500, currency: 'EUR' }],
+        weightGrams: 200,
+      },
+    ]);
+    expect((await queries.request('GET', `/products/${res.body.productId}`)).status).toBe(200);
+    expect((await queries.request('GET', '/products/draft-hat')).status).toBe(404);
+    expect((await queries.request('GET', '/products/nothing-here')).status).toBe(404);
+  });
+
+  it('refuses bad list queries with 400', async () => {
+    for (const query of [
+      'sort=cheapest',
+      'limit=0',
+      'limit=101',
+      'currency=XXX',
+      'cursor=nonsense',
+      'minPrice=-1',
+      'category=Bad%20Cat',
+      'extra=1',
+    ]) {
+      const res = await queries.request('GET', `/products?${query}`);
+      expect(res.status, query).toBe(400);
+    }
+  });
+});
+
+describe('admin product commands', () => {
+  it('need the admin role', async () => {
+    const body = product('role-test', 'Role test', 'home', [{ EUR: 100 }]);
+    expect((await commands.request('POST', '/admin/products', { body })).status).toBe(401);
+    for (const role of ['customer', 'ops', 'analyst'] as const) {
+      expect((await commands.request('POST', '/admin/products', { body, headers: await as(role) })).status).toBe(403);
+    }
+  });
+
+  it('refuse bad products, taken handles and SKUs, appending nothing and claiming nothing', async () => {
+    await create(product('taken-handle', 'Taken', 'home', [{ EUR: 100 }]), false);
+    const before = await countEvents(db.pool);
+    const claims = async () => Number((await db.pool.query('select count(*) from catalog_claims')).rows[0].count);
+    const claimsBefore = await claims();
+    const cases: [object, number, string?][] = [
+      [product('taken-handle', 'Again', 'home', [{ EUR: 100 }]), 409, 'handle-taken'],
+      [
+        {
+          ...product('fresh-one', 'Fresh', 'home', [{ EUR: 100 }]),
+          variants: [{ sku: 'TAKEN-HANDLE-S', optionValues: { Size: 'S' }, prices: { EUR: 1 }, weightGrams: 1 }],
+        },
+        409,
+        'sku-taken',
+      ],
+      [
+        {
+          ...product('fresh-two', 'Fresh', 'home', [{ EUR: 100 }]),
+          variants: [{ sku: 'FRESH-TWO-X', optionValues: { Size: 'XL' }, prices: { EUR: 1 }, weightGrams: 1 }],
+        },
+        409,
+        'variant-options',
+      ],
+      [product('Bad Handle', 'Bad', 'home', [{ EUR: 100 }]), 400],
+      [product('no-price', 'No price', 'home', [{}]), 400],
+      [product('neg-price', 'Negative', 'home', [{ EUR: -5 }]), 400],
+      [product('bad-currency', 'Currency', 'home', [{ XXX: 5 }]), 400],
+      [{ ...product('extra', 'Extra', 'home', [{ EUR: 1 }]), price: 1 }, 400],
+    ];
+    for (const [body, status, code] of cases) {
+      const res = await commands.request<{ type: string }>('POST', '/admin/products', { body, headers: admin });
+      expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(status);
+      if (code) expect(res.body.type).toBe(`/problems/${code}`);
+    }
+    expect(await countEvents(db.pool)).toBe(before);
+    expect(await claims()).toBe(claimsBefore);
+  });
+
+  it('add and remove variants, and archive', async () => {
+    const productId = await create(product('variant-test', 'Variant test', 'home', [{ EUR: 100 }]), false);
+    const added = await commands.request('POST', `/admin/products/${productId}/variants`, {
+      body: { sku: 'VARIANT-TEST-M', optionValues: { Size: 'M' }, prices: { EUR: 200 }, weightGrams: 10 },
+      headers: admin,
+    });
+    expect(added.status).toBe(201);
+    expect(
+      (await commands.request('DELETE', `/admin/products/${productId}/variants/VARIANT-TEST-S`, { headers: admin }))
+        .status,
+    ).toBe(200);
+    // A removed SKU is free again for any product.
+    await create(product('reuses-sku', 'Reuses', 'home', []), false).then(async (other) => {
+      const reuse = await commands.request('POST', `/admin/products/${other}/variants`, {
+        body: { sku: 'VARIANT-TEST-S', optionValues: { Size: 'S' }, prices: { EUR: 1 }, weightGrams: 1 },
+        headers: admin,
+      });
+      expect(reuse.status).toBe(201);
+    });
+    expect((await commands.request('POST', `/admin/products/${productId}/archive`, { headers: admin })).status).toBe(
+      200,
+    );
+    const frozen = await commands.request<{ type: string }>('POST', `/admin/products/${productId}/publish`, {
+      headers: admin,
+    });
+    expect(frozen.body.type).toBe('/problems/product-archived');
+    expect((await commands.request('POST', `/admin/products/${randomUUID()}/publish`, { headers: admin })).status).toBe(
+      404,
+    );
+  });
+});

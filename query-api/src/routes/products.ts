@@ -1,0 +1,71 @@
+import { Category } from '@flowdose/shared/domain/product/events';
+import { NotFoundError } from '@flowdose/shared/errors';
+import { validate } from '@flowdose/shared/http/validate';
+import { Currency } from '@flowdose/shared/money';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../app.ts';
+import { minPosition } from '../min-position.ts';
+import { findProduct, listProducts } from '../read-models/catalog.ts';
+
+const Cursor = z
+  .string()
+  .max(400)
+  .transform((raw, ctx) => {
+    try {
+      const value = JSON.parse(Buffer.from(raw, 'base64url').toString());
+      if (
+        Array.isArray(value) &&
+        value.length === 2 &&
+        ['string', 'number'].includes(typeof value[0]) &&
+        typeof value[1] === 'string'
+      ) {
+        return value as [string | number, string];
+      }
+    } catch {
+      // falls through to the issue below
+    }
+    ctx.addIssue({ code: 'custom', message: 'not a cursor from a previous page' });
+    return z.NEVER;
+  });
+const Price = z.coerce.number().int().min(0).max(100_000_000);
+const ListQuery = z.strictObject({
+  currency: Currency.default('EUR'),
+  category: Category.optional(),
+  tag: Category.optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  minPrice: Price.optional(),
+  maxPrice: Price.optional(),
+  sort: z.enum(['newest', 'title', 'price_asc', 'price_desc']).default('newest'),
+  limit: z.coerce.number().int().min(1).max(100).default(24),
+  cursor: Cursor.optional(),
+});
+const encodeCursor = (last: [string | number, string]) => Buffer.from(JSON.stringify(last)).toString('base64url');
+
+// Public and the same for everyone: browsers, the service worker and proxies may keep it
+// briefly, revalidating by ETag.
+const CATALOG_CACHE = 'public, max-age=30, stale-while-revalidate=300';
+
+export function productRoutes({ pool, waitForPosition }: Deps): Router {
+  const router = Router();
+
+  router.get('/products', async (req, res) => {
+    const { cursor, ...query } = validate(ListQuery, req.query);
+    await minPosition(req, waitForPosition, 'catalog');
+    const { items, last, more } = await listProducts(pool, { ...query, ...(cursor ? { after: cursor } : {}) });
+    res.set('Cache-Control', CATALOG_CACHE);
+    res.json({ items, nextCursor: more && last ? encodeCursor(last) : null });
+  });
+
+  router.get('/products/:idOrHandle', async (req, res) => {
+    const idOrHandle = String(req.params.idOrHandle);
+    if (idOrHandle.length > 120) throw new NotFoundError('Product');
+    await minPosition(req, waitForPosition, 'catalog');
+    const product = await findProduct(pool, idOrHandle);
+    if (!product) throw new NotFoundError('Product');
+    res.set('Cache-Control', CATALOG_CACHE);
+    res.json(product);
+  });
+
+  return router;
+}
