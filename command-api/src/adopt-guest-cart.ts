@@ -52,20 +52,17 @@ export async function adoptGuestCart(
     );
     return { cartId: guestCartId, position };
   }
-  await handle(store, cartDecider, cartStream(target), as, (state) => {
+  await handle(store, cartDecider, cartStream(target), as, async (state) => {
     if (state.status !== 'open') return [];
-    const lines = [...guest.lines.values()].flatMap((line) => {
-      try {
+    const priced = await Promise.all(
+      [...guest.lines.values()].map(async (line) => {
         // Priced afresh in the customer's cart currency; a SKU no longer sold there is left out.
-        const unitPrice = prices.priceOf(line.sku, state.currency);
-        return [
-          { lineId: derivedId(guestCartId, target, line.lineId), sku: line.sku, quantity: line.quantity, unitPrice },
-        ];
-      } catch {
-        return [];
-      }
-    });
-    return cartDecider.decide({ type: 'MergeLines', data: { cartId: target, lines } }, state);
+        const unitPrice = await prices.priceOf(line.sku, state.currency).catch(() => null);
+        const { sku, quantity } = line;
+        return unitPrice ? [{ lineId: derivedId(guestCartId, target, line.lineId), sku, quantity, unitPrice }] : [];
+      }),
+    );
+    return cartDecider.decide({ type: 'MergeLines', data: { cartId: target, lines: priced.flat() } }, state);
   });
   const { position } = await handle(store, cartDecider, cartStream(guestCartId), as, (state) =>
     cartDecider.decide({ type: 'CloseMergedCart', data: { cartId: guestCartId, intoCartId: target } }, state),

@@ -9,7 +9,7 @@ import { REBUILD_QUEUE } from '@flowdose/shared/read-models';
 import type { Redis } from '@flowdose/shared/redis';
 import { Queue } from 'bullmq';
 import type { Deps } from './app.ts';
-import { priceTable } from './prices.ts';
+import { catalogPrices } from './prices.ts';
 import { createRateLimits } from './rate-limits.ts';
 
 /** The command API's dependencies from its clients: used by main.ts and by the tests alike. */
@@ -30,7 +30,7 @@ export const commandDeps = ({
   logger,
   pool,
   store,
-  prices: priceTable(config.PRICE_TABLE),
+  prices: catalogPrices(pool, store),
   sessions: createSessions(pool, redis, config),
   hasher: argon2idHasher(config.PASSWORD_HASH_MEMORY_KIB),
   limits: createRateLimits(redis, config),

@@ -22,7 +22,8 @@ export async function handle<C, E extends { type: string; data: unknown }, S>(
   decider: Decider<C, E, S>,
   streamId: string,
   ctx: CommandContext,
-  decide: (state: S) => E[],
+  // May await what the decision needs from elsewhere (a price); the decider itself stays pure.
+  decide: (state: S) => E[] | Promise<E[]>,
 ): Promise<{ position: Position; nextVersion: bigint }> {
   for (let attempt = 1; ; attempt++) {
     const recorded = await store.readStream(streamId);
@@ -30,7 +31,7 @@ export async function handle<C, E extends { type: string; data: unknown }, S>(
       decider,
       recorded.map((e) => ({ type: e.type, data: e.data }) as E),
     );
-    const events = decide(state);
+    const events = await decide(state);
     const toAppend: NewEvent[] = events.map((event, index) => ({
       id: ctx.idempotencyKey ? derivedId(ctx.idempotencyKey, streamId, String(index)) : randomIds.next(),
       type: event.type,

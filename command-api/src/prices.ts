@@ -1,16 +1,36 @@
-import type { PriceTable } from '@flowdose/shared/config';
+import type { Pool } from '@flowdose/shared/db';
+import { fold } from '@flowdose/shared/domain/decider';
+import { productDecider } from '@flowdose/shared/domain/product/decider';
+import { type ProductEvent, productStream } from '@flowdose/shared/domain/product/events';
 import { ValidationError } from '@flowdose/shared/errors';
+import type { EventStore } from '@flowdose/shared/event-store/port';
 import type { Currency, Money } from '@flowdose/shared/money';
 
-export type Prices = { priceOf: (sku: string, currency: Currency) => Money };
+export type Prices = { priceOf: (sku: string, currency: Currency) => Promise<Money> };
 
-/** Prices from the configured table until the catalog exists; a client never names a price. */
-export const priceTable = (table: PriceTable): Prices => ({
-  priceOf(sku, currency) {
-    const amount = table[sku]?.[currency];
-    if (amount === undefined) {
-      throw new ValidationError([{ path: 'sku', message: `no product with SKU ${sku} is sold in ${currency}` }]);
-    }
+const refuse = (message: string) => new ValidationError([{ path: 'sku', message }]);
+
+/**
+ * A variant's price from the catalog's own events (not a read model, which may lag): the SKU
+ * claim names the product, its stream is folded, and only a published product's variant
+ * priced in the cart's currency can be sold.
+ */
+export const catalogPrices = (pool: Pool, store: EventStore): Prices => ({
+  async priceOf(sku, currency) {
+    const { rows } = await pool.query<{ product_id: string }>(
+      "select product_id from catalog_claims where kind = 'sku' and key = $1",
+      [sku],
+    );
+    const productId = rows[0]?.product_id;
+    if (!productId) throw refuse(`no product has the SKU ${sku}`);
+    const events = await store.readStream(productStream(productId));
+    const product = fold(
+      productDecider,
+      events.map((e) => ({ type: e.type, data: e.data }) as ProductEvent),
+    );
+    if (product.status !== 'published') throw refuse(`${sku} is not for sale`);
+    const amount = product.variants.get(sku)?.prices[currency];
+    if (amount === undefined) throw refuse(`${sku} is not sold in ${currency}`);
     return { amount, currency };
   },
 });

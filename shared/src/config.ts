@@ -1,26 +1,8 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { Currency } from './money.ts';
 
 // 0 asks the OS for a free port (tests).
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
-
-const PriceTable = z.record(z.string(), z.partialRecord(Currency, z.number().int().positive()));
-export type PriceTable = z.infer<typeof PriceTable>;
-
-// Until the catalog issue lands, prices come from here (or PRICE_TABLE), never from a client.
-const defaultPriceTable: PriceTable = {
-  'TSHIRT-RED-S': { EUR: 1999, USD: 2199, GBP: 1799 },
-  'TSHIRT-RED-M': { EUR: 1999, USD: 2199, GBP: 1799 },
-  'TSHIRT-RED-L': { EUR: 1999, USD: 2199, GBP: 1799 },
-  'TSHIRT-BLUE-M': { EUR: 1999, USD: 2199, GBP: 1799 },
-  'HOODIE-GREY-M': { EUR: 4999, USD: 5499, GBP: 4499 },
-  'HOODIE-GREY-L': { EUR: 4999, USD: 5499, GBP: 4499 },
-  'MUG-WHITE': { EUR: 1250, USD: 1390, GBP: 1100 },
-  'CAP-BLACK': { EUR: 2400, USD: 2650, GBP: 2150 },
-  'SOCKS-3PACK': { EUR: 1500, USD: 1650, GBP: 1350 },
-  'TOTE-NATURAL': { EUR: 1800, USD: 1990, GBP: 1600 },
-};
 
 const Env = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/flowdose'),
@@ -54,18 +36,6 @@ const Env = z.object({
     .regex(/^[a-z0-9_-]+$/)
     .default('flowdose'),
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30000),
-  PRICE_TABLE: z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (!raw) return defaultPriceTable;
-      const parsed = PriceTable.safeParse(JSON.parse(raw));
-      if (!parsed.success) {
-        ctx.addIssue({ code: 'custom', message: 'must be JSON like {"SKU":{"EUR":1999}}' });
-        return z.NEVER;
-      }
-      return parsed.data;
-    }),
 });
 export type Config = z.infer<typeof Env>;
 

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { testConfig } from '@flowdose/shared/config';
+import { publishTestCatalog, TEST_CATALOG } from '@flowdose/shared/testing/catalog';
 import { countEvents, type TestDatabase } from '@flowdose/shared/testing/db';
 import type { TestServer } from '@flowdose/shared/testing/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +23,7 @@ const config = testConfig({ BODY_LIMIT: '4kb' });
 
 beforeAll(async () => {
   ({ db, api, close } = await startCommandApi(config));
+  await publishTestCatalog(api, config.AUTH_JWT_SECRET);
 });
 afterAll(() => close());
 
@@ -94,7 +98,7 @@ describe('cart commands', () => {
     expect(events[1]!.metadata.causationId).toEqual(expect.any(String));
   });
 
-  it('takes the price from the table in the cart currency, never from the client', async () => {
+  it('takes the price from the catalog in the cart currency, never from the client', async () => {
     const cart = await newCart('USD');
     const res = await api.request('POST', `/carts/${cart.cartId}/items`, {
       body: { sku: 'MUG-WHITE', quantity: 1, unitPrice: { amount: 1, currency: 'USD' } },
@@ -107,6 +111,41 @@ describe('cart commands', () => {
     });
     const events = await streamOf(cart.cartId);
     expect(events[1]!.data.unitPrice).toEqual({ amount: 1390, currency: 'USD' });
+  });
+
+  it('sells only published variants, and only in a currency they are priced in', async () => {
+    const token = await signAccessToken(
+      config.AUTH_JWT_SECRET,
+      { userId: randomUUID(), role: 'admin', sessionId: randomUUID() },
+      60,
+    );
+    const admin = { Authorization: `Bearer ${token}` };
+    const draft = await api.request<{ productId: string }>('POST', '/admin/products', {
+      headers: admin,
+      body: {
+        title: 'Draft lamp',
+        handle: 'draft-lamp',
+        description: '',
+        category: 'home',
+        tags: [],
+        options: [],
+        variants: [{ sku: 'LAMP-DRAFT', optionValues: {}, prices: { EUR: 3000 }, weightGrams: 900 }],
+      },
+    });
+    const cart = await newCart('EUR');
+    const addLamp = (c: Created) =>
+      api.request<Problem>('POST', `/carts/${c.cartId}/items`, {
+        body: { sku: 'LAMP-DRAFT', quantity: 1 },
+        headers: asCart(c),
+      });
+    expect((await addLamp(cart)).status).toBe(400);
+    await api.request('POST', `/admin/products/${draft.body.productId}/publish`, { headers: admin });
+    expect((await addLamp(cart)).status).toBe(201);
+    const gbp = await addLamp(await newCart('GBP'));
+    expect(gbp.status).toBe(400);
+    expect(gbp.body.errors?.[0]?.message).toContain('not sold in GBP');
+    await api.request('POST', `/admin/products/${draft.body.productId}/archive`, { headers: admin });
+    expect((await addLamp(await newCart('EUR'))).status).toBe(400);
   });
 
   it('hides a cart from callers without its token', async () => {
@@ -301,7 +340,7 @@ describe('cart commands', () => {
 
   it('retries concurrent changes to one cart and loses none', async () => {
     const cart = await newCart();
-    const skus = Object.keys(config.PRICE_TABLE);
+    const skus = Object.keys(TEST_CATALOG);
     // Like a real client: a 409 concurrency-conflict is retried with the same key.
     const add = async (sku: string) => {
       for (let attempt = 0; ; attempt++) {

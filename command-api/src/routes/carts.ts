@@ -27,8 +27,8 @@ export function cartRoutes({ store, pool, config, prices }: Deps): Router {
   };
   // The owner is known once the stream is loaded: every cart decision checks it first.
   const guarded =
-    (req: Request, decision: (state: Cart) => CartEvent[]) =>
-    (state: Cart): CartEvent[] => {
+    (req: Request, decision: (state: Cart) => CartEvent[] | Promise<CartEvent[]>) =>
+    (state: Cart): CartEvent[] | Promise<CartEvent[]> => {
       if (state.status !== 'empty') requireCartReach(config.CART_TOKEN_SECRET, state, caller(req));
       return decision(state);
     };
@@ -59,9 +59,9 @@ export function cartRoutes({ store, pool, config, prices }: Deps): Router {
       cartDecider,
       cartStream(cartId),
       req.context,
-      guarded(req, (state) => {
+      guarded(req, async (state) => {
         const currency = state.status === 'open' ? state.currency : 'EUR';
-        const unitPrice = prices.priceOf(body.sku, currency);
+        const unitPrice = await prices.priceOf(body.sku, currency);
         const events = cartDecider.decide(
           { type: 'AddCartItem', data: { cartId, lineId: newLineId, ...body, unitPrice } },
           state,

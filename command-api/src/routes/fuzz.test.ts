@@ -1,4 +1,5 @@
 import { testConfig } from '@flowdose/shared/config';
+import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
 import type { TestDatabase } from '@flowdose/shared/testing/db';
 import type { TestServer } from '@flowdose/shared/testing/http';
 import fc from 'fast-check';
@@ -18,6 +19,7 @@ let cart: { cartId: string; cartToken: string; lineId: string; accessToken: stri
 
 beforeAll(async () => {
   ({ db, api, close } = await startCommandApi(config));
+  await publishTestCatalog(api, config.AUTH_JWT_SECRET);
   const opened = await api.request<{ cartId: string; cartToken: string }>('POST', '/carts', {
     body: { currency: 'EUR' },
   });

@@ -6,6 +6,7 @@ import { testConfig } from '@flowdose/shared/config';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
 import { createNotifications } from '@flowdose/shared/notifications';
+import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { serve, type TestServer } from '@flowdose/shared/testing/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,7 @@ beforeAll(async () => {
   const pipeline = await startPipeline(db.pool, store);
   const notifications = createNotifications(db.url, () => {});
   commands = await serve(buildCommandApp(commandDeps({ config, logger, pool: db.pool, store, redis: pipeline.redis })));
+  await publishTestCatalog(commands, config.AUTH_JWT_SECRET);
   queries = await serve(
     buildApp({
       config,
