@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { migrateAll } from '../src/migrate.ts';
+import { demoCatalog } from '../src/seed/demo-catalog.ts';
+import { seedCatalog } from '../src/seed/seed-catalog.ts';
 import { machine, percentile, timed, writeResults } from './support.ts';
 
 const seconds = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 8);
@@ -14,15 +16,16 @@ const url = `postgres://postgres@127.0.0.1:5432/${DB}`;
 const ports = { COMMAND_API_PORT: '4101', QUERY_API_PORT: '4102', PROJECTIONS_PORT: '4103' };
 const commands = `http://127.0.0.1:${ports.COMMAND_API_PORT}`;
 const queries = `http://127.0.0.1:${ports.QUERY_API_PORT}`;
+// From the demo catalog's first products, which the bench seeds.
 const SKUS = [
   'TSHIRT-RED-S',
   'TSHIRT-RED-M',
   'TSHIRT-RED-L',
+  'TSHIRT-BLUE-S',
   'TSHIRT-BLUE-M',
-  'HOODIE-GREY-M',
-  'HOODIE-GREY-L',
   'MUG-WHITE',
   'CAP-BLACK',
+  'TOTE-NATURAL',
 ];
 
 const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
@@ -122,6 +125,7 @@ async function scenario(label: string, shoppers: number) {
 
 try {
   await healthy();
+  await seedCatalog({ commandsUrl: commands, jwtSecret: env.AUTH_JWT_SECRET, products: demoCatalog(5) });
   await timed('warm-up', 2, (deadline) => shopper(deadline, { command: [], read: [] }));
   const results = [
     await scenario('1 shopper (light load)', 1),

@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { loadConfig } from '@flowdose/shared/config';
+import { createPool } from '@flowdose/shared/db';
+import { SingleBar } from 'cli-progress';
 import { migrateAll } from './migrate.ts';
+import { demoCatalog } from './seed/demo-catalog.ts';
+import { seedCatalog } from './seed/seed-catalog.ts';
 
 // Reads .env too; the apps it starts inherit the same environment.
 const config = loadConfig();
@@ -64,6 +68,7 @@ for (let i = 0; i < 120 && !stopping; i++) {
   if ((await Promise.all(apps.map((a) => healthy(a.health)))).every(Boolean)) break;
   await new Promise((r) => setTimeout(r, 500));
 }
+if (!stopping) await seedWhenEmpty();
 if (!stopping) {
   console.log(`
 [start] Flowdose is up. Ctrl-C stops everything.
@@ -72,4 +77,22 @@ if (!stopping) {
   projections   http://127.0.0.1:${config.PROJECTIONS_PORT}  (status JSON; /health)
   try:          curl -s -X POST http://127.0.0.1:${config.COMMAND_API_PORT}/carts -H 'content-type: application/json' -d '{"currency":"EUR"}'
 `);
+}
+
+/** A store without products gets the demo catalog, through the commands, with a progress bar. */
+async function seedWhenEmpty() {
+  const pool = createPool(config.DATABASE_URL, { max: 1 });
+  const { rows } = await pool.query("select exists (select 1 from events where type = 'ProductCreated') as seeded");
+  await pool.end();
+  if (rows[0]?.seeded) return;
+  const products = demoCatalog(500);
+  const bar = new SingleBar({ format: '[start] demo catalog [{bar}] {value}/{total} products', hideCursor: true });
+  bar.start(products.length, 0);
+  await seedCatalog({
+    commandsUrl: `http://127.0.0.1:${config.COMMAND_API_PORT}`,
+    jwtSecret: config.AUTH_JWT_SECRET,
+    products,
+    onProgress: (done) => bar.update(done),
+  });
+  bar.stop();
 }

@@ -1,0 +1,42 @@
+import { startCommandApi } from '@flowdose/command-api/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCatalog } from './demo-catalog.ts';
+import { seedCatalog } from './seed-catalog.ts';
+
+let harness: Awaited<ReturnType<typeof startCommandApi>>;
+beforeAll(async () => {
+  harness = await startCommandApi();
+});
+afterAll(() => harness.close());
+
+const countOf = async (type: string) =>
+  Number((await harness.db.pool.query('select count(*) from events where type = $1', [type])).rows[0].count);
+
+describe('demo catalog seed', () => {
+  it('creates the products through the commands, and a rerun doubles nothing', async () => {
+    const products = demoCatalog(40);
+    const seed = (list = products) =>
+      seedCatalog({ commandsUrl: harness.api.url, jwtSecret: harness.config.AUTH_JWT_SECRET, products: list });
+    // An interrupted first run, then the whole seed again.
+    await seed(products.slice(0, 15));
+    await seed();
+    expect(await countOf('ProductCreated')).toBe(40);
+    expect(await countOf('VariantAdded')).toBe(products.reduce((n, p) => n + p.variants.length, 0));
+    expect(await countOf('ProductPublished')).toBe(products.filter((p) => p.publish).length);
+    const { rows } = await harness.db.pool.query(
+      "select metadata->'actor' as actor from events where type = 'ProductCreated' limit 1",
+    );
+    expect(rows[0].actor).toEqual({ userId: '00000000-0000-4000-8000-000000005eed', role: 'admin' });
+  });
+
+  it('makes a varied catalog: 500 products, unique handles and SKUs, options that fit, EUR and USD prices', () => {
+    const catalog = demoCatalog(500);
+    const skus = catalog.flatMap((p) => p.variants.map((v) => v.sku));
+    expect(catalog).toHaveLength(500);
+    expect(new Set(catalog.map((p) => p.handle)).size).toBe(500);
+    expect(new Set(skus).size).toBe(skus.length);
+    expect(new Set(catalog.map((p) => p.category)).size).toBeGreaterThanOrEqual(7);
+    expect(catalog.every((p) => p.variants.every((v) => v.prices.EUR && v.prices.USD))).toBe(true);
+    expect(skus).toEqual(expect.arrayContaining(['TSHIRT-RED-M', 'MUG-WHITE']));
+  });
+});

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { signAccessToken } from '@flowdose/shared/auth/tokens';
+import type { DemoProduct } from './demo-catalog.ts';
+
+/**
+ * Creates products through the command API's admin routes, so the catalog exists as events
+ * like any other. A few requests in flight at once; each has an Idempotency-Key, so a rerun
+ * after an interruption answers the ones already made without doubling them.
+ */
+export async function seedCatalog({
+  commandsUrl,
+  jwtSecret,
+  products,
+  onProgress = () => {},
+  concurrency = 4,
+}: {
+  commandsUrl: string;
+  jwtSecret: string;
+  products: DemoProduct[];
+  onProgress?: (done: number) => void;
+  concurrency?: number;
+}): Promise<void> {
+  // The seed acts as a staff admin of its own, so its events say who made them.
+  const seeder = { userId: '00000000-0000-4000-8000-000000005eed', role: 'admin' as const, sessionId: randomUUID() };
+  const token = await signAccessToken(jwtSecret, seeder, 3600);
+  const post = async (path: string, key: string, body?: unknown) => {
+    const res = await fetch(commandsUrl + path, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Idempotency-Key': key, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = (await res.json()) as { productId?: string; detail?: string };
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${json.detail ?? ''}`);
+    return json;
+  };
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < products.length) {
+      const { publish, ...product } = products[next++]!;
+      const { productId } = await post('/admin/products', `seed-create-${product.handle}`, product);
+      if (publish) await post(`/admin/products/${productId}/publish`, `seed-publish-${product.handle}`);
+      onProgress(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
