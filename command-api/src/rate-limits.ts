@@ -32,6 +32,12 @@ export function createRateLimits(redis: Redis, config: Config) {
     points: config.COMMANDS_PER_MINUTE,
     duration: 60,
   });
+  const staffCommands = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${prefix}:staff-commands`,
+    points: config.STAFF_COMMANDS_PER_MINUTE,
+    duration: 60,
+  });
 
   const refuseIfSpent = async (limiter: RateLimiterRedis, key: string) => {
     const state = await limiter.get(key);
@@ -56,11 +62,12 @@ export function createRateLimits(redis: Redis, config: Config) {
     async succeededLogin(account: string) {
       await loginPerAccount.delete(account);
     },
-    /** Mutations per signed-in user, or per IP for guests. */
+    /** Mutations per signed-in user (staff on their own, higher limit), or per IP for guests. */
     commands: (async (req, _res, next) => {
       if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
       try {
-        await commands.consume(req.principal?.userId ?? `ip:${req.ip}`);
+        const staff = req.principal && req.principal.role !== 'customer';
+        await (staff ? staffCommands : commands).consume(req.principal?.userId ?? `ip:${req.ip}`);
       } catch (error) {
         if (error instanceof RateLimiterRes) throw new TooManyRequestsError(retryAfter(error));
         throw error;

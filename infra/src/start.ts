@@ -58,6 +58,13 @@ async function stop(code: number) {
 }
 process.once('SIGINT', () => void stop(0));
 process.once('SIGTERM', () => void stop(0));
+// Whatever goes wrong here, the apps it started stop with it: no orphans left holding the ports.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (error) => {
+    console.error('[start] failed:', error);
+    void stop(1);
+  });
+}
 
 const healthy = async (url: string) =>
   fetch(url).then(

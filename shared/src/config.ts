@@ -25,6 +25,8 @@ const Env = z.object({
   LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(50),
   COMMANDS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  // Staff import and edit catalogs in bulk; their own, higher limit.
+  STAFF_COMMANDS_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   COMMAND_API_PORT: port(4001),
   QUERY_API_PORT: port(4002),
   PROJECTIONS_PORT: port(4003),

@@ -24,11 +24,18 @@ export async function seedCatalog({
   const seeder = { userId: '00000000-0000-4000-8000-000000005eed', role: 'admin' as const, sessionId: randomUUID() };
   const token = await signAccessToken(jwtSecret, seeder, 3600);
   const post = async (path: string, key: string, body?: unknown) => {
-    const res = await fetch(commandsUrl + path, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Idempotency-Key': key, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
+    const send = () =>
+      fetch(commandsUrl + path, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Idempotency-Key': key, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    let res = await send();
+    // A rate limit says when to come back; the Idempotency-Key makes the retry safe.
+    while (res.status === 429) {
+      await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+      res = await send();
+    }
     const json = (await res.json()) as { productId?: string; detail?: string };
     if (!res.ok) throw new Error(`${path}: ${res.status} ${json.detail ?? ''}`);
     return json;
