@@ -14,6 +14,7 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Prices } from './prices.ts';
 import type { RateLimits } from './rate-limits.ts';
+import { adminInventoryRoutes } from './routes/admin-inventory.ts';
 import { adminProductRoutes } from './routes/admin-products.ts';
 import { adminProjectionRoutes } from './routes/admin-projections.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -50,6 +51,7 @@ export function buildApp(deps: Deps): express.Express {
   app.use(cartRoutes(deps));
   app.use(adminProjectionRoutes(deps));
   app.use(adminProductRoutes(deps));
+  app.use(adminInventoryRoutes(deps));
   app.use(notFoundRoute);
   app.use(problemHandler(deps.logger));
   return app;

@@ -1,8 +1,9 @@
 import type { Projection } from './projection.ts';
 import { cartsProjection } from './projections/carts/projection.ts';
 import { catalogProjection } from './projections/catalog/projection.ts';
+import { inventoryProjection } from './projections/inventory/projection.ts';
 
-export const projections: readonly Projection[] = [cartsProjection, catalogProjection];
+export const projections: readonly Projection[] = [cartsProjection, catalogProjection, inventoryProjection];
 
 export function projectionNamed(name: string): Projection {
   const found = projections.find((p) => p.name === name);

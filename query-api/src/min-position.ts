@@ -52,8 +52,11 @@ export function createPositionWaiter(pool: Pool, notifications: Notifications, t
   };
 }
 
-/** Honours `X-Min-Position` on a read: the answer reflects at least that position, or 503. */
-export async function minPosition(req: Request, wait: PositionWaiter, projection: string): Promise<void> {
+/**
+ * Honours `X-Min-Position` on a read: the answer reflects at least that position, or 503.
+ * Name every projection the read draws on; each must have passed the position.
+ */
+export async function minPosition(req: Request, wait: PositionWaiter, ...projections: string[]): Promise<void> {
   const header = req.get('X-Min-Position');
   if (header === undefined) return;
   const target = parsePosition(header);
@@ -61,5 +64,5 @@ export async function minPosition(req: Request, wait: PositionWaiter, projection
     throw new ValidationError([
       { path: 'X-Min-Position', message: 'must be a position token from a command response' },
     ]);
-  await wait(projection, target);
+  await Promise.all(projections.map((projection) => wait(projection, target)));
 }

@@ -3,6 +3,8 @@ import type { Currency, Money } from '@flowdose/shared/money';
 import { liveSchema } from '@flowdose/shared/read-models';
 
 const s = liveSchema('catalog');
+// Availability is the inventory projection's; the query side may read both models at once.
+const inv = liveSchema('inventory');
 
 export type ProductSort = 'newest' | 'title' | 'price_asc' | 'price_desc';
 export type ProductQuery = {
@@ -12,6 +14,7 @@ export type ProductQuery = {
   q?: string;
   minPrice?: number;
   maxPrice?: number;
+  inStock?: boolean;
   sort: ProductSort;
   limit: number;
   /** The sort value and product id of the last item already seen. */
@@ -24,6 +27,7 @@ export type ProductListItem = {
   category: string;
   tags: string[];
   price: Money;
+  inStock: boolean;
   createdAt: string;
 };
 
@@ -57,6 +61,7 @@ export async function listProducts(
   };
   if (query.minPrice !== undefined) addOuter((n) => `price >= $${n}`, query.minPrice);
   if (query.maxPrice !== undefined) addOuter((n) => `price <= $${n}`, query.maxPrice);
+  if (query.inStock) outer.push('in_stock');
   const { key, dir } = ORDER[query.sort];
   if (query.after) {
     params.push(query.after[0], query.after[1]);
@@ -71,13 +76,16 @@ export async function listProducts(
     category: string;
     tags: string[];
     price: bigint;
+    in_stock: boolean;
     created_at: Date;
     created_position: bigint;
   }>(
     `select * from (
        select p.product_id, p.handle, p.title, p.category, p.tags, p.created_at, p.created_position,
          (select min(vp.amount) from ${s}.variants v join ${s}.variant_prices vp using (sku)
-          where v.product_id = p.product_id and vp.currency = $1) as price
+          where v.product_id = p.product_id and vp.currency = $1) as price,
+         exists (select 1 from ${s}.variants v join ${inv}.stock st using (sku)
+                 where v.product_id = p.product_id and st.available > 0) as in_stock
        from ${s}.products p where ${where.join(' and ')}
      ) priced
      where ${outer.join(' and ')}
@@ -102,6 +110,7 @@ export async function listProducts(
       category: r.category,
       tags: r.tags,
       price: { amount: Number(r.price), currency: query.currency },
+      inStock: r.in_stock,
       createdAt: r.created_at.toISOString(),
     })),
     last: lastRow ? [sortValue(lastRow), lastRow.product_id] : null,
@@ -117,7 +126,13 @@ export type ProductDetail = {
   category: string;
   tags: string[];
   options: { name: string; values: string[] }[];
-  variants: { sku: string; optionValues: Record<string, string>; prices: Money[]; weightGrams: number }[];
+  variants: {
+    sku: string;
+    optionValues: Record<string, string>;
+    prices: Money[];
+    weightGrams: number;
+    available: number;
+  }[];
 };
 
 /** A published product by id or handle, with every variant and its prices. */
@@ -131,11 +146,18 @@ export async function findProduct(pool: Pool, idOrHandle: string): Promise<Produ
     category: string;
     tags: string[];
     options: ProductDetail['options'];
-    variants: { sku: string; option_values: Record<string, string>; weight_grams: number; prices: Money[] | null }[];
+    variants: {
+      sku: string;
+      option_values: Record<string, string>;
+      weight_grams: number;
+      prices: Money[] | null;
+      available: number;
+    }[];
   }>(
     `select p.product_id, p.handle, p.title, p.description, p.category, p.tags, p.options,
        coalesce((
          select json_agg(json_build_object('sku', v.sku, 'option_values', v.option_values, 'weight_grams', v.weight_grams,
+           'available', coalesce((select greatest(st.available, 0) from ${inv}.stock st where st.sku = v.sku), 0),
            'prices', (select json_agg(json_build_object('amount', vp.amount, 'currency', vp.currency) order by vp.currency)
                       from ${s}.variant_prices vp where vp.sku = v.sku)) order by v.added_position)
          from ${s}.variants v where v.product_id = p.product_id), '[]') as variants
@@ -158,6 +180,7 @@ export async function findProduct(pool: Pool, idOrHandle: string): Promise<Produ
       optionValues: v.option_values,
       prices: v.prices ?? [],
       weightGrams: v.weight_grams,
+      available: v.available,
     })),
   };
 }

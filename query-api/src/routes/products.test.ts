@@ -14,7 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { createPositionWaiter } from '../min-position.ts';
 
-type Item = { productId: string; handle: string; title: string; price: { amount: number; currency: string } };
+type Item = {
+  productId: string;
+  handle: string;
+  title: string;
+  price: { amount: number; currency: string };
+  inStock: boolean;
+};
 type Page = { items: Item[]; nextCursor: string | null };
 
 const config = testConfig({ MIN_POSITION_TIMEOUT_MS: '3000' });
@@ -174,12 +180,14 @@ describe('catalog', () => {
           { amount: 5400, currency: 'USD' },
         ],
         weightGrams: 200,
+        available: 0,
       },
       {
         sku: 'LINEN-SHIRT-M',
         optionValues: { Size: 'M' },
         prices: [{ amount: 4500, currency: 'EUR' }],
         weightGrams: 200,
+        available: 0,
       },
     ]);
     expect((await queries.request('GET', `/products/${res.body.productId}`)).status).toBe(200);
@@ -280,5 +288,49 @@ describe('admin product commands', () => {
     expect((await commands.request('POST', `/admin/products/${randomUUID()}/publish`, { headers: admin })).status).toBe(
       404,
     );
+  });
+});
+
+describe('inventory', () => {
+  const stockOf = async (handle: string) => {
+    const res = await queries.request<{ variants: { sku: string; available: number }[] }>(
+      'GET',
+      `/products/${handle}`,
+      {
+        headers: { 'X-Min-Position': lastPosition },
+      },
+    );
+    return Object.fromEntries(res.body.variants.map((v) => [v.sku, v.available]));
+  };
+  const move = async (sku: string, action: 'restock' | 'adjust', body: object, headers = admin) => {
+    const res = await commands.request<{ position: string; type: string }>(
+      'POST',
+      `/admin/inventory/${sku}/${action}`,
+      { body, headers },
+    );
+    if (res.status === 200) lastPosition = res.body.position;
+    return res;
+  };
+
+  it('restocks and adjusts, shows availability per variant, and filters in-stock products', async () => {
+    await create(product('stock-shirt', 'Stock shirt', 'apparel', [{ EUR: 3000 }, { EUR: 3000 }]));
+    expect((await move('STOCK-SHIRT-S', 'restock', { quantity: 5, reason: 'first delivery' })).status).toBe(200);
+    expect(await stockOf('stock-shirt')).toEqual({ 'STOCK-SHIRT-S': 5, 'STOCK-SHIRT-M': 0 });
+    expect((await move('STOCK-SHIRT-S', 'adjust', { delta: -2, reason: 'two damaged' })).status).toBe(200);
+    expect(await stockOf('stock-shirt')).toEqual({ 'STOCK-SHIRT-S': 3, 'STOCK-SHIRT-M': 0 });
+    const inStock = await list('inStock=true');
+    expect(inStock.body.items.map((i) => i.handle)).toEqual(['stock-shirt']);
+    expect((await list('category=home')).body.items.every((i) => i.inStock === false)).toBe(true);
+  });
+
+  it('refuses going below zero, unknown SKUs, bad bodies and non-admins, appending nothing', async () => {
+    const before = await countEvents(db.pool);
+    const negative = await move('STOCK-SHIRT-M', 'adjust', { delta: -1, reason: 'recount' });
+    expect([negative.status, negative.body.type]).toEqual([409, '/problems/negative-stock']);
+    expect((await move('NO-SUCH-SKU', 'restock', { quantity: 1, reason: 'x' })).status).toBe(404);
+    expect((await move('STOCK-SHIRT-M', 'restock', { quantity: -1, reason: 'x' })).status).toBe(400);
+    expect((await move('STOCK-SHIRT-M', 'restock', { quantity: 1 })).status).toBe(400);
+    expect((await move('STOCK-SHIRT-M', 'restock', { quantity: 1, reason: 'x' }, await as('ops'))).status).toBe(403);
+    expect(await countEvents(db.pool)).toBe(before);
   });
 });

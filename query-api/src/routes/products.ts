@@ -36,6 +36,10 @@ const ListQuery = z.strictObject({
   q: z.string().trim().min(1).max(100).optional(),
   minPrice: Price.optional(),
   maxPrice: Price.optional(),
+  inStock: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   sort: z.enum(['newest', 'title', 'price_asc', 'price_desc']).default('newest'),
   limit: z.coerce.number().int().min(1).max(100).default(24),
   cursor: Cursor.optional(),
@@ -51,7 +55,7 @@ export function productRoutes({ pool, waitForPosition }: Deps): Router {
 
   router.get('/products', async (req, res) => {
     const { cursor, ...query } = validate(ListQuery, req.query);
-    await minPosition(req, waitForPosition, 'catalog');
+    await minPosition(req, waitForPosition, 'catalog', 'inventory');
     const { items, last, more } = await listProducts(pool, { ...query, ...(cursor ? { after: cursor } : {}) });
     res.set('Cache-Control', CATALOG_CACHE);
     res.json({ items, nextCursor: more && last ? encodeCursor(last) : null });
@@ -60,7 +64,7 @@ export function productRoutes({ pool, waitForPosition }: Deps): Router {
   router.get('/products/:idOrHandle', async (req, res) => {
     const idOrHandle = String(req.params.idOrHandle);
     if (idOrHandle.length > 120) throw new NotFoundError('Product');
-    await minPosition(req, waitForPosition, 'catalog');
+    await minPosition(req, waitForPosition, 'catalog', 'inventory');
     const product = await findProduct(pool, idOrHandle);
     if (!product) throw new NotFoundError('Product');
     res.set('Cache-Control', CATALOG_CACHE);

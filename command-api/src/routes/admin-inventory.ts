@@ -1,0 +1,47 @@
+import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
+import { inventoryStream, Reason } from '@flowdose/shared/domain/inventory/events';
+import { NotFoundError } from '@flowdose/shared/errors';
+import { positionToken } from '@flowdose/shared/event-store/position';
+import { requireRole } from '@flowdose/shared/http/auth';
+import { idempotent } from '@flowdose/shared/http/idempotency';
+import { validate } from '@flowdose/shared/http/validate';
+import { type Request, Router } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../app.ts';
+import { handle } from '../handle-command.ts';
+
+const RestockBody = z.strictObject({ quantity: z.number().int().positive().max(1_000_000), reason: Reason });
+const AdjustBody = z.strictObject({ delta: z.number().int().min(-1_000_000).max(1_000_000), reason: Reason });
+
+export function adminInventoryRoutes({ pool, store }: Deps): Router {
+  const router = Router();
+  const admin = [requireRole('admin'), idempotent(pool, (req) => `admin:${req.principal!.userId}`)];
+
+  /** Stock is kept only for SKUs the catalog knows. */
+  const knownSku = async (req: Request) => {
+    const sku = String(req.params.sku);
+    const { rowCount } = await pool.query("select 1 from catalog_claims where kind = 'sku' and key = $1", [sku]);
+    if (!rowCount) throw new NotFoundError(`SKU ${sku}`);
+    return sku;
+  };
+
+  router.post('/admin/inventory/:sku/restock', ...admin, async (req, res) => {
+    const body = validate(RestockBody, req.body);
+    const sku = await knownSku(req);
+    const { position } = await handle(store, inventoryDecider, inventoryStream(sku), req.context, (state) =>
+      inventoryDecider.decide({ type: 'Restock', data: { sku, ...body } }, state),
+    );
+    res.json({ position: positionToken(position) });
+  });
+
+  router.post('/admin/inventory/:sku/adjust', ...admin, async (req, res) => {
+    const body = validate(AdjustBody, req.body);
+    const sku = await knownSku(req);
+    const { position } = await handle(store, inventoryDecider, inventoryStream(sku), req.context, (state) =>
+      inventoryDecider.decide({ type: 'Adjust', data: { sku, ...body } }, state),
+    );
+    res.json({ position: positionToken(position) });
+  });
+
+  return router;
+}
