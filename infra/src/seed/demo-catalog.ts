@@ -9,6 +9,8 @@ export type DemoProduct = {
   options: { name: string; values: string[] }[];
   variants: Variant[];
   publish: boolean;
+  /** Units on hand per SKU; 0 means sold out. */
+  stock: Record<string, number>;
 };
 
 type Kind = {
@@ -122,6 +124,12 @@ function classics(): DemoProduct[] {
       })),
     ),
     publish: true,
+    stock: Object.fromEntries(
+      ['S', 'M', 'L'].flatMap((size) => [
+        [`TSHIRT-RED-${size}`, 50],
+        [`TSHIRT-BLUE-${size}`, 50],
+      ]),
+    ),
   };
   const single = (
     title: string,
@@ -131,6 +139,7 @@ function classics(): DemoProduct[] {
     usd: number,
     grams: number,
   ): DemoProduct => ({
+    stock: { [sku]: 100 },
     title,
     handle: slug(title),
     description: `${title}, made to last.`,
@@ -151,13 +160,15 @@ function classics(): DemoProduct[] {
 
 /**
  * A deterministic catalog of `count` products across seven categories, with options and
- * variants, prices in EUR and USD; about one in thirty stays an unpublished draft.
+ * variants, prices in EUR and USD and stock (one variant in twenty sold out, three scarce);
+ * a few (about one in forty) stay unpublished drafts.
  */
 export function demoCatalog(count = 500): DemoProduct[] {
   let state = 42;
   const rand = (n: number) => {
     state = (state * 1103515245 + 12345) % 2147483648;
-    return state % n;
+    // The high bits: an LCG's low bits repeat with short periods.
+    return Math.floor((state / 2147483648) * n);
   };
   const pick = <T>(xs: T[]) => xs[rand(xs.length)]!;
   const products = classics();
@@ -177,6 +188,17 @@ export function demoCatalog(count = 500): DemoProduct[] {
       (acc, o) => acc.flatMap((c) => o.values.map((v) => ({ ...c, [o.name]: v }))),
       [{}],
     );
+    const variants = combos.map((values) => ({
+      sku: [`P${String(i).padStart(4, '0')}`, ...Object.values(values).map(code)].join('-'),
+      optionValues: values,
+      prices: { EUR: eur, USD: dollars(eur) },
+      weightGrams: 100 + rand(1900),
+    }));
+    // Mostly plenty, some scarce, a few sold out: the storefront has to show all three.
+    const units = () => {
+      const r = rand(20);
+      return r === 0 ? 0 : r <= 3 ? 1 + rand(3) : 10 + rand(190);
+    };
     products.push({
       title,
       handle,
@@ -184,13 +206,9 @@ export function demoCatalog(count = 500): DemoProduct[] {
       category: kind.category,
       tags: [slug(material), ...(rand(4) === 0 ? ['new'] : []), ...(rand(7) === 0 ? ['sale'] : [])],
       options,
-      variants: combos.map((values) => ({
-        sku: [`P${String(i).padStart(4, '0')}`, ...Object.values(values).map(code)].join('-'),
-        optionValues: values,
-        prices: { EUR: eur, USD: dollars(eur) },
-        weightGrams: 100 + rand(1900),
-      })),
+      variants,
       publish: rand(30) !== 0,
+      stock: Object.fromEntries(variants.map((v) => [v.sku, units()])),
     });
   }
   return products;

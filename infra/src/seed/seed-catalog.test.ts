@@ -23,6 +23,8 @@ describe('demo catalog seed', () => {
     expect(await countOf('ProductCreated')).toBe(40);
     expect(await countOf('VariantAdded')).toBe(products.reduce((n, p) => n + p.variants.length, 0));
     expect(await countOf('ProductPublished')).toBe(products.filter((p) => p.publish).length);
+    const stocked = products.flatMap((p) => Object.values(p.stock)).filter((n) => n > 0).length;
+    expect(await countOf('StockRestocked')).toBe(stocked);
     const { rows } = await harness.db.pool.query(
       "select metadata->'actor' as actor from events where type = 'ProductCreated' limit 1",
     );
@@ -38,5 +40,9 @@ describe('demo catalog seed', () => {
     expect(new Set(catalog.map((p) => p.category)).size).toBeGreaterThanOrEqual(7);
     expect(catalog.every((p) => p.variants.every((v) => v.prices.EUR && v.prices.USD))).toBe(true);
     expect(skus).toEqual(expect.arrayContaining(['TSHIRT-RED-M', 'MUG-WHITE']));
+    const units = catalog.flatMap((p) => p.variants.map((v) => p.stock[v.sku]));
+    expect(units.every((n) => n !== undefined && n >= 0)).toBe(true);
+    expect(units.filter((n) => n === 0).length).toBeGreaterThan(10);
+    expect(units.filter((n) => n! > 0 && n! <= 3).length).toBeGreaterThan(50);
   });
 });

@@ -44,8 +44,12 @@ export async function seedCatalog({
   let done = 0;
   const worker = async () => {
     while (next < products.length) {
-      const { publish, ...product } = products[next++]!;
+      const { publish, stock, ...product } = products[next++]!;
       const { productId } = await post('/admin/products', `seed-create-${product.handle}`, product);
+      for (const [sku, quantity] of Object.entries(stock)) {
+        if (quantity > 0)
+          await post(`/admin/inventory/${sku}/restock`, `seed-stock-${sku}`, { quantity, reason: 'demo stock' });
+      }
       if (publish) await post(`/admin/products/${productId}/publish`, `seed-publish-${product.handle}`);
       onProgress(++done);
     }
