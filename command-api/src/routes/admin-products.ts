@@ -1,5 +1,11 @@
 import { productDecider } from '@flowdose/shared/domain/product/decider';
-import { ProductDetails, productStream, Variant } from '@flowdose/shared/domain/product/events';
+import {
+  ProductDetails,
+  ProductDetailsChanges,
+  productStream,
+  Variant,
+  VariantChanges,
+} from '@flowdose/shared/domain/product/events';
 import { NotFoundError } from '@flowdose/shared/errors';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { requireRole } from '@flowdose/shared/http/auth';
@@ -48,6 +54,32 @@ export function adminProductRoutes({ pool, store }: Deps): Router {
       ),
     );
     res.status(201).json({ productId, position: positionToken(position) });
+  });
+
+  router.patch('/admin/products/:productId', ...admin, async (req, res) => {
+    const productId = productIdOf(req);
+    const changes = validate(ProductDetailsChanges, req.body);
+    let oldHandle: string | null = null;
+    const claims: Claim[] = changes.handle ? [{ kind: 'handle', key: changes.handle }] : [];
+    const { position } = await withClaims(productId, claims, () =>
+      handle(store, productDecider, productStream(productId), req.context, (state) => {
+        if (state.status !== 'none' && changes.handle && changes.handle !== state.handle) oldHandle = state.handle;
+        return productDecider.decide({ type: 'UpdateProductDetails', data: { productId, changes } }, state);
+      }),
+    );
+    // The old handle is free only once the new one is in the product's history.
+    if (oldHandle) await release(pool, productId, [{ kind: 'handle', key: oldHandle }]);
+    res.json({ position: positionToken(position) });
+  });
+
+  router.patch('/admin/products/:productId/variants/:sku', ...admin, async (req, res) => {
+    const productId = productIdOf(req);
+    const sku = String(req.params.sku);
+    const changes = validate(VariantChanges, req.body);
+    const { position } = await handle(store, productDecider, productStream(productId), req.context, (state) =>
+      productDecider.decide({ type: 'UpdateVariant', data: { productId, sku, changes } }, state),
+    );
+    res.json({ position: positionToken(position) });
   });
 
   router.post('/admin/products/:productId/variants', ...admin, async (req, res) => {

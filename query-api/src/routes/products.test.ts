@@ -259,6 +259,71 @@ describe('admin product commands', () => {
     expect(await claims()).toBe(claimsBefore);
   });
 
+  it('update details (a new handle frees the old one) and variant prices', async () => {
+    const productId = await create(product('old-name', 'Old name', 'home', [{ EUR: 1000, USD: 1100 }]));
+    const renamed = await commands.request<{ position: string }>('PATCH', `/admin/products/${productId}`, {
+      body: { title: 'New name', handle: 'new-name', tags: ['renamed'] },
+      headers: admin,
+    });
+    expect(renamed.status).toBe(200);
+    const repriced = await commands.request<{ position: string }>(
+      'PATCH',
+      `/admin/products/${productId}/variants/OLD-NAME-S`,
+      {
+        body: { prices: { EUR: 800 } },
+        headers: admin,
+      },
+    );
+    expect(repriced.status).toBe(200);
+    lastPosition = repriced.body.position;
+    const detail = await queries.request<{ title: string; tags: string[]; variants: { prices: unknown[] }[] }>(
+      'GET',
+      '/products/new-name',
+      {
+        headers: { 'X-Min-Position': lastPosition },
+      },
+    );
+    expect([detail.body.title, detail.body.tags]).toEqual(['New name', ['renamed']]);
+    expect(detail.body.variants[0]!.prices).toEqual([{ amount: 800, currency: 'EUR' }]);
+    expect((await queries.request('GET', '/products/old-name')).status).toBe(404);
+    const takesOldName = product('old-name', 'Takes the old name', 'home', []);
+    await create(
+      {
+        ...takesOldName,
+        variants: [{ sku: 'SECOND-S', optionValues: { Size: 'S' }, prices: { EUR: 1 }, weightGrams: 1 }],
+      },
+      false,
+    );
+
+    for (const [body, status] of [
+      [{}, 400],
+      [{ options: [] }, 400],
+      [{ handle: 'new-name' }, 200],
+      [{ handle: 'taken-handle' }, 409],
+    ] as const) {
+      expect(
+        (await commands.request('PATCH', `/admin/products/${productId}`, { body, headers: admin })).status,
+        JSON.stringify(body),
+      ).toBe(status);
+    }
+    expect(
+      (
+        await commands.request('PATCH', `/admin/products/${productId}/variants/NOPE`, {
+          body: { weightGrams: 1 },
+          headers: admin,
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await commands.request('PATCH', `/admin/products/${productId}/variants/OLD-NAME-S`, {
+          body: { prices: {} },
+          headers: admin,
+        })
+      ).status,
+    ).toBe(400);
+  });
+
   it('add and remove variants, and archive', async () => {
     const productId = await create(product('variant-test', 'Variant test', 'home', [{ EUR: 100 }]), false);
     const added = await commands.request('POST', `/admin/products/${productId}/variants`, {

@@ -77,6 +77,40 @@ export const catalogProjection = defineProjection({
           sql(`update ${s}.products set updated_at = $2 where product_id = $1`, [productId, at]),
         ];
       }
+      case 'ProductDetailsUpdated': {
+        const { productId, changes } = event.data;
+        // Column names come from this fixed list, never from the event.
+        const columns = (['title', 'handle', 'description', 'category', 'tags'] as const).filter(
+          (c) => changes[c] !== undefined,
+        );
+        return [
+          sql(
+            `update ${s}.products set ${columns.map((c, i) => `${c} = $${i + 3}`).join(', ')}, updated_at = $2 where product_id = $1`,
+            [productId, at, ...columns.map((c) => changes[c])],
+          ),
+        ];
+      }
+      case 'VariantUpdated': {
+        const { sku, changes } = event.data;
+        return [
+          ...(changes.weightGrams !== undefined
+            ? [sql(`update ${s}.variants set weight_grams = $2 where sku = $1`, [sku, changes.weightGrams])]
+            : []),
+          // New prices replace the old ones whole: a currency left out is no longer sold.
+          ...(changes.prices
+            ? [
+                sql(`delete from ${s}.variant_prices where sku = $1`, [sku]),
+                ...Object.entries(changes.prices).map(([currency, amount]) =>
+                  sql(`insert into ${s}.variant_prices (sku, currency, amount) values ($1, $2, $3)`, [
+                    sku,
+                    currency,
+                    amount,
+                  ]),
+                ),
+              ]
+            : []),
+        ];
+      }
       case 'VariantRemoved':
         return [sql(`delete from ${s}.variants where sku = $1`, [event.data.sku])];
       case 'ProductPublished':

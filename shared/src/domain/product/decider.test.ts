@@ -85,4 +85,22 @@ describe('product decider', () => {
       .thenThrows(DomainError, 'product-archived');
     given([]).when({ type: 'ArchiveProduct', data: { productId } }).thenThrows(NotFoundError);
   });
+
+  it('updates details and a variant, but nothing on an archived product or a missing variant', () => {
+    const changes = { title: 'Organic Tee', handle: 'organic-tee' };
+    given([created])
+      .when({ type: 'UpdateProductDetails', data: { productId, changes } })
+      .thenEmits([{ type: 'ProductDetailsUpdated', data: { productId, changes } }]);
+    const prices = { prices: { EUR: 2499 } };
+    given([created, redAdded])
+      .when({ type: 'UpdateVariant', data: { productId, sku: 'TEE-RED-M', changes: prices } })
+      .thenEmits([{ type: 'VariantUpdated', data: { productId, sku: 'TEE-RED-M', changes: prices } }]);
+    given([created])
+      .when({ type: 'UpdateVariant', data: { productId, sku: 'TEE-RED-M', changes: prices } })
+      .thenThrows(NotFoundError);
+    const archived: ProductEvent = { type: 'ProductArchived', data: { productId } };
+    given([created, archived])
+      .when({ type: 'UpdateProductDetails', data: { productId, changes } })
+      .thenThrows(DomainError, 'product-archived');
+  });
 });

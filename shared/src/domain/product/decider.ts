@@ -11,9 +11,19 @@ export type RemoveVariant = { type: 'RemoveVariant'; data: { productId: string; 
 export type PublishProduct = { type: 'PublishProduct'; data: { productId: string } };
 export type UnpublishProduct = { type: 'UnpublishProduct'; data: { productId: string } };
 export type ArchiveProduct = { type: 'ArchiveProduct'; data: { productId: string } };
+export type UpdateProductDetails = {
+  type: 'UpdateProductDetails';
+  data: { productId: string; changes: Partial<Omit<ProductDetails, 'options'>> };
+};
+export type UpdateVariant = {
+  type: 'UpdateVariant';
+  data: { productId: string; sku: string; changes: Partial<Pick<Variant, 'prices' | 'weightGrams'>> };
+};
 export type ProductCommand =
   | CreateProduct
+  | UpdateProductDetails
   | AddVariant
+  | UpdateVariant
   | RemoveVariant
   | PublishProduct
   | UnpublishProduct
@@ -21,6 +31,7 @@ export type ProductCommand =
 
 type Existing = {
   productId: string;
+  handle: string;
   options: ProductDetails['options'];
   variants: ReadonlyMap<string, Variant>;
 };
@@ -36,7 +47,21 @@ export const initialState = (): Product => ({ status: 'none' });
 export const evolve = (state: Product, event: ProductEvent): Product => {
   switch (event.type) {
     case 'ProductCreated':
-      return { status: 'draft', productId: event.data.productId, options: event.data.options, variants: new Map() };
+      return {
+        status: 'draft',
+        productId: event.data.productId,
+        handle: event.data.handle,
+        options: event.data.options,
+        variants: new Map(),
+      };
+    case 'ProductDetailsUpdated':
+      return state.status === 'none' ? state : { ...state, handle: event.data.changes.handle ?? state.handle };
+    case 'VariantUpdated': {
+      if (state.status === 'none') return state;
+      const variant = state.variants.get(event.data.sku);
+      if (!variant) return state;
+      return { ...state, variants: new Map(state.variants).set(variant.sku, { ...variant, ...event.data.changes }) };
+    }
     case 'VariantAdded': {
       if (state.status === 'none') return state;
       const { productId: _, ...variant } = event.data;
@@ -147,12 +172,26 @@ const archive = ({ data }: ArchiveProduct, state: Product): ProductEvent[] => {
   return [{ type: 'ProductArchived', data }];
 };
 
+const updateDetails = ({ data }: UpdateProductDetails, state: Product): ProductEvent[] => {
+  requireChangeable(state);
+  return [{ type: 'ProductDetailsUpdated', data }];
+};
+
+const updateVariant = ({ data }: UpdateVariant, state: Product): ProductEvent[] => {
+  if (!requireChangeable(state).variants.has(data.sku)) throw new NotFoundError('Variant');
+  return [{ type: 'VariantUpdated', data }];
+};
+
 export const decide = (command: ProductCommand, state: Product): ProductEvent[] => {
   switch (command.type) {
     case 'CreateProduct':
       return create(command, state);
+    case 'UpdateProductDetails':
+      return updateDetails(command, state);
     case 'AddVariant':
       return addVariant(command, state);
+    case 'UpdateVariant':
+      return updateVariant(command, state);
     case 'RemoveVariant':
       return removeVariant(command, state);
     case 'PublishProduct':

@@ -42,6 +42,22 @@ export const ProductCreated = z.object({
   type: z.literal('ProductCreated'),
   data: ProductDetails.extend({ productId: Id }),
 });
+/** Only the fields that changed; options are fixed once variants use them. */
+export const ProductDetailsChanges = ProductDetails.omit({ options: true })
+  .partial()
+  .refine((c) => Object.keys(c).length > 0, 'change at least one field');
+export const ProductDetailsUpdated = z.object({
+  type: z.literal('ProductDetailsUpdated'),
+  data: z.object({ productId: Id, changes: ProductDetailsChanges }),
+});
+export const VariantChanges = z
+  .strictObject({ prices: Prices, weightGrams: z.number().int().min(0).max(1_000_000) })
+  .partial()
+  .refine((c) => Object.keys(c).length > 0, 'change at least one field');
+export const VariantUpdated = z.object({
+  type: z.literal('VariantUpdated'),
+  data: z.object({ productId: Id, sku: Sku, changes: VariantChanges }),
+});
 export const VariantAdded = z.object({
   type: z.literal('VariantAdded'),
   data: Variant.extend({ productId: Id }),
@@ -59,7 +75,9 @@ export const ProductArchived = z.object({ type: z.literal('ProductArchived'), da
 
 export const ProductEvent = z.discriminatedUnion('type', [
   ProductCreated,
+  ProductDetailsUpdated,
   VariantAdded,
+  VariantUpdated,
   VariantRemoved,
   ProductPublished,
   ProductUnpublished,
