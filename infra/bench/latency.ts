@@ -1,21 +1,12 @@
 // Command-to-read-model latency: the time from a POST's answer to the answer of a GET that
 // carries its position in X-Min-Position, with the three services running as separate
 // processes, as `npm start` runs them. Usage: npm run bench:latency [-- --seconds=8]
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import pg from 'pg';
-import { migrateAll } from '../src/migrate.ts';
 import { demoCatalog } from '../src/seed/demo-catalog.ts';
 import { seedCatalog } from '../src/seed/seed-catalog.ts';
+import { startStack } from './stack.ts';
 import { machine, percentile, timed, writeResults } from './support.ts';
 
 const seconds = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 8);
-const DB = 'flowdose_bench_latency';
-const url = `postgres://postgres@127.0.0.1:5432/${DB}`;
-const ports = { COMMAND_API_PORT: '4101', QUERY_API_PORT: '4102', PROJECTIONS_PORT: '4103' };
-const commands = `http://127.0.0.1:${ports.COMMAND_API_PORT}`;
-const queries = `http://127.0.0.1:${ports.QUERY_API_PORT}`;
 // From the demo catalog's first products, which the bench seeds.
 const SKUS = [
   'TSHIRT-RED-S',
@@ -28,44 +19,8 @@ const SKUS = [
   'TOTE-NATURAL',
 ];
 
-const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-await admin.connect();
-await admin.query(`drop database if exists ${DB} with (force)`);
-await admin.end();
-await migrateAll(url, () => {});
-
-const env = {
-  ...process.env,
-  ...ports,
-  DATABASE_URL: url,
-  QUEUE_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
-  CART_TOKEN_SECRET: randomBytes(32).toString('base64url'),
-  AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
-  // All shoppers come from one IP here; the per-client limit would stop the load itself.
-  COMMANDS_PER_MINUTE: '1000000',
-  LOG_LEVEL: 'warn',
-};
-const apps: ChildProcess[] = ['command-api', 'query-api', 'projections'].map((name) =>
-  spawn(process.execPath, ['--import', 'tsx', `${name}/src/main.ts`], { env, stdio: ['ignore', 'inherit', 'inherit'] }),
-);
-const rssMiB = (pid: number) =>
-  Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
-
-async function healthy() {
-  for (let i = 0; i < 100; i++) {
-    const ok = await Promise.all(
-      Object.values(ports).map((p) =>
-        fetch(`http://127.0.0.1:${p}/health`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      ),
-    );
-    if (ok.every(Boolean)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('services did not start');
-}
+const stack = await startStack('flowdose_bench_latency');
+const { commands, queries } = stack;
 
 const json = { 'content-type': 'application/json' };
 async function newCart() {
@@ -124,17 +79,14 @@ async function scenario(label: string, shoppers: number) {
 }
 
 try {
-  await healthy();
-  await seedCatalog({ commandsUrl: commands, jwtSecret: env.AUTH_JWT_SECRET, products: demoCatalog(5) });
+  await seedCatalog({ commandsUrl: commands, jwtSecret: stack.env.AUTH_JWT_SECRET, products: demoCatalog(5) });
   await timed('warm-up', 2, (deadline) => shopper(deadline, { command: [], read: [] }));
   const results = [
     await scenario('1 shopper (light load)', 1),
     await scenario('8 shoppers', 8),
     await scenario('32 shoppers', 32),
   ];
-  const memory = Object.fromEntries(
-    ['command-api', 'query-api', 'projections'].map((n, i) => [n, rssMiB(apps[i]!.pid!)]),
-  );
+  const memory = stack.memoryMiB();
   const table = [
     '| load | commands/s | POST p50 / p99 ms | POST→read-your-write p50 / p99 / max ms |',
     '|---|---|---|---|',
@@ -152,5 +104,5 @@ try {
     `# Command-to-read-model latency (${m.date}, commit ${m.commit}, ${m.cores} cores, Node ${m.node}, ${seconds} s per load)\n\nEach shopper adds a line (POST) and then reads its cart with X-Min-Position set to the position the POST answered. Aim: p99 under 15 ms at light load.\n\n${table}\n\n${mem}`,
   );
 } finally {
-  for (const app of apps) app.kill('SIGTERM');
+  stack.stop();
 }

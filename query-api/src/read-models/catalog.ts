@@ -34,39 +34,35 @@ export type ProductListItem = {
 // Keyset pagination: each sort orders by its key, then the product id, and a cursor is the
 // pair last seen, so pages stay stable while products are added.
 const ORDER: Record<ProductSort, { key: string; dir: 'asc' | 'desc' }> = {
-  newest: { key: 'created_position', dir: 'desc' },
-  title: { key: 'lower(title)', dir: 'asc' },
-  price_asc: { key: 'price', dir: 'asc' },
-  price_desc: { key: 'price', dir: 'desc' },
+  newest: { key: 'p.created_position', dir: 'desc' },
+  title: { key: 'lower(p.title)', dir: 'asc' },
+  price_asc: { key: 'pp.amount', dir: 'asc' },
+  price_desc: { key: 'pp.amount', dir: 'desc' },
 };
 
-/** Published products with their lowest price in the currency; products without one are left out. */
+const IN_STOCK = `exists (select 1 from ${s}.variants v join ${inv}.stock st using (sku)
+  where v.product_id = p.product_id and st.available > 0)`;
+
+/** Published products at their lowest price in the currency; products without one are left out. */
 export async function listProducts(
   pool: Pool,
   query: ProductQuery,
 ): Promise<{ items: ProductListItem[]; last: [string | number, string] | null; more: boolean }> {
   const params: unknown[] = [query.currency];
   const where: string[] = ["p.status = 'published'"];
-  const add = (clause: (n: number) => string, value: unknown) => {
-    params.push(value);
+  const add = (clause: (n: number) => string, ...values: unknown[]) => {
+    params.push(...values);
     where.push(clause(params.length));
   };
   if (query.category) add((n) => `p.category = $${n}`, query.category);
   if (query.tag) add((n) => `$${n} = any(p.tags)`, query.tag);
   if (query.q) add((n) => `p.title ilike $${n}`, `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  const outer: string[] = ['price is not null'];
-  const addOuter = (clause: (n: number) => string, value: unknown) => {
-    params.push(value);
-    outer.push(clause(params.length));
-  };
-  if (query.minPrice !== undefined) addOuter((n) => `price >= $${n}`, query.minPrice);
-  if (query.maxPrice !== undefined) addOuter((n) => `price <= $${n}`, query.maxPrice);
-  if (query.inStock) outer.push('in_stock');
+  if (query.minPrice !== undefined) add((n) => `pp.amount >= $${n}`, query.minPrice);
+  if (query.maxPrice !== undefined) add((n) => `pp.amount <= $${n}`, query.maxPrice);
+  if (query.inStock) where.push(IN_STOCK);
   const { key, dir } = ORDER[query.sort];
   if (query.after) {
-    params.push(query.after[0], query.after[1]);
-    const cmp = dir === 'asc' ? '>' : '<';
-    outer.push(`(${key}, product_id) ${cmp} ($${params.length - 1}, $${params.length}::uuid)`);
+    add((n) => `(${key}, p.product_id) ${dir === 'asc' ? '>' : '<'} ($${n - 1}, $${n}::uuid)`, ...query.after);
   }
   params.push(query.limit + 1);
   const { rows } = await pool.query<{
@@ -80,16 +76,11 @@ export async function listProducts(
     created_at: Date;
     created_position: bigint;
   }>(
-    `select * from (
-       select p.product_id, p.handle, p.title, p.category, p.tags, p.created_at, p.created_position,
-         (select min(vp.amount) from ${s}.variants v join ${s}.variant_prices vp using (sku)
-          where v.product_id = p.product_id and vp.currency = $1) as price,
-         exists (select 1 from ${s}.variants v join ${inv}.stock st using (sku)
-                 where v.product_id = p.product_id and st.available > 0) as in_stock
-       from ${s}.products p where ${where.join(' and ')}
-     ) priced
-     where ${outer.join(' and ')}
-     order by ${key} ${dir}, product_id ${dir}
+    `select p.product_id, p.handle, p.title, p.category, p.tags, p.created_at, p.created_position,
+       pp.amount as price, ${IN_STOCK} as in_stock
+     from ${s}.products p join ${s}.product_prices pp on pp.product_id = p.product_id and pp.currency = $1
+     where ${where.join(' and ')}
+     order by ${key} ${dir}, p.product_id ${dir}
      limit $${params.length}`,
     params,
   );

@@ -5,7 +5,7 @@ const sql = (text: string, values: unknown[]): Statement => ({ text, values });
 
 export const catalogProjection = defineProjection({
   name: 'catalog',
-  version: 1,
+  version: 2, // 2: product_prices, the lowest price per product and currency, for lists
   handles: productEventTypes,
   tables: (s) => `
     create table ${s}.products (
@@ -36,10 +36,27 @@ export const catalogProjection = defineProjection({
       currency text not null,
       amount bigint not null,
       primary key (sku, currency)
-    );`,
+    );
+    create table ${s}.product_prices (
+      product_id uuid not null references ${s}.products (product_id) on delete cascade,
+      currency text not null,
+      amount bigint not null,
+      primary key (product_id, currency)
+    );
+    create index on ${s}.product_prices (currency, amount);`,
   apply(recorded, s) {
     const event = { type: recorded.type, data: recorded.data } as ProductEvent;
     const at = recorded.createdAt;
+    // Lists sort and filter by a product's lowest price: kept ready here, not computed per read.
+    const reprice = (productId: string) => [
+      sql(`delete from ${s}.product_prices where product_id = $1`, [productId]),
+      sql(
+        `insert into ${s}.product_prices (product_id, currency, amount)
+         select v.product_id, vp.currency, min(vp.amount) from ${s}.variants v join ${s}.variant_prices vp using (sku)
+         where v.product_id = $1 group by v.product_id, vp.currency`,
+        [productId],
+      ),
+    ];
     const status = (productId: string, value: string) =>
       sql(`update ${s}.products set status = $2, updated_at = $3 where product_id = $1`, [productId, value, at]);
     switch (event.type) {
@@ -75,6 +92,7 @@ export const catalogProjection = defineProjection({
             sql(`insert into ${s}.variant_prices (sku, currency, amount) values ($1, $2, $3)`, [sku, currency, amount]),
           ),
           sql(`update ${s}.products set updated_at = $2 where product_id = $1`, [productId, at]),
+          ...reprice(productId),
         ];
       }
       case 'ProductDetailsUpdated': {
@@ -107,12 +125,13 @@ export const catalogProjection = defineProjection({
                     amount,
                   ]),
                 ),
+                ...reprice(event.data.productId),
               ]
             : []),
         ];
       }
       case 'VariantRemoved':
-        return [sql(`delete from ${s}.variants where sku = $1`, [event.data.sku])];
+        return [sql(`delete from ${s}.variants where sku = $1`, [event.data.sku]), ...reprice(event.data.productId)];
       case 'ProductPublished':
         return [status(event.data.productId, 'published')];
       case 'ProductUnpublished':

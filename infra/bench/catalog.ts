@@ -1,0 +1,72 @@
+// Catalog reads under load: the product list (priced, sorted, filtered) and product detail,
+// with the demo catalog loaded, 10 connections each, by autocannon. Medusa's figures for the
+// same reads are quoted from ../shared/peers/medusa/RESULTS.md (an earlier run on this kind
+// of machine, not this run). Usage: npm run bench:catalog [-- --seconds=10]
+import autocannon from 'autocannon';
+import { demoCatalog } from '../src/seed/demo-catalog.ts';
+import { seedCatalog } from '../src/seed/seed-catalog.ts';
+import { startStack } from './stack.ts';
+import { machine, timed, writeResults } from './support.ts';
+
+const seconds = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 10);
+const stack = await startStack('flowdose_bench_catalog');
+
+async function load(label: string, path: string | (() => string)) {
+  const result = await timed(label, seconds, () =>
+    autocannon({
+      url: stack.queries,
+      connections: 10,
+      duration: seconds,
+      requests: [
+        { method: 'GET', ...(typeof path === 'string' ? { path } : { setupRequest: (r) => ({ ...r, path: path() }) }) },
+      ],
+    }),
+  );
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${label}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return {
+    label,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}
+
+try {
+  const products = demoCatalog(500);
+  await timed('seeding the demo catalog', 60, () =>
+    seedCatalog({ commandsUrl: stack.commands, jwtSecret: stack.env.AUTH_JWT_SECRET, products }),
+  );
+  // Let the projections catch up before measuring reads.
+  await new Promise((r) => setTimeout(r, 3000));
+  const handles = products.filter((p) => p.publish).map((p) => p.handle);
+  let next = 0;
+  const results = [
+    await load('list: 20 newest', '/products?limit=20'),
+    await load(
+      'list: category, price sort, in stock',
+      '/products?category=apparel&sort=price_asc&inStock=true&limit=20',
+    ),
+    await load('detail by handle', () => `/products/${handles[next++ % handles.length]}`),
+  ];
+  const memory = stack.memoryMiB();
+  const medusa: Record<string, string> = {
+    'list: 20 newest': '20–25 req/s, p99 477–753 ms',
+    'detail by handle': '55–57 req/s, p99 439–463 ms',
+  };
+  const table = [
+    '| read | Flowdose req/s | p50 / p99 ms | Medusa 2.10 (RESULTS.md, not this run) |',
+    '|---|---|---|---|',
+    ...results.map((r) => `| ${r.label} | ${r.requestsPerSecond} | ${r.p50} / ${r.p99} | ${medusa[r.label] ?? '—'} |`),
+  ].join('\n');
+  const mem = `RSS after the run (MiB): command-api ${memory['command-api']}, query-api ${memory['query-api']}, projections ${memory.projections}`;
+  console.log(`\n${table}\n\n${mem}`);
+  const m = machine();
+  writeResults(
+    'catalog',
+    { ...m, seconds, connections: 10, products: products.length, results, memoryMiB: memory },
+    `# Catalog reads (${m.date}, commit ${m.commit}, ${m.cores} cores, Node ${m.node}, ${seconds} s each, 10 connections)\n\n500 demo products (1,643 variants), priced in the request's currency, no Redis cache yet.\n\n${table}\n\n${mem}`,
+  );
+} finally {
+  stack.stop();
+}

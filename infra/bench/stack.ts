@@ -1,0 +1,74 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { migrateAll } from '../src/migrate.ts';
+
+const NAMES = ['command-api', 'query-api', 'projections'] as const;
+
+/**
+ * The three services as separate processes (as `npm start` runs them) on a fresh database
+ * of the benchmark's own, on ports apart from a running stack's.
+ */
+export async function startStack(database: string) {
+  const url = `postgres://postgres@127.0.0.1:5432/${database}`;
+  const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await admin.connect();
+  await admin.query(`drop database if exists ${database} with (force)`);
+  await admin.end();
+  await migrateAll(url, () => {});
+
+  const ports = { COMMAND_API_PORT: '4101', QUERY_API_PORT: '4102', PROJECTIONS_PORT: '4103' };
+  const env = {
+    ...process.env,
+    ...ports,
+    DATABASE_URL: url,
+    QUEUE_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
+    CART_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
+    // The load comes from one IP; per-client limits would stop the load itself.
+    COMMANDS_PER_MINUTE: '1000000',
+    STAFF_COMMANDS_PER_MINUTE: '1000000',
+    LOG_LEVEL: 'warn',
+  };
+  const apps: ChildProcess[] = NAMES.map((name) =>
+    spawn(process.execPath, ['--import', 'tsx', `${name}/src/main.ts`], {
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
+  const stop = () => {
+    for (const app of apps) app.kill('SIGTERM');
+  };
+  try {
+    for (let i = 0; ; i++) {
+      const up = await Promise.all(
+        Object.values(ports).map((p) =>
+          fetch(`http://127.0.0.1:${p}/health`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        ),
+      );
+      if (up.every(Boolean)) break;
+      if (i > 100) throw new Error('services did not start');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  const rssMiB = (pid: number) =>
+    Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+  return {
+    env,
+    commands: `http://127.0.0.1:${ports.COMMAND_API_PORT}`,
+    queries: `http://127.0.0.1:${ports.QUERY_API_PORT}`,
+    memoryMiB: () =>
+      Object.fromEntries(NAMES.map((name, i) => [name, rssMiB(apps[i]!.pid!)])) as Record<
+        (typeof NAMES)[number],
+        number
+      >,
+    stop,
+  };
+}
