@@ -1,5 +1,6 @@
 import type { PasswordHasher } from '@flowdose/shared/auth/passwords';
 import type { Sessions } from '@flowdose/shared/auth/sessions';
+import type { Clock } from '@flowdose/shared/clock';
 import type { Config } from '@flowdose/shared/config';
 import type { Pool } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
@@ -12,6 +13,7 @@ import type { Logger } from '@flowdose/shared/logger';
 import type { Queue } from 'bullmq';
 import express from 'express';
 import helmet from 'helmet';
+import type { PaymentProvider } from './payments.ts';
 import type { Prices } from './prices.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { adminInventoryRoutes } from './routes/admin-inventory.ts';
@@ -31,6 +33,8 @@ export type Deps = {
   hasher: PasswordHasher;
   limits: RateLimits;
   rebuilds: Queue<{ projection: string; requestedBy: string }>;
+  payments: PaymentProvider;
+  clock: Clock;
   projectionNames: readonly string[];
 };
 

@@ -1,6 +1,7 @@
 import { projections } from '@flowdose/projections/registry';
 import { argon2idHasher } from '@flowdose/shared/auth/passwords';
 import { createSessions } from '@flowdose/shared/auth/sessions';
+import { systemClock } from '@flowdose/shared/clock';
 import type { Config } from '@flowdose/shared/config';
 import type { Pool } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
@@ -9,6 +10,7 @@ import { REBUILD_QUEUE } from '@flowdose/shared/read-models';
 import type { Redis } from '@flowdose/shared/redis';
 import { Queue } from 'bullmq';
 import type { Deps } from './app.ts';
+import { testCardProvider } from './payments.ts';
 import { catalogPrices } from './prices.ts';
 import { createRateLimits } from './rate-limits.ts';
 
@@ -36,4 +38,6 @@ export const commandDeps = ({
   limits: createRateLimits(redis, config),
   rebuilds: new Queue(REBUILD_QUEUE, { connection: redis, prefix: config.QUEUE_PREFIX }),
   projectionNames: projections.map((p) => p.name),
+  payments: testCardProvider,
+  clock: systemClock,
 });

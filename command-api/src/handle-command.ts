@@ -2,11 +2,12 @@ import type { Decider } from '@flowdose/shared/domain/decider';
 import { fold } from '@flowdose/shared/domain/decider';
 import { ConcurrencyError } from '@flowdose/shared/errors';
 import type { EventStore, NewEvent } from '@flowdose/shared/event-store/port';
-import type { Position } from '@flowdose/shared/event-store/position';
+import { type Position, START } from '@flowdose/shared/event-store/position';
 import type { CommandContext } from '@flowdose/shared/http/context';
 import { derivedId, randomIds } from '@flowdose/shared/ids';
 
 const MAX_ATTEMPTS = 5;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const SCHEMA_VERSION = 1;
 
 /** An id for something a command creates; derived from the Idempotency-Key so a retry re-creates the same one. */
@@ -14,6 +15,9 @@ export const newId = (ctx: CommandContext, purpose: string): string =>
   ctx.idempotencyKey ? derivedId(ctx.idempotencyKey, purpose) : randomIds.next();
 
 /**
+ * Event ids derive from (Idempotency-Key, stream, index): one key must not drive two
+ * different decisions on the same stream, or the second is taken for a repeat of the first.
+ *
  * The one command pipeline: read the stream, fold it, decide, append at the version read.
  * If another writer got there first, decide again on the newer state, a few times.
  */
@@ -24,6 +28,8 @@ export async function handle<C, E extends { type: string; data: unknown }, S>(
   ctx: CommandContext,
   // May await what the decision needs from elsewhere (a price); the decider itself stays pure.
   decide: (state: S) => E[] | Promise<E[]>,
+  // A hot stream (one SKU's stock at a sale) needs more tries than the default.
+  { attempts = MAX_ATTEMPTS }: { attempts?: number } = {},
 ): Promise<{ position: Position; nextVersion: bigint }> {
   for (let attempt = 1; ; attempt++) {
     const recorded = await store.readStream(streamId);
@@ -32,6 +38,10 @@ export async function handle<C, E extends { type: string; data: unknown }, S>(
       recorded.map((e) => ({ type: e.type, data: e.data }) as E),
     );
     const events = await decide(state);
+    // Nothing to record (the change happened already, say): answer where the stream stands.
+    if (events.length === 0) {
+      return { position: recorded[recorded.length - 1]?.position ?? START, nextVersion: BigInt(recorded.length) };
+    }
     const toAppend: NewEvent[] = events.map((event, index) => ({
       id: ctx.idempotencyKey ? derivedId(ctx.idempotencyKey, streamId, String(index)) : randomIds.next(),
       type: event.type,
@@ -48,7 +58,9 @@ export async function handle<C, E extends { type: string; data: unknown }, S>(
       const { position, nextVersion } = await store.append(streamId, toAppend, BigInt(recorded.length));
       return { position, nextVersion };
     } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof ConcurrencyError) || attempt >= attempts) throw error;
+      // A little random wait spreads the writers that just collided.
+      if (attempt > 2) await sleep(Math.random() * Math.min(50, 2 * attempt));
     }
   }
 }

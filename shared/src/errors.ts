@@ -31,6 +31,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** 409 unless the refusal has its own status (402 for a declined payment). */
+    readonly status = 409,
   ) {
     super(message);
     this.name = 'DomainError';

@@ -1,5 +1,8 @@
+import { Email } from '@flowdose/shared/auth/passwords';
 import { type Cart, cartDecider } from '@flowdose/shared/domain/cart/decider';
 import { type CartEvent, cartStream, LineQuantity, Sku } from '@flowdose/shared/domain/cart/events';
+import { SHIPPING_METHODS } from '@flowdose/shared/domain/checkout/rates';
+import { Address } from '@flowdose/shared/domain/order/events';
 import { NotFoundError } from '@flowdose/shared/errors';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { mayTryCart, requireCartReach } from '@flowdose/shared/http/cart-access';
@@ -11,13 +14,25 @@ import { Currency } from '@flowdose/shared/money';
 import { type Request, type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../app.ts';
+import { checkout } from '../checkout.ts';
 import { handle, newId } from '../handle-command.ts';
 
 const OpenCartBody = z.strictObject({ currency: Currency });
 const AddItemBody = z.strictObject({ sku: Sku, quantity: LineQuantity });
 const ChangeQuantityBody = z.strictObject({ quantity: LineQuantity });
+const CheckoutBody = z.strictObject({
+  email: Email,
+  shippingAddress: Address,
+  shippingMethod: z.enum(SHIPPING_METHODS),
+  payment: z.strictObject({
+    method: z.literal('test-card'),
+    cardNumber: z.string().regex(/^\d{12,19}$/, '12 to 19 digits'),
+  }),
+  discountCode: z.string().trim().min(1).max(50).optional(),
+});
 
-export function cartRoutes({ store, pool, config, prices }: Deps): Router {
+export function cartRoutes(deps: Deps): Router {
+  const { store, pool, config, prices } = deps;
   const router = Router();
 
   const caller = (req: Request) => ({ principal: req.principal, cartToken: req.get('X-Cart-Token') });
@@ -99,6 +114,12 @@ export function cartRoutes({ store, pool, config, prices }: Deps): Router {
       guarded(req, (state) => cartDecider.decide({ type: 'RemoveCartItem', data: { cartId, lineId } }, state)),
     );
     res.json({ position: positionToken(position) });
+  });
+
+  router.post('/carts/:cartId/checkout', requireCartAccess, cartScoped, async (req, res) => {
+    const body = validate(CheckoutBody, req.body);
+    const { orderId, position } = await checkout(deps, req.context, caller(req), String(req.params.cartId), body);
+    res.status(201).json({ orderId, position: positionToken(position) });
   });
 
   return router;

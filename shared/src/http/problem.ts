@@ -54,7 +54,7 @@ export function toProblem(error: unknown): Problem | null {
   if (error instanceof ForbiddenError)
     return problem(403, 'forbidden', 'Forbidden', error.message || 'Your role does not allow this.');
   if (error instanceof NotFoundError) return problem(404, 'not-found', 'Not found', error.message);
-  if (error instanceof DomainError) return problem(409, error.code, 'Request refused', error.message);
+  if (error instanceof DomainError) return problem(error.status, error.code, 'Request refused', error.message);
   if (error instanceof ConcurrencyError)
     return problem(
       409,

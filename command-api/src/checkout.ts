@@ -1,0 +1,236 @@
+import type { Principal } from '@flowdose/shared/auth/tokens';
+import { cartDecider } from '@flowdose/shared/domain/cart/decider';
+import { type CartEvent, cartStream } from '@flowdose/shared/domain/cart/events';
+import { SHIPPING_RATES, type ShippingMethod, TAX_BASIS_POINTS } from '@flowdose/shared/domain/checkout/rates';
+import { computeTotals } from '@flowdose/shared/domain/checkout/totals';
+import { fold } from '@flowdose/shared/domain/decider';
+import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
+import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
+import { orderDecider } from '@flowdose/shared/domain/order/decider';
+import { orderStream } from '@flowdose/shared/domain/order/events';
+import { DomainError, ValidationError } from '@flowdose/shared/errors';
+import type { Position } from '@flowdose/shared/event-store/position';
+import { requireCartReach } from '@flowdose/shared/http/cart-access';
+import type { CommandContext } from '@flowdose/shared/http/context';
+import { derivedId } from '@flowdose/shared/ids';
+import type { Deps } from './app.ts';
+import { handle, newId } from './handle-command.ts';
+
+export type CheckoutRequest = {
+  email: string;
+  shippingAddress: { name: string; line1: string; line2?: string; city: string; postalCode: string; country: string };
+  shippingMethod: ShippingMethod;
+  payment: { method: 'test-card'; cardNumber: string };
+  discountCode?: string;
+};
+
+// How long stock stays held for an order that was never placed (a crash between steps).
+const RESERVATION_MINUTES = 15;
+const HOT_STREAM_ATTEMPTS = 25;
+
+export class PaymentDeclinedError extends DomainError {
+  constructor(reason: string) {
+    super('payment-declined', reason, 402);
+  }
+}
+
+/**
+ * Turns a cart into an order without a multi-stream transaction (KurrentDB has none): hold
+ * stock SKU by SKU (all or none), take the payment, place the order, close the cart. Each
+ * step's ids derive from the order id, itself from the Idempotency-Key, so a retried
+ * checkout repeats nothing; a failure gives back what earlier steps took.
+ */
+export async function checkout(
+  deps: Deps,
+  ctx: CommandContext,
+  caller: { principal: Principal | null; cartToken: string | undefined },
+  cartId: string,
+  request: CheckoutRequest,
+): Promise<{ orderId: string; position: Position }> {
+  const { store, prices, payments, clock } = deps;
+  const recorded = await store.readStream(cartStream(cartId));
+  const cart = fold(
+    cartDecider,
+    recorded.map((e) => ({ type: e.type, data: e.data }) as CartEvent),
+  );
+  if (cart.status !== 'empty') requireCartReach(deps.config.CART_TOKEN_SECRET, cart, caller);
+  // The decider says why a cart cannot be checked out (not found, empty, not open).
+  cartDecider.decide({ type: 'CheckOutCart', data: { cartId, orderId: cartId } }, cart);
+  if (cart.status !== 'open') throw new Error('unreachable');
+
+  const taxRate = TAX_BASIS_POINTS[request.shippingAddress.country];
+  if (taxRate === undefined) {
+    throw new ValidationError([
+      { path: 'shippingAddress.country', message: `we do not ship to ${request.shippingAddress.country}` },
+    ]);
+  }
+  if (request.discountCode !== undefined)
+    throw new DomainError('discount-unknown', `No discount code ${request.discountCode} exists.`);
+
+  // Prices are read again now and kept in the order: what the shopper pays is fixed here.
+  const lines = await Promise.all(
+    [...cart.lines.values()].map(async (line) => ({
+      ...line,
+      unitPrice: await prices.priceOf(line.sku, cart.currency).catch(() => {
+        throw new DomainError('line-unavailable', `${line.sku} is no longer for sale; remove it from the cart.`);
+      }),
+    })),
+  );
+  const totals = computeTotals({
+    currency: cart.currency,
+    lines,
+    discount: null,
+    shipping: SHIPPING_RATES[request.shippingMethod][cart.currency],
+    taxRateBasisPoints: taxRate,
+  });
+
+  const orderId = newId(ctx, `order:${cartId}`);
+  const expiresAt = new Date(clock.now().getTime() + RESERVATION_MINUTES * 60_000).toISOString();
+  const reservations = lines.map((l) => ({
+    sku: l.sku,
+    reservationId: derivedId(orderId, l.sku),
+    quantity: l.quantity,
+  }));
+  // One key per step: ids derive from the key and the stream, and a step repeats only itself.
+  const step = (name: string) => ({ ...ctx, idempotencyKey: `checkout:${orderId}:${name}` });
+
+  const release = (held: typeof reservations, reason: string) =>
+    Promise.all(
+      held.map((r) =>
+        handle(
+          store,
+          inventoryDecider,
+          inventoryStream(r.sku),
+          step('release'),
+          (state) =>
+            state.reservations.has(r.reservationId)
+              ? inventoryDecider.decide(
+                  { type: 'Release', data: { sku: r.sku, reservationId: r.reservationId, reason } },
+                  state,
+                )
+              : [],
+          { attempts: HOT_STREAM_ATTEMPTS },
+        ).catch(() => {
+          // Left to expire: the release job frees it after RESERVATION_MINUTES.
+        }),
+      ),
+    );
+
+  const outcomes = await Promise.all(
+    reservations.map((r) =>
+      handle(
+        store,
+        inventoryDecider,
+        inventoryStream(r.sku),
+        step('reserve'),
+        (state) =>
+          state.reservations.has(r.reservationId)
+            ? []
+            : inventoryDecider.decide({ type: 'Reserve', data: { ...r, expiresAt } }, state),
+        { attempts: HOT_STREAM_ATTEMPTS },
+      ).then(
+        () => ({ ...r, ok: true as const }),
+        (error: unknown) => ({ ...r, ok: false as const, error }),
+      ),
+    ),
+  );
+  const failed = outcomes.filter((o) => !o.ok);
+  if (failed.length > 0) {
+    await release(
+      outcomes.filter((o) => o.ok),
+      'checkout failed',
+    );
+    const short = failed.filter((f) => f.error instanceof DomainError && f.error.code === 'out-of-stock');
+    if (short.length === failed.length) {
+      throw new DomainError(
+        'out-of-stock',
+        `Not enough stock for: ${short.map((s) => `${s.sku} (${s.quantity} asked)`).join(', ')}.`,
+      );
+    }
+    throw failed[0]!.error;
+  }
+
+  const payment = await payments.authorize({
+    orderId,
+    amount: totals.grandTotal,
+    currency: cart.currency,
+    cardNumber: request.payment.cardNumber,
+  });
+  if (payment.status === 'declined') {
+    await release(reservations, 'payment declined');
+    throw new PaymentDeclinedError(payment.reason);
+  }
+
+  const { position } = await handle(store, orderDecider, orderStream(orderId), step('place'), (state) => {
+    const placed = orderDecider.decide(
+      {
+        type: 'PlaceOrder',
+        data: {
+          orderId,
+          cartId,
+          customerId: cart.customerId,
+          email: request.email,
+          currency: cart.currency,
+          lines: lines.map((l, i) => ({
+            lineId: l.lineId,
+            sku: l.sku,
+            quantity: l.quantity,
+            unitPrice: l.unitPrice,
+            discount: totals.lines[i]!.discount,
+            tax: totals.lines[i]!.tax,
+          })),
+          totals: {
+            subtotal: totals.subtotal,
+            discount: totals.discount,
+            shipping: totals.shipping,
+            tax: totals.tax,
+            grandTotal: totals.grandTotal,
+          },
+          shippingAddress: request.shippingAddress,
+          shippingMethod: request.shippingMethod,
+          reservations: reservations.map(({ sku, reservationId }) => ({ sku, reservationId })),
+        },
+      },
+      state,
+    );
+    if (payment.status !== 'authorized') return placed; // confirmed later by the provider
+    const next = placed.reduce(orderDecider.evolve, state);
+    return [
+      ...placed,
+      ...orderDecider.decide({ type: 'AuthorizePayment', data: { orderId, paymentId: payment.paymentId } }, next),
+    ];
+  });
+
+  // The cart closes at the version read: changed meanwhile (or checked out by a parallel
+  // request), this order is canceled and its stock given back.
+  try {
+    await store.append(
+      cartStream(cartId),
+      [
+        {
+          id: derivedId(orderId, 'cart-checked-out'),
+          type: 'CartCheckedOut',
+          data: { cartId, orderId },
+          metadata: {
+            correlationId: ctx.correlationId,
+            causationId: ctx.requestId,
+            actor: ctx.actor,
+            idempotencyKey: ctx.idempotencyKey,
+            schemaVersion: 1,
+          },
+        },
+      ],
+      BigInt(recorded.length),
+    );
+  } catch {
+    await handle(store, orderDecider, orderStream(orderId), step('cancel'), (state) =>
+      orderDecider.decide(
+        { type: 'CancelOrder', data: { orderId, reason: 'the cart changed during checkout' } },
+        state,
+      ),
+    ).catch(() => {});
+    await release(reservations, 'the cart changed during checkout');
+    throw new DomainError('cart-changed', 'The cart changed during checkout; review it and try again.');
+  }
+  return { orderId, position };
+}
