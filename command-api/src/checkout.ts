@@ -126,7 +126,7 @@ export async function checkout(
         (state) =>
           state.reservations.has(r.reservationId)
             ? []
-            : inventoryDecider.decide({ type: 'Reserve', data: { ...r, expiresAt } }, state),
+            : inventoryDecider.decide({ type: 'Reserve', data: { ...r, expiresAt, orderId } }, state),
         { attempts: HOT_STREAM_ATTEMPTS },
       ).then(
         () => ({ ...r, ok: true as const }),

@@ -3,11 +3,13 @@ import { loadConfig } from '@flowdose/shared/config';
 import { createLogger } from '@flowdose/shared/logger';
 import { buildApp } from './app.ts';
 import { commandDeps } from './deps.ts';
+import { startExpiryJob } from './release-expired.ts';
 
 const config = loadConfig();
 const logger = createLogger('command-api', config.LOG_LEVEL);
 const clients = connectClients(config, logger);
 const deps = commandDeps({ config, logger, ...clients });
+const expiry = await startExpiryJob(deps, clients.redis, logger);
 const server = buildApp(deps).listen(config.COMMAND_API_PORT, () =>
   logger.info(`command-api listening on :${config.COMMAND_API_PORT}`),
 );
@@ -15,6 +17,7 @@ const server = buildApp(deps).listen(config.COMMAND_API_PORT, () =>
 const shutdown = async () => {
   logger.info('shutting down');
   server.close();
+  await expiry.close();
   await deps.rebuilds.close();
   await clients.close();
   process.exit(0);

@@ -5,7 +5,7 @@ const sql = (text: string, values: unknown[]): Statement => ({ text, values });
 
 export const inventoryProjection = defineProjection({
   name: 'inventory',
-  version: 1,
+  version: 2, // 2: reservations.order_id
   handles: inventoryEventTypes,
   tables: (s) => `
     create table ${s}.stock (
@@ -19,7 +19,8 @@ export const inventoryProjection = defineProjection({
       reservation_id uuid primary key,
       sku text not null,
       quantity int not null,
-      expires_at timestamptz not null
+      expires_at timestamptz not null,
+      order_id uuid
     );
     create index on ${s}.reservations (expires_at);`,
   apply(recorded, s) {
@@ -40,15 +41,13 @@ export const inventoryProjection = defineProjection({
       case 'StockAdjusted':
         return [move('$3::int', 0, [event.data.delta])];
       case 'StockReserved': {
-        const { sku, reservationId, quantity, expiresAt } = event.data;
+        const { sku, reservationId, quantity, expiresAt, orderId } = event.data;
         return [
           move(0, '$3::int', [quantity]),
-          sql(`insert into ${s}.reservations (reservation_id, sku, quantity, expires_at) values ($1, $2, $3, $4)`, [
-            reservationId,
-            sku,
-            quantity,
-            expiresAt,
-          ]),
+          sql(
+            `insert into ${s}.reservations (reservation_id, sku, quantity, expires_at, order_id) values ($1, $2, $3, $4, $5)`,
+            [reservationId, sku, quantity, expiresAt, orderId ?? null],
+          ),
         ];
       }
       case 'ReservationReleased':

@@ -6,7 +6,7 @@ export type Restock = { type: 'Restock'; data: { sku: string; quantity: number; 
 export type Adjust = { type: 'Adjust'; data: { sku: string; delta: number; reason: string } };
 export type Reserve = {
   type: 'Reserve';
-  data: { sku: string; reservationId: string; quantity: number; expiresAt: string };
+  data: { sku: string; reservationId: string; quantity: number; expiresAt: string; orderId?: string };
 };
 export type Release = { type: 'Release'; data: { sku: string; reservationId: string; reason: string } };
 export type Commit = { type: 'Commit'; data: { sku: string; reservationId: string } };

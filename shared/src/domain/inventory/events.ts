@@ -15,7 +15,14 @@ export const StockAdjusted = z.object({
 });
 export const StockReserved = z.object({
   type: z.literal('StockReserved'),
-  data: z.object({ sku: Sku, reservationId: Id, quantity: z.number().int().positive(), expiresAt: z.iso.datetime() }),
+  // orderId: the order this stock is held for, so an expiry can tell whether it was ever placed.
+  data: z.object({
+    sku: Sku,
+    reservationId: Id,
+    quantity: z.number().int().positive(),
+    expiresAt: z.iso.datetime(),
+    orderId: Id.optional(),
+  }),
 });
 export const ReservationReleased = z.object({
   type: z.literal('ReservationReleased'),

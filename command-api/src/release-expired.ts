@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '@flowdose/shared/clock';
+import { fold } from '@flowdose/shared/domain/decider';
+import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
+import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
+import { orderDecider } from '@flowdose/shared/domain/order/decider';
+import { type OrderEvent, orderStream } from '@flowdose/shared/domain/order/events';
+import type { Logger } from '@flowdose/shared/logger';
+import { liveSchema } from '@flowdose/shared/read-models';
+import type { Redis } from '@flowdose/shared/redis';
+import { Queue, Worker } from 'bullmq';
+import type { Deps } from './app.ts';
+import { handle } from './handle-command.ts';
+
+const QUEUE = 'reservation-expiry';
+
+/**
+ * Gives back stock held for orders that never appeared: a checkout that crashed, or a
+ * shopper who left, between reserving and placing. A reservation whose order exists (and
+ * is not canceled) stays: the order holds it. Answers how many were released.
+ */
+export async function releaseExpired(
+  { pool, store }: Pick<Deps, 'pool' | 'store'>,
+  clock: Clock,
+  limit = 500,
+): Promise<number> {
+  const { rows } = await pool.query<{ reservation_id: string; sku: string; order_id: string | null }>(
+    `select reservation_id, sku, order_id from ${liveSchema('inventory')}.reservations
+     where expires_at < $1 order by expires_at limit $2`,
+    [clock.now(), limit],
+  );
+  let released = 0;
+  for (const r of rows) {
+    if (r.order_id) {
+      const events = await store.readStream(orderStream(r.order_id));
+      const order = fold(
+        orderDecider,
+        events.map((e) => ({ type: e.type, data: e.data }) as OrderEvent),
+      );
+      if (order.status !== 'none' && order.status !== 'canceled') continue;
+    }
+    const ctx = {
+      requestId: randomUUID(),
+      correlationId: 'reservation-expiry',
+      actor: { userId: null, role: 'system' },
+      idempotencyKey: `expire:${r.reservation_id}`,
+    };
+    // The read model may still list a reservation released a moment ago: count real releases only.
+    let held = false;
+    await handle(
+      store,
+      inventoryDecider,
+      inventoryStream(r.sku),
+      ctx,
+      (state) => {
+        held = state.reservations.has(r.reservation_id);
+        return held
+          ? inventoryDecider.decide(
+              { type: 'Release', data: { sku: r.sku, reservationId: r.reservation_id, reason: 'expired' } },
+              state,
+            )
+          : [];
+      },
+      { attempts: 25 },
+    );
+    if (held) released++;
+  }
+  return released;
+}
+
+/**
+ * Runs releaseExpired every minute as a BullMQ job scheduler: however many API instances
+ * run this, each tick is one job, handled by one of them.
+ */
+export async function startExpiryJob(deps: Deps, connection: Redis, logger: Logger) {
+  const prefix = deps.config.QUEUE_PREFIX;
+  const queue = new Queue(QUEUE, { connection, prefix });
+  await queue.upsertJobScheduler('release-expired', { every: 60_000 }, { name: 'release-expired' });
+  const worker = new Worker(
+    QUEUE,
+    async () => {
+      const released = await releaseExpired(deps, deps.clock);
+      if (released > 0) logger.info({ released }, 'expired reservations released');
+      return { released };
+    },
+    { connection, prefix, concurrency: 1 },
+  );
+  worker.on('failed', (_job, err) => logger.error({ err }, 'releasing expired reservations failed'));
+  return {
+    async close() {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}
