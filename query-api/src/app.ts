@@ -15,6 +15,7 @@ import type { PositionWaiter } from './min-position.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { cartRoutes } from './routes/carts.ts';
 import { healthRoute } from './routes/health.ts';
+import { orderRoutes } from './routes/orders.ts';
 import { productRoutes } from './routes/products.ts';
 
 export type Deps = {
@@ -39,6 +40,7 @@ export function buildApp(deps: Deps): express.Express {
   app.use(authenticate(deps.config.AUTH_JWT_SECRET, deps.sessions));
   app.use(cartRoutes(deps));
   app.use(productRoutes(deps));
+  app.use(orderRoutes(deps));
   app.use(adminRoutes(deps));
   app.use(notFoundRoute);
   app.use(problemHandler(deps.logger));

@@ -1,17 +1,9 @@
-import { buildApp as buildCommandApp } from '@flowdose/command-api/app';
-import { commandDeps } from '@flowdose/command-api/deps';
-import { startPipeline } from '@flowdose/projections/test-support';
-import { createSessions } from '@flowdose/shared/auth/sessions';
 import { testConfig } from '@flowdose/shared/config';
-import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
-import { createLogger } from '@flowdose/shared/logger';
-import { createNotifications } from '@flowdose/shared/notifications';
 import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { serve, type TestServer } from '@flowdose/shared/testing/http';
+import type { TestDatabase } from '@flowdose/shared/testing/db';
+import type { TestServer } from '@flowdose/shared/testing/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.ts';
-import { createPositionWaiter } from '../min-position.ts';
+import { startStack } from '../test-support.ts';
 
 type Cart = {
   cartId: string;
@@ -22,37 +14,14 @@ type Cart = {
 
 // Long enough for a loaded CI machine, short enough to test the timeout.
 const config = testConfig({ MIN_POSITION_TIMEOUT_MS: '1500' });
-const logger = createLogger('test', 'silent');
 let db: TestDatabase;
 let commands: TestServer;
 let queries: TestServer;
-let stopAll: () => Promise<void>;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
-  const pipeline = await startPipeline(db.pool, store);
-  const notifications = createNotifications(db.url, () => {});
-  commands = await serve(buildCommandApp(commandDeps({ config, logger, pool: db.pool, store, redis: pipeline.redis })));
+  ({ db, commands, queries, close: stop } = await startStack(config));
   await publishTestCatalog(commands, config.AUTH_JWT_SECRET);
-  queries = await serve(
-    buildApp({
-      config,
-      logger,
-      pool: db.pool,
-      redis: pipeline.redis,
-      store,
-      sessions: createSessions(db.pool, pipeline.redis, config),
-      waitForPosition: createPositionWaiter(db.pool, notifications, config.MIN_POSITION_TIMEOUT_MS),
-    }),
-  );
-  stopAll = async () => {
-    await commands.close();
-    await queries.close();
-    await pipeline.stop();
-    await notifications.close();
-    await store.close();
-  };
 });
 // The dispatcher elects itself and starts listening asynchronously; an append made before
 // that is only seen at the next idle poll. Wait until the pipeline answers once.
@@ -68,10 +37,7 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await stopAll();
-  await db.drop();
-});
+afterAll(() => stop());
 
 async function cartWithTwoLines() {
   const created = await commands.request<{ cartId: string; cartToken: string; position: string }>('POST', '/carts', {

@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { buildApp as buildCommandApp } from '@flowdose/command-api/app';
-import { commandDeps } from '@flowdose/command-api/deps';
-import { startPipeline } from '@flowdose/projections/test-support';
-import { createSessions } from '@flowdose/shared/auth/sessions';
 import { type Role, signAccessToken } from '@flowdose/shared/auth/tokens';
 import { testConfig } from '@flowdose/shared/config';
-import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
-import { createLogger } from '@flowdose/shared/logger';
-import { createNotifications } from '@flowdose/shared/notifications';
-import { countEvents, createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { serve, type TestServer } from '@flowdose/shared/testing/http';
+import { countEvents, type TestDatabase } from '@flowdose/shared/testing/db';
+import type { TestServer } from '@flowdose/shared/testing/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.ts';
-import { createPositionWaiter } from '../min-position.ts';
+import { startStack } from '../test-support.ts';
 
 type Item = {
   productId: string;
@@ -24,7 +16,6 @@ type Item = {
 type Page = { items: Item[]; nextCursor: string | null };
 
 const config = testConfig({ MIN_POSITION_TIMEOUT_MS: '3000' });
-const logger = createLogger('test', 'silent');
 let db: TestDatabase;
 let commands: TestServer;
 let queries: TestServer;
@@ -33,37 +24,10 @@ let admin: Record<string, string>;
 let lastPosition = '0.0';
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
-  const pipeline = await startPipeline(db.pool, store);
-  const notifications = createNotifications(db.url, () => {});
-  const deps = commandDeps({ config, logger, pool: db.pool, store, redis: pipeline.redis });
-  commands = await serve(buildCommandApp(deps));
-  queries = await serve(
-    buildApp({
-      config,
-      logger,
-      pool: db.pool,
-      redis: pipeline.redis,
-      store,
-      sessions: createSessions(db.pool, pipeline.redis, config),
-      waitForPosition: createPositionWaiter(db.pool, notifications, config.MIN_POSITION_TIMEOUT_MS),
-    }),
-  );
+  ({ db, commands, queries, close: stop } = await startStack(config));
   admin = await as('admin');
-  stop = async () => {
-    await commands.close();
-    await queries.close();
-    await deps.rebuilds.close();
-    await pipeline.stop();
-    await notifications.close();
-    await store.close();
-  };
 });
-afterAll(async () => {
-  await stop();
-  await db.drop();
-});
+afterAll(() => stop());
 
 async function as(role: Role) {
   const token = await signAccessToken(

@@ -1,0 +1,49 @@
+import { buildApp as buildCommandApp } from '@flowdose/command-api/app';
+import { commandDeps } from '@flowdose/command-api/deps';
+import { startPipeline } from '@flowdose/projections/test-support';
+import { createSessions } from '@flowdose/shared/auth/sessions';
+import { type Config, testConfig } from '@flowdose/shared/config';
+import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
+import { createLogger } from '@flowdose/shared/logger';
+import { createNotifications } from '@flowdose/shared/notifications';
+import { createTestDatabase } from '@flowdose/shared/testing/db';
+import { serve } from '@flowdose/shared/testing/http';
+import { buildApp } from './app.ts';
+import { createPositionWaiter } from './min-position.ts';
+
+/** Both APIs and the projection pipeline in-process, on a database of the test file's own. */
+export async function startStack(config: Config = testConfig({ MIN_POSITION_TIMEOUT_MS: '3000' })) {
+  const logger = createLogger('test', 'silent');
+  const db = await createTestDatabase();
+  const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+  const pipeline = await startPipeline(db.pool, store);
+  const notifications = createNotifications(db.url, () => {});
+  const deps = commandDeps({ config, logger, pool: db.pool, store, redis: pipeline.redis });
+  const commands = await serve(buildCommandApp(deps));
+  const queries = await serve(
+    buildApp({
+      config,
+      logger,
+      pool: db.pool,
+      redis: pipeline.redis,
+      store,
+      sessions: createSessions(db.pool, pipeline.redis, config),
+      waitForPosition: createPositionWaiter(db.pool, notifications, config.MIN_POSITION_TIMEOUT_MS),
+    }),
+  );
+  return {
+    config,
+    db,
+    commands,
+    queries,
+    async close() {
+      await commands.close();
+      await queries.close();
+      await deps.rebuilds.close();
+      await pipeline.stop();
+      await notifications.close();
+      await store.close();
+      await db.drop();
+    },
+  };
+}
