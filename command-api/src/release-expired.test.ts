@@ -9,6 +9,7 @@ import { type InventoryEvent, inventoryStream } from '@flowdose/shared/domain/in
 import { readableAt } from '@flowdose/shared/event-store/readable';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
+import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle } from './handle-command.ts';
 import { releaseExpired } from './release-expired.ts';
@@ -51,12 +52,7 @@ describe('reservation expiry', () => {
     });
     const placed = await api.request('POST', `/carts/${cart.cartId}/checkout`, {
       headers: { 'X-Cart-Token': cart.cartToken },
-      body: {
-        email: 'ada@example.com',
-        shippingAddress: { name: 'Ada', line1: '1 Lane', city: 'Paris', postalCode: '75001', country: 'FR' },
-        shippingMethod: 'standard',
-        payment: { method: 'test-card', cardNumber: '4242424242424242' },
-      },
+      body: checkoutDetails(),
     });
     expect(placed.status).toBe(201);
     // A checkout that crashed after reserving 2 units: no order was ever placed.

@@ -5,6 +5,7 @@ import { fold } from '@flowdose/shared/domain/decider';
 import { available, inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
 import type { InventoryEvent } from '@flowdose/shared/domain/inventory/events';
 import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
+import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { countEvents, type TestDatabase } from '@flowdose/shared/testing/db';
 import type { TestServer } from '@flowdose/shared/testing/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,19 +43,7 @@ async function cartWith(lines: [string, number][], currency = 'EUR'): Promise<Ca
   }
   return cart;
 }
-const details = (overrides: object = {}) => ({
-  email: 'ada@example.com',
-  shippingAddress: {
-    name: 'Ada Lovelace',
-    line1: '12 Rue de la Paix',
-    city: 'Paris',
-    postalCode: '75002',
-    country: 'FR',
-  },
-  shippingMethod: 'standard',
-  payment: { method: 'test-card', cardNumber: '4242424242424242' },
-  ...overrides,
-});
+const details = checkoutDetails;
 const checkOut = (cart: Cart, body: object = details(), headers: Record<string, string> = {}) =>
   api.request<{ orderId: string; position: string } & Problem>('POST', `/carts/${cart.cartId}/checkout`, {
     body,

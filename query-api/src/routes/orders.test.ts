@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
+import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack } from '../test-support.ts';
 
@@ -41,12 +42,9 @@ async function buy(headers: Record<string, string>) {
     `/carts/${cart.cartId}/checkout`,
     {
       headers: access,
-      body: {
-        email: 'ada@example.com',
+      body: checkoutDetails({
         shippingAddress: { name: 'Ada', line1: '1 Lane', city: 'Berlin', postalCode: '10115', country: 'DE' },
-        shippingMethod: 'standard',
-        payment: { method: 'test-card', cardNumber: '4242424242424242' },
-      },
+      }),
     },
   );
   expect(res.status).toBe(201);
