@@ -2,7 +2,10 @@ import type { Pool, PoolClient } from '@flowdose/shared/db';
 import type { EventStore, Subscription } from '@flowdose/shared/event-store/port';
 import { type Position, positionToken, START } from '@flowdose/shared/event-store/position';
 import type { Logger } from '@flowdose/shared/logger';
+import { liveSchema } from '@flowdose/shared/read-models';
+import type { Projection } from './projection.ts';
 import { enqueueRange, type ProjectionQueues } from './queues.ts';
+import { skipRange } from './run-range.ts';
 
 const DISPATCHER_ID = 'projections';
 const LOCK_KEY = 'flowdose:dispatcher';
@@ -31,12 +34,14 @@ export function startDispatcher({
   store,
   queues,
   logger,
+  projections,
   batchSize = 1000,
   standbyRetryMs = 2000,
 }: {
   pool: Pool;
   store: EventStore;
   queues: ProjectionQueues;
+  projections: readonly Projection[];
   logger: Logger;
   batchSize?: number;
   standbyRetryMs?: number;
@@ -87,7 +92,17 @@ export function startDispatcher({
         batchSize,
         onEvents: async (events) => {
           const to = events[events.length - 1]!.position;
-          await enqueueRange(queues, positionToken(checkpoint), to);
+          // A projection with nothing to apply here and nothing pending just moves on: most
+          // commands touch one projection, and a job for each of the others costs latency.
+          const types = new Set(events.map((e) => e.type));
+          const needJob = await Promise.all(
+            projections.map(async (p) =>
+              p.handles.some((t) => types.has(t)) || !(await skipRange(pool, liveSchema(p.name), checkpoint, to))
+                ? [p.name]
+                : [],
+            ),
+          );
+          await enqueueRange(queues, positionToken(checkpoint), to, needJob.flat());
           await pool.query(
             `insert into dispatcher_checkpoint (id, major, minor) values ($1, $2, $3)
              on conflict (id) do update set major = excluded.major, minor = excluded.minor, updated_at = now()`,

@@ -27,7 +27,7 @@ for (const p of projections) {
   await createSchema(pool, p, liveSchema(p.name));
 }
 
-const dispatcher = only === 'worker' ? null : startDispatcher({ pool, store, queues, logger });
+const dispatcher = only === 'worker' ? null : startDispatcher({ pool, store, queues, projections, logger });
 const workers =
   only === 'dispatcher'
     ? []

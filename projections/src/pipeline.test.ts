@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDispatcher } from './dispatcher.ts';
 import { cartsProjection } from './projections/carts/projection.ts';
 import { rangeJobId } from './queues.ts';
+import { projections } from './registry.ts';
 import { catchUp } from './run-range.ts';
 import { createSchema } from './schema.ts';
 import { appendCartHistories, cartsSnapshot, startPipeline } from './test-support.ts';
@@ -25,11 +26,26 @@ describe('dispatcher and worker', () => {
     const live = liveSchema('carts');
     await appendCartHistories(store, 30, 1);
     const pipeline = await startPipeline(db.pool, store, { batchSize: 50 });
-    const standby = startDispatcher({ pool: db.pool, store, queues: pipeline.queues, logger, standbyRetryMs: 100 });
+    const standby = startDispatcher({
+      pool: db.pool,
+      store,
+      queues: pipeline.queues,
+      projections,
+      logger,
+      standbyRetryMs: 100,
+    });
     const { head } = await appendCartHistories(store, 30, 2); // while it runs
 
     await until(async () => comparePositions((await readCheckpoint(db.pool, live)) ?? START, head) >= 0);
     expect(pipeline.dispatcher.isLeader() !== standby.isLeader()).toBe(true);
+    // Only cart events so far: the other projections moved along without a single job.
+    for (const name of ['catalog', 'inventory', 'orders']) {
+      expect(comparePositions((await readCheckpoint(db.pool, liveSchema(name))) ?? START, head)).toBeGreaterThanOrEqual(
+        0,
+      );
+      const counts = await pipeline.queues.get(name)!.getJobCounts('completed', 'waiting', 'active', 'delayed');
+      expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);
+    }
 
     await createSchema(db.pool, cartsProjection, 'fresh');
     await catchUp(db.pool, store, cartsProjection, 'fresh', head);

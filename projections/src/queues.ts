@@ -32,11 +32,16 @@ export function createQueues(connection: Redis, prefix: string, projections: rea
 }
 
 /** Same range, same job id: BullMQ keeps one, and run-range makes any repeat a no-op anyway. */
-export async function enqueueRange(queues: ProjectionQueues, from: string, to: Position): Promise<void> {
+export async function enqueueRange(
+  queues: ProjectionQueues,
+  from: string,
+  to: Position,
+  only: readonly string[] = [...queues.keys()],
+): Promise<void> {
   const toToken = positionToken(to);
   await Promise.all(
-    [...queues].map(([name, queue]) =>
-      queue.add('range', { from, to: toToken }, { jobId: rangeJobId(name, from, toToken) }),
+    only.map((name) =>
+      queues.get(name)?.add('range', { from, to: toToken }, { jobId: rangeJobId(name, from, toToken) }),
     ),
   );
 }

@@ -47,6 +47,24 @@ export async function applyRange(
   return { from, to: reached, applied: events.length };
 }
 
+/**
+ * Moves a caught-up projection's checkpoint over a range that holds none of its events,
+ * without a job: compare-and-set from `from`, so a projection still behind (a job pending)
+ * is left alone, and one whose worker holds the row is re-checked after it commits.
+ * Answers whether it moved.
+ */
+export async function skipRange(pool: Pool, schema: string, from: Position, to: Position): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `with moved as (
+       update ${schema}.checkpoint set major = $1, minor = $2, updated_at = now()
+       where major = $3 and minor = $4 returning 1
+     )
+     select pg_notify($5, $6) from moved`,
+    [to.major, to.minor, from.major, from.minor, PROJECTIONS_CHANNEL, `${schema}:${positionToken(to)}`],
+  );
+  return rowCount === 1;
+}
+
 export const runRange = (
   pool: Pool,
   store: EventStore,

@@ -101,7 +101,7 @@ export async function startPipeline(pool: Pool, store: EventStore, { batchSize }
   const prefix = `t${randomBytes(4).toString('hex')}`;
   const queues = createQueues(redis, prefix, projections);
   for (const p of projections) await createSchema(pool, p, liveSchema(p.name));
-  const dispatcher = startDispatcher({ pool, store, queues, logger, ...(batchSize ? { batchSize } : {}) });
+  const dispatcher = startDispatcher({ pool, store, queues, projections, logger, ...(batchSize ? { batchSize } : {}) });
   const workers = projections.map((projection) =>
     startWorker({ projection, pool, store, connection: redis, prefix, lockMs: 5000, logger }),
   );
