@@ -204,23 +204,13 @@ export async function checkout(
   // The cart closes at the version read: changed meanwhile (or checked out by a parallel
   // request), this order is canceled and its stock given back.
   try {
-    await store.append(
+    await handle(
+      store,
+      cartDecider,
       cartStream(cartId),
-      [
-        {
-          id: derivedId(orderId, 'cart-checked-out'),
-          type: 'CartCheckedOut',
-          data: { cartId, orderId },
-          metadata: {
-            correlationId: ctx.correlationId,
-            causationId: ctx.requestId,
-            actor: ctx.actor,
-            idempotencyKey: ctx.idempotencyKey,
-            schemaVersion: 1,
-          },
-        },
-      ],
-      BigInt(recorded.length),
+      step('close-cart'),
+      (state) => cartDecider.decide({ type: 'CheckOutCart', data: { cartId, orderId } }, state),
+      { atVersion: BigInt(recorded.length) },
     );
   } catch {
     await handle(store, orderDecider, orderStream(orderId), step('cancel'), (state) =>

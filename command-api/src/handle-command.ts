@@ -28,11 +28,15 @@ export async function handle<C, E extends { type: string; data: unknown }, S>(
   ctx: CommandContext,
   // May await what the decision needs from elsewhere (a price); the decider itself stays pure.
   decide: (state: S) => E[] | Promise<E[]>,
-  // A hot stream (one SKU's stock at a sale) needs more tries than the default.
-  { attempts = MAX_ATTEMPTS }: { attempts?: number } = {},
+  // A hot stream (one SKU's stock at a sale) needs more tries than the default. `atVersion`
+  // decides only if the stream is still where the caller saw it, and never retries.
+  { attempts = MAX_ATTEMPTS, atVersion }: { attempts?: number; atVersion?: bigint } = {},
 ): Promise<{ position: Position; nextVersion: bigint }> {
   for (let attempt = 1; ; attempt++) {
     const recorded = await store.readStream(streamId);
+    if (atVersion !== undefined && BigInt(recorded.length) !== atVersion) {
+      throw new ConcurrencyError(streamId, String(atVersion), BigInt(recorded.length));
+    }
     const state = fold(
       decider,
       recorded.map((e) => ({ type: e.type, data: e.data }) as E),
@@ -58,7 +62,7 @@ export async function handle<C, E extends { type: string; data: unknown }, S>(
       const { position, nextVersion } = await store.append(streamId, toAppend, BigInt(recorded.length));
       return { position, nextVersion };
     } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt >= attempts) throw error;
+      if (!(error instanceof ConcurrencyError) || attempt >= attempts || atVersion !== undefined) throw error;
       // A little random wait spreads the writers that just collided.
       if (attempt > 2) await sleep(Math.random() * Math.min(50, 2 * attempt));
     }
