@@ -1,14 +1,12 @@
 import { cartDecider } from '@flowdose/shared/domain/cart/decider';
-import type { CartEvent } from '@flowdose/shared/domain/cart/events';
 import { cartStream } from '@flowdose/shared/domain/cart/events';
-import { fold } from '@flowdose/shared/domain/decider';
 import type { Position } from '@flowdose/shared/event-store/position';
 import { cartTokenMatches } from '@flowdose/shared/http/cart-token';
 import type { CommandContext } from '@flowdose/shared/http/context';
 import { derivedId, Id } from '@flowdose/shared/ids';
 import { liveSchema } from '@flowdose/shared/read-models';
 import type { Deps } from './app.ts';
-import { handle } from './handle-command.ts';
+import { handle, loadState } from './handle-command.ts';
 
 /** The customer's most recently touched open cart, from the carts read model. */
 async function openCartOf(pool: Deps['pool'], customerId: string, except: string): Promise<string | null> {
@@ -37,10 +35,7 @@ export async function adoptGuestCart(
 ): Promise<{ cartId: string; position: Position | null } | null> {
   if (!Id.safeParse(guestCartId).success || !cartTokenMatches(config.CART_TOKEN_SECRET, guestCartId, guestCartToken))
     return null;
-  const guest = fold(
-    cartDecider,
-    (await store.readStream(cartStream(guestCartId))).map((e) => ({ type: e.type, data: e.data }) as CartEvent),
-  );
+  const { state: guest } = await loadState(store, cartDecider, cartStream(guestCartId));
   if (guest.status !== 'open') return null;
   if (guest.customerId) return guest.customerId === customerId ? { cartId: guestCartId, position: null } : null;
 

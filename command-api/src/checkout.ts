@@ -1,9 +1,8 @@
 import type { Principal } from '@flowdose/shared/auth/tokens';
 import { cartDecider } from '@flowdose/shared/domain/cart/decider';
-import { type CartEvent, cartStream } from '@flowdose/shared/domain/cart/events';
+import { cartStream } from '@flowdose/shared/domain/cart/events';
 import { SHIPPING_RATES, type ShippingMethod, TAX_BASIS_POINTS } from '@flowdose/shared/domain/checkout/rates';
 import { computeTotals } from '@flowdose/shared/domain/checkout/totals';
-import { fold } from '@flowdose/shared/domain/decider';
 import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
 import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
 import { orderDecider } from '@flowdose/shared/domain/order/decider';
@@ -14,7 +13,7 @@ import { requireCartReach } from '@flowdose/shared/http/cart-access';
 import type { CommandContext } from '@flowdose/shared/http/context';
 import { derivedId } from '@flowdose/shared/ids';
 import type { Deps } from './app.ts';
-import { handle, newId } from './handle-command.ts';
+import { handle, loadState, newId } from './handle-command.ts';
 
 export type CheckoutRequest = {
   email: string;
@@ -48,11 +47,7 @@ export async function checkout(
   request: CheckoutRequest,
 ): Promise<{ orderId: string; position: Position }> {
   const { store, prices, payments, clock } = deps;
-  const recorded = await store.readStream(cartStream(cartId));
-  const cart = fold(
-    cartDecider,
-    recorded.map((e) => ({ type: e.type, data: e.data }) as CartEvent),
-  );
+  const { state: cart, version: cartVersion } = await loadState(store, cartDecider, cartStream(cartId));
   if (cart.status !== 'empty') requireCartReach(deps.config.CART_TOKEN_SECRET, cart, caller);
   // The decider says why a cart cannot be checked out (not found, empty, not open).
   cartDecider.decide({ type: 'CheckOutCart', data: { cartId, orderId: cartId } }, cart);
@@ -210,7 +205,7 @@ export async function checkout(
       cartStream(cartId),
       step('close-cart'),
       (state) => cartDecider.decide({ type: 'CheckOutCart', data: { cartId, orderId } }, state),
-      { atVersion: BigInt(recorded.length) },
+      { atVersion: cartVersion },
     );
   } catch {
     await handle(store, orderDecider, orderStream(orderId), step('cancel'), (state) =>

@@ -14,6 +14,23 @@ const SCHEMA_VERSION = 1;
 export const newId = (ctx: CommandContext, purpose: string): string =>
   ctx.idempotencyKey ? derivedId(ctx.idempotencyKey, purpose) : randomIds.next();
 
+/** A stream read and folded: the state a decision starts from, its version and last position. */
+export async function loadState<C, E extends { type: string; data: unknown }, S>(
+  store: EventStore,
+  decider: Decider<C, E, S>,
+  streamId: string,
+): Promise<{ state: S; version: bigint; last: Position | null }> {
+  const recorded = await store.readStream(streamId);
+  return {
+    state: fold(
+      decider,
+      recorded.map((e) => ({ type: e.type, data: e.data }) as E),
+    ),
+    version: BigInt(recorded.length),
+    last: recorded[recorded.length - 1]?.position ?? null,
+  };
+}
+
 /**
  * Event ids derive from (Idempotency-Key, stream, index): one key must not drive two
  * different decisions on the same stream, or the second is taken for a repeat of the first.
@@ -33,19 +50,12 @@ export async function handle<C, E extends { type: string; data: unknown }, S>(
   { attempts = MAX_ATTEMPTS, atVersion }: { attempts?: number; atVersion?: bigint } = {},
 ): Promise<{ position: Position; nextVersion: bigint }> {
   for (let attempt = 1; ; attempt++) {
-    const recorded = await store.readStream(streamId);
-    if (atVersion !== undefined && BigInt(recorded.length) !== atVersion) {
-      throw new ConcurrencyError(streamId, String(atVersion), BigInt(recorded.length));
-    }
-    const state = fold(
-      decider,
-      recorded.map((e) => ({ type: e.type, data: e.data }) as E),
-    );
+    const { state, version, last } = await loadState(store, decider, streamId);
+    if (atVersion !== undefined && version !== atVersion)
+      throw new ConcurrencyError(streamId, String(atVersion), version);
     const events = await decide(state);
     // Nothing to record (the change happened already, say): answer where the stream stands.
-    if (events.length === 0) {
-      return { position: recorded[recorded.length - 1]?.position ?? START, nextVersion: BigInt(recorded.length) };
-    }
+    if (events.length === 0) return { position: last ?? START, nextVersion: version };
     const toAppend: NewEvent[] = events.map((event, index) => ({
       id: ctx.idempotencyKey ? derivedId(ctx.idempotencyKey, streamId, String(index)) : randomIds.next(),
       type: event.type,
@@ -59,7 +69,7 @@ export async function handle<C, E extends { type: string; data: unknown }, S>(
       },
     }));
     try {
-      const { position, nextVersion } = await store.append(streamId, toAppend, BigInt(recorded.length));
+      const { position, nextVersion } = await store.append(streamId, toAppend, version);
       return { position, nextVersion };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= attempts || atVersion !== undefined) throw error;

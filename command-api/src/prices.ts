@@ -1,10 +1,10 @@
 import type { Pool } from '@flowdose/shared/db';
-import { fold } from '@flowdose/shared/domain/decider';
 import { productDecider } from '@flowdose/shared/domain/product/decider';
-import { type ProductEvent, productStream } from '@flowdose/shared/domain/product/events';
+import { productStream } from '@flowdose/shared/domain/product/events';
 import { ValidationError } from '@flowdose/shared/errors';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import type { Currency, Money } from '@flowdose/shared/money';
+import { loadState } from './handle-command.ts';
 
 export type Prices = { priceOf: (sku: string, currency: Currency) => Promise<Money> };
 
@@ -23,11 +23,7 @@ export const catalogPrices = (pool: Pool, store: EventStore): Prices => ({
     );
     const productId = rows[0]?.product_id;
     if (!productId) throw refuse(`no product has the SKU ${sku}`);
-    const events = await store.readStream(productStream(productId));
-    const product = fold(
-      productDecider,
-      events.map((e) => ({ type: e.type, data: e.data }) as ProductEvent),
-    );
+    const { state: product } = await loadState(store, productDecider, productStream(productId));
     if (product.status !== 'published') throw refuse(`${sku} is not for sale`);
     const amount = product.variants.get(sku)?.prices[currency];
     if (amount === undefined) throw refuse(`${sku} is not sold in ${currency}`);

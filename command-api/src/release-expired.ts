@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@flowdose/shared/clock';
-import { fold } from '@flowdose/shared/domain/decider';
 import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
 import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
 import { orderDecider } from '@flowdose/shared/domain/order/decider';
-import { type OrderEvent, orderStream } from '@flowdose/shared/domain/order/events';
+import { orderStream } from '@flowdose/shared/domain/order/events';
 import type { Logger } from '@flowdose/shared/logger';
 import { liveSchema } from '@flowdose/shared/read-models';
 import type { Redis } from '@flowdose/shared/redis';
 import { Queue, Worker } from 'bullmq';
 import type { Deps } from './app.ts';
-import { handle } from './handle-command.ts';
+import { handle, loadState } from './handle-command.ts';
 
 const QUEUE = 'reservation-expiry';
 
@@ -32,11 +31,7 @@ export async function releaseExpired(
   let released = 0;
   for (const r of rows) {
     if (r.order_id) {
-      const events = await store.readStream(orderStream(r.order_id));
-      const order = fold(
-        orderDecider,
-        events.map((e) => ({ type: e.type, data: e.data }) as OrderEvent),
-      );
+      const { state: order } = await loadState(store, orderDecider, orderStream(r.order_id));
       if (order.status !== 'none' && order.status !== 'canceled') continue;
     }
     const ctx = {
