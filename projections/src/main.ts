@@ -54,21 +54,35 @@ if (workers.length > 0) {
   logger.info({ head: positionToken(head) }, 'projection workers started');
 }
 
+// /health answers what a probe needs (the database and Redis answer) without the full status
+// (every checkpoint, the head, queue counts), which is for people and the ops routes.
 const server = createServer(async (req, res) => {
-  const status = await projectionStatus(pool, store, projections, queues).catch((e: Error) => e);
-  const ok = !(status instanceof Error);
-  res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+  const reply = (status: number, body: object) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
   if (req.url === '/health') {
-    res.end(
-      JSON.stringify({
-        status: ok ? 'ok' : 'degraded',
-        service: 'projections',
-        leader: dispatcher?.isLeader() ?? false,
-      }),
-    );
-  } else {
-    res.end(JSON.stringify(ok ? { projections: status } : { error: status.message }));
+    const [postgres, redisState] = await Promise.all([
+      pool.query('select 1').then(
+        () => 'ok',
+        (e: Error) => e.message,
+      ),
+      redis.ping().then(
+        () => 'ok',
+        (e: Error) => e.message,
+      ),
+    ]);
+    const ok = postgres === 'ok' && redisState === 'ok';
+    return reply(ok ? 200 : 503, {
+      status: ok ? 'ok' : 'degraded',
+      service: 'projections',
+      leader: dispatcher?.isLeader() ?? false,
+      dependencies: { postgres, redis: redisState },
+    });
   }
+  const status = await projectionStatus(pool, store, projections, queues).catch((e: Error) => e);
+  if (status instanceof Error) return reply(503, { error: status.message });
+  reply(200, { projections: status });
 });
 server.listen(config.PROJECTIONS_PORT, () => logger.info(`projections status on :${config.PROJECTIONS_PORT}`));
 
