@@ -16,6 +16,7 @@ import helmet from 'helmet';
 import type { PaymentProvider } from './payments.ts';
 import type { Prices } from './prices.ts';
 import type { RateLimits } from './rate-limits.ts';
+import { adminDiscountRoutes } from './routes/admin-discounts.ts';
 import { adminInventoryRoutes } from './routes/admin-inventory.ts';
 import { adminProductRoutes } from './routes/admin-products.ts';
 import { adminProjectionRoutes } from './routes/admin-projections.ts';
@@ -56,6 +57,7 @@ export function buildApp(deps: Deps): express.Express {
   app.use(adminProjectionRoutes(deps));
   app.use(adminProductRoutes(deps));
   app.use(adminInventoryRoutes(deps));
+  app.use(adminDiscountRoutes(deps));
   app.use(notFoundRoute);
   app.use(problemHandler(deps.logger));
   return app;

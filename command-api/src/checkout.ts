@@ -3,6 +3,8 @@ import { cartDecider } from '@flowdose/shared/domain/cart/decider';
 import { cartStream } from '@flowdose/shared/domain/cart/events';
 import { SHIPPING_RATES, type ShippingMethod, TAX_BASIS_POINTS } from '@flowdose/shared/domain/checkout/rates';
 import { computeTotals } from '@flowdose/shared/domain/checkout/totals';
+import { discountDecider, discountFor } from '@flowdose/shared/domain/discount/decider';
+import { discountStream } from '@flowdose/shared/domain/discount/events';
 import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
 import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
 import { orderDecider } from '@flowdose/shared/domain/order/decider';
@@ -59,9 +61,6 @@ export async function checkout(
       { path: 'shippingAddress.country', message: `we do not ship to ${request.shippingAddress.country}` },
     ]);
   }
-  if (request.discountCode !== undefined)
-    throw new DomainError('discount-unknown', `No discount code ${request.discountCode} exists.`);
-
   // Prices are read again now and kept in the order: what the shopper pays is fixed here.
   const lines = await Promise.all(
     [...cart.lines.values()].map(async (line) => ({
@@ -71,15 +70,22 @@ export async function checkout(
       }),
     })),
   );
+  const orderId = newId(ctx, `order:${cartId}`);
+  const subtotal = lines.reduce((sum, l) => sum + l.unitPrice.amount * l.quantity, 0);
+  const code = request.discountCode;
+  const use = { currency: cart.currency, subtotal, at: clock.now() };
+  const discount =
+    code === undefined
+      ? null
+      : discountFor((await loadState(store, discountDecider, discountStream(code))).state, code, use, orderId);
   const totals = computeTotals({
     currency: cart.currency,
     lines,
-    discount: null,
+    discount,
     shipping: SHIPPING_RATES[request.shippingMethod][cart.currency],
     taxRateBasisPoints: taxRate,
   });
 
-  const orderId = newId(ctx, `order:${cartId}`);
   const expiresAt = new Date(clock.now().getTime() + RESERVATION_MINUTES * 60_000).toISOString();
   const reservations = lines.map((l) => ({
     sku: l.sku,
@@ -145,6 +151,31 @@ export async function checkout(
     throw failed[0]!.error;
   }
 
+  // The code's stream decides its usage limit: concurrent checkouts race on its version.
+  const giveBack = async (reason: string) => {
+    if (code === undefined) return;
+    await handle(store, discountDecider, discountStream(code), step('release-discount'), (state) =>
+      discountDecider.decide({ type: 'ReleaseRedemption', data: { code, orderId, reason } }, state),
+    ).catch(() => {
+      // The use stays counted: a code that gives one use too few is the safe way to be wrong.
+    });
+  };
+  if (code !== undefined) {
+    try {
+      await handle(
+        store,
+        discountDecider,
+        discountStream(code),
+        step('redeem'),
+        (state) => discountDecider.decide({ type: 'RedeemDiscount', data: { code, orderId, ...use } }, state),
+        { attempts: HOT_STREAM_ATTEMPTS },
+      );
+    } catch (error) {
+      await release(reservations, 'discount refused');
+      throw error;
+    }
+  }
+
   const payment = await payments.authorize({
     orderId,
     amount: totals.grandTotal,
@@ -152,7 +183,7 @@ export async function checkout(
     cardNumber: request.payment.cardNumber,
   });
   if (payment.status === 'declined') {
-    await release(reservations, 'payment declined');
+    await Promise.all([release(reservations, 'payment declined'), giveBack('payment declined')]);
     throw new PaymentDeclinedError(payment.reason);
   }
 
@@ -183,6 +214,7 @@ export async function checkout(
           },
           shippingAddress: request.shippingAddress,
           shippingMethod: request.shippingMethod,
+          ...(code === undefined ? {} : { discountCode: code }),
           reservations: reservations.map(({ sku, reservationId }) => ({ sku, reservationId })),
         },
       },
@@ -214,7 +246,10 @@ export async function checkout(
         state,
       ),
     ).catch(() => {});
-    await release(reservations, 'the cart changed during checkout');
+    await Promise.all([
+      release(reservations, 'the cart changed during checkout'),
+      giveBack('the cart changed during checkout'),
+    ]);
     throw new DomainError('cart-changed', 'The cart changed during checkout; review it and try again.');
   }
   return { orderId, position };

@@ -1,7 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { type Config, testConfig } from '@flowdose/shared/config';
+import { fold } from '@flowdose/shared/domain/decider';
+import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
+import type { InventoryEvent } from '@flowdose/shared/domain/inventory/events';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
 import { createRedis } from '@flowdose/shared/redis';
+import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
+import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { createTestDatabase } from '@flowdose/shared/testing/db';
 import { serve } from '@flowdose/shared/testing/http';
 import { buildApp } from './app.ts';
@@ -29,4 +36,47 @@ export async function startCommandApi(config: Config = testConfig()) {
       await db.drop();
     },
   };
+}
+
+export type TestCart = { cartId: string; cartToken: string };
+type Problem = { type: string; status: number; detail: string };
+
+/**
+ * The command API with the test catalog published, an admin's headers, and the shopper's
+ * and stock-keeper's steps the commerce tests repeat: restock, fill a cart, check out,
+ * read a stream.
+ */
+export async function startShop(config: Config) {
+  const started = await startCommandApi(config);
+  const { api, db } = started;
+  await publishTestCatalog(api, config.AUTH_JWT_SECRET);
+  const admin = {
+    Authorization: `Bearer ${await signAccessToken(config.AUTH_JWT_SECRET, { userId: randomUUID(), role: 'admin', sessionId: randomUUID() }, 3600)}`,
+  };
+  const restock = (sku: string, quantity: number) =>
+    api.request('POST', `/admin/inventory/${sku}/restock`, { body: { quantity, reason: 'test' }, headers: admin });
+  async function cartWith(lines: [string, number][], currency = 'EUR'): Promise<TestCart> {
+    const cart = (await api.request<TestCart>('POST', '/carts', { body: { currency } })).body;
+    for (const [sku, quantity] of lines) {
+      const res = await api.request('POST', `/carts/${cart.cartId}/items`, {
+        body: { sku, quantity },
+        headers: { 'X-Cart-Token': cart.cartToken },
+      });
+      if (res.status !== 201) throw new Error(`could not add ${sku}: ${res.text}`);
+    }
+    return cart;
+  }
+  const checkOut = (cart: TestCart, body: object = checkoutDetails(), headers: Record<string, string> = {}) =>
+    api.request<{ orderId: string; position: string } & Problem>('POST', `/carts/${cart.cartId}/checkout`, {
+      body,
+      headers: { 'X-Cart-Token': cart.cartToken, ...headers },
+    });
+  const stream = async (id: string) =>
+    (await db.pool.query('select type, data from events where stream_id = $1 order by stream_position', [id])).rows as {
+      type: string;
+      data: Record<string, unknown>;
+    }[];
+  const stockOf = async (sku: string) =>
+    fold(inventoryDecider, (await stream(`inventory-${sku}`)) as unknown as InventoryEvent[]);
+  return { ...started, admin, restock, cartWith, checkOut, stream, stockOf };
 }

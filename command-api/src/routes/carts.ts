@@ -2,6 +2,7 @@ import { Email } from '@flowdose/shared/auth/passwords';
 import { type Cart, cartDecider } from '@flowdose/shared/domain/cart/decider';
 import { type CartEvent, cartStream, LineQuantity, Sku } from '@flowdose/shared/domain/cart/events';
 import { SHIPPING_METHODS } from '@flowdose/shared/domain/checkout/rates';
+import { DiscountCode } from '@flowdose/shared/domain/discount/events';
 import { Address } from '@flowdose/shared/domain/order/events';
 import { NotFoundError } from '@flowdose/shared/errors';
 import { positionToken } from '@flowdose/shared/event-store/position';
@@ -28,7 +29,7 @@ const CheckoutBody = z.strictObject({
     method: z.literal('test-card'),
     cardNumber: z.string().regex(/^\d{12,19}$/, '12 to 19 digits'),
   }),
-  discountCode: z.string().trim().min(1).max(50).optional(),
+  discountCode: DiscountCode.optional(),
 });
 
 export function cartRoutes(deps: Deps): Router {

@@ -39,6 +39,7 @@ export const OrderPlaced = z.object({
     }),
     shippingAddress: Address,
     shippingMethod: z.string(),
+    discountCode: z.string().optional(),
     reservations: z.array(z.object({ sku: Sku, reservationId: Id })),
   }),
 });

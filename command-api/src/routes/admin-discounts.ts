@@ -1,0 +1,56 @@
+import { discountDecider } from '@flowdose/shared/domain/discount/decider';
+import { DiscountCode, DiscountValue, discountStream, PerCurrency } from '@flowdose/shared/domain/discount/events';
+import { Reason } from '@flowdose/shared/domain/inventory/events';
+import { NotFoundError } from '@flowdose/shared/errors';
+import { positionToken } from '@flowdose/shared/event-store/position';
+import { requireRole } from '@flowdose/shared/http/auth';
+import { idempotent } from '@flowdose/shared/http/idempotency';
+import { validate } from '@flowdose/shared/http/validate';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../app.ts';
+import { handle } from '../handle-command.ts';
+
+const NewDiscount = z.strictObject({
+  code: DiscountCode,
+  value: DiscountValue.refine(
+    (v) => v.kind === 'percent' || Object.keys(v.amountOff).length > 0,
+    'a fixed discount names an amount in at least one currency',
+  ),
+  minimumSubtotal: PerCurrency.default({}),
+  validFrom: z.iso.datetime({ offset: true }).nullable().default(null),
+  validUntil: z.iso.datetime({ offset: true }).nullable().default(null),
+  usageLimit: z.number().int().positive().max(10_000_000).nullable().default(null),
+});
+const DisableBody = z.strictObject({ reason: Reason });
+
+export function adminDiscountRoutes({ pool, store }: Deps): Router {
+  const router = Router();
+  const admin = [requireRole('admin'), idempotent(pool, (req) => `admin:${req.principal!.userId}`)];
+
+  router.post('/admin/discounts', ...admin, async (req, res) => {
+    const body = validate(NewDiscount, req.body);
+    const normalised = {
+      ...body,
+      validFrom: body.validFrom && new Date(body.validFrom).toISOString(),
+      validUntil: body.validUntil && new Date(body.validUntil).toISOString(),
+    };
+    const { position } = await handle(store, discountDecider, discountStream(body.code), req.context, (state) =>
+      discountDecider.decide({ type: 'CreateDiscount', data: normalised }, state),
+    );
+    res.status(201).json({ code: body.code, position: positionToken(position) });
+  });
+
+  router.post('/admin/discounts/:code/disable', ...admin, async (req, res) => {
+    const { reason } = validate(DisableBody, req.body);
+    const parsed = DiscountCode.safeParse(req.params.code);
+    if (!parsed.success) throw new NotFoundError('Discount');
+    const code = parsed.data;
+    const { position } = await handle(store, discountDecider, discountStream(code), req.context, (state) =>
+      discountDecider.decide({ type: 'DisableDiscount', data: { code, reason } }, state),
+    );
+    res.json({ position: positionToken(position) });
+  });
+
+  return router;
+}
