@@ -12,13 +12,17 @@ fi
 
 bash infra/services/ensure.sh
 
+secret() { node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))'; }
 if [ ! -f .env ]; then
-  echo "[start] writing .env with fresh secrets (kept out of git)"
-  secret() { node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))'; }
-  sed -e "s|^CART_TOKEN_SECRET=.*|CART_TOKEN_SECRET=$(secret)|" -e "s|^AUTH_JWT_SECRET=.*|AUTH_JWT_SECRET=$(secret)|" .env.example > .env
-elif ! grep -q '^AUTH_JWT_SECRET=' .env; then
-  echo "[start] adding a fresh AUTH_JWT_SECRET to .env"
-  echo "AUTH_JWT_SECRET=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')" >> .env
+  echo "[start] writing .env (kept out of git)"
+  grep -v -E '^(CART_TOKEN|AUTH_JWT|PAYMENT_WEBHOOK)_SECRET=' .env.example > .env
 fi
+# Every secret is made here, fresh, the first time it is missing.
+for name in CART_TOKEN_SECRET AUTH_JWT_SECRET PAYMENT_WEBHOOK_SECRET; do
+  if ! grep -q "^$name=" .env; then
+    echo "[start] adding a fresh $name to .env"
+    echo "$name=$(secret)" >> .env
+  fi
+done
 
 exec node --import tsx infra/src/start.ts

@@ -18,11 +18,13 @@ import type { Prices } from './prices.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { adminDiscountRoutes } from './routes/admin-discounts.ts';
 import { adminInventoryRoutes } from './routes/admin-inventory.ts';
+import { adminOrderRoutes } from './routes/admin-orders.ts';
 import { adminProductRoutes } from './routes/admin-products.ts';
 import { adminProjectionRoutes } from './routes/admin-projections.ts';
 import { authRoutes } from './routes/auth.ts';
 import { cartRoutes } from './routes/carts.ts';
 import { healthRoute } from './routes/health.ts';
+import { paymentWebhookRoute } from './routes/payment-webhook.ts';
 
 export type Deps = {
   config: Config;
@@ -48,6 +50,8 @@ export function buildApp(deps: Deps): express.Express {
   app.use(attachContext);
   app.use(helmet());
   app.use(corsPolicy(deps.config));
+  // The webhook's signature covers its raw bytes: it reads them before any JSON parsing.
+  app.use(paymentWebhookRoute(deps));
   app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
   app.use(healthRoute(deps));
   app.use(authenticate(deps.config.AUTH_JWT_SECRET, deps.sessions));
@@ -58,6 +62,7 @@ export function buildApp(deps: Deps): express.Express {
   app.use(adminProductRoutes(deps));
   app.use(adminInventoryRoutes(deps));
   app.use(adminDiscountRoutes(deps));
+  app.use(adminOrderRoutes(deps));
   app.use(notFoundRoute);
   app.use(problemHandler(deps.logger));
   return app;

@@ -16,6 +16,8 @@ import type { CommandContext } from '@flowdose/shared/http/context';
 import { derivedId } from '@flowdose/shared/ids';
 import type { Deps } from './app.ts';
 import { handle, loadState, newId } from './handle-command.ts';
+import { HOT_STREAM_ATTEMPTS, releaseDiscountUse, releaseReservations } from './holds.ts';
+import { cancelOrder } from './order-actions.ts';
 
 export type CheckoutRequest = {
   email: string;
@@ -27,7 +29,6 @@ export type CheckoutRequest = {
 
 // How long stock stays held for an order that was never placed (a crash between steps).
 const RESERVATION_MINUTES = 15;
-const HOT_STREAM_ATTEMPTS = 25;
 
 export class PaymentDeclinedError extends DomainError {
   constructor(reason: string) {
@@ -96,26 +97,8 @@ export async function checkout(
   const step = (name: string) => ({ ...ctx, idempotencyKey: `checkout:${orderId}:${name}` });
 
   const release = (held: typeof reservations, reason: string) =>
-    Promise.all(
-      held.map((r) =>
-        handle(
-          store,
-          inventoryDecider,
-          inventoryStream(r.sku),
-          step('release'),
-          (state) =>
-            state.reservations.has(r.reservationId)
-              ? inventoryDecider.decide(
-                  { type: 'Release', data: { sku: r.sku, reservationId: r.reservationId, reason } },
-                  state,
-                )
-              : [],
-          { attempts: HOT_STREAM_ATTEMPTS },
-        ).catch(() => {
-          // Left to expire: the release job frees it after RESERVATION_MINUTES.
-        }),
-      ),
-    );
+    releaseReservations(store, step('release'), held, reason);
+  const giveBack = (reason: string) => releaseDiscountUse(store, step('release-discount'), code, orderId, reason);
 
   const outcomes = await Promise.all(
     reservations.map((r) =>
@@ -152,14 +135,6 @@ export async function checkout(
   }
 
   // The code's stream decides its usage limit: concurrent checkouts race on its version.
-  const giveBack = async (reason: string) => {
-    if (code === undefined) return;
-    await handle(store, discountDecider, discountStream(code), step('release-discount'), (state) =>
-      discountDecider.decide({ type: 'ReleaseRedemption', data: { code, orderId, reason } }, state),
-    ).catch(() => {
-      // The use stays counted: a code that gives one use too few is the safe way to be wrong.
-    });
-  };
   if (code !== undefined) {
     try {
       await handle(
@@ -240,16 +215,7 @@ export async function checkout(
       { atVersion: cartVersion },
     );
   } catch {
-    await handle(store, orderDecider, orderStream(orderId), step('cancel'), (state) =>
-      orderDecider.decide(
-        { type: 'CancelOrder', data: { orderId, reason: 'the cart changed during checkout' } },
-        state,
-      ),
-    ).catch(() => {});
-    await Promise.all([
-      release(reservations, 'the cart changed during checkout'),
-      giveBack('the cart changed during checkout'),
-    ]);
+    await cancelOrder(deps, step('cancel'), orderId, 'the cart changed during checkout').catch(() => {});
     throw new DomainError('cart-changed', 'The cart changed during checkout; review it and try again.');
   }
   return { orderId, position };

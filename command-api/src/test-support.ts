@@ -50,7 +50,7 @@ export async function startShop(config: Config) {
   const started = await startCommandApi(config);
   const { api, db } = started;
   await publishTestCatalog(api, config.AUTH_JWT_SECRET);
-  const admin = {
+  const admin: Record<string, string> = {
     Authorization: `Bearer ${await signAccessToken(config.AUTH_JWT_SECRET, { userId: randomUUID(), role: 'admin', sessionId: randomUUID() }, 3600)}`,
   };
   const restock = (sku: string, quantity: number) =>

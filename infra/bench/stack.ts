@@ -26,6 +26,7 @@ export async function startStack(database: string) {
     QUEUE_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
     CART_TOKEN_SECRET: randomBytes(32).toString('base64url'),
     AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
+    PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('base64url'),
     // The load comes from one IP; per-client limits would stop the load itself.
     COMMANDS_PER_MINUTE: '1000000',
     STAFF_COMMANDS_PER_MINUTE: '1000000',

@@ -9,6 +9,7 @@ const Env = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   CART_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters (npm start writes one to .env)'),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (npm start writes one to .env)'),
+  PAYMENT_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters (npm start writes one to .env)'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   // argon2id memory cost; OWASP's floor is 19 MiB, the library default 64 MiB.
@@ -60,6 +61,7 @@ export const testConfig = (overrides: Partial<Record<keyof Config, string>> = {}
   loadConfig({
     CART_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0000',
     AUTH_JWT_SECRET: 'test-jwt-secret-test-jwt-secret-test-0000',
+    PAYMENT_WEBHOOK_SECRET: 'test-webhook-secret-test-webhook-secret-00',
     // Cheaper hashing keeps tests quick; the algorithm and its code path stay the same.
     PASSWORD_HASH_MEMORY_KIB: '4096',
     // Each test file's rate-limit counters and revocations apart from every other's.

@@ -132,7 +132,7 @@ describe('checkout', () => {
 });
 
 describe('discount codes', () => {
-  const createCode = (body: object, headers: Record<string, string> = shop.admin) =>
+  const createCode = (body: object, headers = shop.admin) =>
     api.request<{ code: string } & Problem>('POST', '/admin/discounts', { body, headers });
   const redemptions = async (code: string) => {
     const events = await shop.stream(`discount-${code}`);

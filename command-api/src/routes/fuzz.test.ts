@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { testConfig } from '@flowdose/shared/config';
 import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
 import type { TestDatabase } from '@flowdose/shared/testing/db';
@@ -16,6 +18,7 @@ const config = testConfig({
   LOGIN_ATTEMPTS_PER_ACCOUNT: '100000',
 });
 let cart: { cartId: string; cartToken: string; lineId: string; accessToken: string };
+let adminToken: string;
 
 beforeAll(async () => {
   ({ db, api, close } = await startCommandApi(config));
@@ -31,6 +34,11 @@ beforeAll(async () => {
     body: { email: 'fuzz@example.com', password: 'correct horse battery' },
   });
   cart = { ...opened.body, lineId: line.body.lineId, accessToken: account.body.accessToken };
+  adminToken = await signAccessToken(
+    config.AUTH_JWT_SECRET,
+    { userId: randomUUID(), role: 'admin', sessionId: randomUUID() },
+    3600,
+  );
 });
 afterAll(() => close());
 
@@ -42,7 +50,8 @@ const footprint = async () =>
       (select count(*) from customer_credentials) as customers,
       (select count(*) from staff_users) as staff,
       (select count(*) from auth_sessions) as sessions,
-      (select count(*) from refresh_tokens where used_at is null) as live_refresh_tokens`)
+      (select count(*) from refresh_tokens where used_at is null) as live_refresh_tokens,
+      (select count(*) from catalog_claims) as catalog_claims`)
   ).rows[0];
 
 const hostileKey = fc.constantFrom(
@@ -112,6 +121,12 @@ const routes = () =>
     ['POST', '/admin/auth/login', {}],
     ['POST', '/auth/refresh', {}],
     ['POST', '/carts', { Authorization: `Bearer ${cart.accessToken}` }],
+    ['POST', `/carts/${cart.cartId}/checkout`, { 'X-Cart-Token': cart.cartToken }],
+    ['POST', '/admin/products', { Authorization: `Bearer ${adminToken}` }],
+    ['POST', '/admin/discounts', { Authorization: `Bearer ${adminToken}` }],
+    ['POST', '/admin/inventory/MUG-WHITE/adjust', { Authorization: `Bearer ${adminToken}` }],
+    ['POST', `/admin/orders/${randomUUID()}/refund`, { Authorization: `Bearer ${adminToken}` }],
+    ['POST', '/webhooks/payments', {}],
   ] as const;
 
 describe('hostile input on every mutating route', () => {

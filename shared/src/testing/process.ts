@@ -12,6 +12,7 @@ export function spawnTs(script: string, args: string[], env: Record<string, stri
       LOG_LEVEL: 'warn',
       CART_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0000',
       AUTH_JWT_SECRET: 'test-jwt-secret-test-jwt-secret-test-0000',
+      PAYMENT_WEBHOOK_SECRET: 'test-webhook-secret-test-webhook-secret-00',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

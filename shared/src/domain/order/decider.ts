@@ -1,4 +1,5 @@
 import { DomainError, NotFoundError } from '../../errors.ts';
+import type { Currency } from '../../money.ts';
 import type { Decider } from '../decider.ts';
 import type { OrderEvent, OrderPlacedData } from './events.ts';
 
@@ -15,7 +16,18 @@ export type OrderCommand =
 export type OrderStatus = 'placed' | 'authorized' | 'captured' | 'fulfilled' | 'shipped' | 'delivered' | 'canceled';
 export type Order =
   | { status: 'none' }
-  | { status: OrderStatus; orderId: string; grandTotal: number; captured: number; refunded: number };
+  | {
+      status: OrderStatus;
+      orderId: string;
+      currency: Currency;
+      grandTotal: number;
+      paymentId: string | null;
+      captured: number;
+      refunded: number;
+      /** Stock held for the lines until fulfilment commits it or a cancel releases it. */
+      reservations: { sku: string; reservationId: string }[];
+      discountCode: string | null;
+    };
 
 export type OrderAction = 'authorize' | 'capture' | 'fulfil' | 'ship' | 'deliver' | 'cancel' | 'refund';
 
@@ -53,15 +65,19 @@ export const evolve = (state: Order, event: OrderEvent): Order => {
     return {
       status: 'placed',
       orderId: event.data.orderId,
+      currency: event.data.currency,
       grandTotal: event.data.totals.grandTotal,
+      paymentId: null,
       captured: 0,
       refunded: 0,
+      reservations: event.data.reservations,
+      discountCode: event.data.discountCode ?? null,
     };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'PaymentAuthorized':
-      return { ...state, status: 'authorized' };
+      return { ...state, status: 'authorized', paymentId: event.data.paymentId };
     case 'PaymentCaptured':
       return { ...state, status: 'captured', captured: state.captured + event.data.amount };
     case 'OrderFulfilled':

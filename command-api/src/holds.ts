@@ -1,0 +1,77 @@
+import { discountDecider } from '@flowdose/shared/domain/discount/decider';
+import { discountStream } from '@flowdose/shared/domain/discount/events';
+import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
+import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
+import type { EventStore } from '@flowdose/shared/event-store/port';
+import type { CommandContext } from '@flowdose/shared/http/context';
+import { handle } from './handle-command.ts';
+
+// A sale puts many writers on one SKU's stream: more tries than the default.
+export const HOT_STREAM_ATTEMPTS = 25;
+
+type Held = { sku: string; reservationId: string };
+
+/**
+ * Gives back stock an order or a failed checkout held. One that is gone already (released
+ * or committed) is skipped; one that cannot be released now is left to the expiry job.
+ */
+export const releaseReservations = (store: EventStore, ctx: CommandContext, held: Held[], reason: string) =>
+  Promise.all(
+    held.map((r) =>
+      handle(
+        store,
+        inventoryDecider,
+        inventoryStream(r.sku),
+        ctx,
+        (state) =>
+          state.reservations.has(r.reservationId)
+            ? inventoryDecider.decide(
+                { type: 'Release', data: { sku: r.sku, reservationId: r.reservationId, reason } },
+                state,
+              )
+            : [],
+        { attempts: HOT_STREAM_ATTEMPTS },
+      ).catch(() => {
+        // Left to expire: the release job frees it once its order is canceled or absent.
+      }),
+    ),
+  );
+
+/** The held stock leaves the warehouse; one committed already (a retried fulfilment) is skipped. */
+export const commitReservations = (store: EventStore, ctx: CommandContext, held: Held[]) =>
+  Promise.all(
+    held.map((r) =>
+      handle(
+        store,
+        inventoryDecider,
+        inventoryStream(r.sku),
+        ctx,
+        (state) =>
+          state.reservations.has(r.reservationId)
+            ? inventoryDecider.decide({ type: 'Commit', data: { sku: r.sku, reservationId: r.reservationId } }, state)
+            : [],
+        { attempts: HOT_STREAM_ATTEMPTS },
+      ),
+    ),
+  );
+
+/** A canceled or failed order gives its use of a discount code back. */
+export async function releaseDiscountUse(
+  store: EventStore,
+  ctx: CommandContext,
+  code: string | null | undefined,
+  orderId: string,
+  reason: string,
+) {
+  if (!code) return;
+  await handle(
+    store,
+    discountDecider,
+    discountStream(code),
+    ctx,
+    (state) => discountDecider.decide({ type: 'ReleaseRedemption', data: { code, orderId, reason } }, state),
+    { attempts: HOT_STREAM_ATTEMPTS },
+  ).catch(() => {
+    // The use stays counted: a code that gives one use too few is the safe way to be wrong.
+  });
+}

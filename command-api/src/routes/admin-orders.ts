@@ -1,0 +1,60 @@
+import { Reason } from '@flowdose/shared/domain/inventory/events';
+import { NotFoundError } from '@flowdose/shared/errors';
+import { positionToken } from '@flowdose/shared/event-store/position';
+import { requireRole } from '@flowdose/shared/http/auth';
+import { idempotent } from '@flowdose/shared/http/idempotency';
+import { validate } from '@flowdose/shared/http/validate';
+import { Id } from '@flowdose/shared/ids';
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../app.ts';
+import { cancelOrder, captureOrder, deliverOrder, fulfilOrder, refundOrder, shipOrder } from '../order-actions.ts';
+
+const NoBody = z.strictObject({});
+const ShipBody = z.strictObject({ trackingNumber: z.string().trim().min(1).max(100) });
+const CancelBody = z.strictObject({ reason: Reason });
+const RefundBody = z.strictObject({ amount: z.number().int().positive().safe(), reason: Reason });
+
+const orderIdOf = (req: Request) => {
+  const orderId = String(req.params.orderId);
+  if (!Id.safeParse(orderId).success) throw new NotFoundError('Order');
+  return orderId;
+};
+
+/** Staff move an order along its lifecycle; an illegal step answers 409 naming the allowed ones. */
+export function adminOrderRoutes(deps: Deps): Router {
+  const router = Router();
+  const byStaff = idempotent(deps.pool, (req) => `admin:${req.principal!.userId}`);
+  // Ops move goods; money goes back only on an admin's word.
+  const staff = [requireRole('admin', 'ops'), byStaff];
+  const admin = [requireRole('admin'), byStaff];
+  const done = (res: Response, { position }: { position: Parameters<typeof positionToken>[0] }) =>
+    res.json({ position: positionToken(position) });
+
+  router.post('/admin/orders/:orderId/capture', ...staff, async (req, res) => {
+    validate(NoBody, req.body ?? {});
+    done(res, await captureOrder(deps, req.context, orderIdOf(req)));
+  });
+  router.post('/admin/orders/:orderId/fulfil', ...staff, async (req, res) => {
+    validate(NoBody, req.body ?? {});
+    done(res, await fulfilOrder(deps, req.context, orderIdOf(req)));
+  });
+  router.post('/admin/orders/:orderId/ship', ...staff, async (req, res) => {
+    const { trackingNumber } = validate(ShipBody, req.body);
+    done(res, await shipOrder(deps, req.context, orderIdOf(req), trackingNumber));
+  });
+  router.post('/admin/orders/:orderId/deliver', ...staff, async (req, res) => {
+    validate(NoBody, req.body ?? {});
+    done(res, await deliverOrder(deps, req.context, orderIdOf(req)));
+  });
+  router.post('/admin/orders/:orderId/cancel', ...admin, async (req, res) => {
+    const { reason } = validate(CancelBody, req.body);
+    done(res, await cancelOrder(deps, req.context, orderIdOf(req), reason));
+  });
+  router.post('/admin/orders/:orderId/refund', ...admin, async (req, res) => {
+    const { amount, reason } = validate(RefundBody, req.body);
+    done(res, await refundOrder(deps, req.context, orderIdOf(req), amount, reason));
+  });
+
+  return router;
+}

@@ -1,0 +1,58 @@
+import { orderDecider } from '@flowdose/shared/domain/order/decider';
+import { orderStream } from '@flowdose/shared/domain/order/events';
+import { NotFoundError, UnauthorizedError, ValidationError } from '@flowdose/shared/errors';
+import { validate } from '@flowdose/shared/http/validate';
+import { Id } from '@flowdose/shared/ids';
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../app.ts';
+import { loadState } from '../handle-command.ts';
+import { cancelOrder, confirmPayment } from '../order-actions.ts';
+import { verifyWebhook } from '../payments.ts';
+
+const PaymentEvent = z.object({
+  id: z.string().min(1).max(100),
+  type: z.enum(['payment.succeeded', 'payment.failed']),
+  orderId: Id,
+  paymentId: z.string().min(1).max(100),
+});
+
+/**
+ * The provider tells us how a payment that needed confirmation ended. The signature covers
+ * the raw body, so this route parses its own; the provider's event id is the idempotency
+ * key, so a delivery retried by the provider changes nothing twice.
+ */
+export function paymentWebhookRoute(deps: Deps): Router {
+  const router = Router();
+  router.post(
+    '/webhooks/payments',
+    express.raw({ type: 'application/json', limit: deps.config.BODY_LIMIT }),
+    async (req, res) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (!verifyWebhook(deps.config.PAYMENT_WEBHOOK_SECRET, req.get('Flowdose-Signature'), raw, deps.clock.now()))
+        throw new UnauthorizedError('The webhook signature does not match.');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw new ValidationError([{ path: '', message: 'not JSON' }]);
+      }
+      const event = validate(PaymentEvent, parsed);
+      const ctx = {
+        ...req.context,
+        actor: { userId: null, role: 'payment-provider' },
+        correlationId: event.orderId,
+        idempotencyKey: `payment-webhook:${event.id}`,
+      };
+      // A delivery repeated after it took effect is answered as received, or the provider retries forever.
+      const { state } = await loadState(deps.store, orderDecider, orderStream(event.orderId));
+      if (state.status === 'none') throw new NotFoundError('Order');
+      const succeeded = event.type === 'payment.succeeded';
+      const settled = succeeded ? !['placed', 'canceled'].includes(state.status) : state.status === 'canceled';
+      if (!settled && succeeded) await confirmPayment(deps, ctx, event.orderId, event.paymentId);
+      if (!settled && !succeeded) await cancelOrder(deps, ctx, event.orderId, 'payment failed');
+      res.json({ received: true });
+    },
+  );
+  return router;
+}
