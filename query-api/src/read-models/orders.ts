@@ -15,6 +15,7 @@ export type OrderView = {
   shippingAddress: Record<string, string>;
   shippingMethod: string;
   trackingNumber: string | null;
+  discountCode: string | null;
   captured: number;
   refunded: number;
   history: { status: string; at: string; amount?: number }[];
@@ -33,6 +34,7 @@ type Row = {
   shipping_address: Record<string, string>;
   shipping_method: string;
   tracking_number: string | null;
+  discount_code: string | null;
   captured: bigint;
   refunded: bigint;
   history: OrderView['history'];
@@ -51,6 +53,7 @@ const toView = (r: Row): OrderView => ({
   shippingAddress: r.shipping_address,
   shippingMethod: r.shipping_method,
   trackingNumber: r.tracking_number,
+  discountCode: r.discount_code,
   captured: Number(r.captured),
   refunded: Number(r.refunded),
   history: r.history,
@@ -69,4 +72,76 @@ export async function ordersOf(pool: Pool, customerId: string, limit = 50): Prom
     [customerId, limit],
   );
   return rows.map(toView);
+}
+
+export type OrderFilter = {
+  status?: string;
+  from?: Date;
+  to?: Date;
+  /** A customer id, or an email (guests have only that). */
+  customer?: { id: string } | { email: string };
+  after?: [string | number, string];
+  limit: number;
+};
+
+export type OrderSummary = {
+  orderId: string;
+  customerId: string | null;
+  email: string;
+  status: string;
+  currency: string;
+  grandTotal: number;
+  placedAt: string;
+};
+
+/** Staff's order list, newest first, by keyset on (placed_at, order_id). */
+export async function listOrders(
+  pool: Pool,
+  filter: OrderFilter,
+): Promise<{ items: OrderSummary[]; last: [string, string] | null; more: boolean }> {
+  const params: unknown[] = [];
+  const where: string[] = ['true'];
+  const add = (clause: (n: number) => string, value: unknown) => {
+    params.push(value);
+    where.push(clause(params.length));
+  };
+  if (filter.status) add((n) => `status = $${n}`, filter.status);
+  if (filter.from) add((n) => `placed_at >= $${n}`, filter.from);
+  if (filter.to) add((n) => `placed_at < $${n}`, filter.to);
+  if (filter.customer && 'id' in filter.customer) add((n) => `customer_id = $${n}`, filter.customer.id);
+  if (filter.customer && 'email' in filter.customer) add((n) => `lower(email) = lower($${n})`, filter.customer.email);
+  if (filter.after) {
+    params.push(filter.after[0]);
+    add((n) => `(placed_at, order_id) < ($${n - 1}::timestamptz, $${n}::uuid)`, filter.after[1]);
+  }
+  params.push(filter.limit + 1);
+  const { rows } = await pool.query<{
+    order_id: string;
+    customer_id: string | null;
+    email: string;
+    status: string;
+    currency: string;
+    grand_total: string;
+    placed_at: Date;
+  }>(
+    `select order_id, customer_id, email, status, currency, totals->>'grandTotal' as grand_total, placed_at
+     from ${s}.orders where ${where.join(' and ')}
+     order by placed_at desc, order_id desc limit $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, filter.limit);
+  const lastRow = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      orderId: r.order_id,
+      customerId: r.customer_id,
+      email: r.email,
+      status: r.status,
+      currency: r.currency,
+      grandTotal: Number(r.grand_total),
+      placedAt: r.placed_at.toISOString(),
+    })),
+    last: lastRow ? [lastRow.placed_at.toISOString(), lastRow.order_id] : null,
+    more: rows.length > filter.limit,
+  };
 }

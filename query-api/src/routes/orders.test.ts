@@ -25,7 +25,7 @@ type Order = {
   email: string;
 };
 
-async function buy(headers: Record<string, string>) {
+async function buy(headers: Record<string, string>, email = 'ada@example.com') {
   const cart = (
     await stack.commands.request<{ cartId: string; cartToken: string }>('POST', '/carts', {
       body: { currency: 'EUR' },
@@ -43,6 +43,7 @@ async function buy(headers: Record<string, string>) {
     {
       headers: access,
       body: checkoutDetails({
+        email,
         shippingAddress: { name: 'Ada', line1: '1 Lane', city: 'Berlin', postalCode: '10115', country: 'DE' },
       }),
     },
@@ -100,5 +101,69 @@ describe('order reads', () => {
     expect((await stack.queries.request('GET', '/me/orders')).status).toBe(401);
     const ops = `Bearer ${await signAccessToken(stack.config.AUTH_JWT_SECRET, { userId: randomUUID(), role: 'ops', sessionId: randomUUID() }, 60)}`;
     expect((await stack.queries.request('GET', '/me/orders', { headers: { Authorization: ops } })).status).toBe(403);
+  });
+});
+
+const staff = async (role: string) =>
+  `Bearer ${await signAccessToken(stack.config.AUTH_JWT_SECRET, { userId: randomUUID(), role: role as 'admin', sessionId: randomUUID() }, 600)}`;
+
+describe('admin order list', () => {
+  type Page = {
+    items: { orderId: string; status: string; email: string; grandTotal: number }[];
+    nextCursor: string | null;
+  };
+  const list = async (query: string, role = 'analyst', position?: string) =>
+    stack.queries.request<Page>('GET', `/admin/orders?${query}`, {
+      headers: { Authorization: await staff(role), ...(position ? { 'X-Min-Position': position } : {}) },
+    });
+
+  it('filters by status, customer, email and date, newest first, page by page', async () => {
+    const grace = await signUp('grace');
+    const graceId = JSON.parse(Buffer.from(grace.split('.')[1]!, 'base64url').toString()).sub as string;
+    const a = await buy({ Authorization: `Bearer ${grace}` }, 'grace@example.com');
+    const b = await buy({}, 'Linus@Example.com');
+    const c = await buy({ Authorization: `Bearer ${grace}` }, 'grace@example.com');
+    const admin = await staff('admin');
+    const captured = await stack.commands.request<{ position: string }>('POST', `/admin/orders/${c.orderId}/capture`, {
+      headers: { Authorization: admin },
+      body: {},
+    });
+    expect(captured.status).toBe(200);
+
+    const all = await list('limit=200', 'analyst', captured.body.position);
+    const ids = all.body.items.map((o) => o.orderId);
+    expect(ids.indexOf(c.orderId)).toBeLessThan(ids.indexOf(b.orderId));
+    expect(ids.indexOf(b.orderId)).toBeLessThan(ids.indexOf(a.orderId));
+
+    expect((await list(`customer=${graceId}`)).body.items.map((o) => o.orderId)).toEqual([c.orderId, a.orderId]);
+    expect((await list('customer=linus@example.com')).body.items.map((o) => o.orderId)).toEqual([b.orderId]);
+    const capturedOnly = (await list('status=captured')).body.items;
+    expect(capturedOnly.map((o) => [o.orderId, o.status])).toEqual([[c.orderId, 'captured']]);
+    expect((await list('from=2099-01-01')).body.items).toEqual([]);
+    expect((await list(`to=2000-01-01T00:00:00Z`)).body.items).toEqual([]);
+
+    const first = await list(`customer=${graceId}&limit=1`);
+    expect(first.body.items.map((o) => o.orderId)).toEqual([c.orderId]);
+    const second = await list(`customer=${graceId}&limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.body.items.map((o) => o.orderId)).toEqual([a.orderId]);
+    expect(second.body.nextCursor).toBeNull();
+
+    const order = await stack.queries.request<Order>('GET', `/orders/${c.orderId}`, {
+      headers: { Authorization: `Bearer ${grace}` },
+    });
+    expect(order.body.history.map((h) => h.status)).toEqual(['placed', 'authorized', 'captured']);
+  });
+
+  it('answers staff only, and refuses bad filters', async () => {
+    expect((await stack.queries.request('GET', '/admin/orders')).status).toBe(401);
+    const customer = `Bearer ${await signUp('mallory')}`;
+    expect((await stack.queries.request('GET', '/admin/orders', { headers: { Authorization: customer } })).status).toBe(
+      403,
+    );
+    for (const query of ['status=lost', 'from=yesterday', 'customer=nobody', 'limit=0', 'cursor=bm9wZQ', 'x=1']) {
+      expect((await list(query, 'ops')).status, query).toBe(400);
+    }
+    const forged = Buffer.from(JSON.stringify(['not a date', 'x'])).toString('base64url');
+    expect((await list(`cursor=${forged}`)).status).toBe(400);
   });
 });

@@ -160,6 +160,7 @@ describe('catalog', () => {
   });
 
   it('refuses bad list queries with 400', async () => {
+    const forgedCursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     for (const query of [
       'sort=cheapest',
       'limit=0',
@@ -169,6 +170,9 @@ describe('catalog', () => {
       'minPrice=-1',
       'category=Bad%20Cat',
       'extra=1',
+      `cursor=${forgedCursor(['x', 'not-a-uuid'])}`,
+      `sort=newest&cursor=${forgedCursor(['not-a-number', '0190b8a0-0000-7000-8000-000000000001'])}`,
+      `sort=price_asc&cursor=${forgedCursor(['1; drop', '0190b8a0-0000-7000-8000-000000000001'])}`,
     ]) {
       const res = await queries.request('GET', `/products?${query}`);
       expect(res.status, query).toBe(400);

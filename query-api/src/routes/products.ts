@@ -1,50 +1,38 @@
 import { Category } from '@flowdose/shared/domain/product/events';
 import { NotFoundError } from '@flowdose/shared/errors';
 import { validate } from '@flowdose/shared/http/validate';
+import { Id } from '@flowdose/shared/ids';
 import { Currency } from '@flowdose/shared/money';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../app.ts';
+import { Cursor, encodeCursor } from '../cursor.ts';
 import { minPosition } from '../min-position.ts';
 import { findProduct, listProducts } from '../read-models/catalog.ts';
 
-const Cursor = z
-  .string()
-  .max(400)
-  .transform((raw, ctx) => {
-    try {
-      const value = JSON.parse(Buffer.from(raw, 'base64url').toString());
-      if (
-        Array.isArray(value) &&
-        value.length === 2 &&
-        ['string', 'number'].includes(typeof value[0]) &&
-        typeof value[1] === 'string'
-      ) {
-        return value as [string | number, string];
-      }
-    } catch {
-      // falls through to the issue below
-    }
-    ctx.addIssue({ code: 'custom', message: 'not a cursor from a previous page' });
-    return z.NEVER;
-  });
 const Price = z.coerce.number().int().min(0).max(100_000_000);
-const ListQuery = z.strictObject({
-  currency: Currency.default('EUR'),
-  category: Category.optional(),
-  tag: Category.optional(),
-  q: z.string().trim().min(1).max(100).optional(),
-  minPrice: Price.optional(),
-  maxPrice: Price.optional(),
-  inStock: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional(),
-  sort: z.enum(['newest', 'title', 'price_asc', 'price_desc']).default('newest'),
-  limit: z.coerce.number().int().min(1).max(100).default(24),
-  cursor: Cursor.optional(),
-});
-const encodeCursor = (last: [string | number, string]) => Buffer.from(JSON.stringify(last)).toString('base64url');
+const ListQuery = z
+  .strictObject({
+    currency: Currency.default('EUR'),
+    category: Category.optional(),
+    tag: Category.optional(),
+    q: z.string().trim().min(1).max(100).optional(),
+    minPrice: Price.optional(),
+    maxPrice: Price.optional(),
+    inStock: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
+    sort: z.enum(['newest', 'title', 'price_asc', 'price_desc']).default('newest'),
+    limit: z.coerce.number().int().min(1).max(100).default(24),
+    cursor: Cursor.optional(),
+  })
+  .refine(
+    // A cursor only this sort could have made: its key's type, and a product id.
+    ({ sort, cursor }) =>
+      !cursor || (Id.safeParse(cursor[1]).success && typeof cursor[0] === (sort === 'title' ? 'string' : 'number')),
+    { path: ['cursor'], message: 'not a cursor from a previous page of this sort' },
+  );
 
 // Public and the same for everyone: browsers, the service worker and proxies may keep it
 // briefly, revalidating by ETag.

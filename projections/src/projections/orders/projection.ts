@@ -14,7 +14,7 @@ const STATUS: Partial<Record<OrderEvent['type'], string>> = {
 
 export const ordersProjection = defineProjection({
   name: 'orders',
-  version: 1,
+  version: 2,
   handles: orderEventTypes,
   tables: (s) => `
     create table ${s}.orders (
@@ -29,6 +29,7 @@ export const ordersProjection = defineProjection({
       shipping_address jsonb not null,
       shipping_method text not null,
       tracking_number text,
+      discount_code text,
       captured bigint not null default 0,
       refunded bigint not null default 0,
       history jsonb not null,
@@ -36,7 +37,9 @@ export const ordersProjection = defineProjection({
       updated_at timestamptz not null
     );
     create index on ${s}.orders (customer_id, placed_at desc);
-    create index on ${s}.orders (status, placed_at desc);`,
+    create index on ${s}.orders (status, placed_at desc);
+    create index on ${s}.orders (placed_at desc, order_id desc);
+    create index on ${s}.orders (lower(email), placed_at desc);`,
   apply(recorded, s) {
     const event = { type: recorded.type, data: recorded.data } as OrderEvent;
     const at = recorded.createdAt;
@@ -46,8 +49,8 @@ export const ordersProjection = defineProjection({
       return [
         sql(
           `insert into ${s}.orders (order_id, cart_id, customer_id, email, currency, status, lines, totals,
-             shipping_address, shipping_method, history, placed_at, updated_at)
-           values ($1, $2, $3, $4, $5, 'placed', $6, $7, $8, $9, $10, $11, $11)`,
+             shipping_address, shipping_method, discount_code, history, placed_at, updated_at)
+           values ($1, $2, $3, $4, $5, 'placed', $6, $7, $8, $9, $10, $11, $12, $12)`,
           [
             d.orderId,
             d.cartId,
@@ -58,6 +61,7 @@ export const ordersProjection = defineProjection({
             JSON.stringify(d.totals),
             JSON.stringify(d.shippingAddress),
             d.shippingMethod,
+            d.discountCode ?? null,
             step({ status: 'placed' }),
             at,
           ],
