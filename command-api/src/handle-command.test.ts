@@ -1,10 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { cartDecider } from '@flowdose/shared/domain/cart/decider';
 import { cartStream } from '@flowdose/shared/domain/cart/events';
+import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
+import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
 import { ConcurrencyError } from '@flowdose/shared/errors';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { testMetadata } from '@flowdose/shared/testing/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handle } from './handle-command.ts';
+import { handle, loadState } from './handle-command.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -47,5 +51,34 @@ describe('handle', () => {
     expect(result).toEqual({ position: last!.position, nextVersion: 1n });
     expect(await store.readStream(cartStream(cartId))).toHaveLength(1);
     await store.close();
+  });
+});
+
+describe('loadState', () => {
+  it('folds a stream longer than one read, and sees what another process appended since', async () => {
+    const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    const other = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    const sku = 'HOT-SKU';
+    const restocked = (n: number) => ({
+      id: randomUUID(),
+      type: 'StockRestocked',
+      data: { sku, quantity: 1, reason: `batch ${n}` },
+      metadata: testMetadata,
+    });
+    for (let batch = 0; batch < 12; batch++) {
+      await store.append(
+        inventoryStream(sku),
+        Array.from({ length: 1000 }, () => restocked(batch)),
+        'any',
+      );
+    }
+    const first = await loadState(store, inventoryDecider, inventoryStream(sku));
+    expect([first.version, first.state.onHand]).toEqual([12_000n, 12_000]);
+    await handle(other, inventoryDecider, inventoryStream(sku), ctx, (s) =>
+      inventoryDecider.decide({ type: 'Restock', data: { sku, quantity: 5, reason: 'elsewhere' } }, s),
+    );
+    const again = await loadState(store, inventoryDecider, inventoryStream(sku));
+    expect([again.version, again.state.onHand]).toEqual([12_001n, 12_005]);
+    await Promise.all([store.close(), other.close()]);
   });
 });

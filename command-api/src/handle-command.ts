@@ -1,5 +1,4 @@
 import type { Decider } from '@flowdose/shared/domain/decider';
-import { fold } from '@flowdose/shared/domain/decider';
 import { ConcurrencyError } from '@flowdose/shared/errors';
 import type { EventStore, NewEvent } from '@flowdose/shared/event-store/port';
 import { type Position, START } from '@flowdose/shared/event-store/position';
@@ -14,21 +13,61 @@ const SCHEMA_VERSION = 1;
 export const newId = (ctx: CommandContext, purpose: string): string =>
   ctx.idempotencyKey ? derivedId(ctx.idempotencyKey, purpose) : randomIds.next();
 
+// Streams are read in pages: a hot SKU's stream outgrows any single read.
+const PAGE = 5_000;
+// Folded states by store and stream, at the version they were folded to. Events never
+// change once appended, so a cached state only needs the events after it: one short read
+// instead of the whole stream. Least recently used entries go first.
+const CACHED_STREAMS = 20_000;
+type Folded = { decider: unknown; state: unknown; version: bigint; last: Position | null };
+const folded = new WeakMap<EventStore, Map<string, Folded>>();
+
+function remember(store: EventStore, streamId: string, entry: Folded) {
+  let streams = folded.get(store);
+  if (!streams) folded.set(store, (streams = new Map()));
+  streams.delete(streamId);
+  streams.set(streamId, entry);
+  if (streams.size > CACHED_STREAMS) streams.delete(streams.keys().next().value!);
+}
+
 /** A stream read and folded: the state a decision starts from, its version and last position. */
 export async function loadState<C, E extends { type: string; data: unknown }, S>(
   store: EventStore,
   decider: Decider<C, E, S>,
   streamId: string,
 ): Promise<{ state: S; version: bigint; last: Position | null }> {
-  const recorded = await store.readStream(streamId);
-  return {
-    state: fold(
-      decider,
-      recorded.map((e) => ({ type: e.type, data: e.data }) as E),
-    ),
-    version: BigInt(recorded.length),
-    last: recorded[recorded.length - 1]?.position ?? null,
-  };
+  const cached = folded.get(store)?.get(streamId);
+  let { state, version, last } =
+    cached?.decider === decider
+      ? (cached as Folded & { state: S })
+      : { state: decider.initialState(), version: 0n, last: null as Position | null };
+  for (;;) {
+    const page = await store.readStream(streamId, { fromVersion: version + 1n, limit: PAGE });
+    state = page.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as E), state);
+    version += BigInt(page.length);
+    last = page.at(-1)?.position ?? last;
+    if (page.length < PAGE) break;
+  }
+  remember(store, streamId, { decider, state, version, last });
+  return { state, version, last };
+}
+
+// Writers to one stream in this process take turns: on a hot stream (one SKU at a sale)
+// racing them only makes them fail each other's appends and read the stream again.
+const turns = new Map<string, Promise<unknown>>();
+async function inTurn<T>(streamId: string, work: () => Promise<T>): Promise<T> {
+  const previous = turns.get(streamId) ?? Promise.resolve();
+  const mine = previous.then(work, work);
+  const settled = mine.then(
+    () => {},
+    () => {},
+  );
+  turns.set(streamId, settled);
+  try {
+    return await mine;
+  } finally {
+    if (turns.get(streamId) === settled) turns.delete(streamId);
+  }
 }
 
 /**
@@ -48,6 +87,18 @@ export async function handle<C, E extends { type: string; data: unknown }, S>(
   // A hot stream (one SKU's stock at a sale) needs more tries than the default. `atVersion`
   // decides only if the stream is still where the caller saw it, and never retries.
   { attempts = MAX_ATTEMPTS, atVersion }: { attempts?: number; atVersion?: bigint } = {},
+): Promise<{ position: Position; nextVersion: bigint }> {
+  return inTurn(streamId, () => decideAndAppend(store, decider, streamId, ctx, decide, attempts, atVersion));
+}
+
+async function decideAndAppend<C, E extends { type: string; data: unknown }, S>(
+  store: EventStore,
+  decider: Decider<C, E, S>,
+  streamId: string,
+  ctx: CommandContext,
+  decide: (state: S) => E[] | Promise<E[]>,
+  attempts: number,
+  atVersion: bigint | undefined,
 ): Promise<{ position: Position; nextVersion: bigint }> {
   for (let attempt = 1; ; attempt++) {
     const { state, version, last } = await loadState(store, decider, streamId);
