@@ -23,8 +23,8 @@ type Folded = { decider: unknown; state: unknown; version: bigint; last: Positio
 const folded = new WeakMap<EventStore, Map<string, Folded>>();
 
 function remember(store: EventStore, streamId: string, entry: Folded) {
-  let streams = folded.get(store);
-  if (!streams) folded.set(store, (streams = new Map()));
+  const streams = folded.get(store) ?? new Map<string, Folded>();
+  folded.set(store, streams);
   streams.delete(streamId);
   streams.set(streamId, entry);
   if (streams.size > CACHED_STREAMS) streams.delete(streams.keys().next().value!);
