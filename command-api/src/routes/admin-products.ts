@@ -1,5 +1,6 @@
 import { productDecider } from '@flowdose/shared/domain/product/decider';
 import {
+  Images,
   ProductDetails,
   ProductDetailsChanges,
   productStream,
@@ -19,6 +20,8 @@ import { type Claim, claim, release } from '../catalog-claims.ts';
 import { handle, newId } from '../handle-command.ts';
 
 const NewProduct = ProductDetails.extend({ variants: z.array(Variant).max(100) });
+const OptionsBody = z.strictObject({ options: ProductDetails.shape.options });
+const ImagesBody = z.strictObject({ images: Images });
 
 const productIdOf = (req: Request) => {
   const productId = String(req.params.productId);
@@ -100,6 +103,25 @@ export function adminProductRoutes({ pool, store }: Deps): Router {
       productDecider.decide({ type: 'RemoveVariant', data: { productId, sku } }, state),
     );
     await release(pool, productId, [{ kind: 'sku', key: sku }]);
+    res.json({ position: positionToken(position) });
+  });
+
+  router.put('/admin/products/:productId/options', ...admin, async (req, res) => {
+    const productId = productIdOf(req);
+    const { options } = validate(OptionsBody, req.body);
+    const { position } = await handle(store, productDecider, productStream(productId), req.context, (state) =>
+      productDecider.decide({ type: 'ChangeOptions', data: { productId, options } }, state),
+    );
+    res.json({ position: positionToken(position) });
+  });
+
+  // References only: the bytes go to the blob store by another route.
+  router.put('/admin/products/:productId/images', ...admin, async (req, res) => {
+    const productId = productIdOf(req);
+    const { images } = validate(ImagesBody, req.body);
+    const { position } = await handle(store, productDecider, productStream(productId), req.context, (state) =>
+      productDecider.decide({ type: 'SetImages', data: { productId, images } }, state),
+    );
     res.json({ position: positionToken(position) });
   });
 

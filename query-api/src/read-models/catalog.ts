@@ -28,6 +28,8 @@ export type ProductListItem = {
   tags: string[];
   price: Money;
   inStock: boolean;
+  /** The cover image: a blob-store key and its alt text. */
+  image: { key: string; alt: string } | null;
   createdAt: string;
 };
 
@@ -75,9 +77,10 @@ export async function listProducts(
     in_stock: boolean;
     created_at: Date;
     created_position: bigint;
+    image: ProductListItem['image'];
   }>(
     `select p.product_id, p.handle, p.title, p.category, p.tags, p.created_at, p.created_position,
-       pp.amount as price, ${IN_STOCK} as in_stock
+       p.images->0 as image, pp.amount as price, ${IN_STOCK} as in_stock
      from ${s}.products p join ${s}.product_prices pp on pp.product_id = p.product_id and pp.currency = $1
      where ${where.join(' and ')}
      order by ${key} ${dir}, p.product_id ${dir}
@@ -102,6 +105,7 @@ export async function listProducts(
       tags: r.tags,
       price: { amount: Number(r.price), currency: query.currency },
       inStock: r.in_stock,
+      image: r.image,
       createdAt: r.created_at.toISOString(),
     })),
     last: lastRow ? [sortValue(lastRow), lastRow.product_id] : null,
@@ -117,6 +121,7 @@ export type ProductDetail = {
   category: string;
   tags: string[];
   options: { name: string; values: string[] }[];
+  images: { key: string; alt: string }[];
   variants: {
     sku: string;
     optionValues: Record<string, string>;
@@ -137,6 +142,7 @@ export async function findProduct(pool: Pool, idOrHandle: string): Promise<Produ
     category: string;
     tags: string[];
     options: ProductDetail['options'];
+    images: ProductDetail['images'];
     variants: {
       sku: string;
       option_values: Record<string, string>;
@@ -145,7 +151,7 @@ export async function findProduct(pool: Pool, idOrHandle: string): Promise<Produ
       available: number;
     }[];
   }>(
-    `select p.product_id, p.handle, p.title, p.description, p.category, p.tags, p.options,
+    `select p.product_id, p.handle, p.title, p.description, p.category, p.tags, p.options, p.images,
        coalesce((
          select json_agg(json_build_object('sku', v.sku, 'option_values', v.option_values, 'weight_grams', v.weight_grams,
            'available', coalesce((select greatest(st.available, 0) from ${inv}.stock st where st.sku = v.sku), 0),
@@ -166,6 +172,7 @@ export async function findProduct(pool: Pool, idOrHandle: string): Promise<Produ
     category: row.category,
     tags: row.tags,
     options: row.options,
+    images: row.images,
     variants: row.variants.map((v) => ({
       sku: v.sku,
       optionValues: v.option_values,

@@ -324,6 +324,68 @@ describe('admin product commands', () => {
   });
 });
 
+describe('product options and images', () => {
+  type Detail = { options: { name: string; values: string[] }[]; images: { key: string; alt: string }[] };
+  it('gain option values, keep the ones variants use, and show images with the cover in lists', async () => {
+    const productId = await create(product('options-test', 'Options test', 'home', [{ EUR: 100 }, { EUR: 150 }]));
+    const put = (path: string, body: object) =>
+      commands.request<{ position: string; type: string }>('PUT', `/admin/products/${productId}/${path}`, {
+        body,
+        headers: admin,
+      });
+    const wider = await put('options', { options: [{ name: 'Size', values: ['S', 'M', 'L', 'XL'] }] });
+    expect(wider.status).toBe(200);
+    const before = await countEvents(db.pool);
+    const refused: [object, number, string?][] = [
+      [{ options: [{ name: 'Size', values: ['S', 'XL'] }] }, 409, 'variant-options'],
+      [
+        {
+          options: [
+            { name: 'Size', values: ['S', 'M'] },
+            { name: 'Colour', values: ['Red'] },
+          ],
+        },
+        409,
+        'variant-options',
+      ],
+      [{ options: [{ name: 'Size', values: ['S', 'M', 'M'] }] }, 422, 'option-values'],
+      [{ options: [], extra: 1 }, 400],
+    ];
+    for (const [body, status, type] of refused) {
+      const res = await put('options', body);
+      expect(res.status, JSON.stringify(body)).toBe(status);
+      if (type) expect(res.body.type).toBe(`/problems/${type}`);
+    }
+    for (const images of [
+      [{ key: '../etc/passwd.png', alt: 'x' }],
+      [{ key: 'products/a.exe', alt: 'x' }],
+      [
+        { key: 'products/a.webp', alt: 'x' },
+        { key: 'products/a.webp', alt: 'again' },
+      ],
+    ]) {
+      expect((await put('images', { images })).status, JSON.stringify(images)).toBeGreaterThanOrEqual(400);
+    }
+    expect(await countEvents(db.pool)).toBe(before);
+    const images = [
+      { key: 'products/options-test/front.webp', alt: 'The front' },
+      { key: 'products/options-test/back.webp', alt: 'The back' },
+    ];
+    const set = await put('images', { images });
+    expect(set.status).toBe(200);
+    const detail = await queries.request<Detail>('GET', '/products/options-test', {
+      headers: { 'X-Min-Position': set.body.position },
+    });
+    expect(detail.body.options).toEqual([{ name: 'Size', values: ['S', 'M', 'L', 'XL'] }]);
+    expect(detail.body.images).toEqual(images);
+    const listed = await queries.request<{ items: { handle: string; image: unknown }[] }>(
+      'GET',
+      '/products?q=Options%20test',
+    );
+    expect(listed.body.items.map((i) => i.image)).toEqual([images[0]]);
+  });
+});
+
 describe('inventory', () => {
   const stockOf = async (handle: string) => {
     const res = await queries.request<{ variants: { sku: string; available: number }[] }>(

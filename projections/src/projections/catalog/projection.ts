@@ -5,7 +5,8 @@ const sql = (text: string, values: unknown[]): Statement => ({ text, values });
 
 export const catalogProjection = defineProjection({
   name: 'catalog',
-  version: 2, // 2: product_prices, the lowest price per product and currency, for lists
+  // 2: product_prices, the lowest price per product and currency, for lists; 3: images
+  version: 3,
   handles: productEventTypes,
   tables: (s) => `
     create table ${s}.products (
@@ -16,6 +17,7 @@ export const catalogProjection = defineProjection({
       category text not null,
       tags text[] not null,
       options jsonb not null,
+      images jsonb not null default '[]',
       status text not null,
       created_at timestamptz not null,
       updated_at timestamptz not null,
@@ -108,6 +110,22 @@ export const catalogProjection = defineProjection({
           ),
         ];
       }
+      case 'ProductOptionsChanged':
+        return [
+          sql(`update ${s}.products set options = $2, updated_at = $3 where product_id = $1`, [
+            event.data.productId,
+            JSON.stringify(event.data.options),
+            at,
+          ]),
+        ];
+      case 'ProductImagesSet':
+        return [
+          sql(`update ${s}.products set images = $2, updated_at = $3 where product_id = $1`, [
+            event.data.productId,
+            JSON.stringify(event.data.images),
+            at,
+          ]),
+        ];
       case 'VariantUpdated': {
         const { sku, changes } = event.data;
         return [

@@ -1,6 +1,6 @@
 import { DomainError, NotFoundError } from '../../errors.ts';
 import type { Decider } from '../decider.ts';
-import type { ProductDetails, ProductEvent, Variant } from './events.ts';
+import type { ImageRef, ProductDetails, ProductEvent, Variant } from './events.ts';
 
 export type CreateProduct = {
   type: 'CreateProduct';
@@ -19,9 +19,13 @@ export type UpdateVariant = {
   type: 'UpdateVariant';
   data: { productId: string; sku: string; changes: Partial<Pick<Variant, 'prices' | 'weightGrams'>> };
 };
+export type ChangeOptions = { type: 'ChangeOptions'; data: { productId: string; options: ProductDetails['options'] } };
+export type SetImages = { type: 'SetImages'; data: { productId: string; images: ImageRef[] } };
 export type ProductCommand =
   | CreateProduct
   | UpdateProductDetails
+  | ChangeOptions
+  | SetImages
   | AddVariant
   | UpdateVariant
   | RemoveVariant
@@ -54,6 +58,10 @@ export const evolve = (state: Product, event: ProductEvent): Product => {
         options: event.data.options,
         variants: new Map(),
       };
+    case 'ProductOptionsChanged':
+      return state.status === 'none' ? state : { ...state, options: event.data.options };
+    case 'ProductImagesSet':
+      return state;
     case 'ProductDetailsUpdated':
       return state.status === 'none' ? state : { ...state, handle: event.data.changes.handle ?? state.handle };
     case 'VariantUpdated': {
@@ -94,13 +102,7 @@ function requireChangeable(state: Product): Existing & { status: 'draft' | 'publ
 }
 
 /** A variant names exactly one allowed value of each product option, and no other keys. */
-function checkVariant(
-  options: ProductDetails['options'],
-  variants: ReadonlyMap<string, Variant>,
-  variant: Variant,
-): void {
-  if (variants.has(variant.sku))
-    throw new DomainError('sku-taken', `The product has a variant ${variant.sku} already.`);
+function checkOptionValues(options: ProductDetails['options'], variant: Variant): void {
   const names = options.map((o) => o.name);
   const given = Object.keys(variant.optionValues);
   if (given.length !== names.length || !names.every((n) => given.includes(n))) {
@@ -117,6 +119,17 @@ function checkVariant(
       );
     }
   }
+}
+
+function checkVariant(
+  options: ProductDetails['options'],
+  variants: ReadonlyMap<string, Variant>,
+  variant: Variant,
+): void {
+  if (variants.has(variant.sku))
+    throw new DomainError('sku-taken', `The product has a variant ${variant.sku} already.`);
+  checkOptionValues(options, variant);
+  const names = options.map((o) => o.name);
   const same = [...variants.values()].find((v) => names.every((n) => v.optionValues[n] === variant.optionValues[n]));
   if (same && names.length > 0)
     throw new DomainError('variant-options', `Variant ${same.sku} has these option values already.`);
@@ -177,6 +190,24 @@ const updateDetails = ({ data }: UpdateProductDetails, state: Product): ProductE
   return [{ type: 'ProductDetailsUpdated', data }];
 };
 
+const changeOptions = ({ data }: ChangeOptions, state: Product): ProductEvent[] => {
+  const product = requireChangeable(state);
+  for (const option of data.options) {
+    if (new Set(option.values).size !== option.values.length)
+      throw new DomainError('option-values', `${option.name} names a value twice.`, 422);
+  }
+  // Every variant must still be a valid choice under the new options.
+  for (const variant of product.variants.values()) checkOptionValues(data.options, variant);
+  return [{ type: 'ProductOptionsChanged', data }];
+};
+
+const setImages = ({ data }: SetImages, state: Product): ProductEvent[] => {
+  requireChangeable(state);
+  if (new Set(data.images.map((i) => i.key)).size !== data.images.length)
+    throw new DomainError('image-repeated', 'An image key appears twice.', 422);
+  return [{ type: 'ProductImagesSet', data }];
+};
+
 const updateVariant = ({ data }: UpdateVariant, state: Product): ProductEvent[] => {
   if (!requireChangeable(state).variants.has(data.sku)) throw new NotFoundError('Variant');
   return [{ type: 'VariantUpdated', data }];
@@ -188,6 +219,10 @@ export const decide = (command: ProductCommand, state: Product): ProductEvent[] 
       return create(command, state);
     case 'UpdateProductDetails':
       return updateDetails(command, state);
+    case 'ChangeOptions':
+      return changeOptions(command, state);
+    case 'SetImages':
+      return setImages(command, state);
     case 'AddVariant':
       return addVariant(command, state);
     case 'UpdateVariant':

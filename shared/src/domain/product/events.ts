@@ -66,6 +66,29 @@ export const VariantRemoved = z.object({
   type: z.literal('VariantRemoved'),
   data: z.object({ productId: Id, sku: Sku }),
 });
+/** A blob-store key and its alt text; the first image is the product's cover. */
+export const ImageRef = z.strictObject({
+  key: z
+    .string()
+    .max(300)
+    .regex(
+      /^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_.-]+)*\.(?:jpg|jpeg|png|webp|avif)$/,
+      'a blob key like products/tee/front.webp',
+    )
+    .refine((k) => !k.includes('..'), 'no ".." in a key'),
+  alt: z.string().trim().max(200),
+});
+export type ImageRef = z.infer<typeof ImageRef>;
+export const Images = z.array(ImageRef).max(20);
+export const ProductImagesSet = z.object({
+  type: z.literal('ProductImagesSet'),
+  data: z.object({ productId: Id, images: Images }),
+});
+/** Options may gain values (and names, before any variant exists); a value a variant uses stays. */
+export const ProductOptionsChanged = z.object({
+  type: z.literal('ProductOptionsChanged'),
+  data: z.object({ productId: Id, options: z.array(ProductOption).max(3) }),
+});
 export const ProductPublished = z.object({ type: z.literal('ProductPublished'), data: z.object({ productId: Id }) });
 export const ProductUnpublished = z.object({
   type: z.literal('ProductUnpublished'),
@@ -76,6 +99,8 @@ export const ProductArchived = z.object({ type: z.literal('ProductArchived'), da
 export const ProductEvent = z.discriminatedUnion('type', [
   ProductCreated,
   ProductDetailsUpdated,
+  ProductOptionsChanged,
+  ProductImagesSet,
   VariantAdded,
   VariantUpdated,
   VariantRemoved,
