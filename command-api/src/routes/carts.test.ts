@@ -23,7 +23,7 @@ const config = testConfig({ BODY_LIMIT: '4kb' });
 
 beforeAll(async () => {
   ({ db, api, close } = await startCommandApi(config));
-  await publishTestCatalog(api, config.AUTH_JWT_SECRET);
+  await publishTestCatalog(api, config.AUTH_JWT_SECRET, { stock: 1000 });
 });
 afterAll(() => close());
 
@@ -131,6 +131,10 @@ describe('cart commands', () => {
         options: [],
         variants: [{ sku: 'LAMP-DRAFT', optionValues: {}, prices: { EUR: 3000 }, weightGrams: 900 }],
       },
+    });
+    await api.request('POST', '/admin/inventory/LAMP-DRAFT/restock', {
+      headers: admin,
+      body: { quantity: 5, reason: 'test' },
     });
     const cart = await newCart('EUR');
     const addLamp = (c: Created) =>

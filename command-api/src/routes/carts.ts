@@ -3,8 +3,10 @@ import { type Cart, cartDecider } from '@flowdose/shared/domain/cart/decider';
 import { type CartEvent, cartStream, LineQuantity, Sku } from '@flowdose/shared/domain/cart/events';
 import { SHIPPING_METHODS } from '@flowdose/shared/domain/checkout/rates';
 import { DiscountCode } from '@flowdose/shared/domain/discount/events';
+import { available, inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
+import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
 import { Address } from '@flowdose/shared/domain/order/events';
-import { NotFoundError } from '@flowdose/shared/errors';
+import { DomainError, NotFoundError } from '@flowdose/shared/errors';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { mayTryCart, requireCartReach } from '@flowdose/shared/http/cart-access';
 import { cartToken } from '@flowdose/shared/http/cart-token';
@@ -16,7 +18,7 @@ import { type Request, type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../app.ts';
 import { checkout } from '../checkout.ts';
-import { handle, newId } from '../handle-command.ts';
+import { handle, loadState, newId } from '../handle-command.ts';
 
 const OpenCartBody = z.strictObject({ currency: Currency });
 const AddItemBody = z.strictObject({ sku: Sku, quantity: LineQuantity });
@@ -48,6 +50,8 @@ export function cartRoutes(deps: Deps): Router {
       if (state.status !== 'empty') requireCartReach(config.CART_TOKEN_SECRET, state, caller(req));
       return decision(state);
     };
+  const availableOf = async (sku: string) =>
+    available((await loadState(store, inventoryDecider, inventoryStream(sku))).state);
   const cartScoped = idempotent(pool, (req) => `cart:${req.params.cartId}:${req.principal?.userId ?? 'token'}`);
 
   router.post(
@@ -77,7 +81,9 @@ export function cartRoutes(deps: Deps): Router {
       req.context,
       guarded(req, async (state) => {
         const currency = state.status === 'open' ? state.currency : 'EUR';
-        const unitPrice = await prices.priceOf(body.sku, currency);
+        const [unitPrice, free] = await Promise.all([prices.priceOf(body.sku, currency), availableOf(body.sku)]);
+        const inCart = state.status === 'open' ? [...state.lines.values()].find((l) => l.sku === body.sku) : undefined;
+        requireStock(body.sku, (inCart?.quantity ?? 0) + body.quantity, free, inCart?.quantity ?? 0);
         const events = cartDecider.decide(
           { type: 'AddCartItem', data: { cartId, lineId: newLineId, ...body, unitPrice } },
           state,
@@ -98,9 +104,12 @@ export function cartRoutes(deps: Deps): Router {
       cartDecider,
       cartStream(cartId),
       req.context,
-      guarded(req, (state) =>
-        cartDecider.decide({ type: 'ChangeCartItemQuantity', data: { cartId, lineId, quantity } }, state),
-      ),
+      guarded(req, async (state) => {
+        const line = state.status === 'open' ? state.lines.get(lineId) : undefined;
+        if (line && quantity > line.quantity)
+          requireStock(line.sku, quantity, await availableOf(line.sku), line.quantity);
+        return cartDecider.decide({ type: 'ChangeCartItemQuantity', data: { cartId, lineId, quantity } }, state);
+      }),
     );
     res.json({ position: positionToken(position) });
   });
@@ -124,6 +133,15 @@ export function cartRoutes(deps: Deps): Router {
   });
 
   return router;
+}
+
+/**
+ * A line may not grow past the units free now. Not a hold (checkout reserves): it tells the
+ * shopper at once, and a line may always shrink.
+ */
+function requireStock(sku: string, wanted: number, free: number, had: number) {
+  if (wanted > had && wanted > free)
+    throw new DomainError('out-of-stock', `${sku}: ${Math.max(free, 0)} available, ${wanted} asked.`);
 }
 
 function lineParams(params: Record<string, string | string[]>) {

@@ -48,6 +48,33 @@ describe('checkout', () => {
     expect([again.status, again.body.type]).toEqual([409, '/problems/cart-not-open']);
   });
 
+  it('refuses to grow a line past the free stock, and always lets it shrink', async () => {
+    await shop.restock('HOODIE-GREY-L', 3);
+    const cart = await shop.cartWith([['HOODIE-GREY-L', 2]]);
+    const add = (quantity: number) =>
+      api.request<{ type: string; detail: string }>('POST', `/carts/${cart.cartId}/items`, {
+        body: { sku: 'HOODIE-GREY-L', quantity },
+        headers: { 'X-Cart-Token': cart.cartToken },
+      });
+    const tooMany = await add(2);
+    expect([tooMany.status, tooMany.body.type]).toEqual([409, '/problems/out-of-stock']);
+    expect(tooMany.body.detail).toContain('3 available, 4 asked');
+    const line = await add(1);
+    expect(line.status).toBe(201);
+    const { lineId } = line.body as unknown as { lineId: string };
+    await shop.api.request('POST', '/admin/inventory/HOODIE-GREY-L/adjust', {
+      body: { delta: -3, reason: 'damaged' },
+      headers: shop.admin,
+    });
+    const change = (quantity: number) =>
+      api.request('PATCH', `/carts/${cart.cartId}/items/${lineId}`, {
+        body: { quantity },
+        headers: { 'X-Cart-Token': cart.cartToken },
+      });
+    expect((await change(4)).status).toBe(409);
+    expect((await change(1)).status).toBe(200);
+  });
+
   it('answers a repeated request with the same order', async () => {
     await shop.restock('CAP-BLACK', 5);
     const cart = await shop.cartWith([['CAP-BLACK', 1]]);
@@ -59,12 +86,17 @@ describe('checkout', () => {
   });
 
   it('refuses a cart it cannot fill, naming the short lines, and holds nothing back', async () => {
-    await shop.restock('SOCKS-3PACK', 1);
+    await shop.restock('SOCKS-3PACK', 2);
     await shop.restock('TOTE-NATURAL', 10);
     const cart = await shop.cartWith([
       ['TOTE-NATURAL', 3],
       ['SOCKS-3PACK', 2],
     ]);
+    // Stock the cart saw when it was filled, gone by checkout (a recount, another shopper).
+    await shop.api.request('POST', '/admin/inventory/SOCKS-3PACK/adjust', {
+      body: { delta: -1, reason: 'recount' },
+      headers: shop.admin,
+    });
     const res = await shop.checkOut(cart);
     expect([res.status, res.body.type]).toEqual([409, '/problems/out-of-stock']);
     expect(res.body.detail).toContain('SOCKS-3PACK');

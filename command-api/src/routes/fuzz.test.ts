@@ -22,7 +22,7 @@ let adminToken: string;
 
 beforeAll(async () => {
   ({ db, api, close } = await startCommandApi(config));
-  await publishTestCatalog(api, config.AUTH_JWT_SECRET);
+  await publishTestCatalog(api, config.AUTH_JWT_SECRET, { stock: 1000 });
   const opened = await api.request<{ cartId: string; cartToken: string }>('POST', '/carts', {
     body: { currency: 'EUR' },
   });

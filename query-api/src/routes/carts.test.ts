@@ -21,7 +21,7 @@ let stop: () => Promise<void>;
 
 beforeAll(async () => {
   ({ db, commands, queries, close: stop } = await startStack(config));
-  await publishTestCatalog(commands, config.AUTH_JWT_SECRET);
+  await publishTestCatalog(commands, config.AUTH_JWT_SECRET, { stock: 1000 });
 });
 // The dispatcher elects itself and starts listening asynchronously; an append made before
 // that is only seen at the next idle poll. Wait until the pipeline answers once.

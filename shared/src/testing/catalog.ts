@@ -17,8 +17,16 @@ export const TEST_CATALOG: Record<string, Partial<Record<Currency, number>>> = {
   'TOTE-NATURAL': { EUR: 1800, USD: 1990, GBP: 1600 },
 };
 
-/** Creates and publishes TEST_CATALOG through the command API's admin routes: real events. */
-export async function publishTestCatalog(commands: Pick<TestServer, 'request'>, jwtSecret: string): Promise<void> {
+/**
+ * Creates and publishes TEST_CATALOG through the command API's admin routes: real events.
+ * `stock` units of each SKU, for tests that fill carts but do not count stock; tests that
+ * count it restock exactly what they need.
+ */
+export async function publishTestCatalog(
+  commands: Pick<TestServer, 'request'>,
+  jwtSecret: string,
+  { stock = 0 }: { stock?: number } = {},
+): Promise<void> {
   const token = await signAccessToken(jwtSecret, { userId: randomUUID(), role: 'admin', sessionId: randomUUID() }, 600);
   const headers = { Authorization: `Bearer ${token}` };
   for (const [sku, prices] of Object.entries(TEST_CATALOG)) {
@@ -37,5 +45,12 @@ export async function publishTestCatalog(commands: Pick<TestServer, 'request'>, 
     if (created.status !== 201) throw new Error(`could not create ${sku}: ${created.text}`);
     const published = await commands.request('POST', `/admin/products/${created.body.productId}/publish`, { headers });
     if (published.status !== 200) throw new Error(`could not publish ${sku}: ${published.text}`);
+    if (stock > 0) {
+      const restocked = await commands.request('POST', `/admin/inventory/${sku}/restock`, {
+        headers,
+        body: { quantity: stock, reason: 'test stock' },
+      });
+      if (restocked.status !== 200) throw new Error(`could not stock ${sku}: ${restocked.text}`);
+    }
   }
 }
