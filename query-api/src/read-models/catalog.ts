@@ -182,3 +182,12 @@ export async function findProduct(pool: Pool, idOrHandle: string): Promise<Produ
     })),
   };
 }
+
+/** Categories with published products, and how many each has, largest first. */
+export async function listCategories(pool: Pool): Promise<{ category: string; products: number }[]> {
+  const { rows } = await pool.query<{ category: string; products: number }>(
+    `select category, count(*)::int as products from ${s}.products where status = 'published'
+     group by category order by products desc, category`,
+  );
+  return rows;
+}

@@ -10,6 +10,7 @@ type Item = {
   productId: string;
   handle: string;
   title: string;
+  category: string;
   price: { amount: number; currency: string };
   inStock: boolean;
 };
@@ -157,6 +158,17 @@ describe('catalog', () => {
     expect((await queries.request('GET', `/products/${res.body.productId}`)).status).toBe(200);
     expect((await queries.request('GET', '/products/draft-hat')).status).toBe(404);
     expect((await queries.request('GET', '/products/nothing-here')).status).toBe(404);
+  });
+
+  it('lists the categories that have published products, with their counts', async () => {
+    const res = await queries.request<{ items: { category: string; products: number }[] }>('GET', '/categories', {
+      headers: { 'X-Min-Position': lastPosition },
+    });
+    expect(res.status).toBe(200);
+    const listed = await list('limit=100');
+    const counts = new Map<string, number>();
+    for (const item of listed.body.items) counts.set(item.category, (counts.get(item.category) ?? 0) + 1);
+    expect(new Map(res.body.items.map((c) => [c.category, c.products]))).toEqual(counts);
   });
 
   it('refuses bad list queries with 400', async () => {

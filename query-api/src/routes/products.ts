@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Deps } from '../app.ts';
 import { Cursor, encodeCursor } from '../cursor.ts';
 import { minPosition } from '../min-position.ts';
-import { findProduct, listProducts } from '../read-models/catalog.ts';
+import { findProduct, listCategories, listProducts } from '../read-models/catalog.ts';
 
 const Price = z.coerce.number().int().min(0).max(100_000_000);
 const ListQuery = z
@@ -47,6 +47,12 @@ export function productRoutes({ pool, waitForPosition }: Deps): Router {
     const { items, last, more } = await listProducts(pool, { ...query, ...(cursor ? { after: cursor } : {}) });
     res.set('Cache-Control', CATALOG_CACHE);
     res.json({ items, nextCursor: more && last ? encodeCursor(last) : null });
+  });
+
+  router.get('/categories', async (req, res) => {
+    await minPosition(req, waitForPosition, 'catalog');
+    res.set('Cache-Control', CATALOG_CACHE);
+    res.json({ items: await listCategories(pool) });
   });
 
   router.get('/products/:idOrHandle', async (req, res) => {

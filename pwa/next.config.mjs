@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import withSerwistInit from '@serwist/next';
+
+// One revision per build: the precached pages below are fetched again by each new version.
+const revision = randomUUID();
+
+const withSerwist = withSerwistInit({
+  swSrc: 'app/sw.ts',
+  swDest: 'public/sw.js',
+  // Registered by components/service-worker.tsx, which also tells the shopper about updates.
+  register: false,
+  // The outbox drains when the network returns; a reload then would only interrupt it.
+  reloadOnOnline: false,
+  // The shell of the pages that work without the network, and the page for those that do not.
+  additionalPrecacheEntries: ['/~offline', '/cart', '/checkout', '/account'].map((url) => ({ url, revision })),
+});
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  async headers() {
+    return [
+      { source: '/sw.js', headers: [{ key: 'Cache-Control', value: 'no-cache' }] },
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+          { key: 'X-Frame-Options', value: 'DENY' },
+        ],
+      },
+    ];
+  },
+};
+
+export default withSerwist(nextConfig);
