@@ -18,6 +18,7 @@ const Credentials = z.strictObject({ email: Email, password: Password });
 const Login = z.strictObject({ email: Email, password: z.string().min(1).max(128) });
 // A shopper may bring the guest cart they filled before signing in (with its X-Cart-Token).
 const CustomerLogin = Login.extend({ guestCartId: z.string().max(64).optional() });
+const Registration = Credentials.extend({ guestCartId: z.string().max(64).optional() });
 const Refresh = z.strictObject({ refreshToken: z.string().min(1).max(256) });
 
 /**
@@ -50,7 +51,7 @@ export function authRoutes(deps: Deps): Router {
   }
 
   router.post('/auth/register', async (req, res) => {
-    const { email, password } = validate(Credentials, req.body);
+    const { email, password, guestCartId } = validate(Registration, req.body);
     const customerId = randomIds.next();
     const claimed = await pool.query(
       `insert into customer_credentials (customer_id, email, password_hash) values ($1, $2, $3)
@@ -65,7 +66,16 @@ export function authRoutes(deps: Deps): Router {
         customerDecider.decide({ type: 'RegisterCustomer', data: { customerId, email } }, state),
       );
       const tokens = await sessions.start(customerId, 'customer');
-      res.status(201).json({ customerId, ...tokens, position: positionToken(position) });
+      // A shopper who fills a cart and then signs up keeps the cart, as at login.
+      const adopted = guestCartId
+        ? await adoptGuestCart(deps, req.context, customerId, guestCartId, req.get('X-Cart-Token')).catch(() => null)
+        : null;
+      res.status(201).json({
+        customerId,
+        ...tokens,
+        cartId: adopted?.cartId ?? null,
+        position: positionToken(adopted?.position ?? position),
+      });
     } catch (error) {
       // Without its event the account must not exist either: free the email again.
       await pool.query('delete from customer_credentials where customer_id = $1', [customerId]);

@@ -223,6 +223,18 @@ describe('GET /carts/:cartId', () => {
       expect(byToken.status).toBe(404);
     });
 
+    it('keeps the guest cart of a shopper who signs up', async () => {
+      const guest = await guestCart([['MUG-WHITE', 3]]);
+      const registered = await commands.request<Login>('POST', '/auth/register', {
+        body: { email: `signup-${Date.now()}@example.com`, password, guestCartId: guest.cartId },
+        headers: { 'X-Cart-Token': guest.cartToken },
+      });
+      expect(registered.status).toBe(201);
+      expect(registered.body.cartId).toBe(guest.cartId);
+      const mine = await read(guest.cartId, registered.body.accessToken, registered.body.position);
+      expect(mine.body.lines.map((l) => [l.sku, l.quantity])).toEqual([['MUG-WHITE', 3]]);
+    });
+
     it('ignores a guest cart presented without its token', async () => {
       const email = `notoken-${Date.now()}@example.com`;
       await commands.request('POST', '/auth/register', { body: { email, password } });

@@ -51,7 +51,12 @@ async function forward(request: NextRequest, { params }: { params: Promise<{ ser
     });
   } catch {
     return Response.json(
-      { type: '/problems/upstream-unavailable', title: 'Service unavailable', status: 503, detail: `${service} API is down` },
+      {
+        type: '/problems/upstream-unavailable',
+        title: 'Service unavailable',
+        status: 503,
+        detail: `${service} API is down`,
+      },
       { status: 503, headers: { 'content-type': 'application/problem+json', 'retry-after': '1' } },
     );
   }

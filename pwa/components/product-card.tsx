@@ -1,0 +1,38 @@
+import Link from 'next/link';
+import { formatMoney } from '@/lib/format';
+import type { ProductListItem } from '@/lib/types';
+
+// Until the blob store serves photos, each product shows a tile in its category's colour.
+const COLOURS = ['#14532d', '#1e3a8a', '#7c2d12', '#581c87', '#134e4a', '#831843', '#374151'];
+export function tileColour(category: string) {
+  let hash = 0;
+  for (const c of category) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
+  return COLOURS[hash % COLOURS.length];
+}
+const initials = (title: string) =>
+  title
+    .split(/\s+/)
+    .slice(0, 2)
+    .map((w) => w[0]?.toUpperCase() ?? '')
+    .join('');
+
+export function ProductTile({ title, category }: { title: string; category: string }) {
+  return (
+    <div className="tile" style={{ background: tileColour(category) }} aria-hidden="true">
+      {initials(title)}
+    </div>
+  );
+}
+
+export function ProductCard({ product }: { product: ProductListItem }) {
+  return (
+    <li className="card">
+      <Link href={`/products/${product.handle}`}>
+        <ProductTile title={product.title} category={product.category} />
+        <h3>{product.title}</h3>
+        <span className="price">{formatMoney(product.price)}</span>{' '}
+        {!product.inStock && <span className="sold-out">Sold out</span>}
+      </Link>
+    </li>
+  );
+}

@@ -1,0 +1,38 @@
+'use client';
+import { Serwist } from '@serwist/window';
+import { useEffect, useState } from 'react';
+import { drainOutbox } from '@/lib/cart';
+
+/**
+ * Registers the service worker, drains the cart outbox whenever the network returns, and
+ * tells the shopper when a new version is ready (it takes over only when they say so).
+ */
+export function ServiceWorker() {
+  const [update, setUpdate] = useState<Serwist | null>(null);
+
+  useEffect(() => {
+    const drain = () => void drainOutbox();
+    window.addEventListener('online', drain);
+    if (navigator.onLine) drain();
+    if (!('serviceWorker' in navigator) || process.env.NODE_ENV !== 'production') {
+      return () => window.removeEventListener('online', drain);
+    }
+    const sw = new Serwist('/sw.js', { scope: '/', type: 'classic' });
+    sw.addEventListener('waiting', () => setUpdate(sw));
+    sw.addEventListener('controlling', (event) => {
+      if (event.isUpdate) window.location.reload();
+    });
+    void sw.register();
+    return () => window.removeEventListener('online', drain);
+  }, []);
+
+  if (!update) return null;
+  return (
+    <div className="toast" role="status">
+      <span>A new version of the shop is ready.</span>
+      <button type="button" onClick={() => update.messageSkipWaiting()}>
+        Reload
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,264 @@
+import { fetchAs } from './session';
+import {
+  announce,
+  type CartOp,
+  type CartRef,
+  db,
+  getMeta,
+  META,
+  type ServerLine,
+  type SkuInfo,
+  setMeta,
+} from './store';
+import type { Money, Problem } from './types';
+
+export const STORE_CURRENCY = 'EUR';
+const MAX_QUANTITY = 99;
+const OUTBOX_LOCK = 'flowdose-outbox';
+export const SYNC_TAG = 'cart-outbox';
+
+export type CartLine = {
+  sku: string;
+  quantity: number;
+  unitPrice: Money | null;
+  info: SkuInfo | undefined;
+  /** A change not yet accepted by the server. */
+  pending: boolean;
+  /** Why the server refused the last change to this line. */
+  refusal: string | undefined;
+};
+
+/**
+ * What the shopper sees: the cart as the server last said, with every change still in the
+ * outbox applied on top, in order. Lines are keyed by SKU, as the server merges them.
+ */
+export function cartView(
+  server: ServerLine[],
+  outbox: CartOp[],
+  skus: Map<string, SkuInfo>,
+  refusals: Map<string, string>,
+): CartLine[] {
+  const lines = new Map<string, CartLine>();
+  for (const l of server) {
+    lines.set(l.sku, {
+      sku: l.sku,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      info: skus.get(l.sku),
+      pending: false,
+      refusal: undefined,
+    });
+  }
+  for (const op of outbox) {
+    if (op.kind === 'open') continue;
+    const line = lines.get(op.sku);
+    if (op.kind === 'remove') lines.delete(op.sku);
+    else if (op.kind === 'set') {
+      if (line) lines.set(op.sku, { ...line, quantity: op.quantity, pending: true });
+    } else {
+      const info = skus.get(op.sku);
+      lines.set(op.sku, {
+        sku: op.sku,
+        quantity: Math.min(MAX_QUANTITY, (line?.quantity ?? 0) + op.quantity),
+        unitPrice: line?.unitPrice ?? info?.unitPrice ?? null,
+        info,
+        pending: true,
+        refusal: undefined,
+      });
+    }
+  }
+  for (const [sku, detail] of refusals) {
+    const line = lines.get(sku);
+    if (line) lines.set(sku, { ...line, refusal: detail });
+    else lines.set(sku, { sku, quantity: 0, unitPrice: null, info: skus.get(sku), pending: false, refusal: detail });
+  }
+  return [...lines.values()];
+}
+
+export async function loadCart() {
+  const database = await db();
+  const [server, outbox, skus, refusals, cart] = await Promise.all([
+    getMeta<ServerLine[]>(META.serverLines),
+    database.getAll('outbox'),
+    database.getAll('skus'),
+    database.getAll('refusals'),
+    getMeta<CartRef>(META.cart),
+  ]);
+  const lines = cartView(
+    server ?? [],
+    outbox,
+    new Map(skus.map((s) => [s.sku, s])),
+    new Map(refusals.map((r) => [r.sku, r.detail])),
+  );
+  return { cart, lines, pending: outbox.length };
+}
+
+/** Records a change at once (shown before the server hears of it) and sends it when it can. */
+export async function changeCart(
+  op: { kind: 'add' | 'set'; sku: string; quantity: number } | { kind: 'remove'; sku: string },
+  info?: SkuInfo,
+) {
+  const database = await db();
+  const tx = database.transaction(['meta', 'outbox', 'skus', 'refusals'], 'readwrite');
+  const cart = (await tx.objectStore('meta').get(META.cart)) as CartRef | undefined;
+  const queued = await tx.objectStore('outbox').getAll();
+  if (!cart && !queued.some((o) => o.kind === 'open')) {
+    await tx.objectStore('outbox').add({ key: crypto.randomUUID(), kind: 'open', currency: STORE_CURRENCY });
+  }
+  await tx.objectStore('outbox').add({ ...op, key: crypto.randomUUID() });
+  if (info) await tx.objectStore('skus').put(info);
+  await tx.objectStore('refusals').delete(op.sku);
+  await tx.done;
+  announce();
+  await requestSync();
+}
+
+export async function dismissRefusal(sku: string) {
+  await (await db()).delete('refusals', sku);
+  announce();
+}
+
+/** Background Sync where the browser has it; the page also drains now, and on `online`. */
+async function requestSync() {
+  if (typeof window === 'undefined') return;
+  try {
+    const registration = await navigator.serviceWorker?.getRegistration();
+    const sync = (
+      registration as (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }) | undefined
+    )?.sync;
+    await sync?.register(SYNC_TAG);
+  } catch {
+    // No Background Sync here: the online event covers it.
+  }
+  if (navigator.onLine) void drainOutbox();
+}
+
+const cartHeaders = (cart: CartRef): Record<string, string> => ({
+  'content-type': 'application/json',
+  ...(cart.cartToken ? { 'X-Cart-Token': cart.cartToken } : {}),
+});
+
+type Sent =
+  | { outcome: 'accepted'; body: Record<string, unknown> }
+  | { outcome: 'refused'; detail: string; cartGone: boolean }
+  | { outcome: 'later' }
+  | { outcome: 'skipped' };
+
+async function send(op: CartOp): Promise<Sent> {
+  const cart = await getMeta<CartRef>(META.cart);
+  const lines = (await getMeta<ServerLine[]>(META.serverLines)) ?? [];
+  let request: { path: string; method: string; body?: unknown };
+  if (op.kind === 'open') {
+    if (cart) return { outcome: 'skipped' };
+    request = { path: '/api/commands/carts', method: 'POST', body: { currency: op.currency } };
+  } else {
+    if (!cart) return { outcome: 'refused', detail: 'The cart could not be opened.', cartGone: false };
+    const line = lines.find((l) => l.sku === op.sku);
+    const base = `/api/commands/carts/${cart.cartId}/items`;
+    if (op.kind === 'add') request = { path: base, method: 'POST', body: { sku: op.sku, quantity: op.quantity } };
+    // A line the server never had (its add was refused) has nothing to change.
+    else if (!line) return { outcome: 'skipped' };
+    else if (op.kind === 'set')
+      request = { path: `${base}/${line.lineId}`, method: 'PATCH', body: { quantity: op.quantity } };
+    else request = { path: `${base}/${line.lineId}`, method: 'DELETE' };
+  }
+  let res: Response;
+  try {
+    res = await fetchAs(request.path, {
+      method: request.method,
+      headers: { ...(cart ? cartHeaders(cart) : { 'content-type': 'application/json' }), 'Idempotency-Key': op.key },
+      ...(request.body ? { body: JSON.stringify(request.body) } : {}),
+    });
+  } catch {
+    return { outcome: 'later' };
+  }
+  // Not the shopper's doing: the network or the server; the change waits.
+  if (res.status >= 500 || res.status === 429 || res.status === 408) return { outcome: 'later' };
+  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (res.ok) return { outcome: 'accepted', body };
+  const problem = body as Partial<Problem>;
+  const cartGone = res.status === 404 || problem.type === '/problems/cart-not-open';
+  return { outcome: 'refused', detail: problem.detail ?? problem.title ?? `Refused (${res.status})`, cartGone };
+}
+
+/** The server accepted `op`: what it now holds is what the shopper saw. */
+async function accepted(op: CartOp, body: Record<string, unknown>) {
+  if (typeof body.position === 'string') await setMeta(META.position, body.position);
+  if (op.kind === 'open') {
+    await setMeta(META.cart, {
+      cartId: body.cartId,
+      cartToken: body.cartToken,
+      currency: op.currency,
+    } satisfies CartRef);
+    await setMeta(META.serverLines, []);
+    return;
+  }
+  const lines = [...((await getMeta<ServerLine[]>(META.serverLines)) ?? [])];
+  const at = lines.findIndex((l) => l.sku === op.sku);
+  const info = await (await db()).get('skus', op.sku);
+  if (op.kind === 'add') {
+    const quantity = Math.min(MAX_QUANTITY, (lines[at]?.quantity ?? 0) + op.quantity);
+    const unitPrice = lines[at]?.unitPrice ?? info?.unitPrice ?? { amount: 0, currency: STORE_CURRENCY };
+    const line = { lineId: String(body.lineId), sku: op.sku, quantity, unitPrice };
+    if (at >= 0) lines[at] = line;
+    else lines.push(line);
+  } else if (op.kind === 'set' && at >= 0) lines[at] = { ...lines[at]!, quantity: op.quantity };
+  else if (op.kind === 'remove' && at >= 0) lines.splice(at, 1);
+  await setMeta(META.serverLines, lines);
+}
+
+/**
+ * Sends the outbox in order, one change at a time, under a lock shared by every tab and the
+ * service worker: each change once, in the order it was made. A refused change is kept on
+ * its line and taken out; a change that meets no network stays for the next try.
+ */
+export function drainOutbox(): Promise<'drained' | 'waiting'> {
+  return navigator.locks.request(OUTBOX_LOCK, async () => {
+    const database = await db();
+    for (;;) {
+      const op = (await database.transaction('outbox').store.openCursor())?.value;
+      if (!op) break;
+      const sent = await send(op);
+      if (sent.outcome === 'later') return 'waiting';
+      if (sent.outcome === 'accepted') await accepted(op, sent.body);
+      if (sent.outcome === 'refused' && op.kind !== 'open') {
+        await database.put('refusals', { sku: op.sku, detail: sent.detail, at: new Date().toISOString() });
+      }
+      if (sent.outcome === 'refused' && sent.cartGone) await forgetCart();
+      await database.delete('outbox', op.seq!);
+      announce();
+    }
+    await refreshFromServer();
+    return 'drained';
+  });
+}
+
+/** The cart as the read model holds it, once it has caught up with our last change. */
+export async function refreshFromServer() {
+  const cart = await getMeta<CartRef>(META.cart);
+  if (!cart) return;
+  const position = await getMeta<string>(META.position);
+  try {
+    const res = await fetchAs(`/api/queries/carts/${cart.cartId}`, {
+      headers: { ...cartHeaders(cart), ...(position ? { 'X-Min-Position': position } : {}) },
+    });
+    if (!res.ok) return;
+    const body = (await res.json()) as { status: string; lines: ServerLine[] };
+    // Changes made while this read was on its way are still in the outbox and show on top.
+    await setMeta(
+      META.serverLines,
+      body.lines.map(({ lineId, sku, quantity, unitPrice }) => ({ lineId, sku, quantity, unitPrice })),
+    );
+    if (body.status !== 'open') await forgetCart();
+    announce();
+  } catch {
+    // Offline: what the shopper sees stays as it is.
+  }
+}
+
+/** After checkout (or when the server no longer has it) the next change opens a new cart. */
+export async function forgetCart() {
+  await setMeta(META.cart, undefined);
+  await setMeta(META.serverLines, []);
+  announce();
+}
