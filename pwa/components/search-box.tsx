@@ -18,7 +18,7 @@ export function SearchBox({ initial }: { initial: string }) {
     const controller = new AbortController();
     const timer = setTimeout(() => {
       fetch(`/api/queries/products?limit=6&q=${encodeURIComponent(words)}`, { signal: controller.signal })
-        .then((res) => (res.ok ? (res.json() as Promise<ProductPage>) : { items: [] }))
+        .then((res): Promise<ProductPage> | ProductPage => (res.ok ? res.json() : { items: [], nextCursor: null }))
         .then((page) => setHits(page.items))
         .catch(() => {});
     }, 200);

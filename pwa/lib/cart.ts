@@ -186,8 +186,8 @@ async function accepted(op: CartOp, body: Record<string, unknown>) {
   if (typeof body.position === 'string') await setMeta(META.position, body.position);
   if (op.kind === 'open') {
     await setMeta(META.cart, {
-      cartId: body.cartId,
-      cartToken: body.cartToken,
+      cartId: String(body.cartId),
+      cartToken: String(body.cartToken),
       currency: op.currency,
     } satisfies CartRef);
     await setMeta(META.serverLines, []);
@@ -212,8 +212,8 @@ async function accepted(op: CartOp, body: Record<string, unknown>) {
  * service worker: each change once, in the order it was made. A refused change is kept on
  * its line and taken out; a change that meets no network stays for the next try.
  */
-export function drainOutbox(): Promise<'drained' | 'waiting'> {
-  return navigator.locks.request(OUTBOX_LOCK, async () => {
+export async function drainOutbox(): Promise<'drained' | 'waiting'> {
+  return await navigator.locks.request(OUTBOX_LOCK, async (): Promise<'drained' | 'waiting'> => {
     const database = await db();
     for (;;) {
       const op = (await database.transaction('outbox').store.openCursor())?.value;

@@ -1,0 +1,178 @@
+'use client';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { type FormEvent, useEffect, useState } from 'react';
+import { drainOutbox, forgetCart } from '@/lib/cart';
+import { formatMoney } from '@/lib/format';
+import { fetchAs, readSession } from '@/lib/session';
+import { db, META, setMeta } from '@/lib/store';
+import type { Problem } from '@/lib/types';
+import { useCart, useOnline } from '@/lib/use-cart';
+
+const COUNTRIES = { FR: 'France', DE: 'Germany', NL: 'Netherlands', BE: 'Belgium', ES: 'Spain', IT: 'Italy', GB: 'United Kingdom', US: 'United States' };
+
+export default function CheckoutPage() {
+  const { cart, lines, ready } = useCart();
+  const online = useOnline();
+  const router = useRouter();
+  const [email, setEmail] = useState('');
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  // One key per attempt: a retried submit (a lost answer, a double click) places one order.
+  const [attempt] = useState(() => crypto.randomUUID());
+
+  useEffect(() => {
+    void readSession().then((s) => s && setEmail((e) => e || s.email));
+  }, []);
+
+  const live = lines.filter((l) => l.quantity > 0);
+  const subtotal = live.reduce((sum, l) => sum + (l.unitPrice?.amount ?? 0) * l.quantity, 0);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setProblem(null);
+    setBusy(true);
+    try {
+      // The server must hold what the shopper sees before it is turned into an order.
+      if ((await drainOutbox()) !== 'drained') throw new Error('offline');
+      const current = await (await db()).get('meta', META.cart);
+      const target = (current as typeof cart) ?? cart;
+      if (!target) throw new Error('empty');
+      const form = new FormData(event.currentTarget);
+      const field = (name: string) => String(form.get(name) ?? '').trim();
+      const line2 = field('line2');
+      const body = {
+        email: field('email'),
+        shippingAddress: {
+          name: field('name'),
+          line1: field('line1'),
+          ...(line2 ? { line2 } : {}),
+          city: field('city'),
+          postalCode: field('postalCode'),
+          country: field('country'),
+        },
+        shippingMethod: field('shippingMethod'),
+        payment: { method: 'test-card', cardNumber: field('cardNumber').replace(/\s+/g, '') },
+        ...(field('discountCode') ? { discountCode: field('discountCode') } : {}),
+      };
+      const res = await fetchAs(`/api/commands/carts/${target.cartId}/checkout`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'Idempotency-Key': `checkout-${attempt}`,
+          ...(target.cartToken ? { 'X-Cart-Token': target.cartToken } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      const answer = await res.json();
+      if (!res.ok) {
+        setProblem(answer as Problem);
+        return;
+      }
+      const { orderId, position } = answer as { orderId: string; position: string };
+      await (await db()).put('orders', { orderId, cartToken: target.cartToken, position, placedAt: new Date().toISOString() });
+      await setMeta(META.position, position);
+      await forgetCart();
+      router.push(`/orders/${orderId}?placed=1`);
+    } catch {
+      setProblem({ type: 'offline', title: 'No connection', status: 0, detail: 'Checking out needs the network. Your cart is kept; try again when you are online.' });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!ready) return <h1>Checkout</h1>;
+  if (live.length === 0) {
+    return (
+      <>
+        <h1>Checkout</h1>
+        <p>
+          Your cart is empty. <Link href="/products">Start shopping</Link>
+        </p>
+      </>
+    );
+  }
+  return (
+    <>
+      <h1>Checkout</h1>
+      {!online && (
+        <p className="notice" role="alert">
+          You are offline. Checking out needs the network; your cart is kept until you are back.
+        </p>
+      )}
+      <p>
+        {live.reduce((n, l) => n + l.quantity, 0)} items, subtotal{' '}
+        <strong>{formatMoney({ amount: subtotal, currency: cart?.currency ?? 'EUR' })}</strong>. Shipping and VAT are added
+        for your country.
+      </p>
+      <form className="stack" onSubmit={submit} noValidate={false}>
+        <label>
+          Email
+          <input name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </label>
+        <label>
+          Full name
+          <input name="name" autoComplete="name" required maxLength={200} />
+        </label>
+        <label>
+          Address
+          <input name="line1" autoComplete="address-line1" required maxLength={200} />
+        </label>
+        <label>
+          Address, line 2 (optional)
+          <input name="line2" autoComplete="address-line2" maxLength={200} />
+        </label>
+        <label>
+          City
+          <input name="city" autoComplete="address-level2" required maxLength={100} />
+        </label>
+        <label>
+          Postal code
+          <input name="postalCode" autoComplete="postal-code" required maxLength={20} />
+        </label>
+        <label>
+          Country
+          <select name="country" autoComplete="country" defaultValue="FR">
+            {Object.entries(COUNTRIES).map(([code, name]) => (
+              <option key={code} value={code}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Shipping
+          <select name="shippingMethod" defaultValue="standard">
+            <option value="standard">Standard (3–5 days)</option>
+            <option value="express">Express (1–2 days)</option>
+          </select>
+        </label>
+        <label>
+          Card number (test cards: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined)
+          <input name="cardNumber" inputMode="numeric" autoComplete="cc-number" required pattern="[0-9 ]{12,23}" />
+        </label>
+        <label>
+          Discount code (optional)
+          <input name="discountCode" autoComplete="off" maxLength={32} />
+        </label>
+        {problem && (
+          <div className="notice" role="alert">
+            <strong>{problem.title}</strong> {problem.detail}
+            {problem.errors && (
+              <ul>
+                {problem.errors.map((e) => (
+                  <li key={e.path}>
+                    {e.path}: {e.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+        <button type="submit" disabled={busy || !online}>
+          {busy ? 'Placing your order…' : 'Place order'}
+        </button>
+      </form>
+    </>
+  );
+}
