@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { loadConfig } from '@flowdose/shared/config';
 import { createPool } from '@flowdose/shared/db';
 import { SingleBar } from 'cli-progress';
 import { migrateAll } from './migrate.ts';
 import { demoCatalog } from './seed/demo-catalog.ts';
 import { seedCatalog } from './seed/seed-catalog.ts';
+import { buildStorefrontIfStale } from './storefront-build.ts';
 
 // Reads .env too; the apps it starts inherit the same environment.
 const config = loadConfig();
@@ -12,30 +14,50 @@ const config = loadConfig();
 console.log('[start] migrating the event store and read models');
 await migrateAll(config.DATABASE_URL, () => {});
 
+buildStorefrontIfStale();
+
+const api = (port: number) => `http://127.0.0.1:${port}`;
+const ts = (entry: string) => ({ args: ['--import', 'tsx', entry], cwd: '.' });
 const apps = [
   {
     name: 'command-api',
-    entry: 'command-api/src/main.ts',
+    ...ts('command-api/src/main.ts'),
     color: 36,
     health: `http://127.0.0.1:${config.COMMAND_API_PORT}/health`,
   },
   {
     name: 'query-api',
-    entry: 'query-api/src/main.ts',
+    ...ts('query-api/src/main.ts'),
     color: 35,
     health: `http://127.0.0.1:${config.QUERY_API_PORT}/health`,
   },
   {
     name: 'projections',
-    entry: 'projections/src/main.ts',
+    ...ts('projections/src/main.ts'),
     color: 33,
     health: `http://127.0.0.1:${config.PROJECTIONS_PORT}/health`,
+  },
+  {
+    name: 'storefront',
+    args: [createRequire(import.meta.url).resolve('next/dist/bin/next'), 'start', '-p', String(config.STOREFRONT_PORT)],
+    cwd: 'pwa',
+    color: 32,
+    health: `http://127.0.0.1:${config.STOREFRONT_PORT}/manifest.webmanifest`,
   },
 ];
 
 let stopping = false;
-const children: ChildProcess[] = apps.map(({ name, entry, color }) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: ['ignore', 'pipe', 'pipe'] });
+const children: ChildProcess[] = apps.map(({ name, args, cwd, color }) => {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      COMMAND_API_URL: api(config.COMMAND_API_PORT),
+      QUERY_API_URL: api(config.QUERY_API_PORT),
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+  });
   const label = `\x1b[${color}m${name.padEnd(11)}\x1b[0m |`;
   const relay = (out: NodeJS.WriteStream) => (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line) out.write(`${label} ${line}\n`);
@@ -79,6 +101,7 @@ if (!stopping) await seedWhenEmpty();
 if (!stopping) {
   console.log(`
 [start] Flowdose is up. Ctrl-C stops everything.
+  storefront    http://127.0.0.1:${config.STOREFRONT_PORT}  (the shopper PWA)
   command API   http://127.0.0.1:${config.COMMAND_API_PORT}
   query API     http://127.0.0.1:${config.QUERY_API_PORT}
   projections   http://127.0.0.1:${config.PROJECTIONS_PORT}  (status JSON; /health)

@@ -35,7 +35,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <main id="main" className="wrap">
           {children}
         </main>
-        <footer className="wrap foot">Prices include VAT where it applies. Test cards only.</footer>
+        <footer className="wrap foot">VAT for your country is added at checkout. Payments use test cards only.</footer>
         <ServiceWorker />
       </body>
     </html>

@@ -31,6 +31,7 @@ const Env = z.object({
   COMMAND_API_PORT: port(4001),
   QUERY_API_PORT: port(4002),
   PROJECTIONS_PORT: port(4003),
+  STOREFRONT_PORT: port(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MIN_POSITION_TIMEOUT_MS: z.coerce.number().int().min(0).max(30000).default(2000),
   BODY_LIMIT: z.string().default('32kb'),

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { argon2idHasher } from '@flowdose/shared/auth/passwords';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { testConfig } from '@flowdose/shared/config';
@@ -7,7 +6,7 @@ import { createLogger } from '@flowdose/shared/logger';
 import type { Redis } from '@flowdose/shared/redis';
 import { countEvents, type TestDatabase } from '@flowdose/shared/testing/db';
 import { serve, type TestServer } from '@flowdose/shared/testing/http';
-import { spawnTs, until } from '@flowdose/shared/testing/process';
+import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
@@ -197,14 +196,6 @@ describe('staff', () => {
     expect((await api.request('POST', '/admin/auth/login', { body: { email: customer, password } })).status).toBe(401);
   });
 });
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 describe('login brute force', () => {
   it('is slowed, then refused with 429 and Retry-After, across two API processes sharing Redis', async () => {

@@ -14,9 +14,9 @@ export default function AccountPage() {
 
   const loadOrders = useCallback(async () => {
     const position = await getMeta<string>(META.position);
-    const res = await fetchAs('/api/queries/me/orders', { headers: position ? { 'X-Min-Position': position } : {} }).catch(
-      () => null,
-    );
+    const res = await fetchAs('/api/queries/me/orders', {
+      headers: position ? { 'X-Min-Position': position } : {},
+    }).catch(() => null);
     if (res?.ok) setOrders(((await res.json()) as { items: Order[] }).items);
   }, []);
 
@@ -29,8 +29,8 @@ export default function AccountPage() {
 
   async function signIn(event: FormEvent<HTMLFormElement>, mode: 'register' | 'login') {
     event.preventDefault();
-    setProblem(null);
     const form = new FormData(event.currentTarget);
+    setProblem(null);
     const email = String(form.get('email'));
     // A guest cart comes along: it becomes the customer's (or joins the cart they have).
     const cart = await getMeta<CartRef>(META.cart);
@@ -38,7 +38,11 @@ export default function AccountPage() {
     const res = await fetch(`/api/commands/auth/${mode}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(guest ? { 'X-Cart-Token': guest.cartToken! } : {}) },
-      body: JSON.stringify({ email, password: String(form.get('password')), ...(guest ? { guestCartId: guest.cartId } : {}) }),
+      body: JSON.stringify({
+        email,
+        password: String(form.get('password')),
+        ...(guest ? { guestCartId: guest.cartId } : {}),
+      }),
     }).catch(() => null);
     if (!res) return setProblem('Signing in needs the network.');
     const body = (await res.json()) as Problem & {
@@ -48,12 +52,17 @@ export default function AccountPage() {
       cartId: string | null;
       position?: string;
     };
-    if (!res.ok) return setProblem(body.errors?.map((e) => `${e.path}: ${e.message}`).join('; ') || body.detail || body.title);
+    if (!res.ok)
+      return setProblem(body.errors?.map((e) => `${e.path}: ${e.message}`).join('; ') || body.detail || body.title);
     const next = { customerId: body.customerId, email, accessToken: body.accessToken, refreshToken: body.refreshToken };
     await saveSession(next);
     if (body.position) await setMeta(META.position, body.position);
     if (body.cartId) {
-      await setMeta(META.cart, { cartId: body.cartId, cartToken: null, currency: cart?.currency ?? 'EUR' } satisfies CartRef);
+      await setMeta(META.cart, {
+        cartId: body.cartId,
+        cartToken: null,
+        currency: cart?.currency ?? 'EUR',
+      } satisfies CartRef);
       await refreshFromServer();
     } else if (guest) {
       // The guest cart could not be taken over: the customer starts a cart of their own.

@@ -9,7 +9,16 @@ import { db, META, setMeta } from '@/lib/store';
 import type { Problem } from '@/lib/types';
 import { useCart, useOnline } from '@/lib/use-cart';
 
-const COUNTRIES = { FR: 'France', DE: 'Germany', NL: 'Netherlands', BE: 'Belgium', ES: 'Spain', IT: 'Italy', GB: 'United Kingdom', US: 'United States' };
+const COUNTRIES = {
+  FR: 'France',
+  DE: 'Germany',
+  NL: 'Netherlands',
+  BE: 'Belgium',
+  ES: 'Spain',
+  IT: 'Italy',
+  GB: 'United Kingdom',
+  US: 'United States',
+};
 
 export default function CheckoutPage() {
   const { cart, lines, ready } = useCart();
@@ -30,6 +39,8 @@ export default function CheckoutPage() {
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    // Read before the first await: React lets go of the event's target after it.
+    const form = new FormData(event.currentTarget);
     setProblem(null);
     setBusy(true);
     try {
@@ -38,7 +49,6 @@ export default function CheckoutPage() {
       const current = await (await db()).get('meta', META.cart);
       const target = (current as typeof cart) ?? cart;
       if (!target) throw new Error('empty');
-      const form = new FormData(event.currentTarget);
       const field = (name: string) => String(form.get(name) ?? '').trim();
       const line2 = field('line2');
       const body = {
@@ -70,12 +80,22 @@ export default function CheckoutPage() {
         return;
       }
       const { orderId, position } = answer as { orderId: string; position: string };
-      await (await db()).put('orders', { orderId, cartToken: target.cartToken, position, placedAt: new Date().toISOString() });
+      await (await db()).put('orders', {
+        orderId,
+        cartToken: target.cartToken,
+        position,
+        placedAt: new Date().toISOString(),
+      });
       await setMeta(META.position, position);
       await forgetCart();
       router.push(`/orders/${orderId}?placed=1`);
     } catch {
-      setProblem({ type: 'offline', title: 'No connection', status: 0, detail: 'Checking out needs the network. Your cart is kept; try again when you are online.' });
+      setProblem({
+        type: 'offline',
+        title: 'No connection',
+        status: 0,
+        detail: 'Checking out needs the network. Your cart is kept; try again when you are online.',
+      });
     } finally {
       setBusy(false);
     }
@@ -102,13 +122,20 @@ export default function CheckoutPage() {
       )}
       <p>
         {live.reduce((n, l) => n + l.quantity, 0)} items, subtotal{' '}
-        <strong>{formatMoney({ amount: subtotal, currency: cart?.currency ?? 'EUR' })}</strong>. Shipping and VAT are added
-        for your country.
+        <strong>{formatMoney({ amount: subtotal, currency: cart?.currency ?? 'EUR' })}</strong>. Shipping and VAT are
+        added for your country.
       </p>
       <form className="stack" onSubmit={submit} noValidate={false}>
         <label>
           Email
-          <input name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </label>
         <label>
           Full name

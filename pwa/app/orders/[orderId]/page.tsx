@@ -78,7 +78,8 @@ export default function OrderPage({ params }: { params: Promise<{ orderId: strin
       <ol className="timeline">
         {order.history.map((h) => (
           <li key={`${h.status}-${h.at}`}>
-            <strong>{titleCase(h.status)}</strong> <span className="muted">{new Date(h.at).toLocaleString('en-GB')}</span>
+            <strong>{titleCase(h.status)}</strong>{' '}
+            <span className="muted">{new Date(h.at).toLocaleString('en-GB')}</span>
             {h.amount ? ` (${money(h.amount)})` : ''}
           </li>
         ))}

@@ -1,0 +1,121 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { signAccessToken } from '@flowdose/shared/auth/tokens';
+import { createTestDatabase } from '@flowdose/shared/testing/db';
+import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { demoCatalog } from '../../infra/src/seed/demo-catalog.ts';
+import { seedCatalog } from '../../infra/src/seed/seed-catalog.ts';
+
+const PWA = fileURLToPath(new URL('..', import.meta.url));
+export const SCREENSHOTS = fileURLToPath(new URL('../../artifacts/screenshots', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The secret spawnTs gives the services, so the test can act as staff.
+const JWT_SECRET = 'test-jwt-secret-test-jwt-secret-test-0000';
+
+const healthy = (url: string) =>
+  fetch(url).then(
+    (r) => r.ok,
+    () => false,
+  );
+
+/**
+ * The whole shop as a shopper meets it: the three services and the built storefront as
+ * real processes on a database of their own, the demo catalog's first products seeded
+ * through the admin routes, and Debian's Chromium to drive it.
+ */
+export async function startStorefront() {
+  if (!existsSync(`${PWA}/.next/BUILD_ID`)) throw new Error('The storefront is not built: run `npm run build -w pwa`.');
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does).`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const db = await createTestDatabase();
+  const ports = {
+    command: await freePort(),
+    query: await freePort(),
+    projections: await freePort(),
+    web: await freePort(),
+  };
+  const env = {
+    DATABASE_URL: db.url,
+    QUEUE_PREFIX: `t${randomUUID().slice(0, 8)}`,
+    PASSWORD_HASH_MEMORY_KIB: '4096',
+    COMMANDS_PER_MINUTE: '100000',
+    COMMAND_API_PORT: String(ports.command),
+    QUERY_API_PORT: String(ports.query),
+    PROJECTIONS_PORT: String(ports.projections),
+  };
+  const services = [
+    spawnTs('command-api/src/main.ts', [], env),
+    spawnTs('query-api/src/main.ts', [], env),
+    spawnTs('projections/src/main.ts', [], env),
+  ];
+  const commands = `http://127.0.0.1:${ports.command}`;
+  const queries = `http://127.0.0.1:${ports.query}`;
+  const url = `http://127.0.0.1:${ports.web}`;
+  let web: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    web?.kill('SIGTERM');
+    for (const s of services) s.child.kill('SIGTERM');
+    await Promise.all(services.map((s) => s.exited));
+    await db.drop();
+  };
+  try {
+    await until(
+      async () =>
+        (
+          await Promise.all(
+            Object.values(ports)
+              .slice(0, 3)
+              .map((p) => healthy(`http://127.0.0.1:${p}/health`)),
+          )
+        ).every(Boolean),
+      30_000,
+      'services up',
+    );
+    const products = demoCatalog(12);
+    await seedCatalog({ commandsUrl: commands, jwtSecret: JWT_SECRET, products });
+    // Pages render from the read models: wait until the catalog shows every published product.
+    const published = products.filter((p) => p.publish).length;
+    await until(
+      async () =>
+        ((await (await fetch(`${queries}/products?limit=100`)).json()) as { items: unknown[] }).items.length ===
+        published,
+      30_000,
+      'catalog projected',
+    );
+    const next = createRequire(import.meta.url).resolve('next/dist/bin/next');
+    web = spawn(process.execPath, [next, 'start', '-p', String(ports.web), '-H', '127.0.0.1'], {
+      cwd: PWA,
+      env: { ...process.env, COMMAND_API_URL: commands, QUERY_API_URL: queries, NEXT_TELEMETRY_DISABLED: '1' },
+      stdio: 'ignore',
+    });
+    await until(() => healthy(`${url}/manifest.webmanifest`), 30_000, 'storefront up');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const admin = async () => ({
+    Authorization: `Bearer ${await signAccessToken(JWT_SECRET, { userId: randomUUID(), role: 'admin', sessionId: randomUUID() }, 600)}`,
+    'content-type': 'application/json',
+  });
+  const shopper = (): Promise<BrowserContext> => browser!.newContext({ viewport: { width: 1024, height: 800 } });
+  return { url, commands, queries, db, admin, shopper, close };
+}

@@ -1,0 +1,249 @@
+/// <reference lib="dom" />
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCREENSHOTS, startStorefront } from './storefront-stack.ts';
+
+let shop: Awaited<ReturnType<typeof startStorefront>>;
+beforeAll(async () => {
+  shop = await startStorefront();
+}, 120_000);
+afterAll(() => shop?.close());
+
+const shot = (page: Page, name: string) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+
+/** Waits until the service worker controls the page (it claims clients once active). */
+async function controlled(page: Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) =>
+        navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+      );
+    }
+  });
+}
+
+/** Runtime caching is asynchronous: a test may go offline only once the page is really kept. */
+const cached = (page: Page, path: string) =>
+  page.waitForFunction(async (p) => !!(await caches.match(p, { ignoreSearch: false })), path, { timeout: 15_000 });
+
+/** The shopper's IndexedDB, read inside the page. */
+const idb = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<{ outbox: number; cart: { cartId: string; cartToken: string | null } | undefined }>(
+        (resolve, reject) => {
+          const open = indexedDB.open('flowdose');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction(['outbox', 'meta']);
+            const count = tx.objectStore('outbox').count();
+            const cart = tx.objectStore('meta').get('cart');
+            tx.oncomplete = () => resolve({ outbox: count.result, cart: cart.result });
+          };
+        },
+      ),
+  );
+
+/** The cart as the server holds it, read straight from the query API. */
+async function serverCart(page: Page) {
+  const { cart } = await idb(page);
+  if (!cart) throw new Error('no cart on this device');
+  const res = await fetch(`${shop.queries}/carts/${cart.cartId}`, {
+    headers: { 'X-Cart-Token': cart.cartToken ?? '' },
+  });
+  const body = (await res.json()) as { lines: { sku: string; quantity: number }[] };
+  return Object.fromEntries(body.lines.map((l) => [l.sku, l.quantity]));
+}
+
+/** The cart as the shopper sees it on /cart: SKU → quantity. */
+const shownCart = (page: Page) =>
+  page.$$eval('tr[data-sku]', (rows) =>
+    Object.fromEntries(
+      rows
+        .map((r) => [
+          r.getAttribute('data-sku')!,
+          Number((r.querySelector('select') as HTMLSelectElement | null)?.value ?? 0),
+        ])
+        .filter(([, q]) => Number(q) > 0),
+    ),
+  );
+
+async function adjustStockTo(sku: string, units: number) {
+  const headers = await shop.admin();
+  const product = (await (await fetch(`${shop.queries}/products/natural-tote-bag`)).json()) as {
+    variants: { sku: string; available: number }[];
+  };
+  const now = product.variants.find((v) => v.sku === sku)!.available;
+  const res = await fetch(`${shop.commands}/admin/inventory/${sku}/adjust`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ delta: units - now, reason: 'test: stock gone' }),
+  });
+  expect(res.status).toBe(200);
+}
+
+describe('storefront', () => {
+  let context: BrowserContext;
+
+  it('is installable: a valid manifest, and a service worker that activates and controls the page', async () => {
+    const manifest = (await (await fetch(`${shop.url}/manifest.webmanifest`)).json()) as {
+      name: string;
+      short_name: string;
+      start_url: string;
+      display: string;
+      theme_color: string;
+      icons: { src: string; sizes: string; purpose: string }[];
+    };
+    expect(manifest).toMatchObject({
+      name: 'Flowdose Shop',
+      short_name: 'Flowdose',
+      start_url: '/',
+      display: 'standalone',
+    });
+    expect(manifest.theme_color).toMatch(/^#[0-9a-f]{6}$/);
+    for (const [sizes, purpose] of [
+      ['192x192', 'any'],
+      ['512x512', 'any'],
+      ['512x512', 'maskable'],
+    ]) {
+      const icon = manifest.icons.find((i) => i.sizes === sizes && i.purpose === purpose);
+      expect(icon, `${sizes} ${purpose}`).toBeDefined();
+      const png = Buffer.from(await (await fetch(`${shop.url}${icon!.src}`)).arrayBuffer());
+      // PNG width and height sit at bytes 16–23 of the IHDR chunk.
+      expect(`${png.readUInt32BE(16)}x${png.readUInt32BE(20)}`).toBe(sizes);
+    }
+    context = await shop.shopper();
+    const page = await context.newPage();
+    await page.goto(shop.url);
+    await controlled(page);
+    const state = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state);
+    expect(state).toBe('activated');
+    expect(await page.evaluate(() => document.querySelector('link[rel="manifest"]')?.getAttribute('href'))).toBe(
+      '/manifest.webmanifest',
+    );
+    await shot(page, 'home');
+    await context.close();
+  });
+
+  it('takes a shopper from home to an order in their account history', async () => {
+    context = await shop.shopper();
+    const page = await context.newPage();
+    await page.goto(`${shop.url}/account`);
+    await page
+      .getByRole('form', { name: 'Create an account' })
+      .getByLabel('Email')
+      .fill(`ada-${Date.now()}@example.com`);
+    await page.getByLabel('Password (10 characters or more)').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Signed in as').waitFor();
+
+    await page.getByRole('link', { name: 'Flowdose' }).click();
+    await page.getByRole('link', { name: /^Apparel/ }).click();
+    await page.getByRole('heading', { name: 'Apparel' }).waitFor();
+    await shot(page, 'catalog');
+    await page
+      .getByRole('link', { name: /Classic T-shirt/ })
+      .first()
+      .click();
+    await page.getByRole('heading', { name: 'Classic T-shirt' }).waitFor();
+    await shot(page, 'product');
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText('is in your cart').waitFor();
+    await page.getByLabel('Blue').check();
+    await page.getByLabel('M', { exact: true }).check();
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText('Blue').last().waitFor();
+
+    await page.getByRole('link', { name: /^Cart/ }).click();
+    await page.getByText('All changes saved').waitFor();
+    expect(Object.keys(await shownCart(page))).toHaveLength(2);
+    await shot(page, 'cart');
+    await page.getByRole('link', { name: 'Check out' }).click();
+    await page.getByLabel('Full name').fill('Ada Lovelace');
+    await page.getByLabel('Address', { exact: true }).fill('12 Rue de la Paix');
+    await page.getByLabel('City').fill('Paris');
+    await page.getByLabel('Postal code').fill('75002');
+    await page.getByLabel(/Card number/).fill('4242 4242 4242 4242');
+    await shot(page, 'checkout');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    const placed = page.getByRole('heading', { name: 'Thank you for your order' });
+    const refused = page.locator('.notice[role="alert"]');
+    await placed.or(refused).waitFor();
+    expect(await refused.allTextContents()).toEqual([]);
+    await placed.waitFor();
+    expect(await page.getByTestId('order-status').textContent()).toBe('Authorized');
+    const orderId = page.url().split('/orders/')[1]!.split('?')[0]!;
+    await shot(page, 'confirmation');
+
+    await page.getByRole('link', { name: 'Account' }).click();
+    await page.locator(`a[href="/orders/${orderId}"]`).waitFor();
+    await shot(page, 'account');
+    await context.close();
+  });
+
+  it('works offline: seen pages open, unseen ones get the offline page, cart changes sync once', async () => {
+    context = await shop.shopper();
+    const page = await context.newPage();
+    await page.goto(shop.url);
+    await controlled(page);
+    for (const path of ['/products', '/products/white-enamel-mug', '/products/black-canvas-cap']) {
+      await page.goto(shop.url + path);
+      await cached(page, path);
+    }
+    await context.setOffline(true);
+
+    await page.goto(`${shop.url}/products`);
+    await page.getByRole('heading', { name: 'All products' }).waitFor();
+    await page.goto(`${shop.url}/products/wool-socks-3-pairs`);
+    await page.getByRole('heading', { name: 'You are offline' }).waitFor();
+    await shot(page, 'offline');
+
+    await page.goto(`${shop.url}/products/white-enamel-mug`);
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText('is in your cart').waitFor();
+    await page.goto(`${shop.url}/products/black-canvas-cap`);
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText('is in your cart').waitFor();
+    await page.goto(`${shop.url}/cart`);
+    await page.getByText('You are offline').waitFor();
+    await page.getByLabel('Quantity of White Enamel Mug').selectOption('3');
+    await page.getByText('3 change(s) not yet saved').or(page.getByText('4 change(s) not yet saved')).waitFor();
+    const seen = await shownCart(page);
+    expect(seen).toEqual({ 'MUG-WHITE': 3, 'CAP-BLACK': 1 });
+    expect((await idb(page)).outbox).toBeGreaterThan(0);
+
+    await context.setOffline(false);
+    await page.getByText('All changes saved').waitFor({ timeout: 20_000 });
+    expect((await idb(page)).outbox).toBe(0);
+    expect(await serverCart(page)).toEqual(seen);
+    expect(await shownCart(page)).toEqual(seen);
+    await context.close();
+  });
+
+  it('shows a change the server refuses on its line, and leaves nothing in the outbox', async () => {
+    context = await shop.shopper();
+    const page = await context.newPage();
+    await page.goto(`${shop.url}/products/natural-tote-bag`);
+    await controlled(page);
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.goto(`${shop.url}/cart`);
+    await page.getByText('All changes saved').waitFor();
+    await cached(page, '/cart');
+
+    await context.setOffline(true);
+    await page.getByLabel('Quantity of Natural Tote Bag').selectOption('2');
+    await page.getByText('1 change(s) not yet saved').waitFor();
+    await adjustStockTo('TOTE-NATURAL', 0);
+    await context.setOffline(false);
+
+    const refusal = page.locator('tr[data-sku="TOTE-NATURAL"] .refusal');
+    await refusal.waitFor({ timeout: 20_000 });
+    expect(await refusal.textContent()).toContain('0 available');
+    await shot(page, 'refused-replay');
+    expect((await idb(page)).outbox).toBe(0);
+    expect(await serverCart(page)).toEqual({ 'TOTE-NATURAL': 1 });
+    expect(await shownCart(page)).toEqual({ 'TOTE-NATURAL': 1 });
+    await context.close();
+  });
+});
