@@ -24,12 +24,13 @@ export function ProductTile({ title, category }: { title: string; category: stri
   );
 }
 
-export function ProductCard({ product }: { product: ProductListItem }) {
+/** `heading`: the level that follows the page's outline (h2 under the page title, h3 under a section). */
+export function ProductCard({ product, heading: Heading = 'h3' }: { product: ProductListItem; heading?: 'h2' | 'h3' }) {
   return (
     <li className="card">
       <Link href={`/products/${product.handle}`}>
         <ProductTile title={product.title} category={product.category} />
-        <h3>{product.title}</h3>
+        <Heading className="name">{product.title}</Heading>
         <span className="price">{formatMoney(product.price)}</span>{' '}
         {!product.inStock && <span className="sold-out">Sold out</span>}
       </Link>

@@ -72,7 +72,7 @@ export default async function Catalog({ searchParams }: { searchParams: Promise<
       {page && (
         <ul className="grid">
           {page.items.map((p) => (
-            <ProductCard key={p.productId} product={p} />
+            <ProductCard key={p.productId} product={p} heading="h2" />
           ))}
         </ul>
       )}

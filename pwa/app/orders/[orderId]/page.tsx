@@ -56,7 +56,7 @@ export default function OrderPage({ params }: { params: Promise<{ orderId: strin
           ))}
         </tbody>
       </table>
-      <dl>
+      <dl className="totals">
         <dt>Subtotal</dt>
         <dd>{money(order.totals.subtotal)}</dd>
         {order.totals.discount > 0 && (
