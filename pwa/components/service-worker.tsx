@@ -19,9 +19,6 @@ export function ServiceWorker() {
     }
     const sw = new Serwist('/sw.js', { scope: '/', type: 'classic' });
     sw.addEventListener('waiting', () => setUpdate(sw));
-    sw.addEventListener('controlling', (event) => {
-      if (event.isUpdate) window.location.reload();
-    });
     void sw.register();
     return () => window.removeEventListener('online', drain);
   }, []);
@@ -30,7 +27,14 @@ export function ServiceWorker() {
   return (
     <div className="toast" role="status">
       <span>A new version of the shop is ready.</span>
-      <button type="button" onClick={() => update.messageSkipWaiting()}>
+      <button
+        type="button"
+        onClick={() => {
+          // The new worker takes over, then the page reloads under it.
+          navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), { once: true });
+          update.messageSkipWaiting();
+        }}
+      >
         Reload
       </button>
     </div>

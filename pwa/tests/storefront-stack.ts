@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
@@ -116,6 +117,14 @@ export async function startStorefront() {
     Authorization: `Bearer ${await signAccessToken(JWT_SECRET, { userId: randomUUID(), role: 'admin', sessionId: randomUUID() }, 600)}`,
     'content-type': 'application/json',
   });
-  const shopper = (): Promise<BrowserContext> => browser!.newContext({ viewport: { width: 1024, height: 800 } });
-  return { url, commands, queries, db, admin, shopper, close };
+  /** Changes the built worker script as a new deployment would; answers how to undo it. */
+  const touchServiceWorker = async () => {
+    const path = `${PWA}/public/sw.js`;
+    const original = await readFile(path, 'utf8');
+    await writeFile(path, `${original}\n// deployment ${randomUUID()}\n`);
+    return () => writeFile(path, original);
+  };
+  const shopper = (viewport = { width: 1024, height: 800 }): Promise<BrowserContext> =>
+    browser!.newContext({ viewport });
+  return { url, commands, queries, db, admin, shopper, touchServiceWorker, close };
 }

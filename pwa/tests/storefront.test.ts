@@ -117,13 +117,39 @@ describe('storefront', () => {
     const page = await context.newPage();
     await page.goto(shop.url);
     await controlled(page);
-    const state = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state);
-    expect(state).toBe('activated');
+    await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === 'activated');
     expect(await page.evaluate(() => document.querySelector('link[rel="manifest"]')?.getAttribute('href'))).toBe(
       '/manifest.webmanifest',
     );
     await shot(page, 'home');
     await context.close();
+  });
+
+  it('tells the shopper when a new version is ready, and takes it over when they say so', async () => {
+    context = await shop.shopper();
+    const page = await context.newPage();
+    await page.goto(shop.url);
+    await controlled(page);
+    const first = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL);
+    // A new deployment, as the browser sees one: the worker script's bytes changed.
+    const restore = await shop.touchServiceWorker();
+    try {
+      await page.evaluate(async () => (await navigator.serviceWorker.ready).update());
+      await page.getByText('A new version of the shop is ready.').waitFor({ timeout: 15_000 });
+      await shot(page, 'update-ready');
+      const reloaded = page.waitForEvent('load');
+      await page.getByRole('button', { name: 'Reload' }).click();
+      await reloaded;
+      const after = await page.evaluate(async () => {
+        const registration = await navigator.serviceWorker.ready;
+        return { waiting: !!registration.waiting, controlled: !!navigator.serviceWorker.controller };
+      });
+      expect(after).toEqual({ waiting: false, controlled: true });
+      expect(first).toBe(`${shop.url}/sw.js`);
+    } finally {
+      await restore();
+      await context.close();
+    }
   });
 
   it('takes a shopper from home to an order in their account history', async () => {
@@ -221,12 +247,32 @@ describe('storefront', () => {
     await context.close();
   });
 
+  it('fits a phone: no page scrolls sideways', async () => {
+    context = await shop.shopper({ width: 390, height: 844 });
+    const page = await context.newPage();
+    for (const [name, path] of [
+      ['home-phone', '/'],
+      ['catalog-phone', '/products'],
+      ['product-phone', '/products/classic-t-shirt'],
+      ['cart-phone', '/cart'],
+      ['checkout-phone', '/checkout'],
+      ['account-phone', '/account'],
+    ]) {
+      await page.goto(shop.url + path);
+      await page.locator('h1').first().waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+      await shot(page, name!);
+    }
+    await context.close();
+  });
+
   it('shows a change the server refuses on its line, and leaves nothing in the outbox', async () => {
     context = await shop.shopper();
     const page = await context.newPage();
     await page.goto(`${shop.url}/products/natural-tote-bag`);
     await controlled(page);
     await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText('is in your cart').waitFor();
     await page.goto(`${shop.url}/cart`);
     await page.getByText('All changes saved').waitFor();
     await cached(page, '/cart');
