@@ -1,6 +1,6 @@
 import { discountDecider } from '@flowdose/shared/domain/discount/decider';
 import { discountStream } from '@flowdose/shared/domain/discount/events';
-import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
+import { type InventoryCommand, inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
 import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import type { CommandContext } from '@flowdose/shared/http/context';
@@ -11,11 +11,8 @@ export const HOT_STREAM_ATTEMPTS = 25;
 
 type Held = { sku: string; reservationId: string };
 
-/**
- * Gives back stock an order or a failed checkout held. One that is gone already (released
- * or committed) is skipped; one that cannot be released now is left to the expiry job.
- */
-export const releaseReservations = (store: EventStore, ctx: CommandContext, held: Held[], reason: string) =>
+/** Decides `command` on each held reservation's stream; one already gone (a retry) is skipped. */
+const onEachHeld = (store: EventStore, ctx: CommandContext, held: Held[], command: (r: Held) => InventoryCommand) =>
   Promise.all(
     held.map((r) =>
       handle(
@@ -23,37 +20,29 @@ export const releaseReservations = (store: EventStore, ctx: CommandContext, held
         inventoryDecider,
         inventoryStream(r.sku),
         ctx,
-        (state) =>
-          state.reservations.has(r.reservationId)
-            ? inventoryDecider.decide(
-                { type: 'Release', data: { sku: r.sku, reservationId: r.reservationId, reason } },
-                state,
-              )
-            : [],
-        { attempts: HOT_STREAM_ATTEMPTS },
-      ).catch(() => {
-        // Left to expire: the release job frees it once its order is canceled or absent.
-      }),
-    ),
-  );
-
-/** The held stock leaves the warehouse; one committed already (a retried fulfilment) is skipped. */
-export const commitReservations = (store: EventStore, ctx: CommandContext, held: Held[]) =>
-  Promise.all(
-    held.map((r) =>
-      handle(
-        store,
-        inventoryDecider,
-        inventoryStream(r.sku),
-        ctx,
-        (state) =>
-          state.reservations.has(r.reservationId)
-            ? inventoryDecider.decide({ type: 'Commit', data: { sku: r.sku, reservationId: r.reservationId } }, state)
-            : [],
+        (state) => (state.reservations.has(r.reservationId) ? inventoryDecider.decide(command(r), state) : []),
         { attempts: HOT_STREAM_ATTEMPTS },
       ),
     ),
   );
+
+/**
+ * Gives back stock an order or a failed checkout held. One that cannot be released now is
+ * left to the expiry job, which frees it once its order is canceled or absent.
+ */
+export const releaseReservations = (store: EventStore, ctx: CommandContext, held: Held[], reason: string) =>
+  Promise.all(
+    held.map((r) =>
+      onEachHeld(store, ctx, [r], ({ sku, reservationId }) => ({
+        type: 'Release',
+        data: { sku, reservationId, reason },
+      })).catch(() => {}),
+    ),
+  );
+
+/** The held stock leaves the warehouse: on hand drops. */
+export const commitReservations = (store: EventStore, ctx: CommandContext, held: Held[]) =>
+  onEachHeld(store, ctx, held, ({ sku, reservationId }) => ({ type: 'Commit', data: { sku, reservationId } }));
 
 /** A canceled or failed order gives its use of a discount code back. */
 export async function releaseDiscountUse(
