@@ -19,8 +19,14 @@ export function ServiceWorker() {
     }
     const sw = new Serwist('/sw.js', { scope: '/', type: 'classic' });
     sw.addEventListener('waiting', () => setUpdate(sw));
-    void sw.register();
-    return () => window.removeEventListener('online', drain);
+    // After the page has loaded: precaching must not compete with the first paint.
+    const register = () => void sw.register();
+    if (document.readyState === 'complete') register();
+    else window.addEventListener('load', register, { once: true });
+    return () => {
+      window.removeEventListener('online', drain);
+      window.removeEventListener('load', register);
+    };
   }, []);
 
   if (!update) return null;
