@@ -26,7 +26,12 @@ export type CartLine = {
   pending: boolean;
   /** Why the server refused the last change to this line. */
   refusal: string | undefined;
+  /** The price the shopper saw when they added it, when the server's price is another. */
+  priceWas: Money | undefined;
 };
+
+const samePrice = (a: Money | undefined, b: Money | null) =>
+  !a || !b || (a.amount === b.amount && a.currency === b.currency);
 
 /**
  * What the shopper sees: the cart as the server last said, with every change still in the
@@ -40,13 +45,15 @@ export function cartView(
 ): CartLine[] {
   const lines = new Map<string, CartLine>();
   for (const l of server) {
+    const info = skus.get(l.sku);
     lines.set(l.sku, {
       sku: l.sku,
       quantity: l.quantity,
       unitPrice: l.unitPrice,
-      info: skus.get(l.sku),
+      info,
       pending: false,
       refusal: undefined,
+      priceWas: samePrice(info?.unitPrice, l.unitPrice) ? undefined : info?.unitPrice,
     });
   }
   for (const op of outbox) {
@@ -64,13 +71,23 @@ export function cartView(
         info,
         pending: true,
         refusal: undefined,
+        priceWas: line?.priceWas,
       });
     }
   }
   for (const [sku, detail] of refusals) {
     const line = lines.get(sku);
     if (line) lines.set(sku, { ...line, refusal: detail });
-    else lines.set(sku, { sku, quantity: 0, unitPrice: null, info: skus.get(sku), pending: false, refusal: detail });
+    else
+      lines.set(sku, {
+        sku,
+        quantity: 0,
+        unitPrice: null,
+        info: skus.get(sku),
+        pending: false,
+        refusal: detail,
+        priceWas: undefined,
+      });
   }
   return [...lines.values()];
 }
@@ -111,6 +128,14 @@ export async function changeCart(
   await tx.done;
   announce();
   await requestSync();
+}
+
+/** The shopper has seen the new price: it is the one they expect from now on. */
+export async function acceptPrice(sku: string, unitPrice: Money) {
+  const database = await db();
+  const info = await database.get('skus', sku);
+  if (info) await database.put('skus', { ...info, unitPrice });
+  announce();
 }
 
 export async function dismissRefusal(sku: string) {

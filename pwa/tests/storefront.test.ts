@@ -247,6 +247,36 @@ describe('storefront', () => {
     await context.close();
   });
 
+  it('tells the shopper when a line added offline got another price', async () => {
+    context = await shop.shopper();
+    const page = await context.newPage();
+    await page.goto(`${shop.url}/products/wool-socks-3-pairs`);
+    await controlled(page);
+    await page.reload();
+    await cached(page, '/products/wool-socks-3-pairs');
+    await context.setOffline(true);
+    const { productId } = (await (await fetch(`${shop.queries}/products/wool-socks-3-pairs`)).json()) as {
+      productId: string;
+    };
+    const repriced = await fetch(`${shop.commands}/admin/products/${productId}/variants/SOCKS-3PACK`, {
+      method: 'PATCH',
+      headers: await shop.admin(),
+      body: JSON.stringify({ prices: { EUR: 1750, USD: 1890 } }),
+    });
+    expect(repriced.status).toBe(200);
+    await page.goto(`${shop.url}/products/wool-socks-3-pairs`);
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText('is in your cart').waitFor();
+    await page.goto(`${shop.url}/cart`);
+    await context.setOffline(false);
+    const note = page.getByText('The price changed from €15.00 to €17.50.');
+    await note.waitFor({ timeout: 20_000 });
+    await shot(page, 'price-changed');
+    await page.getByRole('button', { name: 'OK' }).click();
+    await note.waitFor({ state: 'detached' });
+    await context.close();
+  });
+
   it('fits a phone: no page scrolls sideways', async () => {
     context = await shop.shopper({ width: 390, height: 844 });
     const page = await context.newPage();

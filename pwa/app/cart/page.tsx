@@ -1,12 +1,17 @@
 'use client';
 import Link from 'next/link';
-import { changeCart, dismissRefusal } from '@/lib/cart';
+import { useEffect } from 'react';
+import { acceptPrice, changeCart, dismissRefusal, refreshFromServer } from '@/lib/cart';
 import { formatMoney } from '@/lib/format';
 import { useCart, useOnline } from '@/lib/use-cart';
 
 export default function CartPage() {
   const { lines, pending, ready } = useCart();
   const online = useOnline();
+  // The cart may have changed on another device or tab since this one last looked.
+  useEffect(() => {
+    void refreshFromServer();
+  }, []);
   const live = lines.filter((l) => l.quantity > 0);
   const currency = live.find((l) => l.unitPrice)?.unitPrice?.currency ?? 'EUR';
   const subtotal = live.reduce((sum, l) => sum + (l.unitPrice?.amount ?? 0) * l.quantity, 0);
@@ -41,6 +46,18 @@ export default function CartPage() {
                   {line.info ? <Link href={`/products/${line.info.handle}`}>{line.info.title}</Link> : line.sku}
                   {line.info?.label ? <div className="muted">{line.info.label}</div> : null}
                   {line.pending && <div className="muted">Not saved yet</div>}
+                  {line.priceWas && line.unitPrice && (
+                    <div className="refusal" role="alert">
+                      The price changed from {formatMoney(line.priceWas)} to {formatMoney(line.unitPrice)}.{' '}
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => acceptPrice(line.sku, line.unitPrice!)}
+                      >
+                        OK
+                      </button>
+                    </div>
+                  )}
                   {line.refusal && (
                     <div className="refusal" role="alert">
                       {line.refusal}{' '}
