@@ -112,10 +112,21 @@ export async function checkout(
             ? []
             : inventoryDecider.decide({ type: 'Reserve', data: { ...r, expiresAt, orderId } }, state),
         { attempts: HOT_STREAM_ATTEMPTS },
-      ).then(
-        () => ({ ...r, ok: true as const }),
-        (error: unknown) => ({ ...r, ok: false as const, error }),
-      ),
+      )
+        .then(async ({ duplicate }) => {
+          // A retry of a checkout that already ended (its hold released) must not take the old
+          // hold's event for a new one: the ids derive from the same key.
+          if (
+            duplicate &&
+            !(await loadState(store, inventoryDecider, inventoryStream(r.sku))).state.reservations.has(r.reservationId)
+          ) {
+            throw new DomainError('checkout-ended', 'This checkout was tried before and ended; check out again.');
+          }
+        })
+        .then(
+          () => ({ ...r, ok: true as const }),
+          (error: unknown) => ({ ...r, ok: false as const, error }),
+        ),
     ),
   );
   const failed = outcomes.filter((o) => !o.ok);

@@ -52,6 +52,13 @@ export async function loadState<C, E extends { type: string; data: unknown }, S>
   return { state, version, last };
 }
 
+/**
+ * `duplicate`: the store had these event ids already, from an earlier run of this key, and
+ * appended nothing now. That earlier run may have been undone since (a hold released): a
+ * caller for whom that matters checks the state.
+ */
+export type Handled = { position: Position; nextVersion: bigint; duplicate: boolean };
+
 // Writers to one stream in this process take turns: on a hot stream (one SKU at a sale)
 // racing them only makes them fail each other's appends and read the stream again.
 const turns = new Map<string, Promise<unknown>>();
@@ -87,7 +94,7 @@ export async function handle<C, E extends { type: string; data: unknown }, S>(
   // A hot stream (one SKU's stock at a sale) needs more tries than the default. `atVersion`
   // decides only if the stream is still where the caller saw it, and never retries.
   { attempts = MAX_ATTEMPTS, atVersion }: { attempts?: number; atVersion?: bigint } = {},
-): Promise<{ position: Position; nextVersion: bigint }> {
+): Promise<Handled> {
   return inTurn(streamId, () => decideAndAppend(store, decider, streamId, ctx, decide, attempts, atVersion));
 }
 
@@ -99,14 +106,14 @@ async function decideAndAppend<C, E extends { type: string; data: unknown }, S>(
   decide: (state: S) => E[] | Promise<E[]>,
   attempts: number,
   atVersion: bigint | undefined,
-): Promise<{ position: Position; nextVersion: bigint }> {
+): Promise<Handled> {
   for (let attempt = 1; ; attempt++) {
     const { state, version, last } = await loadState(store, decider, streamId);
     if (atVersion !== undefined && version !== atVersion)
       throw new ConcurrencyError(streamId, String(atVersion), version);
     const events = await decide(state);
     // Nothing to record (the change happened already, say): answer where the stream stands.
-    if (events.length === 0) return { position: last ?? START, nextVersion: version };
+    if (events.length === 0) return { position: last ?? START, nextVersion: version, duplicate: false };
     const toAppend: NewEvent[] = events.map((event, index) => ({
       id: ctx.idempotencyKey ? derivedId(ctx.idempotencyKey, streamId, String(index)) : randomIds.next(),
       type: event.type,
@@ -120,8 +127,8 @@ async function decideAndAppend<C, E extends { type: string; data: unknown }, S>(
       },
     }));
     try {
-      const { position, nextVersion } = await store.append(streamId, toAppend, version);
-      return { position, nextVersion };
+      const { position, nextVersion, duplicate } = await store.append(streamId, toAppend, version);
+      return { position, nextVersion, duplicate };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= attempts || atVersion !== undefined) throw error;
       // A little random wait spreads the writers that just collided.

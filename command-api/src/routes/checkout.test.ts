@@ -117,6 +117,20 @@ describe('checkout', () => {
     expect((await shop.stream(`cart-${cart.cartId}`)).at(-1)!.type).not.toBe('CartCheckedOut');
   });
 
+  it('does not mistake a retried checkout that already ended for a new hold', async () => {
+    await shop.restock('TSHIRT-RED-M', 2);
+    const cart = await shop.cartWith([['TSHIRT-RED-M', 1]]);
+    const declined = details({ payment: { method: 'test-card', cardNumber: '4000000000000002' } });
+    const key = { 'Idempotency-Key': 'declined-then-lost' };
+    expect((await shop.checkOut(cart, declined, key)).status).toBe(402);
+    // The stored answer is lost (a crash before it was saved): the retry runs again.
+    await db.pool.query("delete from idempotency_keys where key = 'declined-then-lost'");
+    const retried = await shop.checkOut(cart, declined, key);
+    expect([retried.status, retried.body.type]).toEqual([409, '/problems/checkout-ended']);
+    const stock = await shop.stockOf('TSHIRT-RED-M');
+    expect([available(stock), stock.reservations.size]).toEqual([2, 0]);
+  });
+
   it('refuses bad checkout input with 4xx and appends nothing', async () => {
     await shop.restock('TSHIRT-RED-L', 5);
     const cart = await shop.cartWith([['TSHIRT-RED-L', 1]]);

@@ -27,8 +27,9 @@ export default function CheckoutPage() {
   const [email, setEmail] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
-  // One key per attempt: a retried submit (a lost answer, a double click) places one order.
-  const [attempt] = useState(() => crypto.randomUUID());
+  // One key per attempt: a submit retried after a lost answer places one order; an answered
+  // refusal ends the attempt, and the next submit is a new one.
+  const [attempt, setAttempt] = useState(() => crypto.randomUUID());
 
   useEffect(() => {
     void readSession().then((s) => s && setEmail((e) => e || s.email));
@@ -77,6 +78,7 @@ export default function CheckoutPage() {
       const answer = await res.json();
       if (!res.ok) {
         setProblem(answer as Problem);
+        if (res.status < 500) setAttempt(crypto.randomUUID());
         return;
       }
       const { orderId, position } = answer as { orderId: string; position: string };
