@@ -48,7 +48,7 @@ describe('handle', () => {
     const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
     const [last] = await store.readStream(cartStream(cartId), { direction: 'backward', limit: 1 });
     const result = await handle(store, cartDecider, cartStream(cartId), ctx, () => []);
-    expect(result).toEqual({ position: last!.position, nextVersion: 1n });
+    expect(result).toEqual({ position: last!.position, nextVersion: 1n, duplicate: false });
     expect(await store.readStream(cartStream(cartId))).toHaveLength(1);
     await store.close();
   });

@@ -253,13 +253,19 @@ export async function drainOutbox(): Promise<'drained' | 'waiting'> {
       await database.delete('outbox', op.seq!);
       announce();
     }
-    await refreshFromServer();
+    await readServerCart();
     return 'drained';
   });
 }
 
-/** The cart as the read model holds it, once it has caught up with our last change. */
-export async function refreshFromServer() {
+/**
+ * The cart as the read model holds it, once it has caught up with our last change. Under
+ * the outbox lock: a read that overtook a change being sent would put back the cart from
+ * before it.
+ */
+export const refreshFromServer = () => navigator.locks.request(OUTBOX_LOCK, readServerCart);
+
+async function readServerCart() {
   const cart = await getMeta<CartRef>(META.cart);
   if (!cart) return;
   const position = await getMeta<string>(META.position);
