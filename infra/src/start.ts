@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { loadConfig } from '@flowdose/shared/config';
 import { createPool } from '@flowdose/shared/db';
 import { SingleBar } from 'cli-progress';
@@ -39,7 +38,7 @@ const apps = [
   },
   {
     name: 'storefront',
-    args: [createRequire(import.meta.url).resolve('next/dist/bin/next'), 'start', '-p', String(config.STOREFRONT_PORT)],
+    args: ['server.mjs'],
     cwd: 'pwa',
     color: 32,
     health: `http://127.0.0.1:${config.STOREFRONT_PORT}/manifest.webmanifest`,
@@ -56,6 +55,7 @@ const children: ChildProcess[] = apps.map(({ name, args, cwd, color }) => {
       COMMAND_API_URL: api(config.COMMAND_API_PORT),
       QUERY_API_URL: api(config.QUERY_API_PORT),
       NEXT_TELEMETRY_DISABLED: '1',
+      PORT: String(config.STOREFRONT_PORT),
     },
   });
   const label = `\x1b[${color}m${name.padEnd(11)}\x1b[0m |`;

@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { createTestDatabase } from '@flowdose/shared/testing/db';
@@ -89,10 +88,16 @@ export async function startStorefront() {
       30_000,
       'catalog projected',
     );
-    const next = createRequire(import.meta.url).resolve('next/dist/bin/next');
-    web = spawn(process.execPath, [next, 'start', '-p', String(ports.web), '-H', '127.0.0.1'], {
+    web = spawn(process.execPath, ['server.mjs'], {
       cwd: PWA,
-      env: { ...process.env, COMMAND_API_URL: commands, QUERY_API_URL: queries, NEXT_TELEMETRY_DISABLED: '1' },
+      env: {
+        ...process.env,
+        PORT: String(ports.web),
+        HOSTNAME: '127.0.0.1',
+        COMMAND_API_URL: commands,
+        QUERY_API_URL: queries,
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
       stdio: 'ignore',
     });
     await until(() => healthy(`${url}/manifest.webmanifest`), 30_000, 'storefront up');
