@@ -31,27 +31,35 @@ const cached = (page: Page, path: string) =>
 const idb = (page: Page) =>
   page.evaluate(
     () =>
-      new Promise<{ outbox: number; cart: { cartId: string; cartToken: string | null } | undefined }>(
-        (resolve, reject) => {
-          const open = indexedDB.open('flowdose');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const tx = open.result.transaction(['outbox', 'meta']);
-            const count = tx.objectStore('outbox').count();
-            const cart = tx.objectStore('meta').get('cart');
-            tx.oncomplete = () => resolve({ outbox: count.result, cart: cart.result });
-          };
-        },
-      ),
+      new Promise<{
+        outbox: number;
+        cart: { cartId: string; cartToken: string | null } | undefined;
+        position: string | undefined;
+      }>((resolve, reject) => {
+        const open = indexedDB.open('flowdose');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction(['outbox', 'meta']);
+          const count = tx.objectStore('outbox').count();
+          const cart = tx.objectStore('meta').get('cart');
+          const position = tx.objectStore('meta').get('position');
+          tx.oncomplete = () => resolve({ outbox: count.result, cart: cart.result, position: position.result });
+        };
+      }),
   );
 
-/** The cart as the server holds it, read straight from the query API. */
+/** The cart as the server holds it, read straight from the query API at the device's last change. */
 async function serverCart(page: Page) {
-  const { cart } = await idb(page);
-  if (!cart) throw new Error('no cart on this device');
-  const res = await fetch(`${shop.queries}/carts/${cart.cartId}`, {
-    headers: { 'X-Cart-Token': cart.cartToken ?? '' },
-  });
+  const { cart, position } = await idb(page);
+  if (!cart || !position) throw new Error('no cart on this device');
+  const read = () =>
+    fetch(`${shop.queries}/carts/${cart.cartId}`, {
+      headers: { 'X-Cart-Token': cart.cartToken ?? '', 'X-Min-Position': position },
+    });
+  // 503: the read model has not reached the position yet (a busy machine); ask again, as a client would.
+  let res = await read();
+  for (let tries = 0; res.status === 503 && tries < 10; tries++) res = await read();
+  expect(res.status).toBe(200);
   const body = (await res.json()) as { lines: { sku: string; quantity: number }[] };
   return Object.fromEntries(body.lines.map((l) => [l.sku, l.quantity]));
 }

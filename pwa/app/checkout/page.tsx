@@ -89,6 +89,8 @@ export default function CheckoutPage() {
         placedAt: new Date().toISOString(),
       });
       await setMeta(META.position, position);
+      // The order holds these lines now; what was said about them belongs to the old cart.
+      await (await db()).clear('refusals');
       await forgetCart();
       router.push(`/orders/${orderId}?placed=1`);
     } catch {
