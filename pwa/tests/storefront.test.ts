@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { SCREENSHOTS, startStorefront } from './storefront-stack.ts';
 
 let shop: Awaited<ReturnType<typeof startStorefront>>;
@@ -9,6 +9,11 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => shop?.close());
 
+/** What the page looked like when its test failed. */
+const failureShot = async (page: Page) => {
+  const name = (expect.getState().currentTestName ?? 'test').replace(/\W+/g, '-').slice(0, 60);
+  await page.screenshot({ path: `${SCREENSHOTS}/failed-${name}.png` }).catch(() => {});
+};
 const shot = (page: Page, name: string) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
 
 /** Waits until the service worker controls the page (it claims clients once active). */
@@ -123,6 +128,7 @@ describe('storefront', () => {
     }
     context = await shop.shopper();
     const page = await context.newPage();
+    onTestFailed(() => failureShot(page));
     await page.goto(shop.url);
     await controlled(page);
     await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === 'activated');
@@ -136,6 +142,7 @@ describe('storefront', () => {
   it('tells the shopper when a new version is ready, and takes it over when they say so', async () => {
     context = await shop.shopper();
     const page = await context.newPage();
+    onTestFailed(() => failureShot(page));
     await page.goto(shop.url);
     await controlled(page);
     const first = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL);
@@ -163,6 +170,7 @@ describe('storefront', () => {
   it('takes a shopper from home to an order in their account history', async () => {
     context = await shop.shopper();
     const page = await context.newPage();
+    onTestFailed(() => failureShot(page));
     await page.goto(`${shop.url}/account`);
     await page
       .getByRole('form', { name: 'Create an account' })
@@ -219,6 +227,7 @@ describe('storefront', () => {
   it('works offline: seen pages open, unseen ones get the offline page, cart changes sync once', async () => {
     context = await shop.shopper();
     const page = await context.newPage();
+    onTestFailed(() => failureShot(page));
     await page.goto(shop.url);
     await controlled(page);
     for (const path of ['/products', '/products/white-enamel-mug', '/products/black-canvas-cap']) {
@@ -258,6 +267,7 @@ describe('storefront', () => {
   it('tells the shopper when a line added offline got another price', async () => {
     context = await shop.shopper();
     const page = await context.newPage();
+    onTestFailed(() => failureShot(page));
     await page.goto(`${shop.url}/products/wool-socks-3-pairs`);
     await controlled(page);
     await page.reload();
@@ -288,6 +298,7 @@ describe('storefront', () => {
   it('fits a phone: no page scrolls sideways', async () => {
     context = await shop.shopper({ width: 390, height: 844 });
     const page = await context.newPage();
+    onTestFailed(() => failureShot(page));
     for (const [name, path] of [
       ['home-phone', '/'],
       ['catalog-phone', '/products'],
@@ -307,6 +318,7 @@ describe('storefront', () => {
   it('shows a change the server refuses on its line, and leaves nothing in the outbox', async () => {
     context = await shop.shopper();
     const page = await context.newPage();
+    onTestFailed(() => failureShot(page));
     await page.goto(`${shop.url}/products/natural-tote-bag`);
     await controlled(page);
     await page.getByRole('button', { name: 'Add to cart' }).click();
@@ -316,7 +328,7 @@ describe('storefront', () => {
     await cached(page, '/cart');
 
     await context.setOffline(true);
-    await page.getByLabel('Quantity of Natural Tote Bag').selectOption('2');
+    await page.locator('tr[data-sku="TOTE-NATURAL"] select').selectOption('2');
     await page.getByText('1 change(s) not yet saved').waitFor();
     await adjustStockTo('TOTE-NATURAL', 0);
     await context.setOffline(false);
