@@ -158,6 +158,10 @@ async function requestSync() {
   if (navigator.onLine) void drainOutbox();
 }
 
+const TRANSIENT = new Set(['/problems/idempotency-key-in-use', '/problems/concurrency-conflict']);
+const RETRIES = 8;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const cartHeaders = (cart: CartRef): Record<string, string> => ({
   'content-type': 'application/json',
   ...(cart.cartToken ? { 'X-Cart-Token': cart.cartToken } : {}),
@@ -167,6 +171,7 @@ type Sent =
   | { outcome: 'accepted'; body: Record<string, unknown> }
   | { outcome: 'refused'; detail: string; cartGone: boolean }
   | { outcome: 'later' }
+  | { outcome: 'again' }
   | { outcome: 'skipped' };
 
 async function send(op: CartOp): Promise<Sent> {
@@ -202,6 +207,9 @@ async function send(op: CartOp): Promise<Sent> {
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (res.ok) return { outcome: 'accepted', body };
   const problem = body as Partial<Problem>;
+  // Not a refusal: the same change is still running on the server (its answer was lost to a
+  // dropped connection), or the cart moved while it was applied. Sent again shortly, it lands.
+  if (problem.type && TRANSIENT.has(problem.type)) return { outcome: 'again' };
   const cartGone = res.status === 404 || problem.type === '/problems/cart-not-open';
   return { outcome: 'refused', detail: problem.detail ?? problem.title ?? `Refused (${res.status})`, cartGone };
 }
@@ -240,11 +248,16 @@ async function accepted(op: CartOp, body: Record<string, unknown>) {
 export async function drainOutbox(): Promise<'drained' | 'waiting'> {
   return await navigator.locks.request(OUTBOX_LOCK, async (): Promise<'drained' | 'waiting'> => {
     const database = await db();
-    for (;;) {
+    for (let tries = 0; ; ) {
       const op = (await database.transaction('outbox').store.openCursor())?.value;
       if (!op) break;
       const sent = await send(op);
-      if (sent.outcome === 'later') return 'waiting';
+      if (sent.outcome === 'again' && ++tries < RETRIES) {
+        await pause(100 * 2 ** tries);
+        continue;
+      }
+      if (sent.outcome === 'later' || sent.outcome === 'again') return 'waiting';
+      tries = 0;
       if (sent.outcome === 'accepted') await accepted(op, sent.body);
       if (sent.outcome === 'refused' && op.kind !== 'open') {
         await database.put('refusals', { sku: op.sku, detail: sent.detail, at: new Date().toISOString() });

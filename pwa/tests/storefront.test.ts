@@ -295,6 +295,34 @@ describe('storefront', () => {
     await context.close();
   });
 
+  it('sends a change again when its answer was lost, and the server applies it once', async () => {
+    context = await shop.shopper();
+    const page = await context.newPage();
+    onTestFailed(() => failureShot(page));
+    await page.goto(`${shop.url}/products/black-canvas-cap`);
+    await controlled(page);
+    // The first add reaches the server, and its answer is lost on the way back.
+    let lost = 0;
+    await context.route('**/api/commands/carts/*/items', async (route) => {
+      if (lost++ > 0) return route.continue();
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText('is in your cart').waitFor();
+    await page.goto(`${shop.url}/cart`);
+    await page.getByText('1 change(s) not yet saved').waitFor();
+    expect(lost).toBe(1);
+    // The network comes back: the outbox sends the same change, with the same key, again.
+    await context.setOffline(true);
+    await context.setOffline(false);
+    await page.getByText('All changes saved').waitFor({ timeout: 20_000 });
+    expect(lost).toBe(2);
+    expect(await serverCart(page)).toEqual({ 'CAP-BLACK': 1 });
+    expect(await shownCart(page)).toEqual({ 'CAP-BLACK': 1 });
+    await context.close();
+  });
+
   it('fits a phone: no page scrolls sideways', async () => {
     context = await shop.shopper({ width: 390, height: 844 });
     const page = await context.newPage();
