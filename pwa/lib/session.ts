@@ -3,13 +3,17 @@ import { getMeta, META, type Session, setMeta } from './store';
 export const readSession = () => getMeta<Session>(META.session);
 export const saveSession = (session: Session | undefined) => setMeta(META.session, session);
 
-let refreshing: Promise<Session | undefined> | null = null;
-
-/** Trades the refresh token for new tokens; one refresh at a time, since each rotates the token. */
-export function refreshSession(): Promise<Session | undefined> {
-  refreshing ??= (async () => {
+/**
+ * Trades the refresh token for new tokens. Each token works once (a second use revokes the
+ * whole session), and the pages and the service worker may all want a refresh at the same
+ * time: they take turns under a Web Lock, and whoever finds the token already changed by
+ * another uses the new one instead of spending the old one again.
+ */
+export async function refreshSession(spent: Session): Promise<Session | undefined> {
+  return await navigator.locks.request('flowdose-refresh', async (): Promise<Session | undefined> => {
     const session = await readSession();
     if (!session) return undefined;
+    if (session.refreshToken !== spent.refreshToken) return session;
     const res = await fetch('/api/commands/auth/refresh', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -24,10 +28,7 @@ export function refreshSession(): Promise<Session | undefined> {
     const next = { ...session, ...tokens };
     await saveSession(next);
     return next;
-  })().finally(() => {
-    refreshing = null;
   });
-  return refreshing;
 }
 
 /**
@@ -43,6 +44,6 @@ export async function fetchAs(path: string, init: RequestInit = {}): Promise<Res
   const session = await readSession();
   const res = await send(session);
   if (res.status !== 401 || !session) return res;
-  const renewed = await refreshSession();
+  const renewed = await refreshSession(session);
   return renewed ? send(renewed) : res;
 }

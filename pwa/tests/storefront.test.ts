@@ -221,6 +221,29 @@ describe('storefront', () => {
     await page.getByRole('link', { name: 'Account' }).click();
     await page.locator(`a[href="/orders/${orderId}"]`).waitFor();
     await shot(page, 'account');
+
+    // The access token stops working (it expired): two tabs at once refresh it once between
+    // them, since a refresh token spent twice would end the session.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('flowdose');
+          open.onsuccess = () => {
+            const meta = open.result.transaction('meta', 'readwrite').objectStore('meta');
+            const read = meta.get('session');
+            read.onsuccess = () => {
+              meta.put({ ...read.result, accessToken: 'expired' }, 'session').onsuccess = () => resolve();
+            };
+          };
+          open.onerror = () => reject(open.error);
+        }),
+    );
+    const tabs = [page, await context.newPage()];
+    await Promise.all(tabs.map((tab) => tab.goto(`${shop.url}/account`)));
+    for (const tab of tabs) await tab.locator(`a[href="/orders/${orderId}"]`).waitFor();
+    const later = await context.newPage();
+    await later.goto(`${shop.url}/account`);
+    await later.locator(`a[href="/orders/${orderId}"]`).waitFor();
     await context.close();
   });
 
