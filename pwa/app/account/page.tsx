@@ -1,7 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { forgetCart, refreshFromServer } from '@/lib/cart';
+import { drainOutbox, forgetCart, refreshFromServer } from '@/lib/cart';
 import { formatMoney, titleCase } from '@/lib/format';
 import { fetchAs, readSession, saveSession } from '@/lib/session';
 import { type CartRef, getMeta, META, type Session, setMeta } from '@/lib/store';
@@ -32,7 +32,9 @@ export default function AccountPage() {
     const form = new FormData(event.currentTarget);
     setProblem(null);
     const email = String(form.get('email'));
-    // A guest cart comes along: it becomes the customer's (or joins the cart they have).
+    // A guest cart comes along: it becomes the customer's (or joins the cart they have), with
+    // every change made to it so far.
+    await drainOutbox();
     const cart = await getMeta<CartRef>(META.cart);
     const guest = cart?.cartToken ? cart : undefined;
     const res = await fetch(`/api/commands/auth/${mode}`, {
