@@ -247,6 +247,48 @@ describe('storefront', () => {
     await context.close();
   });
 
+  it('lets a guest check out and read the order; a guest cart comes along when they sign up', async () => {
+    context = await shop.shopper();
+    const page = await context.newPage();
+    onTestFailed(() => failureShot(page));
+    const fillCheckout = async () => {
+      await page.getByLabel('Email').fill('grace@example.com');
+      await page.getByLabel('Full name').fill('Grace Hopper');
+      await page.getByLabel('Address', { exact: true }).fill('1 Navy Way');
+      await page.getByLabel('City').fill('Berlin');
+      await page.getByLabel('Postal code').fill('10115');
+      await page.getByLabel('Country').selectOption('DE');
+      await page.getByLabel(/Card number/).fill('4242424242424242');
+      await page.getByRole('button', { name: 'Place order' }).click();
+    };
+    await page.goto(`${shop.url}/products/white-enamel-mug`);
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText('is in your cart').waitFor();
+    await page.goto(`${shop.url}/checkout`);
+    await fillCheckout();
+    await page.getByRole('heading', { name: 'Thank you for your order' }).waitFor();
+    expect(await page.getByTestId('order-status').textContent()).toBe('Authorized');
+    // 12.50 + 4.95 shipping, 19 % VAT in Germany: read back as a guest, with the cart's token.
+    expect(await page.getByTestId('grand-total').textContent()).toBe('€20.77');
+
+    await page.goto(`${shop.url}/products/black-canvas-cap`);
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText('is in your cart').waitFor();
+    await page.goto(`${shop.url}/account`);
+    await page
+      .getByRole('form', { name: 'Create an account' })
+      .getByLabel('Email')
+      .fill(`grace-${Date.now()}@example.com`);
+    await page.getByLabel('Password (10 characters or more)').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Signed in as').waitFor();
+    await page.goto(`${shop.url}/cart`);
+    await page.getByText('All changes saved').waitFor();
+    expect(await shownCart(page)).toEqual({ 'CAP-BLACK': 1 });
+    expect((await idb(page)).cart?.cartToken).toBeNull();
+    await context.close();
+  });
+
   it('works offline: seen pages open, unseen ones get the offline page, cart changes sync once', async () => {
     context = await shop.shopper();
     const page = await context.newPage();
