@@ -82,6 +82,14 @@ const shownCart = (page: Page) =>
     ),
   );
 
+/** The checkout form's address fields. */
+async function fillAddress(page: Page, a: { name: string; line1: string; city: string; postalCode: string }) {
+  await page.getByLabel('Full name').fill(a.name);
+  await page.getByLabel('Address', { exact: true }).fill(a.line1);
+  await page.getByLabel('City').fill(a.city);
+  await page.getByLabel('Postal code').fill(a.postalCode);
+}
+
 async function adjustStockTo(sku: string, units: number) {
   const headers = await shop.admin();
   const product = (await (await fetch(`${shop.queries}/products/natural-tote-bag`)).json()) as {
@@ -98,6 +106,13 @@ async function adjustStockTo(sku: string, units: number) {
 
 describe('storefront', () => {
   let context: BrowserContext;
+  /** A new shopper (a fresh browser profile) on one page, photographed if the test fails. */
+  const newShopper = async (viewport?: { width: number; height: number }) => {
+    context = await shop.shopper(viewport);
+    const page = await context.newPage();
+    onTestFailed(() => failureShot(page));
+    return page;
+  };
 
   it('is installable: a valid manifest, and a service worker that activates and controls the page', async () => {
     const manifest = (await (await fetch(`${shop.url}/manifest.webmanifest`)).json()) as {
@@ -126,9 +141,7 @@ describe('storefront', () => {
       // PNG width and height sit at bytes 16–23 of the IHDR chunk.
       expect(`${png.readUInt32BE(16)}x${png.readUInt32BE(20)}`).toBe(sizes);
     }
-    context = await shop.shopper();
-    const page = await context.newPage();
-    onTestFailed(() => failureShot(page));
+    const page = await newShopper();
     await page.goto(shop.url);
     await controlled(page);
     await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === 'activated');
@@ -140,9 +153,7 @@ describe('storefront', () => {
   });
 
   it('tells the shopper when a new version is ready, and takes it over when they say so', async () => {
-    context = await shop.shopper();
-    const page = await context.newPage();
-    onTestFailed(() => failureShot(page));
+    const page = await newShopper();
     await page.goto(shop.url);
     await controlled(page);
     const first = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL);
@@ -168,9 +179,7 @@ describe('storefront', () => {
   });
 
   it('takes a shopper from home to an order in their account history', async () => {
-    context = await shop.shopper();
-    const page = await context.newPage();
-    onTestFailed(() => failureShot(page));
+    const page = await newShopper();
     await page.goto(`${shop.url}/account`);
     await page
       .getByRole('form', { name: 'Create an account' })
@@ -202,10 +211,7 @@ describe('storefront', () => {
     expect(Object.keys(await shownCart(page))).toHaveLength(2);
     await shot(page, 'cart');
     await page.getByRole('link', { name: 'Check out' }).click();
-    await page.getByLabel('Full name').fill('Ada Lovelace');
-    await page.getByLabel('Address', { exact: true }).fill('12 Rue de la Paix');
-    await page.getByLabel('City').fill('Paris');
-    await page.getByLabel('Postal code').fill('75002');
+    await fillAddress(page, { name: 'Ada Lovelace', line1: '12 Rue de la Paix', city: 'Paris', postalCode: '75002' });
     await page.getByLabel(/Card number/).fill('4242 4242 4242 4242');
     await shot(page, 'checkout');
     await page.getByRole('button', { name: 'Place order' }).click();
@@ -248,24 +254,16 @@ describe('storefront', () => {
   });
 
   it('lets a guest check out and read the order; a guest cart comes along when they sign up', async () => {
-    context = await shop.shopper();
-    const page = await context.newPage();
-    onTestFailed(() => failureShot(page));
-    const fillCheckout = async () => {
-      await page.getByLabel('Email').fill('grace@example.com');
-      await page.getByLabel('Full name').fill('Grace Hopper');
-      await page.getByLabel('Address', { exact: true }).fill('1 Navy Way');
-      await page.getByLabel('City').fill('Berlin');
-      await page.getByLabel('Postal code').fill('10115');
-      await page.getByLabel('Country').selectOption('DE');
-      await page.getByLabel(/Card number/).fill('4242424242424242');
-      await page.getByRole('button', { name: 'Place order' }).click();
-    };
+    const page = await newShopper();
     await page.goto(`${shop.url}/products/white-enamel-mug`);
     await page.getByRole('button', { name: 'Add to cart' }).click();
     await page.getByText('is in your cart').waitFor();
     await page.goto(`${shop.url}/checkout`);
-    await fillCheckout();
+    await page.getByLabel('Email').fill('grace@example.com');
+    await fillAddress(page, { name: 'Grace Hopper', line1: '1 Navy Way', city: 'Berlin', postalCode: '10115' });
+    await page.getByLabel('Country').selectOption('DE');
+    await page.getByLabel(/Card number/).fill('4242424242424242');
+    await page.getByRole('button', { name: 'Place order' }).click();
     await page.getByRole('heading', { name: 'Thank you for your order' }).waitFor();
     expect(await page.getByTestId('order-status').textContent()).toBe('Authorized');
     // 12.50 + 4.95 shipping, 19 % VAT in Germany: read back as a guest, with the cart's token.
@@ -290,9 +288,7 @@ describe('storefront', () => {
   });
 
   it('works offline: seen pages open, unseen ones get the offline page, cart changes sync once', async () => {
-    context = await shop.shopper();
-    const page = await context.newPage();
-    onTestFailed(() => failureShot(page));
+    const page = await newShopper();
     await page.goto(shop.url);
     await controlled(page);
     for (const path of ['/products', '/products/white-enamel-mug', '/products/black-canvas-cap']) {
@@ -330,9 +326,7 @@ describe('storefront', () => {
   });
 
   it('tells the shopper when a line added offline got another price', async () => {
-    context = await shop.shopper();
-    const page = await context.newPage();
-    onTestFailed(() => failureShot(page));
+    const page = await newShopper();
     await page.goto(`${shop.url}/products/wool-socks-3-pairs`);
     await controlled(page);
     await page.reload();
@@ -361,9 +355,7 @@ describe('storefront', () => {
   });
 
   it('sends a change again when its answer was lost, and the server applies it once', async () => {
-    context = await shop.shopper();
-    const page = await context.newPage();
-    onTestFailed(() => failureShot(page));
+    const page = await newShopper();
     await page.goto(`${shop.url}/products/black-canvas-cap`);
     await controlled(page);
     // The first add reaches the server, and its answer is lost on the way back.
@@ -389,9 +381,7 @@ describe('storefront', () => {
   });
 
   it('fits a phone: no page scrolls sideways', async () => {
-    context = await shop.shopper({ width: 390, height: 844 });
-    const page = await context.newPage();
-    onTestFailed(() => failureShot(page));
+    const page = await newShopper({ width: 390, height: 844 });
     for (const [name, path] of [
       ['home-phone', '/'],
       ['catalog-phone', '/products'],
@@ -409,9 +399,7 @@ describe('storefront', () => {
   });
 
   it('shows a change the server refuses on its line, and leaves nothing in the outbox', async () => {
-    context = await shop.shopper();
-    const page = await context.newPage();
-    onTestFailed(() => failureShot(page));
+    const page = await newShopper();
     await page.goto(`${shop.url}/products/natural-tote-bag`);
     await controlled(page);
     await page.getByRole('button', { name: 'Add to cart' }).click();
