@@ -43,9 +43,10 @@ try {
   await seedCatalog({ commandsUrl: stack.commands, jwtSecret: stack.env.AUTH_JWT_SECRET, products });
   // Measured once the projections are idle: catching up would share the 2 cores with the pages.
   const published = products.filter((p) => p.publish).length;
-  for (let listed = 0; listed < published; await new Promise((r) => setTimeout(r, 500))) {
+  for (;;) {
     const page = (await (await fetch(`${stack.queries}/products?limit=100`)).json()) as { items: unknown[] };
-    listed = page.items.length;
+    if (page.items.length >= published) break;
+    await new Promise((r) => setTimeout(r, 500));
   }
   web = spawn(process.execPath, ['server.mjs'], {
     cwd: fileURLToPath(new URL('../../pwa', import.meta.url)),

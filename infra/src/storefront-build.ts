@@ -13,7 +13,7 @@ const newest = (path: string): number => {
 };
 
 /** Whether pwa/.next holds a production build newer than every storefront source. */
-export function storefrontIsBuilt(): boolean {
+function storefrontIsBuilt(): boolean {
   const marker = join(PWA, '.next', 'BUILD_ID');
   if (!existsSync(marker)) return false;
   const built = statSync(marker).mtimeMs;

@@ -9,7 +9,7 @@ export const saveSession = (session: Session | undefined) => setMeta(META.sessio
  * time: they take turns under a Web Lock, and whoever finds the token already changed by
  * another uses the new one instead of spending the old one again.
  */
-export async function refreshSession(spent: Session): Promise<Session | undefined> {
+async function refreshSession(spent: Session): Promise<Session | undefined> {
   return await navigator.locks.request('flowdose-refresh', async (): Promise<Session | undefined> => {
     const session = await readSession();
     if (!session) return undefined;

@@ -61,6 +61,13 @@ export const catalogProjection = defineProjection({
     ];
     const status = (productId: string, value: string) =>
       sql(`update ${s}.products set status = $2, updated_at = $3 where product_id = $1`, [productId, value, at]);
+    // Column names come from the event cases below, never from the event itself.
+    const setJson = (productId: string, column: 'options' | 'images', value: unknown) =>
+      sql(`update ${s}.products set ${column} = $2, updated_at = $3 where product_id = $1`, [
+        productId,
+        JSON.stringify(value),
+        at,
+      ]);
     switch (event.type) {
       case 'ProductCreated': {
         const d = event.data;
@@ -111,21 +118,9 @@ export const catalogProjection = defineProjection({
         ];
       }
       case 'ProductOptionsChanged':
-        return [
-          sql(`update ${s}.products set options = $2, updated_at = $3 where product_id = $1`, [
-            event.data.productId,
-            JSON.stringify(event.data.options),
-            at,
-          ]),
-        ];
+        return [setJson(event.data.productId, 'options', event.data.options)];
       case 'ProductImagesSet':
-        return [
-          sql(`update ${s}.products set images = $2, updated_at = $3 where product_id = $1`, [
-            event.data.productId,
-            JSON.stringify(event.data.images),
-            at,
-          ]),
-        ];
+        return [setJson(event.data.productId, 'images', event.data.images)];
       case 'VariantUpdated': {
         const { sku, changes } = event.data;
         return [

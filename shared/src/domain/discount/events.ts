@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from '../../ids.ts';
+import { Currency } from '../../money.ts';
 
 /** Codes are matched without regard to case: they are kept upper-case. */
 export const DiscountCode = z
@@ -8,11 +9,8 @@ export const DiscountCode = z
   .regex(/^[A-Za-z0-9_-]{3,32}$/, '3 to 32 letters, digits, - or _')
   .transform((code) => code.toUpperCase());
 
-export const PerCurrency = z.strictObject({
-  EUR: z.number().int().positive().safe().optional(),
-  USD: z.number().int().positive().safe().optional(),
-  GBP: z.number().int().positive().safe().optional(),
-});
+/** Minor units per currency; a currency not named is not covered. */
+export const PerCurrency = z.partialRecord(Currency, z.number().int().positive().safe());
 
 /** What a code takes off: a share of the subtotal, or a fixed amount in each currency it applies to. */
 export const DiscountValue = z.discriminatedUnion('kind', [
@@ -55,6 +53,5 @@ export const DiscountEvent = z.discriminatedUnion('type', [
 ]);
 export type DiscountEvent = z.infer<typeof DiscountEvent>;
 export type DiscountDefinition = z.infer<typeof DiscountCreated>['data'];
-export const discountEventTypes = DiscountEvent.options.map((o) => o.shape.type.value);
 
 export const discountStream = (code: string) => `discount-${code.toUpperCase()}`;
