@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { migrate } from './shared/src/migrate.ts';
-import { adminUrl, TEMPLATE_DB, testDatabaseUrl } from './shared/src/testing/db.ts';
+import { adminUrl, TEMPLATE_DB, TEST_DB_PREFIX, testDatabaseUrl } from './shared/src/testing/db.ts';
 
 // Every test file gets its own database cloned from this migrated template: cloning takes
 // tens of milliseconds, migrating each one would take far longer.
@@ -8,8 +8,8 @@ export async function setup() {
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   const { rows } = await admin.query<{ datname: string }>(
-    "select datname from pg_database where datname like 'fd\\_t\\_%' or datname = $1",
-    [TEMPLATE_DB],
+    "select datname from pg_database where starts_with(datname, $1)",
+    [TEST_DB_PREFIX],
   );
   for (const { datname } of rows) await admin.query(`drop database if exists "${datname}" with (force)`);
   await admin.query(`create database "${TEMPLATE_DB}"`);

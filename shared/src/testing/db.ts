@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createPool, type Pool } from '../db.ts';
 
-export const TEMPLATE_DB = 'fd_test_template';
+// TEST_DB_PREFIX lets two test runs share one Postgres (each drops only its own databases).
+export const TEST_DB_PREFIX = process.env.TEST_DB_PREFIX ?? 'fd_t_';
+if (!/^[a-z][a-z0-9_]{0,20}$/.test(TEST_DB_PREFIX)) throw new Error('TEST_DB_PREFIX: lower-case letters, digits, _');
+export const TEMPLATE_DB = `${TEST_DB_PREFIX}template`;
 
 // Tests talk to the machine's real Postgres; TEST_DATABASE_URL points elsewhere if needed.
 const base = () => new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -19,7 +22,7 @@ export type TestDatabase = { url: string; pool: Pool; drop: () => Promise<void> 
 
 /** A fresh, migrated database of this test file's own. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `fd_t_${randomBytes(6).toString('hex')}`;
+  const name = `${TEST_DB_PREFIX}${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   await admin.query(`create database "${name}" template "${TEMPLATE_DB}"`);
