@@ -9,20 +9,54 @@ type Waiter = { target: Position; resolve: () => void };
 
 export type PositionWaiter = (projection: string, target: Position) => Promise<void>;
 
+// How long a lost notification may delay an answer: a fraction of the wait, so a waiter
+// re-reads a few times before it gives up, and never so often that waiting costs much.
+const recheckInterval = (timeoutMs: number) => Math.min(1000, Math.max(50, Math.floor(timeoutMs / 4)));
+
 /**
  * Waits until a projection's checkpoint passes a position. Woken by the projectors'
- * notifications, never by a polling loop; the checkpoint row is read once on arrival and
- * once after registering, so a notification that came first is not missed.
+ * notifications; the checkpoint row is read on arrival and once after registering, so a
+ * notification that came first is not missed. A notification can still be lost: sent while
+ * the listener was reconnecting, or naming a schema that a rebuild has since renamed to
+ * the live one (its swap itself sends none). So while anyone waits, each waited-on
+ * checkpoint is also re-read on a short interval (one read per schema, however many wait),
+ * and a waiter reads it once more before it gives up.
  */
 export function createPositionWaiter(pool: Pool, notifications: Notifications, timeoutMs: number): PositionWaiter {
   const waiters = new Map<string, Set<Waiter>>();
+  const wake = (schema: string, at: Position) => {
+    for (const w of waiters.get(schema) ?? []) if (comparePositions(at, w.target) >= 0) w.resolve();
+  };
   const listening = notifications.listen(PROJECTIONS_CHANNEL, (payload) => {
     const [schema, token] = payload.split(':');
     const at = token ? parsePosition(token) : null;
-    const set = schema ? waiters.get(schema) : undefined;
-    if (!at || !set) return;
-    for (const w of set) if (comparePositions(at, w.target) >= 0) w.resolve();
+    if (schema && at) wake(schema, at);
   });
+
+  let rechecking: NodeJS.Timeout | undefined;
+  const recheck = () => {
+    for (const schema of waiters.keys())
+      readCheckpoint(pool, schema).then(
+        (at) => at && wake(schema, at),
+        // Reported elsewhere: a waiter still unanswered reads the checkpoint itself before
+        // giving up, and that read's failure reaches its request.
+        () => {},
+      );
+  };
+  const register = (schema: string, waiter: Waiter) => {
+    const set = waiters.get(schema) ?? new Set<Waiter>();
+    waiters.set(schema, set);
+    set.add(waiter);
+    rechecking ??= setInterval(recheck, recheckInterval(timeoutMs)).unref();
+  };
+  const unregister = (schema: string, waiter: Waiter) => {
+    const set = waiters.get(schema);
+    set?.delete(waiter);
+    if (set?.size === 0) waiters.delete(schema);
+    if (waiters.size > 0) return;
+    clearInterval(rechecking);
+    rechecking = undefined;
+  };
 
   const reached = async (schema: string, target: Position) => {
     const at = await readCheckpoint(pool, schema);
@@ -33,21 +67,19 @@ export function createPositionWaiter(pool: Pool, notifications: Notifications, t
     const schema = liveSchema(projection);
     if (await reached(schema, target)) return;
     await listening;
-    const set = waiters.get(schema) ?? new Set<Waiter>();
-    waiters.set(schema, set);
     let timer: NodeJS.Timeout | undefined;
-    let waiter: Waiter | undefined;
-    const done = new Promise<boolean>((resolve) => {
-      waiter = { target, resolve: () => resolve(true) };
-      set.add(waiter);
+    const waiter: Waiter = { target, resolve: () => {} };
+    const woken = new Promise<boolean>((resolve) => {
+      waiter.resolve = () => resolve(true);
       timer = setTimeout(() => resolve(false), timeoutMs);
     });
+    register(schema, waiter);
     try {
-      const ok = (await reached(schema, target)) || (await done);
+      const ok = (await reached(schema, target)) || (await woken) || (await reached(schema, target));
       if (!ok) throw new PositionNotReachedError(projection, `${target.major}.${target.minor}`);
     } finally {
       clearTimeout(timer);
-      if (waiter) set.delete(waiter);
+      unregister(schema, waiter);
     }
   };
 }
