@@ -154,16 +154,21 @@ describe('cart commands', () => {
 
   it('hides a cart from callers without its token', async () => {
     const cart = await newCart();
+    const another = await newCart();
     const before = await countEvents(db.pool);
     const paths = [
       ['POST', `/carts/${cart.cartId}/items`, { sku: 'MUG-WHITE', quantity: 1 }],
       ['PATCH', `/carts/${cart.cartId}/items/${cart.cartId}`, { quantity: 1 }],
       ['DELETE', `/carts/${cart.cartId}/items/${cart.cartId}`, undefined],
     ] as const;
+    // One character off (the first: it carries six whole bits of the MAC, where the last may
+    // carry padding), and another cart's genuine token.
+    const flipped = `${cart.cartToken.startsWith('A') ? 'B' : 'A'}${cart.cartToken.slice(1)}`;
     const badTokens: Record<string, string>[] = [
       {},
       { 'X-Cart-Token': 'forged' },
-      { 'X-Cart-Token': `${cart.cartToken.slice(0, -2)}AA` },
+      { 'X-Cart-Token': flipped },
+      { 'X-Cart-Token': another.cartToken },
     ];
     for (const [method, path, body] of paths) {
       for (const headers of badTokens) {
@@ -302,6 +307,28 @@ describe('cart commands', () => {
       expect(events[1]!.metadata.idempotencyKey).toBe('add-1');
     });
 
+    it('keeps a guest key to its client: another guest with the same key opens a cart of its own', async () => {
+      // The app trusts its loopback proxy, so the forwarded address is the guest's.
+      const open = (address: string) =>
+        api.request<Created>('POST', '/carts', {
+          body: { currency: 'EUR' },
+          headers: { 'Idempotency-Key': 'guest-open', 'X-Forwarded-For': address },
+        });
+      const first = await open('198.51.100.7');
+      const other = await open('198.51.100.8');
+      expect([first.status, other.status]).toEqual([201, 201]);
+      expect(other.headers.get('idempotent-replayed')).toBeNull();
+      expect(other.body.cartId).not.toBe(first.body.cartId);
+      expect(other.body.cartToken).not.toBe(first.body.cartToken);
+      expect((await streamOf(other.body.cartId)).map((e) => e.type)).toEqual(['CartOpened']);
+
+      const before = await countEvents(db.pool);
+      const retried = await open('198.51.100.7');
+      expect(retried.headers.get('idempotent-replayed')).toBe('true');
+      expect(retried.body).toEqual(first.body);
+      expect(await countEvents(db.pool)).toBe(before);
+    });
+
     it('refuses the same key with another body with 422', async () => {
       await api.request('POST', '/carts', { body: { currency: 'EUR' }, headers: { 'Idempotency-Key': 'open-2' } });
       const before = await countEvents(db.pool);
@@ -391,6 +418,22 @@ describe('cart commands', () => {
       expect((await add({})).status).toBe(404);
       expect(await countEvents(db.pool)).toBe(before);
       expect((await add({ Authorization: `Bearer ${ada.accessToken}` })).status).toBe(201);
+    });
+
+    it('keeps an Idempotency-Key to the customer who sent it: another with the same key gets a cart of their own', async () => {
+      const ada = await signUp(`ada-key-${Date.now()}@example.com`);
+      const bob = await signUp(`bob-key-${Date.now()}@example.com`);
+      const open = (accessToken: string) =>
+        api.request<Created>('POST', '/carts', {
+          body: { currency: 'EUR' },
+          headers: { Authorization: `Bearer ${accessToken}`, 'Idempotency-Key': 'customer-open' },
+        });
+      const adas = await open(ada.accessToken);
+      const bobs = await open(bob.accessToken);
+      expect([adas.status, bobs.status]).toEqual([201, 201]);
+      expect(bobs.body.cartId).not.toBe(adas.body.cartId);
+      expect((await streamOf(bobs.body.cartId))[0]!.data.customerId).toBe(bob.customerId);
+      expect((await open(ada.accessToken)).body).toEqual(adas.body);
     });
 
     it('keeps a guest cart closed to signed-in strangers without its token', async () => {

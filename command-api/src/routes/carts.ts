@@ -54,20 +54,21 @@ export function cartRoutes(deps: Deps): Router {
     available((await loadState(store, inventoryDecider, inventoryStream(sku))).state);
   const cartScoped = idempotent(pool, (req) => `cart:${req.params.cartId}:${req.principal?.userId ?? 'token'}`);
 
-  router.post(
-    '/carts',
-    idempotent(pool, (req) => req.principal?.userId ?? 'guest'),
-    async (req, res) => {
-      const { currency } = validate(OpenCartBody, req.body);
-      const cartId = newId(req.context, 'cart');
-      const { position } = await handle(store, cartDecider, cartStream(cartId), req.context, (state) =>
-        cartDecider.decide({ type: 'OpenCart', data: { cartId, currency, customerId: customerOf(req) } }, state),
-      );
-      res
-        .status(201)
-        .json({ cartId, cartToken: cartToken(config.CART_TOKEN_SECRET, cartId), position: positionToken(position) });
-    },
-  );
+  // Whose Idempotency-Key this is: a user, or a guest told apart by address (the client's,
+  // as the trusted proxy reports it). Another guest's key then neither replays a stranger's
+  // cart and token nor derives the same cart id.
+  const opener = (req: Request) => req.principal?.userId ?? `guest:${req.ip ?? ''}`;
+
+  router.post('/carts', idempotent(pool, opener), async (req, res) => {
+    const { currency } = validate(OpenCartBody, req.body);
+    const cartId = newId(req.context, `cart:${opener(req)}`);
+    const { position } = await handle(store, cartDecider, cartStream(cartId), req.context, (state) =>
+      cartDecider.decide({ type: 'OpenCart', data: { cartId, currency, customerId: customerOf(req) } }, state),
+    );
+    res
+      .status(201)
+      .json({ cartId, cartToken: cartToken(config.CART_TOKEN_SECRET, cartId), position: positionToken(position) });
+  });
 
   router.post('/carts/:cartId/items', requireCartAccess, cartScoped, async (req, res) => {
     const body = validate(AddItemBody, req.body);
