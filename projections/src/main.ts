@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { loadConfig } from '@flowdose/shared/config';
 import { positionToken, START } from '@flowdose/shared/event-store/position';
 import { createLogger } from '@flowdose/shared/logger';
-import { liveSchema } from '@flowdose/shared/read-models';
+import { liveSchema, shadowSchema } from '@flowdose/shared/read-models';
 import { connect } from './connect.ts';
 import { startDispatcher } from './dispatcher.ts';
 import { enqueueRange } from './queues.ts';
@@ -11,6 +11,7 @@ import { projections } from './registry.ts';
 import { createSchema, schemaState } from './schema.ts';
 import { projectionStatus } from './status.ts';
 import { startWorker } from './worker.ts';
+import { transactionIdRefusal } from './xid-guard.ts';
 
 const config = loadConfig();
 const logger = createLogger('projections', config.LOG_LEVEL);
@@ -18,6 +19,16 @@ const logger = createLogger('projections', config.LOG_LEVEL);
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const { pool, store, redis, queues, close } = connect(config, logger);
 
+// Positions are transaction ids: on a restored or moved database whose server counts from
+// below them, new events would sort before every checkpoint and never be dispatched.
+const refusal = await transactionIdRefusal(
+  pool,
+  projections.flatMap((p) => [liveSchema(p.name), shadowSchema(p.name)]),
+);
+if (refusal) {
+  logger.fatal(refusal);
+  process.exit(1);
+}
 for (const p of projections) {
   // Old tables under new code would fail on every event: migrating rebuilds them first.
   if ((await schemaState(pool, p, liveSchema(p.name))) === 'stale') {

@@ -11,10 +11,17 @@ export class CheckpointMovedError extends Error {
   override name = 'CheckpointMovedError';
 }
 
+/** The schema was built by another version of the projection than the one applying the range. */
+export class ProjectionVersionError extends Error {
+  override name = 'ProjectionVersionError';
+}
+
 /**
  * Applies the events after the schema's checkpoint, up to `to` and at most `maxEvents`, and
  * moves the checkpoint in the same transaction: a repeated or overlapping job finds the
  * checkpoint already past and does nothing. Returns null when there was nothing to do.
+ * Refuses the range when the schema belongs to another version of the projection: during a
+ * rolling migrate an old worker would otherwise write old-format rows into a rebuilt model.
  */
 export async function applyRange(
   tx: PoolClient,
@@ -23,10 +30,17 @@ export async function applyRange(
   schema: string,
   { to, maxEvents = 5000 }: { to: Position; maxEvents?: number },
 ): Promise<RangeResult | null> {
-  const { rows } = await tx.query<{ major: bigint; minor: bigint }>(
-    `select major, minor from ${schema}.checkpoint for update`,
+  const { rows } = await tx.query<{ major: bigint; minor: bigint; version: number }>(
+    `select major, minor, projection_version as version from ${schema}.checkpoint for update`,
   );
-  const from: Position = { major: rows[0]!.major, minor: rows[0]!.minor };
+  const row = rows[0]!;
+  if (row.version !== projection.version) {
+    throw new ProjectionVersionError(
+      `projection ${projection.name}: ${schema} holds version ${row.version} but this worker applies version ${projection.version}; ` +
+        "refusing the range (run the workers on the code of the schema's version)",
+    );
+  }
+  const from: Position = { major: row.major, minor: row.minor };
   if (comparePositions(from, to) >= 0) return null;
 
   const { events } = await store.readAll(from, { to, types: projection.handles, limit: maxEvents });
@@ -36,13 +50,16 @@ export async function applyRange(
   // A full page may stop short of `to`: then only what was read is done.
   const reached = events.length === maxEvents ? events[events.length - 1]!.position : to;
 
-  // Compare-and-set: if a schema swap moved the table under us, this touches no row.
+  // Compare-and-set: if a schema swap moved the table under us, this touches no row. The
+  // version is in it too: a swap while this waited for the row lock leaves the read above on
+  // the retired table, while these statements resolve the name to the swapped-in one.
   const moved = await tx.query(
     `update ${schema}.checkpoint set major = $1, minor = $2, updated_at = now(), last_error = null
-     where major = $3 and minor = $4`,
-    [reached.major, reached.minor, from.major, from.minor],
+     where major = $3 and minor = $4 and projection_version = $5`,
+    [reached.major, reached.minor, from.major, from.minor, projection.version],
   );
-  if (moved.rowCount !== 1) throw new CheckpointMovedError(`${schema} checkpoint moved during the range`);
+  if (moved.rowCount !== 1)
+    throw new CheckpointMovedError(`${schema} checkpoint moved, or its schema was swapped, during the range`);
   await tx.query('select pg_notify($1, $2)', [PROJECTIONS_CHANNEL, `${schema}:${positionToken(reached)}`]);
   return { from, to: reached, applied: events.length };
 }

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { inTransaction } from '@flowdose/shared/db';
+import { START } from '@flowdose/shared/event-store/position';
+import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
+import { createLogger } from '@flowdose/shared/logger';
+import { readCheckpoint } from '@flowdose/shared/read-models';
+import { createRedis } from '@flowdose/shared/redis';
+import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { until } from '@flowdose/shared/testing/process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cartsProjection } from './projections/carts/projection.ts';
+import { closeQueues, createQueues, enqueueRange } from './queues.ts';
+import { ProjectionVersionError, runRange } from './run-range.ts';
+import { createSchema } from './schema.ts';
+import { appendCartHistories } from './test-support.ts';
+import { startWorker } from './worker.ts';
+
+const logger = createLogger('test', 'silent');
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => db.drop());
+
+// What `npm run migrate` leaves after a new version's rebuild, while an old worker still runs.
+const rebuilt = { ...cartsProjection, version: cartsProjection.version + 1 };
+const oldVersion = `version ${cartsProjection.version}`;
+const newVersion = `version ${rebuilt.version}`;
+const cartCount = async (schema: string) =>
+  Number((await db.pool.query(`select count(*) from ${schema}.carts`)).rows[0].count);
+
+describe('a worker on another projection version', () => {
+  it('refuses every range of a schema rebuilt for a newer version, and the checkpoint stays where it was', async () => {
+    const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    const schema = 'rm_carts';
+    await createSchema(db.pool, rebuilt, schema);
+    const { head } = await appendCartHistories(store, 10, 1);
+    const redis = createRedis('redis://127.0.0.1:6379');
+    const prefix = `t${randomBytes(4).toString('hex')}`;
+    const queues = createQueues(redis, prefix, [cartsProjection]);
+    const worker = startWorker({
+      projection: cartsProjection,
+      pool: db.pool,
+      store,
+      connection: redis,
+      prefix,
+      lockMs: 5000,
+      logger,
+    });
+
+    await enqueueRange(queues, 'old-worker', head);
+    const queue = queues.get('carts')!;
+    await until(async () => ((await queue.getJobCounts('delayed')).delayed ?? 0) > 0, 10_000, 'the job refused');
+    const [job] = await queue.getJobs(['delayed', 'failed']);
+    expect(job?.failedReason).toContain('projection carts');
+    expect(job?.failedReason).toContain(`holds ${newVersion}`);
+    expect(job?.failedReason).toContain(`applies ${oldVersion}`);
+    expect(await readCheckpoint(db.pool, schema)).toEqual(START);
+    expect(await cartCount(schema)).toBe(0);
+    await until(
+      async () => (await db.pool.query(`select last_error from ${schema}.checkpoint`)).rows[0].last_error !== null,
+      5_000,
+      'last_error recorded',
+    );
+
+    await worker.close();
+    await closeQueues(queues);
+    redis.disconnect();
+    await store.close();
+  });
+
+  it('refuses a range whose schema a rebuild swaps for a newer version while it waits for the checkpoint row', async () => {
+    const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    const { head } = await appendCartHistories(store, 10, 2);
+    await createSchema(db.pool, cartsProjection, 'v_live');
+    await createSchema(db.pool, rebuilt, 'v_shadow');
+
+    // The swap as rebuild() does it: hold the live checkpoint row, rename both schemas, commit.
+    let swapped = () => {};
+    const commitSwap = new Promise<void>((resolve) => {
+      swapped = resolve;
+    });
+    let holding = () => {};
+    const rowHeld = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    const swap = inTransaction(db.pool, async (tx) => {
+      await tx.query('select 1 from v_live.checkpoint for update');
+      holding();
+      await commitSwap;
+      await tx.query('alter schema v_live rename to v_retired');
+      await tx.query('alter schema v_shadow rename to v_live');
+    });
+    await rowHeld;
+    const range = runRange(db.pool, store, cartsProjection, 'v_live', { to: head }).then(
+      () => null,
+      (error: Error) => error,
+    );
+    await until(
+      async () =>
+        (
+          await db.pool.query(
+            "select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%v_live.checkpoint for update%'",
+          )
+        ).rowCount === 1,
+      5_000,
+      'the range waiting for the checkpoint row',
+    );
+    swapped();
+    await swap;
+
+    expect(await range).toBeInstanceOf(Error);
+    expect(await readCheckpoint(db.pool, 'v_live')).toEqual(START);
+    expect(await cartCount('v_live')).toBe(0);
+    // The next attempt reads the swapped-in schema and names the mismatch.
+    await expect(runRange(db.pool, store, cartsProjection, 'v_live', { to: head })).rejects.toThrow(
+      ProjectionVersionError,
+    );
+    await store.close();
+  });
+});
