@@ -168,7 +168,7 @@ const cartHeaders = (cart: CartRef): Record<string, string> => ({
 });
 
 type Sent =
-  | { outcome: 'accepted'; body: Record<string, unknown> }
+  | { outcome: 'accepted'; body: Record<string, unknown>; replayed: boolean }
   | { outcome: 'refused'; detail: string; cartGone: boolean }
   | { outcome: 'later' }
   | { outcome: 'again' }
@@ -205,7 +205,7 @@ async function send(op: CartOp): Promise<Sent> {
   // Not the shopper's doing: the network or the server; the change waits.
   if (res.status >= 500 || res.status === 429 || res.status === 408) return { outcome: 'later' };
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (res.ok) return { outcome: 'accepted', body };
+  if (res.ok) return { outcome: 'accepted', body, replayed: res.headers.get('idempotent-replayed') === 'true' };
   const problem = body as Partial<Problem>;
   // Not a refusal: the same change is still running on the server (its answer was lost to a
   // dropped connection), or the cart moved while it was applied. Sent again shortly, it lands.
@@ -214,9 +214,15 @@ async function send(op: CartOp): Promise<Sent> {
   return { outcome: 'refused', detail: problem.detail ?? problem.title ?? `Refused (${res.status})`, cartGone };
 }
 
-/** The server accepted `op`: what it now holds is what the shopper saw. */
-async function accepted(op: CartOp, body: Record<string, unknown>) {
+/**
+ * The server accepted `op`: what it now holds is what the shopper saw. Answers false when
+ * the local lines cannot tell: a replayed answer means an earlier send (whose answer was
+ * lost) applied the change, and a read of the server's cart since may already hold it, so
+ * adding it here again would count it twice. Then only the server's cart can say.
+ */
+async function accepted(op: CartOp, body: Record<string, unknown>, replayed: boolean): Promise<boolean> {
   if (typeof body.position === 'string') await setMeta(META.position, body.position);
+  if (replayed && op.kind !== 'open') return false;
   if (op.kind === 'open') {
     await setMeta(META.cart, {
       cartId: String(body.cartId),
@@ -224,7 +230,7 @@ async function accepted(op: CartOp, body: Record<string, unknown>) {
       currency: op.currency,
     } satisfies CartRef);
     await setMeta(META.serverLines, []);
-    return;
+    return true;
   }
   const lines = [...((await getMeta<ServerLine[]>(META.serverLines)) ?? [])];
   const at = lines.findIndex((l) => l.sku === op.sku);
@@ -238,6 +244,7 @@ async function accepted(op: CartOp, body: Record<string, unknown>) {
   } else if (op.kind === 'set' && at >= 0) lines[at] = { ...lines[at]!, quantity: op.quantity };
   else if (op.kind === 'remove' && at >= 0) lines.splice(at, 1);
   await setMeta(META.serverLines, lines);
+  return true;
 }
 
 /**
@@ -257,8 +264,16 @@ export async function drainOutbox(): Promise<'drained' | 'waiting'> {
         continue;
       }
       if (sent.outcome === 'later' || sent.outcome === 'again') return 'waiting';
+      // A replayed change leaves the outbox only once the server's cart, read at its
+      // position, shows it: until then the outbox is what shows it.
+      if (sent.outcome === 'accepted' && !(await accepted(op, sent.body, sent.replayed)) && !(await readServerCart())) {
+        if (++tries < RETRIES) {
+          await pause(100 * 2 ** tries);
+          continue;
+        }
+        return 'waiting';
+      }
       tries = 0;
-      if (sent.outcome === 'accepted') await accepted(op, sent.body);
       if (sent.outcome === 'refused' && op.kind !== 'open') {
         await database.put('refusals', { sku: op.sku, detail: sent.detail, at: new Date().toISOString() });
       }
@@ -278,15 +293,16 @@ export async function drainOutbox(): Promise<'drained' | 'waiting'> {
  */
 export const refreshFromServer = () => navigator.locks.request(OUTBOX_LOCK, readServerCart);
 
-async function readServerCart() {
+/** Answers whether the server's cart was read (false: offline, or not caught up in time). */
+async function readServerCart(): Promise<boolean> {
   const cart = await getMeta<CartRef>(META.cart);
-  if (!cart) return;
+  if (!cart) return true;
   const position = await getMeta<string>(META.position);
   try {
     const res = await fetchAs(`/api/queries/carts/${cart.cartId}`, {
       headers: { ...cartHeaders(cart), ...(position ? { 'X-Min-Position': position } : {}) },
     });
-    if (!res.ok) return;
+    if (!res.ok) return false;
     const body = (await res.json()) as { status: string; lines: ServerLine[] };
     // Changes made while this read was on its way are still in the outbox and show on top.
     await setMeta(
@@ -295,8 +311,10 @@ async function readServerCart() {
     );
     if (body.status !== 'open') await forgetCart();
     announce();
+    return true;
   } catch {
     // Offline: what the shopper sees stays as it is.
+    return false;
   }
 }
 
