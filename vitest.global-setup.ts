@@ -8,7 +8,7 @@ export async function setup() {
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   const { rows } = await admin.query<{ datname: string }>(
-    "select datname from pg_database where starts_with(datname, $1)",
+    'select datname from pg_database where starts_with(datname, $1)',
     [TEST_DB_PREFIX],
   );
   for (const { datname } of rows) await admin.query(`drop database if exists "${datname}" with (force)`);

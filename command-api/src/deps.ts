@@ -10,7 +10,7 @@ import { REBUILD_QUEUE } from '@flowdose/shared/read-models';
 import type { Redis } from '@flowdose/shared/redis';
 import { Queue } from 'bullmq';
 import type { Deps } from './app.ts';
-import { testCardProvider } from './payments.ts';
+import { testPaymentProvider } from './payments.ts';
 import { catalogPrices } from './prices.ts';
 import { createRateLimits } from './rate-limits.ts';
 
@@ -38,6 +38,6 @@ export const commandDeps = ({
   limits: createRateLimits(redis, config),
   rebuilds: new Queue(REBUILD_QUEUE, { connection: redis, prefix: config.QUEUE_PREFIX }),
   projectionNames: projections.map((p) => p.name),
-  payments: testCardProvider,
+  payments: testPaymentProvider(pool),
   clock: systemClock,
 });

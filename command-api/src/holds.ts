@@ -11,7 +11,7 @@ export const HOT_STREAM_ATTEMPTS = 25;
 
 type Held = { sku: string; reservationId: string };
 
-/** Decides `command` on each held reservation's stream; one already gone (a retry) is skipped. */
+/** Decides `command` on each held reservation's stream (the decider says what a repeat does). */
 const onEachHeld = (store: EventStore, ctx: CommandContext, held: Held[], command: (r: Held) => InventoryCommand) =>
   Promise.all(
     held.map((r) =>
@@ -20,27 +20,39 @@ const onEachHeld = (store: EventStore, ctx: CommandContext, held: Held[], comman
         inventoryDecider,
         inventoryStream(r.sku),
         ctx,
-        (state) => (state.reservations.has(r.reservationId) ? inventoryDecider.decide(command(r), state) : []),
-        { attempts: HOT_STREAM_ATTEMPTS },
+        (state) => inventoryDecider.decide(command(r), state),
+        {
+          attempts: HOT_STREAM_ATTEMPTS,
+        },
       ),
     ),
   );
 
 /**
- * Gives back stock an order or a failed checkout held. One that cannot be released now is
- * left to the expiry job, which frees it once its order is canceled or absent.
+ * Gives back stock an order or a failed checkout held; one already gone (released before, or
+ * never taken) is skipped. Errors reach the caller: a process that must release retries.
  */
 export const releaseReservations = (store: EventStore, ctx: CommandContext, held: Held[], reason: string) =>
   Promise.all(
     held.map((r) =>
-      onEachHeld(store, ctx, [r], ({ sku, reservationId }) => ({
-        type: 'Release',
-        data: { sku, reservationId, reason },
-      })).catch(() => {}),
+      handle(
+        store,
+        inventoryDecider,
+        inventoryStream(r.sku),
+        ctx,
+        (state) =>
+          state.reservations.has(r.reservationId)
+            ? inventoryDecider.decide(
+                { type: 'Release', data: { sku: r.sku, reservationId: r.reservationId, reason } },
+                state,
+              )
+            : [],
+        { attempts: HOT_STREAM_ATTEMPTS },
+      ),
     ),
   );
 
-/** The held stock leaves the warehouse: on hand drops. */
+/** The held stock leaves the warehouse: on hand drops. A hold that is gone is an error, never a skip. */
 export const commitReservations = (store: EventStore, ctx: CommandContext, held: Held[]) =>
   onEachHeld(store, ctx, held, ({ sku, reservationId }) => ({ type: 'Commit', data: { sku, reservationId } }));
 
@@ -60,7 +72,5 @@ export async function releaseDiscountUse(
     ctx,
     (state) => discountDecider.decide({ type: 'ReleaseRedemption', data: { code, orderId, reason } }, state),
     { attempts: HOT_STREAM_ATTEMPTS },
-  ).catch(() => {
-    // The use stays counted: a code that gives one use too few is the safe way to be wrong.
-  });
+  );
 }

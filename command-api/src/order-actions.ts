@@ -1,129 +1,170 @@
-import { type Order, type OrderCommand, orderDecider } from '@flowdose/shared/domain/order/decider';
-import { orderStream } from '@flowdose/shared/domain/order/events';
+import { cancelMoves, type OrderCommand, orderDecider, type PlacedOrder } from '@flowdose/shared/domain/order/decider';
+import { type OrderStep, orderStream } from '@flowdose/shared/domain/order/events';
+import { DomainError, NotFoundError, ProcessIncompleteError } from '@flowdose/shared/errors';
 import type { Position } from '@flowdose/shared/event-store/position';
 import type { CommandContext } from '@flowdose/shared/http/context';
 import type { Deps } from './app.ts';
-import { handle, loadState } from './handle-command.ts';
+import { failpoint } from './failpoints.ts';
+import { handle, loadState, newId } from './handle-command.ts';
 import { commitReservations, releaseDiscountUse, releaseReservations } from './holds.ts';
+import { closeProcess, openProcess } from './open-processes.ts';
+import { refusal } from './refusals.ts';
 
-type Placed = Exclude<Order, { status: 'none' }>;
-type ActionDeps = Pick<Deps, 'store' | 'payments'>;
+type ActionDeps = Pick<Deps, 'store' | 'payments' | 'pool' | 'config'>;
 
-// Other streams and the provider get keys of their own, derived from the order and the
-// action: one action on one order happens once, whoever retries it.
+// Other streams and the provider get keys of their own, derived from the step's id: one
+// step on one order happens once, whoever runs it again (a retry, the recovery sweep).
 const keyed = (ctx: CommandContext, key: string): CommandContext => ({ ...ctx, idempotencyKey: key });
 
+/** What a step moves outside the order stream. Each call is keyed by the step, so repeating it moves nothing twice. */
+async function move(deps: ActionDeps, ctx: CommandContext, order: PlacedOrder) {
+  const { actionId, step, amount, reason } = order.pending!;
+  const { orderId, currency } = order;
+  const paymentId = () => {
+    if (!order.paymentId) throw new DomainError('payment-unknown', 'This order has no payment to move.');
+    return order.paymentId;
+  };
+  switch (step) {
+    case 'capture':
+      return deps.payments.capture({ paymentId: paymentId(), amount, currency, idempotencyKey: `capture:${actionId}` });
+    case 'refund':
+      return deps.payments.refund({ paymentId: paymentId(), amount, currency, idempotencyKey: `refund:${actionId}` });
+    case 'fulfil':
+      await commitReservations(deps.store, keyed(ctx, `${actionId}:commit`), order.reservations);
+      return;
+    case 'cancel': {
+      const { refund, voidPayment } = cancelMoves(order);
+      if (refund > 0) {
+        await deps.payments.refund({
+          paymentId: paymentId(),
+          amount: refund,
+          currency,
+          idempotencyKey: `cancel:${actionId}`,
+        });
+      } else if (voidPayment) {
+        await deps.payments.void({ paymentId: voidPayment, idempotencyKey: `cancel:${actionId}` });
+      }
+      await releaseReservations(deps.store, keyed(ctx, `${actionId}:release`), order.reservations, reason);
+      await releaseDiscountUse(deps.store, keyed(ctx, `${actionId}:discount`), order.discountCode, orderId, reason);
+      return;
+    }
+    default: {
+      const _exhaustive: never = step;
+      throw new Error('unknown step');
+    }
+  }
+}
+
+const decideOn = (deps: ActionDeps, ctx: CommandContext, orderId: string, command: OrderCommand) =>
+  handle(deps.store, orderDecider, orderStream(orderId), ctx, (state) => orderDecider.decide(command, state));
+
 /**
- * An order command that reaches outside the order stream: the decider is asked first (an
- * illegal transition is refused before money or stock moves), then `before` moves them,
- * then the order records it, then `after` tidies the other streams.
+ * Finishes a requested step: moves what it moves, then records the outcome (or, when the
+ * provider or the stock refuses, the failure). Safe to run again at any point: by a retry
+ * of the same request, or by the recovery sweep after a crash.
  */
-async function act(
-  { store }: ActionDeps,
+export async function finishStep(deps: ActionDeps, ctx: CommandContext, orderId: string, actionId: string) {
+  const { state } = await loadState(deps.store, orderDecider, orderStream(orderId));
+  if (state.status !== 'none' && state.status !== 'expired' && state.pending?.actionId === actionId) {
+    try {
+      await move(deps, ctx, state);
+      failpoint(deps.config, 'order-step:moved');
+      await decideOn(deps, keyed(ctx, `${actionId}:complete`), orderId, {
+        type: 'CompleteStep',
+        data: { orderId, actionId },
+      });
+    } catch (error) {
+      // A refusal is final: recorded, and the order is free again. Anything else (the
+      // provider unreachable, the database gone) leaves the step pending for a retry.
+      if (!(error instanceof DomainError)) throw error;
+      await decideOn(deps, keyed(ctx, `${actionId}:fail`), orderId, {
+        type: 'FailStep',
+        data: { orderId, actionId, code: error.code, detail: error.message },
+      });
+    }
+  }
+  const after = await loadState(deps.store, orderDecider, orderStream(orderId));
+  if (after.state.status === 'none' || after.state.status === 'expired' || !after.state.pending) {
+    await closeProcess(deps.pool, orderStream(orderId));
+  }
+}
+
+/** What the step's request is answered, the first time or any time after: its outcome's position, or its refusal. */
+async function answerOf(deps: ActionDeps, orderId: string, actionId: string): Promise<{ position: Position }> {
+  const events = await deps.store.readStream(orderStream(orderId));
+  const mine = events.filter((e) => (e.data as { actionId?: string }).actionId === actionId);
+  const last = mine.at(-1);
+  if (!last) throw new NotFoundError('Order step');
+  if (last.type === 'OrderStepFailed') {
+    const { code, detail } = last.data as { code: string; detail: string };
+    throw refusal(code, detail);
+  }
+  if (last.type === 'OrderStepRequested') {
+    throw new ProcessIncompleteError('This step is still under way; retry with the same Idempotency-Key.');
+  }
+  return { position: last.position };
+}
+
+/**
+ * A step that moves money or stock, as a recorded process: the intent is appended at the
+ * version read (so two steps on one order cannot both start: the second is told the order
+ * is busy), then the provider or the stock moves under a key derived from the intent, then
+ * the outcome is recorded. The step's id derives from the Idempotency-Key: a retry, after
+ * a crash anywhere, continues the same step and answers what the first run answered.
+ */
+export async function runOrderStep(
+  deps: ActionDeps,
   ctx: CommandContext,
   orderId: string,
-  command: OrderCommand,
-  { before, after }: { before?: (order: Placed) => Promise<void>; after?: (order: Placed) => Promise<void> } = {},
+  request: { step: OrderStep; amount?: number; reason?: string },
 ): Promise<{ position: Position }> {
-  const { state } = await loadState(store, orderDecider, orderStream(orderId));
-  orderDecider.decide(command, state);
-  const order = state as Placed;
-  await before?.(order);
-  const { position } = await handle(store, orderDecider, orderStream(orderId), ctx, (s) =>
-    orderDecider.decide(command, s),
-  );
-  await after?.(order);
-  return { position };
+  const actionId = newId(ctx, `order-step:${orderId}`);
+  // Listed before the intent exists, so a crash right after it is still found by the sweep.
+  await openProcess(deps.pool, orderStream(orderId));
+  await decideOn(deps, keyed(ctx, `${actionId}:request`), orderId, {
+    type: 'RequestStep',
+    data: { orderId, actionId, ...request },
+  });
+  failpoint(deps.config, 'order-step:requested');
+  await finishStep(deps, ctx, orderId, actionId);
+  return answerOf(deps, orderId, actionId);
 }
 
 export const captureOrder = (deps: ActionDeps, ctx: CommandContext, orderId: string) =>
-  act(
-    deps,
-    ctx,
-    orderId,
-    { type: 'CapturePayment', data: { orderId } },
-    {
-      before: (order) =>
-        deps.payments.capture({
-          paymentId: order.paymentId!,
-          amount: order.grandTotal,
-          currency: order.currency,
-          idempotencyKey: `capture:${orderId}`,
-        }),
-    },
-  );
+  runOrderStep(deps, ctx, orderId, { step: 'capture' });
 
-/** The goods leave: the stock held for the order is committed (on hand drops) first. */
+/** The goods leave: the stock held for the order is committed (on hand drops). */
 export const fulfilOrder = (deps: ActionDeps, ctx: CommandContext, orderId: string) =>
-  act(
-    deps,
-    ctx,
-    orderId,
-    { type: 'FulfilOrder', data: { orderId } },
-    {
-      before: async (order) => {
-        await commitReservations(deps.store, keyed(ctx, `fulfil:${orderId}:commit`), order.reservations);
-      },
-    },
-  );
-
-export const shipOrder = (deps: ActionDeps, ctx: CommandContext, orderId: string, trackingNumber: string) =>
-  act(deps, ctx, orderId, { type: 'ShipOrder', data: { orderId, trackingNumber } });
-
-export const deliverOrder = (deps: ActionDeps, ctx: CommandContext, orderId: string) =>
-  act(deps, ctx, orderId, { type: 'DeliverOrder', data: { orderId } });
+  runOrderStep(deps, ctx, orderId, { step: 'fulfil' });
 
 export const refundOrder = (deps: ActionDeps, ctx: CommandContext, orderId: string, amount: number, reason: string) =>
-  act(
-    deps,
-    ctx,
-    orderId,
-    { type: 'RefundOrder', data: { orderId, amount, reason } },
-    {
-      before: (order) =>
-        deps.payments.refund({
-          paymentId: order.paymentId!,
-          amount,
-          currency: order.currency,
-          idempotencyKey: `refund:${ctx.idempotencyKey ?? ctx.requestId}`,
-        }),
-    },
-  );
+  runOrderStep(deps, ctx, orderId, { step: 'refund', amount, reason });
 
 /**
- * Cancels before fulfilment: a captured payment is refunded, an authorization voided; then
- * the held stock is released and a discount use given back. Should this process die after
- * the order is canceled, the expiry job still releases the stock of a canceled order.
+ * Cancels before fulfilment: a captured payment is refunded, an authorization (confirmed or
+ * still waiting for confirmation) voided; the held stock is released and a discount use
+ * given back, all before the order is recorded canceled.
  */
 export const cancelOrder = (deps: ActionDeps, ctx: CommandContext, orderId: string, reason: string) =>
-  act(
-    deps,
-    ctx,
-    orderId,
-    { type: 'CancelOrder', data: { orderId, reason } },
-    {
-      before: async (order) => {
-        const owed = order.captured - order.refunded;
-        if (owed > 0) {
-          await deps.payments.refund({
-            paymentId: order.paymentId!,
-            amount: owed,
-            currency: order.currency,
-            idempotencyKey: `cancel:${orderId}`,
-          });
-        } else if (order.paymentId) {
-          await deps.payments.void({ paymentId: order.paymentId, idempotencyKey: `cancel:${orderId}` });
-        }
-      },
-      after: async (order) => {
-        await Promise.all([
-          releaseReservations(deps.store, keyed(ctx, `cancel:${orderId}:release`), order.reservations, reason),
-          releaseDiscountUse(deps.store, keyed(ctx, `cancel:${orderId}:discount`), order.discountCode, orderId, reason),
-        ]);
-      },
-    },
-  );
+  runOrderStep(deps, ctx, orderId, { step: 'cancel', reason });
+
+export const shipOrder = (deps: ActionDeps, ctx: CommandContext, orderId: string, trackingNumber: string) =>
+  decideOn(deps, ctx, orderId, { type: 'ShipOrder', data: { orderId, trackingNumber } });
+
+export const deliverOrder = (deps: ActionDeps, ctx: CommandContext, orderId: string) =>
+  decideOn(deps, ctx, orderId, { type: 'DeliverOrder', data: { orderId } });
 
 /** The provider confirmed a payment that needed it (card 4000 0000 0000 3220). */
 export const confirmPayment = (deps: ActionDeps, ctx: CommandContext, orderId: string, paymentId: string) =>
-  act(deps, ctx, orderId, { type: 'AuthorizePayment', data: { orderId, paymentId } });
+  decideOn(deps, ctx, orderId, { type: 'AuthorizePayment', data: { orderId, paymentId } });
+
+/**
+ * A payment that succeeded after its order was canceled (and not voided by the cancel):
+ * let go at the provider, then recorded. The provider's retried webhook repeats both safely.
+ */
+export async function voidLatePayment(deps: ActionDeps, ctx: CommandContext, orderId: string, paymentId: string) {
+  const { state } = await loadState(deps.store, orderDecider, orderStream(orderId));
+  if (state.status !== 'canceled' || state.paymentVoided) return;
+  await deps.payments.void({ paymentId, idempotencyKey: `late-void:${paymentId}` });
+  await decideOn(deps, ctx, orderId, { type: 'VoidLatePayment', data: { orderId, paymentId } });
+}

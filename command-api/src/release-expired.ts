@@ -4,12 +4,16 @@ import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
 import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
 import { orderDecider } from '@flowdose/shared/domain/order/decider';
 import { orderStream } from '@flowdose/shared/domain/order/events';
+import { DomainError } from '@flowdose/shared/errors';
+import type { EventStore } from '@flowdose/shared/event-store/port';
+import type { CommandContext } from '@flowdose/shared/http/context';
 import type { Logger } from '@flowdose/shared/logger';
 import { liveSchema } from '@flowdose/shared/read-models';
 import type { Redis } from '@flowdose/shared/redis';
 import { Queue, Worker } from 'bullmq';
 import type { Deps } from './app.ts';
 import { handle, loadState } from './handle-command.ts';
+import { recoverProcesses } from './recover.ts';
 
 const QUEUE = 'reservation-expiry';
 
@@ -17,6 +21,9 @@ const QUEUE = 'reservation-expiry';
  * Gives back stock held for orders that never appeared: a checkout that crashed, or a
  * shopper who left, between reserving and placing. A reservation whose order exists (and
  * is not canceled) stays: the order holds it. Answers how many were released.
+ *
+ * It reads the inventory read model only to find candidates; each is checked against the
+ * order's and the SKU's own streams before anything is released.
  */
 export async function releaseExpired(
   { pool, store }: Pick<Deps, 'pool' | 'store'>,
@@ -30,16 +37,15 @@ export async function releaseExpired(
   );
   let released = 0;
   for (const r of rows) {
-    if (r.order_id) {
-      const { state: order } = await loadState(store, orderDecider, orderStream(r.order_id));
-      if (order.status !== 'none' && order.status !== 'canceled') continue;
-    }
     const ctx = {
       requestId: randomUUID(),
       correlationId: 'reservation-expiry',
       actor: { userId: null, role: 'system' },
       idempotencyKey: `expire:${r.reservation_id}`,
     };
+    // The read model may lag: the order's own stream decides. A placed order keeps its hold; an
+    // order never placed gets a tombstone first, so its checkout can no longer place it late.
+    if (r.order_id && !(await orderGivenUp(store, ctx, r.order_id))) continue;
     // The read model may still list a reservation released a moment ago: count real releases only.
     let held = false;
     await handle(
@@ -63,8 +69,23 @@ export async function releaseExpired(
   return released;
 }
 
+/** True when the order will never hold stock: canceled, expired, or now tombstoned (placement raced and lost). */
+async function orderGivenUp(store: EventStore, ctx: CommandContext, orderId: string): Promise<boolean> {
+  try {
+    await handle(store, orderDecider, orderStream(orderId), ctx, (order) =>
+      order.status === 'none'
+        ? orderDecider.decide({ type: 'ExpireOrder', data: { orderId, reason: 'stock hold expired' } }, order)
+        : [],
+    );
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+  }
+  const { state } = await loadState(store, orderDecider, orderStream(orderId));
+  return state.status === 'expired' || state.status === 'canceled';
+}
+
 /**
- * Runs releaseExpired every minute as a BullMQ job scheduler: however many API instances
+ * Runs the recovery sweep and releaseExpired every minute as a BullMQ job scheduler: however many API instances
  * run this, each tick is one job, handled by one of them.
  */
 export async function startExpiryJob(deps: Deps, connection: Redis, logger: Logger) {
@@ -74,9 +95,11 @@ export async function startExpiryJob(deps: Deps, connection: Redis, logger: Logg
   const worker = new Worker(
     QUEUE,
     async () => {
+      // Stalled processes first: finishing one may place the order a reservation was held for.
+      const recovered = await recoverProcesses(deps, logger);
       const released = await releaseExpired(deps, deps.clock);
       if (released > 0) logger.info({ released }, 'expired reservations released');
-      return { released };
+      return { released, ...recovered };
     },
     { connection, prefix, concurrency: 1 },
   );

@@ -4,43 +4,56 @@ import { z } from 'zod';
 // 0 asks the OS for a free port (tests).
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
-const Env = z.object({
-  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/flowdose'),
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
-  CART_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters (npm start writes one to .env)'),
-  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (npm start writes one to .env)'),
-  PAYMENT_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters (npm start writes one to .env)'),
-  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
-  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-  // argon2id memory cost; OWASP's floor is 19 MiB, the library default 64 MiB.
-  PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).default(65536),
-  CORS_ORIGINS: z
-    .string()
-    .default('http://localhost:3000,http://127.0.0.1:3000')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    ),
-  LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
-  LOGIN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(50),
-  COMMANDS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-  // Staff import and edit catalogs in bulk; their own, higher limit.
-  STAFF_COMMANDS_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
-  COMMAND_API_PORT: port(4001),
-  QUERY_API_PORT: port(4002),
-  PROJECTIONS_PORT: port(4003),
-  STOREFRONT_PORT: port(3000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MIN_POSITION_TIMEOUT_MS: z.coerce.number().int().min(0).max(30000).default(2000),
-  BODY_LIMIT: z.string().default('32kb'),
-  QUEUE_PREFIX: z
-    .string()
-    .regex(/^[a-z0-9_-]+$/)
-    .default('flowdose'),
-  JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30000),
-});
+const Env = z
+  .object({
+    DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/flowdose'),
+    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    CART_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters (npm start writes one to .env)'),
+    AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (npm start writes one to .env)'),
+    PAYMENT_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters (npm start writes one to .env)'),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+    REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    // argon2id memory cost; OWASP's floor is 19 MiB, the library default 64 MiB.
+    PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).default(65536),
+    CORS_ORIGINS: z
+      .string()
+      .default('http://localhost:3000,http://127.0.0.1:3000')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      ),
+    LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+    LOGIN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(50),
+    COMMANDS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    // Staff import and edit catalogs in bulk; their own, higher limit.
+    STAFF_COMMANDS_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+    COMMAND_API_PORT: port(4001),
+    QUERY_API_PORT: port(4002),
+    PROJECTIONS_PORT: port(4003),
+    STOREFRONT_PORT: port(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    MIN_POSITION_TIMEOUT_MS: z.coerce.number().int().min(0).max(30000).default(2000),
+    BODY_LIMIT: z.string().default('32kb'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/)
+      .default('flowdose'),
+    JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30000),
+    // A request that crashed leaves its Idempotency-Key pending; a retry may take it over after this.
+    IDEMPOTENCY_LOCK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    // A checkout or order step still open this long after it began is finished or undone by the
+    // recovery sweep (longer than a client's retries usually take, so those find it first).
+    PROCESS_RECOVERY_SECONDS: z.coerce.number().int().min(0).max(86400).default(120),
+    // Crash tests only: the named point kills the process (command-api/src/failpoints.ts).
+    FAILPOINT: z.string().optional(),
+    NODE_ENV: z.string().optional(),
+  })
+  .refine((env) => !(env.FAILPOINT && env.NODE_ENV === 'production'), {
+    message: 'FAILPOINT is for crash tests and is refused under NODE_ENV=production',
+    path: ['FAILPOINT'],
+  });
 export type Config = z.infer<typeof Env>;
 
 /**

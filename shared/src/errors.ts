@@ -78,3 +78,11 @@ export class PositionNotReachedError extends Error {
     this.name = 'PositionNotReachedError';
   }
 }
+
+/**
+ * A recorded process (a checkout, an order step) is not finished yet and cannot be answered
+ * now; a retry with the same Idempotency-Key continues it. Never stored as the key's answer.
+ */
+export class ProcessIncompleteError extends Error {
+  override name = 'ProcessIncompleteError';
+}

@@ -24,9 +24,12 @@ const NewDiscount = z.strictObject({
 });
 const DisableBody = z.strictObject({ reason: Reason });
 
-export function adminDiscountRoutes({ pool, store }: Deps): Router {
+export function adminDiscountRoutes({ pool, store, config }: Deps): Router {
   const router = Router();
-  const admin = [requireRole('admin'), idempotent(pool, (req) => `admin:${req.principal!.userId}`)];
+  const admin = [
+    requireRole('admin'),
+    idempotent(pool, (req) => `admin:${req.principal!.userId}`, config.IDEMPOTENCY_LOCK_SECONDS),
+  ];
 
   router.post('/admin/discounts', ...admin, async (req, res) => {
     const body = validate(NewDiscount, req.body);

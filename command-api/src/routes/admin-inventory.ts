@@ -13,9 +13,12 @@ import { handle } from '../handle-command.ts';
 const RestockBody = z.strictObject({ quantity: z.number().int().positive().max(1_000_000), reason: Reason });
 const AdjustBody = z.strictObject({ delta: z.number().int().min(-1_000_000).max(1_000_000), reason: Reason });
 
-export function adminInventoryRoutes({ pool, store }: Deps): Router {
+export function adminInventoryRoutes({ pool, store, config }: Deps): Router {
   const router = Router();
-  const admin = [requireRole('admin'), idempotent(pool, (req) => `admin:${req.principal!.userId}`)];
+  const admin = [
+    requireRole('admin'),
+    idempotent(pool, (req) => `admin:${req.principal!.userId}`, config.IDEMPOTENCY_LOCK_SECONDS),
+  ];
 
   /** Stock is kept only for SKUs the catalog knows. */
   const knownSku = async (req: Request) => {

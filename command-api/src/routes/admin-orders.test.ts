@@ -58,10 +58,13 @@ describe('admin order routes', () => {
     expect(await types(orderId)).toEqual([
       'OrderPlaced',
       'PaymentAuthorized',
+      'OrderStepRequested',
       'PaymentCaptured',
+      'OrderStepRequested',
       'OrderFulfilled',
       'OrderShipped',
       'OrderDelivered',
+      'OrderStepRequested',
       'OrderRefunded',
     ]);
   });
@@ -140,7 +143,8 @@ describe('payment webhook', () => {
     const before = available(await shop.stockOf('TOTE-NATURAL'));
     const res = await webhook({ id: 'evt_3', type: 'payment.failed', orderId, paymentId: 'pay_x' });
     expect(res.status).toBe(200);
-    expect(await types(orderId)).toEqual(['OrderPlaced', 'OrderCanceled']);
+    // The authorization waiting for confirmation is let go with the order.
+    expect(await types(orderId)).toEqual(['OrderPlaced', 'OrderStepRequested', 'PaymentVoided', 'OrderCanceled']);
     expect(available(await shop.stockOf('TOTE-NATURAL'))).toBe(before + 2);
     const bad = await webhook({ id: 'evt_4', type: 'payment.refunded', orderId, paymentId: 'pay_x' });
     expect(bad.status).toBe(400);

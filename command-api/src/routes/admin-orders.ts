@@ -24,7 +24,11 @@ const orderIdOf = (req: Request) => {
 /** Staff move an order along its lifecycle; an illegal step answers 409 naming the allowed ones. */
 export function adminOrderRoutes(deps: Deps): Router {
   const router = Router();
-  const byStaff = idempotent(deps.pool, (req) => `admin:${req.principal!.userId}`);
+  const byStaff = idempotent(
+    deps.pool,
+    (req) => `admin:${req.principal!.userId}`,
+    deps.config.IDEMPOTENCY_LOCK_SECONDS,
+  );
   // Ops move goods; money goes back only on an admin's word.
   const staff = [requireRole('admin', 'ops'), byStaff];
   const admin = [requireRole('admin'), byStaff];

@@ -29,9 +29,12 @@ const productIdOf = (req: Request) => {
   return productId;
 };
 
-export function adminProductRoutes({ pool, store }: Deps): Router {
+export function adminProductRoutes({ pool, store, config }: Deps): Router {
   const router = Router();
-  const admin = [requireRole('admin'), idempotent(pool, (req) => `admin:${req.principal!.userId}`)];
+  const admin = [
+    requireRole('admin'),
+    idempotent(pool, (req) => `admin:${req.principal!.userId}`, config.IDEMPOTENCY_LOCK_SECONDS),
+  ];
 
   /** Runs a product command holding the claims it needs; a refused command gives them back. */
   async function withClaims<T>(productId: string, claims: Claim[], run: () => Promise<T>): Promise<T> {

@@ -52,14 +52,18 @@ export function cartRoutes(deps: Deps): Router {
     };
   const availableOf = async (sku: string) =>
     available((await loadState(store, inventoryDecider, inventoryStream(sku))).state);
-  const cartScoped = idempotent(pool, (req) => `cart:${req.params.cartId}:${req.principal?.userId ?? 'token'}`);
+  const cartScoped = idempotent(
+    pool,
+    (req) => `cart:${req.params.cartId}:${req.principal?.userId ?? 'token'}`,
+    config.IDEMPOTENCY_LOCK_SECONDS,
+  );
 
   // Whose Idempotency-Key this is: a user, or a guest told apart by address (the client's,
   // as the trusted proxy reports it). Another guest's key then neither replays a stranger's
   // cart and token nor derives the same cart id.
   const opener = (req: Request) => req.principal?.userId ?? `guest:${req.ip ?? ''}`;
 
-  router.post('/carts', idempotent(pool, opener), async (req, res) => {
+  router.post('/carts', idempotent(pool, opener, config.IDEMPOTENCY_LOCK_SECONDS), async (req, res) => {
     const { currency } = validate(OpenCartBody, req.body);
     const cartId = newId(req.context, `cart:${opener(req)}`);
     const { position } = await handle(store, cartDecider, cartStream(cartId), req.context, (state) =>

@@ -117,7 +117,7 @@ describe('checkout', () => {
     expect((await shop.stream(`cart-${cart.cartId}`)).at(-1)!.type).not.toBe('CartCheckedOut');
   });
 
-  it('does not mistake a retried checkout that already ended for a new hold', async () => {
+  it('answers a retried checkout that already ended with its first answer, holding nothing', async () => {
     await shop.restock('TSHIRT-RED-M', 2);
     const cart = await shop.cartWith([['TSHIRT-RED-M', 1]]);
     const declined = details({ payment: { method: 'test-card', cardNumber: '4000000000000002' } });
@@ -126,7 +126,7 @@ describe('checkout', () => {
     // The stored answer is lost (a crash before it was saved): the retry runs again.
     await db.pool.query("delete from idempotency_keys where key = 'declined-then-lost'");
     const retried = await shop.checkOut(cart, declined, key);
-    expect([retried.status, retried.body.type]).toEqual([409, '/problems/checkout-ended']);
+    expect([retried.status, retried.body.type]).toEqual([402, '/problems/payment-declined']);
     const stock = await shop.stockOf('TSHIRT-RED-M');
     expect([available(stock), stock.reservations.size]).toEqual([2, 0]);
   });

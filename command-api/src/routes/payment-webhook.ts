@@ -7,7 +7,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../app.ts';
 import { loadState } from '../handle-command.ts';
-import { cancelOrder, confirmPayment } from '../order-actions.ts';
+import { cancelOrder, confirmPayment, voidLatePayment } from '../order-actions.ts';
 import { verifyWebhook } from '../payments.ts';
 
 const PaymentEvent = z.object({
@@ -44,13 +44,17 @@ export function paymentWebhookRoute(deps: Deps): Router {
         correlationId: event.orderId,
         idempotencyKey: `payment-webhook:${event.id}`,
       };
-      // A delivery repeated after it took effect is answered as received, or the provider retries forever.
+      // A delivery repeated after it took effect is answered as received, or the provider retries
+      // forever. An expired order never existed: its checkout voids the payment as it gives up.
       const { state } = await loadState(deps.store, orderDecider, orderStream(event.orderId));
       if (state.status === 'none') throw new NotFoundError('Order');
-      const succeeded = event.type === 'payment.succeeded';
-      const settled = succeeded ? !['placed', 'canceled'].includes(state.status) : state.status === 'canceled';
-      if (!settled && succeeded) await confirmPayment(deps, ctx, event.orderId, event.paymentId);
-      if (!settled && !succeeded) await cancelOrder(deps, ctx, event.orderId, 'payment failed');
+      if (event.type === 'payment.succeeded') {
+        // Too late: the order was canceled meanwhile, so the money is let go, not kept.
+        if (state.status === 'canceled') await voidLatePayment(deps, ctx, event.orderId, event.paymentId);
+        else if (state.status === 'placed') await confirmPayment(deps, ctx, event.orderId, event.paymentId);
+      } else if (state.status === 'placed') {
+        await cancelOrder(deps, ctx, event.orderId, 'payment failed');
+      }
       res.json({ received: true });
     },
   );

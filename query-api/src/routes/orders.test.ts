@@ -131,6 +131,7 @@ describe('admin order list', () => {
     expect(captured.status).toBe(200);
 
     const all = await list('limit=200', 'analyst', captured.body.position);
+    expect(all.status, all.text).toBe(200);
     const ids = all.body.items.map((o) => o.orderId);
     expect(ids.indexOf(c.orderId)).toBeLessThan(ids.indexOf(b.orderId));
     expect(ids.indexOf(b.orderId)).toBeLessThan(ids.indexOf(a.orderId));

@@ -4,8 +4,6 @@ import type { Pool } from '../db.ts';
 import { IdempotencyInProgressError, IdempotencyMismatchError, ValidationError } from '../errors.ts';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
-// A request that crashed mid-way leaves its key pending; after this a retry may take it over.
-const LOCK_SECONDS = 30;
 
 const requestHash = (req: Request) =>
   createHash('sha256')
@@ -23,7 +21,12 @@ const isFinal = (status: number, body: unknown) =>
  * twice when the client retries.
  */
 export const idempotent =
-  (pool: Pool, scopeOf: (req: Request) => string): RequestHandler =>
+  (
+    pool: Pool,
+    scopeOf: (req: Request) => string,
+    // A request that crashed mid-way leaves its key pending; after this a retry may take it over.
+    lockSeconds: number,
+  ): RequestHandler =>
   async (req, res, next) => {
     const key = req.get('Idempotency-Key');
     if (key === undefined) return next();
@@ -39,7 +42,7 @@ export const idempotent =
          where idempotency_keys.state = 'pending' and idempotency_keys.locked_until < now()
            and idempotency_keys.request_hash = excluded.request_hash
        returning 1`,
-      [scope, key, hash, LOCK_SECONDS],
+      [scope, key, hash, lockSeconds],
     );
     if (claimed.rowCount === 0) {
       const { rows } = await pool.query<{ request_hash: string; state: string; status: number; body: unknown }>(

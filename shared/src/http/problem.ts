@@ -8,6 +8,7 @@ import {
   IdempotencyMismatchError,
   NotFoundError,
   PositionNotReachedError,
+  ProcessIncompleteError,
   TooManyRequestsError,
   UnauthorizedError,
   ValidationError,
@@ -80,6 +81,8 @@ export function toProblem(error: unknown): Problem | null {
     return problem(429, 'too-many-requests', 'Too many requests', error.message);
   if (error instanceof PositionNotReachedError)
     return problem(503, 'position-not-reached', 'Not caught up yet', error.message);
+  if (error instanceof ProcessIncompleteError)
+    return problem(503, 'process-incomplete', 'Still under way', error.message);
   if (error && typeof error === 'object') return bodyParserProblem(error as { type?: string });
   return null;
 }

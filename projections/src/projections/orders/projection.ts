@@ -1,4 +1,4 @@
-import { type OrderEvent, orderEventTypes } from '@flowdose/shared/domain/order/events';
+import type { OrderEvent } from '@flowdose/shared/domain/order/events';
 import { defineProjection, type Statement } from '../../projection.ts';
 
 const sql = (text: string, values: unknown[]): Statement => ({ text, values });
@@ -15,7 +15,9 @@ const STATUS: Partial<Record<OrderEvent['type'], string>> = {
 export const ordersProjection = defineProjection({
   name: 'orders',
   version: 2,
-  handles: orderEventTypes,
+  // The intents of order steps (OrderStepRequested, OrderStepFailed), voids and expiry
+  // tombstones change no column here: the audit reads them from the log itself.
+  handles: ['OrderPlaced', 'OrderRefunded', ...(Object.keys(STATUS) as OrderEvent['type'][])],
   tables: (s) => `
     create table ${s}.orders (
       order_id uuid primary key,

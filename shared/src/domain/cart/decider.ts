@@ -19,7 +19,7 @@ export type Line = { lineId: string; sku: string; quantity: number; unitPrice: M
 export type Cart =
   | { status: 'empty' }
   | { status: 'open'; cartId: string; customerId: string | null; currency: Currency; lines: ReadonlyMap<string, Line> }
-  | { status: 'checkedOut'; cartId: string; customerId: string | null }
+  | { status: 'checkedOut'; cartId: string; customerId: string | null; orderId: string }
   | { status: 'merged'; cartId: string; customerId: string | null; intoCartId: string };
 
 export const initialState = (): Cart => ({ status: 'empty' });
@@ -54,7 +54,7 @@ export const evolve = (state: Cart, event: CartEvent): Cart => {
       return withLines(state, (lines) => lines.delete(event.data.lineId));
     case 'CartCheckedOut':
       return state.status === 'open'
-        ? { status: 'checkedOut', cartId: state.cartId, customerId: state.customerId }
+        ? { status: 'checkedOut', cartId: state.cartId, customerId: state.customerId, orderId: event.data.orderId }
         : state;
     case 'CartClaimed':
       return state.status === 'open' ? { ...state, customerId: event.data.customerId } : state;

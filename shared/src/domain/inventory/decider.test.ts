@@ -39,13 +39,24 @@ describe('inventory decider', () => {
       .when({ type: 'Release', data: { sku, reservationId: r1, reason: 'expired' } })
       .thenEmits([released]);
     expect(available(fold(inventoryDecider, [ten, reserved7, released]))).toBe(10);
-    expect(fold(inventoryDecider, [ten, reserved7, committed])).toEqual({ onHand: 3, reservations: new Map() });
+    expect(fold(inventoryDecider, [ten, reserved7, committed])).toEqual({
+      onHand: 3,
+      reservations: new Map(),
+      committed: new Set([r1]),
+    });
     given([ten])
       .when({ type: 'Release', data: { sku, reservationId: r1, reason: 'x' } })
       .thenThrows(NotFoundError);
+    // Committed already (a retried fulfilment): nothing more. Never held, or released: refused.
     given([ten, reserved7, committed])
       .when({ type: 'Commit', data: { sku, reservationId: r1 } })
-      .thenThrows(NotFoundError);
+      .thenEmits([]);
+    given([ten])
+      .when({ type: 'Commit', data: { sku, reservationId: r1 } })
+      .thenThrows(DomainError, 'reservation-missing');
+    given([ten, reserved7, released])
+      .when({ type: 'Commit', data: { sku, reservationId: r1 } })
+      .thenThrows(DomainError, 'reservation-missing');
   });
 
   it('adjusts the count but never below what is reserved', () => {

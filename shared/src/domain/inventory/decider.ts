@@ -15,11 +15,16 @@ export type InventoryCommand = Restock | Adjust | Reserve | Release | Commit;
 export type Stock = {
   onHand: number;
   reservations: ReadonlyMap<string, { quantity: number; expiresAt: string }>;
+  /**
+   * Reservations that left with their goods: a retried fulfilment finds its hold committed,
+   * not missing. One id per shipped order line of this SKU (tens of bytes each).
+   */
+  committed: ReadonlySet<string>;
 };
 
 export const MAX_STOCK = 10_000_000;
 
-export const initialState = (): Stock => ({ onHand: 0, reservations: new Map() });
+export const initialState = (): Stock => ({ onHand: 0, reservations: new Map(), committed: new Set() });
 
 export const reserved = (s: Stock) => [...s.reservations.values()].reduce((n, r) => n + r.quantity, 0);
 export const available = (s: Stock) => s.onHand - reserved(s);
@@ -44,7 +49,11 @@ export const evolve = (state: Stock, event: InventoryEvent): Stock => {
       return { ...state, reservations: withoutReservation(state, event.data.reservationId) };
     case 'ReservationCommitted': {
       const quantity = state.reservations.get(event.data.reservationId)?.quantity ?? 0;
-      return { onHand: state.onHand - quantity, reservations: withoutReservation(state, event.data.reservationId) };
+      return {
+        onHand: state.onHand - quantity,
+        reservations: withoutReservation(state, event.data.reservationId),
+        committed: new Set(state.committed).add(event.data.reservationId),
+      };
     }
     default: {
       const _exhaustive: never = event;
@@ -95,7 +104,11 @@ export const decide = (command: InventoryCommand, state: Stock): InventoryEvent[
       requireReservation(state, command.data.reservationId);
       return [{ type: 'ReservationReleased', data: command.data }];
     case 'Commit':
-      requireReservation(state, command.data.reservationId);
+      if (state.committed.has(command.data.reservationId)) return [];
+      // Committing a hold that is gone (released, expired) would ship stock nobody counted.
+      if (!state.reservations.has(command.data.reservationId)) {
+        throw new DomainError('reservation-missing', `${command.data.sku}: the order's stock hold is gone.`);
+      }
       return [{ type: 'ReservationCommitted', data: command.data }];
     default: {
       const _exhaustive: never = command;

@@ -1,45 +1,47 @@
 import { DomainError, NotFoundError } from '../../errors.ts';
 import type { Currency } from '../../money.ts';
 import type { Decider } from '../decider.ts';
-import type { OrderEvent, OrderPlacedData } from './events.ts';
+import type { OrderEvent, OrderPlacedData, OrderStep } from './events.ts';
 
 export type OrderCommand =
   | { type: 'PlaceOrder'; data: OrderPlacedData }
   | { type: 'AuthorizePayment'; data: { orderId: string; paymentId: string } }
-  | { type: 'CapturePayment'; data: { orderId: string } }
-  | { type: 'FulfilOrder'; data: { orderId: string } }
   | { type: 'ShipOrder'; data: { orderId: string; trackingNumber: string } }
   | { type: 'DeliverOrder'; data: { orderId: string } }
-  | { type: 'CancelOrder'; data: { orderId: string; reason: string } }
-  | { type: 'RefundOrder'; data: { orderId: string; amount: number; reason: string } };
+  /** Records the intent of a step that moves money or stock; `CompleteStep` or `FailStep` ends it. */
+  | {
+      type: 'RequestStep';
+      data: { orderId: string; actionId: string; step: OrderStep; amount?: number; reason?: string };
+    }
+  | { type: 'CompleteStep'; data: { orderId: string; actionId: string } }
+  | { type: 'FailStep'; data: { orderId: string; actionId: string; code: string; detail: string } }
+  /** The provider confirmed a payment for an order that was canceled meanwhile: it is let go. */
+  | { type: 'VoidLatePayment'; data: { orderId: string; paymentId: string } }
+  | { type: 'ExpireOrder'; data: { orderId: string; reason: string } };
 
 export type OrderStatus = 'placed' | 'authorized' | 'captured' | 'fulfilled' | 'shipped' | 'delivered' | 'canceled';
-export type Order =
-  | { status: 'none' }
-  | {
-      status: OrderStatus;
-      orderId: string;
-      currency: Currency;
-      grandTotal: number;
-      paymentId: string | null;
-      captured: number;
-      refunded: number;
-      /** Stock held for the lines until fulfilment commits it or a cancel releases it. */
-      reservations: { sku: string; reservationId: string }[];
-      discountCode: string | null;
-    };
+export type PendingStep = { actionId: string; step: OrderStep; amount: number; reason: string };
+export type PlacedOrder = {
+  status: OrderStatus;
+  orderId: string;
+  currency: Currency;
+  grandTotal: number;
+  /** Known from placement (v2 events) or from the authorization; null only for old orders. */
+  paymentId: string | null;
+  paymentVoided: boolean;
+  captured: number;
+  refunded: number;
+  /** Stock held for the lines until fulfilment commits it or a cancel releases it. */
+  reservations: { sku: string; reservationId: string }[];
+  discountCode: string | null;
+  /** The step under way: while it is, no other step or transition may start. */
+  pending: PendingStep | null;
+  /** Every step ever requested, so a retried request is recognised after it ended. */
+  actionIds: ReadonlySet<string>;
+};
+export type Order = { status: 'none' } | { status: 'expired' } | PlacedOrder;
 
 export type OrderAction = 'authorize' | 'capture' | 'fulfil' | 'ship' | 'deliver' | 'cancel' | 'refund';
-
-const ACTION: Record<Exclude<OrderCommand['type'], 'PlaceOrder'>, OrderAction> = {
-  AuthorizePayment: 'authorize',
-  CapturePayment: 'capture',
-  FulfilOrder: 'fulfil',
-  ShipOrder: 'ship',
-  DeliverOrder: 'deliver',
-  CancelOrder: 'cancel',
-  RefundOrder: 'refund',
-};
 
 // Once goods have left (fulfilled and after), an order is no longer canceled but refunded.
 const MOVES: Record<OrderStatus, OrderAction[]> = {
@@ -52,13 +54,17 @@ const MOVES: Record<OrderStatus, OrderAction[]> = {
   canceled: [],
 };
 
+const isPlaced = (order: Order): order is PlacedOrder => order.status !== 'none' && order.status !== 'expired';
+
 /** What may happen to an order next; refund only while something captured is left to refund. */
 export function allowedActions(order: Order): OrderAction[] {
-  if (order.status === 'none') return [];
+  if (!isPlaced(order)) return [];
   return MOVES[order.status].filter((a) => a !== 'refund' || order.captured - order.refunded > 0);
 }
 
 export const initialState = (): Order => ({ status: 'none' });
+
+const endStep = (state: PlacedOrder): PlacedOrder => ({ ...state, pending: null });
 
 export const evolve = (state: Order, event: OrderEvent): Order => {
   if (event.type === 'OrderPlaced') {
@@ -67,29 +73,51 @@ export const evolve = (state: Order, event: OrderEvent): Order => {
       orderId: event.data.orderId,
       currency: event.data.currency,
       grandTotal: event.data.totals.grandTotal,
-      paymentId: null,
+      paymentId: event.data.paymentId ?? null,
+      paymentVoided: false,
       captured: 0,
       refunded: 0,
       reservations: event.data.reservations,
       discountCode: event.data.discountCode ?? null,
+      pending: null,
+      actionIds: new Set(),
     };
   }
-  if (state.status === 'none') return state;
+  if (event.type === 'OrderExpired') return state.status === 'none' ? { status: 'expired' } : state;
+  if (!isPlaced(state)) return state;
   switch (event.type) {
     case 'PaymentAuthorized':
       return { ...state, status: 'authorized', paymentId: event.data.paymentId };
+    case 'OrderStepRequested': {
+      const { actionId, step, amount = 0, reason = '' } = event.data;
+      return {
+        ...state,
+        pending: { actionId, step, amount, reason },
+        actionIds: new Set(state.actionIds).add(actionId),
+      };
+    }
+    case 'OrderStepFailed':
+      return endStep(state);
     case 'PaymentCaptured':
-      return { ...state, status: 'captured', captured: state.captured + event.data.amount };
+      return endStep({ ...state, status: 'captured', captured: state.captured + event.data.amount });
     case 'OrderFulfilled':
-      return { ...state, status: 'fulfilled' };
+      return endStep({ ...state, status: 'fulfilled' });
     case 'OrderShipped':
       return { ...state, status: 'shipped' };
     case 'OrderDelivered':
       return { ...state, status: 'delivered' };
     case 'OrderCanceled':
-      return { ...state, status: 'canceled' };
+      return endStep({ ...state, status: 'canceled' });
+    case 'PaymentVoided':
+      // A cancel's void comes before its OrderCanceled, which ends the step.
+      return { ...state, paymentVoided: true };
     case 'OrderRefunded':
-      return { ...state, refunded: state.refunded + event.data.amount };
+      // A cancel's refund comes before its OrderCanceled, which ends the step.
+      return {
+        ...state,
+        refunded: state.refunded + event.data.amount,
+        pending: state.pending?.step === 'refund' ? null : state.pending,
+      };
     default: {
       const _exhaustive: never = event;
       return state;
@@ -97,13 +125,18 @@ export const evolve = (state: Order, event: OrderEvent): Order => {
   }
 };
 
-export const decide = (command: OrderCommand, state: Order): OrderEvent[] => {
-  if (command.type === 'PlaceOrder') {
-    if (state.status !== 'none') throw new DomainError('order-exists', 'This order exists already.');
-    return [{ type: 'OrderPlaced', data: command.data }];
+function requirePlaced(state: Order): PlacedOrder {
+  if (!isPlaced(state)) throw new NotFoundError('Order');
+  return state;
+}
+
+function requireIdle(state: PlacedOrder) {
+  if (state.pending) {
+    throw new DomainError('order-busy', `A ${state.pending.step} of this order is under way; try again in a moment.`);
   }
-  if (state.status === 'none') throw new NotFoundError('Order');
-  const action = ACTION[command.type];
+}
+
+function requireAllowed(state: PlacedOrder, action: OrderAction) {
   const allowed = allowedActions(state);
   if (!allowed.includes(action)) {
     throw new DomainError(
@@ -111,33 +144,124 @@ export const decide = (command: OrderCommand, state: Order): OrderEvent[] => {
       `An order that is ${state.status} cannot ${action}; it can ${allowed.length ? allowed.join(', ') : 'no longer change'}.`,
     );
   }
-  const { orderId } = state;
-  switch (command.type) {
-    case 'AuthorizePayment':
-      return [
-        { type: 'PaymentAuthorized', data: { orderId, paymentId: command.data.paymentId, amount: state.grandTotal } },
-      ];
-    case 'CapturePayment':
-      return [{ type: 'PaymentCaptured', data: { orderId, amount: state.grandTotal } }];
-    case 'FulfilOrder':
-      return [{ type: 'OrderFulfilled', data: { orderId } }];
-    case 'ShipOrder':
-      return [{ type: 'OrderShipped', data: { orderId, trackingNumber: command.data.trackingNumber } }];
-    case 'DeliverOrder':
-      return [{ type: 'OrderDelivered', data: { orderId } }];
-    case 'CancelOrder': {
-      // A captured payment goes back whole when the order is canceled.
-      const owed = state.captured - state.refunded;
-      const refund: OrderEvent[] =
-        owed > 0 ? [{ type: 'OrderRefunded', data: { orderId, amount: owed, reason: command.data.reason } }] : [];
-      return [...refund, { type: 'OrderCanceled', data: { orderId, reason: command.data.reason } }];
-    }
-    case 'RefundOrder': {
+}
+
+/** What the provider is asked to move when a cancel runs: the captured rest back, or the authorization let go. */
+export function cancelMoves(order: PlacedOrder): { refund: number; voidPayment: string | null } {
+  const refund = order.captured - order.refunded;
+  if (refund > 0) return { refund, voidPayment: null };
+  return { refund: 0, voidPayment: order.paymentId && !order.paymentVoided ? order.paymentId : null };
+}
+
+function requestStep(state: PlacedOrder, data: Extract<OrderCommand, { type: 'RequestStep' }>['data']): OrderEvent[] {
+  // The same request again (a retry after a crash or a lost answer): nothing new to record.
+  if (state.actionIds.has(data.actionId)) return [];
+  requireIdle(state);
+  requireAllowed(state, data.step);
+  const { orderId, actionId, step } = data;
+  switch (step) {
+    case 'capture':
+      return [{ type: 'OrderStepRequested', data: { orderId, actionId, step, amount: state.grandTotal } }];
+    case 'refund': {
       const left = state.captured - state.refunded;
-      if (!Number.isInteger(command.data.amount) || command.data.amount <= 0 || command.data.amount > left) {
+      const amount = data.amount ?? 0;
+      if (!Number.isInteger(amount) || amount <= 0 || amount > left) {
         throw new DomainError('refund-too-large', `At most ${left} can still be refunded.`);
       }
-      return [{ type: 'OrderRefunded', data: { orderId, amount: command.data.amount, reason: command.data.reason } }];
+      return [
+        { type: 'OrderStepRequested', data: { orderId, actionId, step, amount, reason: data.reason ?? 'refund' } },
+      ];
+    }
+    case 'cancel':
+      return [{ type: 'OrderStepRequested', data: { orderId, actionId, step, reason: data.reason ?? 'canceled' } }];
+    case 'fulfil':
+      return [{ type: 'OrderStepRequested', data: { orderId, actionId, step } }];
+    default: {
+      const _exhaustive: never = step;
+      throw new Error('unknown step');
+    }
+  }
+}
+
+/** The outcome of the pending step, once the provider or the stock did its part. */
+function completeStep(state: PlacedOrder, actionId: string): OrderEvent[] {
+  const pending = state.pending;
+  if (pending?.actionId !== actionId) return []; // ended already
+  const { orderId } = state;
+  switch (pending.step) {
+    case 'capture':
+      return [{ type: 'PaymentCaptured', data: { orderId, amount: pending.amount, actionId } }];
+    case 'fulfil':
+      return [{ type: 'OrderFulfilled', data: { orderId, actionId } }];
+    case 'refund':
+      return [{ type: 'OrderRefunded', data: { orderId, amount: pending.amount, reason: pending.reason, actionId } }];
+    case 'cancel': {
+      const { refund, voidPayment } = cancelMoves(state);
+      const reason = pending.reason;
+      return [
+        ...(refund > 0
+          ? [{ type: 'OrderRefunded' as const, data: { orderId, amount: refund, reason, actionId } }]
+          : []),
+        ...(voidPayment
+          ? [{ type: 'PaymentVoided' as const, data: { orderId, paymentId: voidPayment, reason, actionId } }]
+          : []),
+        { type: 'OrderCanceled', data: { orderId, reason, actionId } },
+      ];
+    }
+    default: {
+      const _exhaustive: never = pending.step;
+      throw new Error('unknown step');
+    }
+  }
+}
+
+export const decide = (command: OrderCommand, state: Order): OrderEvent[] => {
+  switch (command.type) {
+    case 'PlaceOrder':
+      if (state.status === 'expired')
+        throw new DomainError('checkout-expired', 'This checkout took too long and its stock hold was released.');
+      if (state.status !== 'none') throw new DomainError('order-exists', 'This order exists already.');
+      return [{ type: 'OrderPlaced', data: command.data }];
+    case 'ExpireOrder':
+      if (state.status !== 'none') throw new DomainError('order-exists', 'This order exists already.');
+      return [{ type: 'OrderExpired', data: command.data }];
+    case 'RequestStep':
+      return requestStep(requirePlaced(state), command.data);
+    case 'CompleteStep':
+      return completeStep(requirePlaced(state), command.data.actionId);
+    case 'FailStep': {
+      const order = requirePlaced(state);
+      if (order.pending?.actionId !== command.data.actionId) return [];
+      return [{ type: 'OrderStepFailed', data: { ...command.data, step: order.pending.step } }];
+    }
+    case 'VoidLatePayment': {
+      const order = requirePlaced(state);
+      if (order.status !== 'canceled') throw new DomainError('order-not-canceled', 'Only a canceled order voids late.');
+      if (order.paymentVoided) return [];
+      return [{ type: 'PaymentVoided', data: { ...command.data, reason: 'paid after the order was canceled' } }];
+    }
+    case 'AuthorizePayment': {
+      const order = requirePlaced(state);
+      requireIdle(order);
+      requireAllowed(order, 'authorize');
+      return [
+        {
+          type: 'PaymentAuthorized',
+          data: { orderId: order.orderId, paymentId: command.data.paymentId, amount: order.grandTotal },
+        },
+      ];
+    }
+    case 'ShipOrder': {
+      const order = requirePlaced(state);
+      requireIdle(order);
+      requireAllowed(order, 'ship');
+      return [{ type: 'OrderShipped', data: { orderId: order.orderId, trackingNumber: command.data.trackingNumber } }];
+    }
+    case 'DeliverOrder': {
+      const order = requirePlaced(state);
+      requireIdle(order);
+      requireAllowed(order, 'deliver');
+      return [{ type: 'OrderDelivered', data: { orderId: order.orderId } }];
     }
     default: {
       const _exhaustive: never = command;

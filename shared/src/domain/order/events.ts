@@ -41,6 +41,8 @@ export const OrderPlaced = z.object({
     shippingMethod: z.string(),
     discountCode: z.string().optional(),
     reservations: z.array(z.object({ sku: Sku, reservationId: Id })),
+    /** The provider's payment, kept from placement on so a cancel can void it (absent before v2). */
+    paymentId: z.string().optional(),
   }),
 });
 export const PaymentAuthorized = z.object({
@@ -49,9 +51,12 @@ export const PaymentAuthorized = z.object({
 });
 export const PaymentCaptured = z.object({
   type: z.literal('PaymentCaptured'),
-  data: z.object({ orderId: Id, amount: z.number().int().nonnegative() }),
+  data: z.object({ orderId: Id, amount: z.number().int().nonnegative(), actionId: Id.optional() }),
 });
-export const OrderFulfilled = z.object({ type: z.literal('OrderFulfilled'), data: z.object({ orderId: Id }) });
+export const OrderFulfilled = z.object({
+  type: z.literal('OrderFulfilled'),
+  data: z.object({ orderId: Id, actionId: Id.optional() }),
+});
 export const OrderShipped = z.object({
   type: z.literal('OrderShipped'),
   data: z.object({ orderId: Id, trackingNumber: z.string().min(1).max(100) }),
@@ -59,11 +64,54 @@ export const OrderShipped = z.object({
 export const OrderDelivered = z.object({ type: z.literal('OrderDelivered'), data: z.object({ orderId: Id }) });
 export const OrderCanceled = z.object({
   type: z.literal('OrderCanceled'),
-  data: z.object({ orderId: Id, reason: z.string().min(1).max(200) }),
+  data: z.object({ orderId: Id, reason: z.string().min(1).max(200), actionId: Id.optional() }),
 });
 export const OrderRefunded = z.object({
   type: z.literal('OrderRefunded'),
-  data: z.object({ orderId: Id, amount: z.number().int().positive(), reason: z.string().min(1).max(200) }),
+  data: z.object({
+    orderId: Id,
+    amount: z.number().int().positive(),
+    reason: z.string().min(1).max(200),
+    actionId: Id.optional(),
+  }),
+});
+
+/** Steps that move money or stock outside the order stream, recorded before they act. */
+export const ORDER_STEPS = ['capture', 'fulfil', 'cancel', 'refund'] as const;
+export type OrderStep = (typeof ORDER_STEPS)[number];
+
+/**
+ * The intent: recorded at the version read, before the provider or the stock is touched,
+ * so two steps on one order cannot both start. The provider's idempotency key derives from
+ * `actionId`. `amount` is what the step moves (capture, refund), `reason` why (cancel, refund).
+ */
+export const OrderStepRequested = z.object({
+  type: z.literal('OrderStepRequested'),
+  data: z.object({
+    orderId: Id,
+    actionId: Id,
+    step: z.enum(ORDER_STEPS),
+    amount: z.number().int().nonnegative().optional(),
+    reason: z.string().min(1).max(200).optional(),
+  }),
+});
+/** The provider (or the stock) refused a requested step: nothing moved, the order is free again. */
+export const OrderStepFailed = z.object({
+  type: z.literal('OrderStepFailed'),
+  data: z.object({ orderId: Id, actionId: Id, step: z.enum(ORDER_STEPS), code: z.string(), detail: z.string() }),
+});
+/** An authorization let go: by a cancel, or a payment that succeeded after its order was canceled. */
+export const PaymentVoided = z.object({
+  type: z.literal('PaymentVoided'),
+  data: z.object({ orderId: Id, paymentId: z.string(), reason: z.string().min(1).max(200), actionId: Id.optional() }),
+});
+/**
+ * A tombstone: the checkout that would have placed this order was given up (its stock hold
+ * expired). Appended before the hold is released, so a late placement is refused.
+ */
+export const OrderExpired = z.object({
+  type: z.literal('OrderExpired'),
+  data: z.object({ orderId: Id, reason: z.string().min(1).max(200) }),
 });
 
 export const OrderEvent = z.discriminatedUnion('type', [
@@ -75,9 +123,12 @@ export const OrderEvent = z.discriminatedUnion('type', [
   OrderDelivered,
   OrderCanceled,
   OrderRefunded,
+  OrderStepRequested,
+  OrderStepFailed,
+  PaymentVoided,
+  OrderExpired,
 ]);
 export type OrderEvent = z.infer<typeof OrderEvent>;
 export type OrderPlacedData = z.infer<typeof OrderPlaced>['data'];
-export const orderEventTypes = OrderEvent.options.map((o) => o.shape.type.value);
 
 export const orderStream = (orderId: string) => `order-${orderId}`;

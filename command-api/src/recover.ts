@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { checkoutDecider, checkoutStream } from '@flowdose/shared/domain/checkout/process';
+import { orderDecider } from '@flowdose/shared/domain/order/decider';
+import { orderStream } from '@flowdose/shared/domain/order/events';
+import { DomainError } from '@flowdose/shared/errors';
+import type { CommandContext } from '@flowdose/shared/http/context';
+import type { Logger } from '@flowdose/shared/logger';
+import type { Deps } from './app.ts';
+import { giveUpCheckout, runCheckout } from './checkout.ts';
+import { loadState } from './handle-command.ts';
+import { closeProcess, staleProcesses } from './open-processes.ts';
+import { finishStep } from './order-actions.ts';
+
+type RecoveryDeps = Pick<Deps, 'store' | 'pool' | 'payments' | 'clock' | 'config' | 'prices'>;
+
+// How far a stalled checkout may be carried forward: once paid, finishing (placing the
+// order, closing the cart) is what the shopper asked for; before that, nothing was promised
+// that cannot be given back, so it is undone.
+const ROLL_FORWARD = ['paid', 'placed', 'failing'];
+
+const CHECKOUT = checkoutStream('');
+const ORDER = orderStream('');
+
+/**
+ * Finishes or undoes the processes a crash left half-way (those still open after
+ * PROCESS_RECOVERY_SECONDS): a checkout past payment is completed, an earlier one given up
+ * (its holds, discount use and authorization given back); an order step is finished. Every
+ * call it makes is keyed like the first run's, so racing a late client retry is harmless.
+ * Answers what it did, for the log.
+ */
+export async function recoverProcesses(deps: RecoveryDeps, logger: Logger) {
+  const done = { checkouts: 0, orderSteps: 0, failed: 0 };
+  for (const streamId of await staleProcesses(deps.pool, deps.config.PROCESS_RECOVERY_SECONDS)) {
+    const ctx: CommandContext = {
+      requestId: randomUUID(),
+      correlationId: 'process-recovery',
+      actor: { userId: null, role: 'system' },
+      idempotencyKey: null,
+    };
+    try {
+      if (streamId.startsWith(CHECKOUT)) {
+        await recoverCheckout(deps, ctx, streamId.slice(CHECKOUT.length));
+        done.checkouts++;
+      } else if (streamId.startsWith(ORDER)) {
+        const orderId = streamId.slice(ORDER.length);
+        const { state } = await loadState(deps.store, orderDecider, streamId);
+        if (state.status !== 'none' && state.status !== 'expired' && state.pending) {
+          await finishStep(deps, ctx, orderId, state.pending.actionId);
+          done.orderSteps++;
+        } else {
+          await closeProcess(deps.pool, streamId);
+        }
+      } else {
+        await closeProcess(deps.pool, streamId);
+      }
+    } catch (err) {
+      // Left listed: the next sweep tries again.
+      done.failed++;
+      logger.warn({ err, streamId }, 'could not recover a process yet');
+    }
+  }
+  return done;
+}
+
+async function recoverCheckout(deps: RecoveryDeps, ctx: CommandContext, orderId: string) {
+  const { state } = await loadState(deps.store, checkoutDecider, checkoutStream(orderId));
+  if (state.status === 'none') return closeProcess(deps.pool, checkoutStream(orderId));
+  if (state.status !== 'completed' && state.status !== 'failed' && !ROLL_FORWARD.includes(state.status)) {
+    await giveUpCheckout(
+      deps,
+      ctx,
+      orderId,
+      'checkout-abandoned',
+      'This checkout stopped half-way and was undone; check out again.',
+    );
+  }
+  // The process answers its own outcome; here nobody waits for it.
+  await runCheckout(deps, ctx, orderId).catch((error: unknown) => {
+    if (!(error instanceof DomainError)) throw error;
+  });
+}
