@@ -2,7 +2,7 @@ import type { Pool } from '@flowdose/shared/db';
 import { inTransaction } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import { type Position, START } from '@flowdose/shared/event-store/position';
-import { liveSchema, readCheckpoint, shadowSchema } from '@flowdose/shared/read-models';
+import { liveSchema, PROJECTIONS_CHANNEL, readCheckpoint, shadowSchema } from '@flowdose/shared/read-models';
 import type { Projection } from './projection.ts';
 import { enqueueRange, type ProjectionQueues } from './queues.ts';
 import { applyRange, catchUp } from './run-range.ts';
@@ -88,6 +88,11 @@ export async function rebuild({
         await tx.query(`alter schema ${live} rename to ${retired}`);
       }
       await tx.query(`alter schema ${shadow} rename to ${live}`);
+      // Readers waiting for a position hear of the new live checkpoint at once.
+      await tx.query(
+        `select pg_notify($1, $2 || ':' || major::text || '.' || minor::text) from ${live}.checkpoint`,
+        [PROJECTIONS_CHANNEL, live],
+      );
     });
     await dropSchema(pool, retired);
 

@@ -17,10 +17,11 @@ const recheckInterval = (timeoutMs: number) => Math.min(1000, Math.max(50, Math.
  * Waits until a projection's checkpoint passes a position. Woken by the projectors'
  * notifications; the checkpoint row is read on arrival and once after registering, so a
  * notification that came first is not missed. A notification can still be lost: sent while
- * the listener was reconnecting, or naming a schema that a rebuild has since renamed to
- * the live one (its swap itself sends none). So while anyone waits, each waited-on
- * checkpoint is also re-read on a short interval (one read per schema, however many wait),
- * and a waiter reads it once more before it gives up.
+ * the listener was reconnecting (every waited-on checkpoint is re-read when it is back), or
+ * naming a schema that a rebuild has since renamed to the live one (the swap notifies too).
+ * As a last net, while anyone waits each waited-on checkpoint is also re-read on a short
+ * interval (one read per schema, however many wait), and a waiter reads it once more
+ * before it gives up.
  */
 export function createPositionWaiter(pool: Pool, notifications: Notifications, timeoutMs: number): PositionWaiter {
   const waiters = new Map<string, Set<Waiter>>();
@@ -43,6 +44,7 @@ export function createPositionWaiter(pool: Pool, notifications: Notifications, t
         () => {},
       );
   };
+  notifications.onReconnect(recheck);
   const register = (schema: string, waiter: Waiter) => {
     const set = waiters.get(schema) ?? new Set<Waiter>();
     waiters.set(schema, set);

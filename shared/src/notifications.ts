@@ -2,6 +2,8 @@ import createSubscriber from 'pg-listen';
 
 export type Notifications = {
   listen: (channel: string, handler: (payload: string) => void) => Promise<() => void>;
+  /** Called after the connection came back: what was sent while it was down is gone, look again. */
+  onReconnect: (handler: () => void) => () => void;
   close: () => Promise<void>;
 };
 
@@ -17,7 +19,12 @@ export function createNotifications(connectionString: string, onError: (e: Error
   );
   subscriber.events.on('error', onError);
   const handlers = new Map<string, Set<(payload: string) => void>>();
+  const reconnected = new Set<() => void>();
   let connecting: Promise<void> | null = null;
+  let connections = 0;
+  subscriber.events.on('connected', () => {
+    if (++connections > 1) for (const h of reconnected) h();
+  });
 
   return {
     async listen(channel, handler) {
@@ -35,6 +42,10 @@ export function createNotifications(connectionString: string, onError: (e: Error
       }
       set.add(handler);
       return () => set.delete(handler);
+    },
+    onReconnect(handler) {
+      reconnected.add(handler);
+      return () => reconnected.delete(handler);
     },
     async close() {
       if (connecting) await subscriber.close();
