@@ -89,10 +89,10 @@ export async function rebuild({
       }
       await tx.query(`alter schema ${shadow} rename to ${live}`);
       // Readers waiting for a position hear of the new live checkpoint at once.
-      await tx.query(
-        `select pg_notify($1, $2 || ':' || major::text || '.' || minor::text) from ${live}.checkpoint`,
-        [PROJECTIONS_CHANNEL, live],
-      );
+      await tx.query(`select pg_notify($1, $2 || ':' || major::text || '.' || minor::text) from ${live}.checkpoint`, [
+        PROJECTIONS_CHANNEL,
+        live,
+      ]);
     });
     await dropSchema(pool, retired);
 
