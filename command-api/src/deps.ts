@@ -21,22 +21,26 @@ export const commandDeps = ({
   pool,
   store,
   redis,
+  queueRedis,
 }: {
   config: Config;
   logger: Logger;
   pool: Pool;
   store: EventStore;
+  /** Fails fast: rate-limit counters on the request's path. */
   redis: Redis;
+  /** Waits for Redis: BullMQ's. */
+  queueRedis: Redis;
 }): Deps => ({
   config,
   logger,
   pool,
   store,
   prices: catalogPrices(pool, store),
-  sessions: createSessions(pool, redis, config),
+  sessions: createSessions(pool, config),
   hasher: argon2idHasher(config.PASSWORD_HASH_MEMORY_KIB),
   limits: createRateLimits(redis, config),
-  rebuilds: new Queue(REBUILD_QUEUE, { connection: redis, prefix: config.QUEUE_PREFIX }),
+  rebuilds: new Queue(REBUILD_QUEUE, { connection: queueRedis, prefix: config.QUEUE_PREFIX }),
   projectionNames: projections.map((p) => p.name),
   payments: testPaymentProvider(pool),
   clock: systemClock,

@@ -10,7 +10,7 @@ const config = loadConfig();
 const logger = createLogger('command-api', config.LOG_LEVEL);
 const clients = connectClients(config, logger);
 const deps = commandDeps({ config, logger, ...clients });
-const expiry = await startExpiryJob(deps, clients.redis, logger);
+const expiry = await startExpiryJob(deps, clients.queueRedis, logger);
 // Processes a crash left half-way are finished or undone now, not only at the next tick.
 recoverProcesses(deps, logger).then(
   (done) => logger.info(done, 'process recovery at start'),

@@ -2,38 +2,40 @@ import type { Config } from '@flowdose/shared/config';
 import { TooManyRequestsError } from '@flowdose/shared/errors';
 import type { Redis } from '@flowdose/shared/redis';
 import type { RequestHandler } from 'express';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 const retryAfter = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+
+type LimiterOptions = { keyPrefix: string; points: number; duration: number; blockDuration?: number };
 
 /**
  * Counters live in Redis, so every API process enforces the same limits. Failed logins are
  * counted per account (someone guessing one password) and per IP (someone trying many accounts).
+ * Redis is only a cache here: while it is away each process counts on its own (the library's
+ * insurance limiter), so commands go on instead of failing, and nothing is lost but the count.
  */
 export function createRateLimits(redis: Redis, config: Config) {
   const prefix = `${config.QUEUE_PREFIX}:rl`;
-  const loginPerAccount = new RateLimiterRedis({
-    storeClient: redis,
+  const limiter = (options: LimiterOptions) =>
+    new RateLimiterRedis({ storeClient: redis, ...options, insuranceLimiter: new RateLimiterMemory(options) });
+  const loginPerAccount = limiter({
     keyPrefix: `${prefix}:login-account`,
     points: config.LOGIN_ATTEMPTS_PER_ACCOUNT,
     duration: 15 * 60,
     blockDuration: 15 * 60,
   });
-  const loginPerIp = new RateLimiterRedis({
-    storeClient: redis,
+  const loginPerIp = limiter({
     keyPrefix: `${prefix}:login-ip`,
     points: config.LOGIN_ATTEMPTS_PER_IP,
     duration: 60 * 60,
     blockDuration: 60 * 60,
   });
-  const commands = new RateLimiterRedis({
-    storeClient: redis,
+  const commands = limiter({
     keyPrefix: `${prefix}:commands`,
     points: config.COMMANDS_PER_MINUTE,
     duration: 60,
   });
-  const staffCommands = new RateLimiterRedis({
-    storeClient: redis,
+  const staffCommands = limiter({
     keyPrefix: `${prefix}:staff-commands`,
     points: config.STAFF_COMMANDS_PER_MINUTE,
     duration: 60,

@@ -6,7 +6,7 @@ import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
 import type { InventoryEvent } from '@flowdose/shared/domain/inventory/events';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
-import { createRedis } from '@flowdose/shared/redis';
+import { createRedis, createRequestRedis } from '@flowdose/shared/redis';
 import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { createTestDatabase } from '@flowdose/shared/testing/db';
@@ -17,9 +17,10 @@ import { commandDeps } from './deps.ts';
 /** The command API with real dependencies on a database of the test file's own, over HTTP. */
 export async function startCommandApi(config: Config = testConfig()) {
   const db = await createTestDatabase();
-  const redis = createRedis(config.REDIS_URL);
+  const redis = createRequestRedis(config.REDIS_URL);
+  const queueRedis = createRedis(config.REDIS_URL);
   const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
-  const deps = commandDeps({ config, logger: createLogger('test', 'silent'), pool: db.pool, store, redis });
+  const deps = commandDeps({ config, logger: createLogger('test', 'silent'), pool: db.pool, store, redis, queueRedis });
   const api = await serve(buildApp(deps));
   return {
     config,
@@ -33,6 +34,7 @@ export async function startCommandApi(config: Config = testConfig()) {
       await deps.rebuilds.close();
       await store.close();
       redis.disconnect();
+      queueRedis.disconnect();
       await db.drop();
     },
   };

@@ -7,7 +7,7 @@ import { projections } from './registry.ts';
 /** The clients both entry points (the service and the ops CLI) need; projections pipeline their writes. */
 export function connect(config: Config, logger: Logger) {
   const clients = connectClients(config, logger, { max: 10, pipeline: true });
-  const queues = createQueues(clients.redis, config.QUEUE_PREFIX, projections);
+  const queues = createQueues(clients.queueRedis, config.QUEUE_PREFIX, projections);
   return {
     ...clients,
     queues,

@@ -17,7 +17,7 @@ const config = loadConfig();
 const logger = createLogger('projections', config.LOG_LEVEL);
 // `--only=worker` or `--only=dispatcher` splits the roles across processes or machines.
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
-const { pool, store, redis, queues, close } = connect(config, logger);
+const { pool, store, redis, queueRedis, queues, close } = connect(config, logger);
 
 // Positions are transaction ids: on a restored or moved database whose server counts from
 // below them, new events would sort before every checkpoint and never be dispatched.
@@ -47,7 +47,7 @@ const workers =
           projection,
           pool,
           store,
-          connection: redis,
+          connection: queueRedis,
           prefix: config.QUEUE_PREFIX,
           lockMs: config.JOB_LOCK_MS,
           logger,
@@ -56,7 +56,7 @@ const workers =
 const rebuilder =
   only === 'dispatcher'
     ? null
-    : startRebuildWorker({ pool, store, queues, connection: redis, prefix: config.QUEUE_PREFIX, logger });
+    : startRebuildWorker({ pool, store, queues, connection: queueRedis, prefix: config.QUEUE_PREFIX, logger });
 // A job lost with a crashed process is recovered by BullMQ after its lock lapses; this
 // also brings every projection to the head right away, even if no new event arrives.
 if (workers.length > 0) {

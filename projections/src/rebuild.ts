@@ -38,6 +38,12 @@ export async function rebuild({
   const live = liveSchema(projection.name);
   const shadow = shadowSchema(projection.name);
   const lock = await pool.connect();
+  // A server restart while the lock is held must not crash the process: the rebuild's next
+  // query fails instead (and the lock went with the session), and the client is destroyed.
+  let lockLost: Error | undefined;
+  lock.on('error', (error) => {
+    lockLost = error;
+  });
   try {
     // Wait a little: a rebuild killed a moment ago holds the lock until Postgres notices its
     // connection is gone.
@@ -103,6 +109,6 @@ export async function rebuild({
     return { applied };
   } finally {
     await lock.query('select pg_advisory_unlock_all()').catch(() => {});
-    lock.release();
+    lock.release(lockLost);
   }
 }

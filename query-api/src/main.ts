@@ -11,7 +11,7 @@ const logger = createLogger('query-api', config.LOG_LEVEL);
 const { pool, store, redis, close } = connectClients(config, logger);
 const notifications = createNotifications(config.DATABASE_URL, (err) => logger.error({ err }, 'notifications'));
 const waitForPosition = createPositionWaiter(pool, notifications, config.MIN_POSITION_TIMEOUT_MS);
-const sessions = createSessions(pool, redis, config);
+const sessions = createSessions(pool, config);
 const app = buildApp({ config, logger, pool, redis, store, sessions, waitForPosition });
 const server = app.listen(config.QUERY_API_PORT, () => logger.info(`query-api listening on :${config.QUERY_API_PORT}`));
 

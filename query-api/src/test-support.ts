@@ -18,7 +18,7 @@ export async function startStack(config: Config = testConfig({ MIN_POSITION_TIME
   const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
   const pipeline = await startPipeline(db.pool, store);
   const notifications = createNotifications(db.url, () => {});
-  const deps = commandDeps({ config, logger, pool: db.pool, store, redis: pipeline.redis });
+  const deps = commandDeps({ config, logger, pool: db.pool, store, redis: pipeline.redis, queueRedis: pipeline.redis });
   const commands = await serve(buildCommandApp(deps));
   const queries = await serve(
     buildApp({
@@ -27,7 +27,7 @@ export async function startStack(config: Config = testConfig({ MIN_POSITION_TIME
       pool: db.pool,
       redis: pipeline.redis,
       store,
-      sessions: createSessions(db.pool, pipeline.redis, config),
+      sessions: createSessions(db.pool, config),
       waitForPosition: createPositionWaiter(db.pool, notifications, config.MIN_POSITION_TIMEOUT_MS),
     }),
   );

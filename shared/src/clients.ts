@@ -2,7 +2,7 @@ import type { Config } from './config.ts';
 import { createPool } from './db.ts';
 import { createPostgresEventStore } from './event-store/postgres/store.ts';
 import type { Logger } from './logger.ts';
-import { createRedis } from './redis.ts';
+import { createRedis, createRequestRedis } from './redis.ts';
 
 /** The clients every service starts with, reporting their background errors to its log. */
 export function connectClients(config: Config, logger: Logger, { max = 20, pipeline = false } = {}) {
@@ -16,15 +16,21 @@ export function connectClients(config: Config, logger: Logger, { max = 20, pipel
     connectionString: config.DATABASE_URL,
     onError: (err) => logger.error({ err }, 'event store'),
   });
-  const redis = createRedis(config.REDIS_URL);
+  // Two connections: one that fails fast for requests, one that waits for BullMQ.
+  const redis = createRequestRedis(config.REDIS_URL);
+  redis.on('error', (err) => logger.debug({ err }, 'redis (requests)'));
+  const queueRedis = createRedis(config.REDIS_URL);
+  queueRedis.on('error', (err) => logger.debug({ err }, 'redis (queues)'));
   return {
     pool,
     store,
     redis,
+    queueRedis,
     async close() {
       await store.close();
       await pool.end();
       redis.disconnect();
+      queueRedis.disconnect();
     },
   };
 }

@@ -27,17 +27,40 @@ export function createPool(
   return pool;
 }
 
-export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * A client checked out of the pool has no 'error' listener of the pool's: a server restart
+ * while it is out would emit an unhandled 'error' and kill the process. This one listens
+ * while the work runs (the work's own query fails and says why) and destroys a broken client
+ * instead of returning it to the pool.
+ */
+export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
-    await client.query('begin');
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch(() => {});
-    throw error;
+    return await work(client);
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
+}
+
+export function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    try {
+      await client.query('begin');
+      const result = await work(client);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      // A failed rollback means the connection is gone: it must not go back to the pool.
+      await client.query('rollback').catch(() => {
+        client.emit('error', error as Error);
+      });
+      throw error;
+    }
+  });
 }

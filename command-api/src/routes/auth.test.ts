@@ -254,7 +254,16 @@ describe('command rate limit', () => {
     const tight = testConfig({ COMMANDS_PER_MINUTE: '3' });
     const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
     const limited = await serve(
-      buildApp(commandDeps({ config: tight, logger: createLogger('test', 'silent'), pool: db.pool, store, redis })),
+      buildApp(
+        commandDeps({
+          config: tight,
+          logger: createLogger('test', 'silent'),
+          pool: db.pool,
+          store,
+          redis,
+          queueRedis: redis,
+        }),
+      ),
     );
     try {
       const statuses = [];

@@ -23,7 +23,7 @@ beforeAll(async () => {
   redis = createRedis(config.REDIS_URL);
   const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
   const notifications = createNotifications(db.url, () => {});
-  const sessions = createSessions(db.pool, redis, config);
+  const sessions = createSessions(db.pool, config);
   api = await serve(
     buildApp({
       config,
@@ -76,7 +76,7 @@ describe('GET /admin/projections', () => {
   it('refuses a token whose session was signed out', async () => {
     const sessionId = randomUUID();
     const token = await signAccessToken(config.AUTH_JWT_SECRET, { userId: randomUUID(), role: 'ops', sessionId }, 60);
-    await createSessions(db.pool, redis, config).revoke(sessionId);
+    await createSessions(db.pool, config).revoke(sessionId);
     expect(
       (await api.request('GET', '/admin/projections', { headers: { Authorization: `Bearer ${token}` } })).status,
     ).toBe(401);

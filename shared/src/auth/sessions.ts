@@ -2,7 +2,6 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { inTransaction, type Pool } from '../db.ts';
 import { UnauthorizedError } from '../errors.ts';
-import type { Redis } from '../redis.ts';
 import { type Principal, type Role, signAccessToken } from './tokens.ts';
 
 export type Tokens = { accessToken: string; refreshToken: string };
@@ -19,16 +18,14 @@ const sha256 = (token: string) => createHash('sha256').update(token).digest('hex
 /**
  * Sessions with short-lived access tokens and rotating refresh tokens. A refresh token works
  * once; presenting it again means someone copied it, and the whole session is revoked: both
- * the thief's and the owner's tokens stop working. Revocations are mirrored in Redis for the
- * access tokens' lifetime, so every API instance refuses them at once.
+ * the thief's and the owner's tokens stop working. Revocations live in Postgres and are checked
+ * there on every authenticated request (a primary-key read): every API instance refuses a
+ * revoked token at once, and no cache flush can bring one back.
  */
 export function createSessions(
   pool: Pool,
-  redis: Redis,
-  config: Pick<Config, 'AUTH_JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS' | 'QUEUE_PREFIX'>,
+  config: Pick<Config, 'AUTH_JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS'>,
 ): Sessions {
-  const revokedKey = (sessionId: string) => `${config.QUEUE_PREFIX}:revoked-session:${sessionId}`;
-
   async function issue(principal: Principal, db: Pick<Pool, 'query'>): Promise<Tokens> {
     const refreshToken = randomBytes(32).toString('base64url');
     await db.query(
@@ -44,7 +41,6 @@ export function createSessions(
     await pool.query('update auth_sessions set revoked_at = coalesce(revoked_at, now()) where session_id = $1', [
       sessionId,
     ]);
-    await redis.set(revokedKey(sessionId), '1', 'EX', config.ACCESS_TOKEN_TTL_SECONDS);
   }
 
   return {
@@ -90,7 +86,11 @@ export function createSessions(
     revoke,
 
     async isRevoked(sessionId) {
-      return (await redis.exists(revokedKey(sessionId))) === 1;
+      const { rows } = await pool.query<{ revoked: boolean }>(
+        'select revoked_at is not null as revoked from auth_sessions where session_id = $1',
+        [sessionId],
+      );
+      return rows[0]?.revoked ?? false;
     },
   };
 }

@@ -14,6 +14,7 @@ import {
   ValidationError,
 } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { isUnavailable } from '../unavailable.ts';
 
 export type Problem = {
   type: string;
@@ -83,6 +84,13 @@ export function toProblem(error: unknown): Problem | null {
     return problem(503, 'position-not-reached', 'Not caught up yet', error.message);
   if (error instanceof ProcessIncompleteError)
     return problem(503, 'process-incomplete', 'Still under way', error.message);
+  if (isUnavailable(error))
+    return problem(
+      503,
+      'service-unavailable',
+      'Service unavailable',
+      'A service this one depends on is unavailable for a moment; retry shortly.',
+    );
   if (error && typeof error === 'object') return bodyParserProblem(error as { type?: string });
   return null;
 }
@@ -97,7 +105,8 @@ export const problemHandler =
       known ??
       problem(500, 'internal-error', 'Internal error', 'Something went wrong on our side; it has been logged.');
     if (!known) logger.error({ err: error, requestId }, 'unhandled error');
-    if (body.status === 503) res.set('Retry-After', '1');
+    if (body.type === '/problems/service-unavailable') logger.warn({ err: error, requestId }, 'dependency unavailable');
+    if (body.status === 503) res.set('Retry-After', body.type === '/problems/service-unavailable' ? '2' : '1');
     if (error instanceof TooManyRequestsError) res.set('Retry-After', String(error.retryAfterSeconds));
     res
       .status(body.status)
