@@ -26,6 +26,7 @@ export async function startCommandApi(config: Config = testConfig()) {
     config,
     db,
     redis,
+    queueRedis,
     store,
     deps,
     api,

@@ -26,7 +26,7 @@ let api: TestServer;
 let deps: ReturnType<typeof commandDeps>;
 
 beforeAll(async () => {
-  ({ db, redis, api, deps, close } = await startCommandApi(config));
+  ({ db, queueRedis: redis, api, deps, close } = await startCommandApi(config));
 });
 afterAll(() => close());
 

@@ -74,9 +74,15 @@ describe('GET /admin/projections', () => {
   });
 
   it('refuses a token whose session was signed out', async () => {
-    const sessionId = randomUUID();
-    const token = await signAccessToken(config.AUTH_JWT_SECRET, { userId: randomUUID(), role: 'ops', sessionId }, 60);
-    await createSessions(db.pool, config).revoke(sessionId);
+    const sessions = createSessions(db.pool, config);
+    const { accessToken: token } = await sessions.start(randomUUID(), 'ops');
+    const { sid: sessionId } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {
+      sid: string;
+    };
+    expect(
+      (await api.request('GET', '/admin/projections', { headers: { Authorization: `Bearer ${token}` } })).status,
+    ).toBe(200);
+    await sessions.revoke(sessionId);
     expect(
       (await api.request('GET', '/admin/projections', { headers: { Authorization: `Bearer ${token}` } })).status,
     ).toBe(401);
