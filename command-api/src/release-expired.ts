@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@flowdose/shared/clock';
+import { withClient } from '@flowdose/shared/db';
 import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
 import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
 import { orderDecider } from '@flowdose/shared/domain/order/decider';
@@ -9,13 +10,9 @@ import type { EventStore } from '@flowdose/shared/event-store/port';
 import type { CommandContext } from '@flowdose/shared/http/context';
 import type { Logger } from '@flowdose/shared/logger';
 import { liveSchema } from '@flowdose/shared/read-models';
-import type { Redis } from '@flowdose/shared/redis';
-import { Queue, Worker } from 'bullmq';
 import type { Deps } from './app.ts';
 import { handle, loadState } from './handle-command.ts';
 import { recoverProcesses } from './recover.ts';
-
-const QUEUE = 'reservation-expiry';
 
 /**
  * Gives back stock held for orders that never appeared: a checkout that crashed, or a
@@ -84,30 +81,44 @@ async function orderGivenUp(store: EventStore, ctx: CommandContext, orderId: str
   return state.status === 'expired' || state.status === 'canceled';
 }
 
+// One key for the whole cluster: however many API instances run, one tick runs at a time.
+const HOUSEKEEPING_LOCK = 'flowdose:housekeeping';
+
 /**
- * Runs the recovery sweep and releaseExpired every minute as a BullMQ job scheduler: however many API instances
- * run this, each tick is one job, handled by one of them.
+ * The recovery sweep and releaseExpired, at start and every minute. Driven by a timer in
+ * each API process and serialised by a Postgres advisory lock, not by a queue: Redis holds
+ * nothing that must survive (a flush, or Redis being away, must not stop abandoned holds
+ * from expiring). An instance that finds the lock taken skips its tick.
  */
-export async function startExpiryJob(deps: Deps, connection: Redis, logger: Logger) {
-  const prefix = deps.config.QUEUE_PREFIX;
-  const queue = new Queue(QUEUE, { connection, prefix });
-  await queue.upsertJobScheduler('release-expired', { every: 60_000 }, { name: 'release-expired' });
-  const worker = new Worker(
-    QUEUE,
-    async () => {
-      // Stalled processes first: finishing one may place the order a reservation was held for.
-      const recovered = await recoverProcesses(deps, logger);
-      const released = await releaseExpired(deps, deps.clock);
-      if (released > 0) logger.info({ released }, 'expired reservations released');
-      return { released, ...recovered };
-    },
-    { connection, prefix, concurrency: 1 },
-  );
-  worker.on('failed', (_job, err) => logger.error({ err }, 'releasing expired reservations failed'));
+export function startHousekeeping(deps: Deps, logger: Logger) {
+  let running: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    await withClient(deps.pool, async (client) => {
+      const { rows } = await client.query<{ ok: boolean }>(
+        'select pg_try_advisory_lock(hashtextextended($1, 0)) as ok',
+        [HOUSEKEEPING_LOCK],
+      );
+      if (!rows[0]?.ok) return;
+      try {
+        // Stalled processes first: finishing one may place the order a reservation was held for.
+        const recovered = await recoverProcesses(deps, logger);
+        const released = await releaseExpired(deps, deps.clock);
+        if (released > 0 || recovered.checkouts + recovered.orderSteps > 0)
+          logger.info({ released, ...recovered }, 'housekeeping');
+      } finally {
+        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [HOUSEKEEPING_LOCK]);
+      }
+    });
+  };
+  const run = () => {
+    running = running.then(tick).catch((err) => logger.warn({ err }, 'housekeeping failed; next tick tries again'));
+  };
+  run();
+  const timer = setInterval(run, deps.config.HOUSEKEEPING_SECONDS * 1000);
   return {
     async close() {
-      await worker.close();
-      await queue.close();
+      clearInterval(timer);
+      await running;
     },
   };
 }
