@@ -32,6 +32,24 @@ const restoreEventAt = (xid: bigint) =>
   );
 
 describe('the transaction id guard', () => {
+  it('never refuses a healthy database while events are being appended (a restart under load)', async () => {
+    let appending = true;
+    const writer = (async () => {
+      while (appending)
+        await db.pool.query(
+          `insert into events (stream_id, stream_position, event_id, type, data, metadata)
+           values ($1, 1, $2, 'CartOpened', '{}', '{}')`,
+          [`cart-${randomUUID()}`, randomUUID()],
+        );
+    })();
+    try {
+      for (let i = 0; i < 100; i++) expect(await transactionIdRefusal(db.pool, schemas)).toBeNull();
+    } finally {
+      appending = false;
+      await writer;
+    }
+  });
+
   it('lets a database whose positions are all behind the server start', async () => {
     await createSchema(db.pool, cartsProjection, liveSchema('carts'));
     await db.pool.query(

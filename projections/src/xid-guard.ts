@@ -25,9 +25,6 @@ export function resetwalTarget(stored: bigint): { epoch: bigint; xid: bigint } {
  * Answers why the projections must not start (naming the fix), or null when all is well.
  */
 export async function transactionIdRefusal(pool: Pool, schemas: readonly string[]): Promise<string | null> {
-  // The snapshot's xmax is the next id the server will assign; reading it assigns none.
-  const server = await pool.query<{ next: string }>('select pg_snapshot_xmax(pg_current_snapshot())::text as next');
-  const next = BigInt(server.rows[0]!.next);
   const events = await pool.query<{ max: string | null }>('select max(transaction_id)::text as max from events');
   const dispatcher = await pool.query<{ max: bigint | null }>('select max(major) as max from dispatcher_checkpoint');
   const stored: { what: string; xid: bigint }[] = [];
@@ -38,6 +35,11 @@ export async function transactionIdRefusal(pool: Pool, schemas: readonly string[
     if (at) stored.push({ what: `${schema}.checkpoint`, xid: at.major });
   }
 
+  // Read after the stored ids, never before: events appended meanwhile (the service restarts
+  // under load) carry ids the earlier reading would not yet cover. The snapshot's xmax is the
+  // next id the server will assign; reading it assigns none.
+  const server = await pool.query<{ next: string }>('select pg_snapshot_xmax(pg_current_snapshot())::text as next');
+  const next = BigInt(server.rows[0]!.next);
   const ahead = stored.filter((s) => s.xid >= next);
   if (ahead.length === 0) return null;
   const highest = ahead.reduce((a, b) => (b.xid > a.xid ? b : a)).xid;
