@@ -1,10 +1,11 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { loadConfig } from '@flowdose/shared/config';
 import { positionToken, START } from '@flowdose/shared/event-store/position';
 import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema, shadowSchema } from '@flowdose/shared/read-models';
+import type { Worker } from 'bullmq';
 import { connect } from './connect.ts';
-import { startDispatcher } from './dispatcher.ts';
+import { type Dispatcher, startDispatcher } from './dispatcher.ts';
 import { enqueueRange } from './queues.ts';
 import { startRebuildWorker } from './rebuild-worker.ts';
 import { projections } from './registry.ts';
@@ -13,81 +14,60 @@ import { projectionStatus } from './status.ts';
 import { startWorker } from './worker.ts';
 import { transactionIdRefusal } from './xid-guard.ts';
 
+/**
+ * After SIGTERM, each worker finishes the range it is applying and the dispatcher the batch
+ * it is enqueueing within this; then the process exits anyway (a job cut short is handed out
+ * again once its lock lapses, JOB_LOCK_MS).
+ */
+const STOP_WITHIN_MS = 10_000;
+/** Each dependency has this long to answer, so /ready answers quickly while one is away. */
+const PROBE_TIMEOUT_MS = 1000;
+
 const config = loadConfig();
 const logger = createLogger('projections', config.LOG_LEVEL);
 // `--only=worker` or `--only=dispatcher` splits the roles across processes or machines.
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const { pool, store, redis, queueRedis, queues, close } = connect(config, logger);
 
-// Positions are transaction ids: on a restored or moved database whose server counts from
-// below them, new events would sort before every checkpoint and never be dispatched.
-const refusal = await transactionIdRefusal(
-  pool,
-  projections.flatMap((p) => [liveSchema(p.name), shadowSchema(p.name)]),
-);
-if (refusal) {
-  logger.fatal(refusal);
-  process.exit(1);
-}
-for (const p of projections) {
-  // Old tables under new code would fail on every event: migrating rebuilds them first.
-  if ((await schemaState(pool, p, liveSchema(p.name))) === 'stale') {
-    logger.fatal(`projection ${p.name} is at an older version than this code: run "npm run migrate" (it rebuilds it)`);
-    process.exit(1);
-  }
-  await createSchema(pool, p, liveSchema(p.name));
-}
+let dispatcher: Dispatcher | null = null;
+let workers: Worker[] = [];
+/** Set once the schemas are checked, the workers run and the log's head is enqueued. */
+let started = false;
+let stopping = false;
 
-const dispatcher = only === 'worker' ? null : startDispatcher({ pool, store, queues, projections, logger });
-const workers =
-  only === 'dispatcher'
-    ? []
-    : projections.map((projection) =>
-        startWorker({
-          projection,
-          pool,
-          store,
-          connection: queueRedis,
-          prefix: config.QUEUE_PREFIX,
-          lockMs: config.JOB_LOCK_MS,
-          logger,
-        }),
-      );
-const rebuilder =
-  only === 'dispatcher'
-    ? null
-    : startRebuildWorker({ pool, store, queues, connection: queueRedis, prefix: config.QUEUE_PREFIX, logger });
-// A job lost with a crashed process is recovered by BullMQ after its lock lapses; this
-// also brings every projection to the head right away, even if no new event arrives.
-if (workers.length > 0) {
-  const head = (await store.head()) ?? START;
-  await enqueueRange(queues, `startup.${process.pid}`, head);
-  logger.info({ head: positionToken(head) }, 'projection workers started');
-}
+/** 'ok', or why not: the error's message, or that it did not answer in time. */
+const probe = (check: () => Promise<unknown>): Promise<string> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+  });
+  return Promise.race([check(), late])
+    .then(
+      () => 'ok',
+      (e: Error) => e.message || String(e),
+    )
+    .finally(() => clearTimeout(timer));
+};
 
-// /health answers what a probe needs (the database and Redis answer) without the full status
-// (every checkpoint, the head, queue counts), which is for people and the ops routes.
+// Listening from the start, so /health answers while the service starts (or waits for
+// Redis). /health: the process is alive, nothing asked. /ready: started, and Postgres and
+// Redis answer. Any other path: the full status (every checkpoint, the head, queue counts),
+// for people and the ops routes.
 const server = createServer(async (req, res) => {
   const reply = (status: number, body: object) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(body));
   };
-  if (req.url === '/health') {
-    const [postgres, redisState] = await Promise.all([
-      pool.query('select 1').then(
-        () => 'ok',
-        (e: Error) => e.message,
-      ),
-      redis.ping().then(
-        () => 'ok',
-        (e: Error) => e.message,
-      ),
-    ]);
-    const ok = postgres === 'ok' && redisState === 'ok';
+  const leader = dispatcher?.isLeader() ?? false;
+  if (req.url === '/health') return reply(200, { status: 'ok', service: 'projections', leader });
+  if (req.url === '/ready') {
+    const [postgres, redisState] = await Promise.all([probe(() => pool.query('select 1')), probe(() => redis.ping())]);
+    const ok = started && postgres === 'ok' && redisState === 'ok';
     return reply(ok ? 200 : 503, {
-      status: ok ? 'ok' : 'degraded',
+      status: ok ? 'ok' : 'unavailable',
       service: 'projections',
-      leader: dispatcher?.isLeader() ?? false,
+      started,
+      leader,
       dependencies: { postgres, redis: redisState },
     });
   }
@@ -95,15 +75,104 @@ const server = createServer(async (req, res) => {
   if (status instanceof Error) return reply(503, { error: status.message });
   reply(200, { projections: status });
 });
+server.on('error', (err) => {
+  // The port taken: exit, so the supervisor starts the process again.
+  logger.fatal({ err }, `cannot listen on :${config.PROJECTIONS_PORT}`);
+  process.exit(1);
+});
 server.listen(config.PROJECTIONS_PORT, () => logger.info(`projections status on :${config.PROJECTIONS_PORT}`));
 
-const shutdown = async () => {
-  logger.info('shutting down');
-  server.close();
-  await Promise.all([...workers, ...(rebuilder ? [rebuilder] : [])].map((w) => w.close()));
-  await dispatcher?.stop();
-  await close();
+/** Stops accepting connections; a keep-alive connection is closed as soon as it is idle. */
+function closeServer(s: Server) {
+  return new Promise<void>((resolve) => {
+    const idle = setInterval(() => s.closeIdleConnections(), 100);
+    s.close(() => {
+      clearInterval(idle);
+      resolve();
+    });
+    s.closeIdleConnections();
+  });
+}
+
+async function shutdown(why: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ why }, 'shutting down');
+  setTimeout(() => {
+    logger.error(`not stopped within ${STOP_WITHIN_MS / 1000} s; exiting anyway`);
+    server.closeAllConnections();
+    process.exit(1);
+  }, STOP_WITHIN_MS).unref();
+  try {
+    await closeServer(server);
+    // No new ranges first; then each worker finishes the job it holds (close waits for it).
+    await dispatcher?.stop();
+    await Promise.all(workers.map((w) => w.close()));
+    await close();
+  } catch (err) {
+    logger.error({ err }, 'shutdown failed');
+    process.exit(1);
+  }
   process.exit(0);
-};
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
+// `npm start` gives each app an IPC channel; it closes when the supervisor is gone.
+process.once('disconnect', () => void shutdown('supervisor gone'));
+
+async function start() {
+  // Positions are transaction ids: on a restored or moved database whose server counts from
+  // below them, new events would sort before every checkpoint and never be dispatched.
+  const refusal = await transactionIdRefusal(
+    pool,
+    projections.flatMap((p) => [liveSchema(p.name), shadowSchema(p.name)]),
+  );
+  if (refusal) {
+    logger.fatal(refusal);
+    process.exit(1);
+  }
+  for (const p of projections) {
+    // Old tables under new code would fail on every event: migrating rebuilds them first.
+    if ((await schemaState(pool, p, liveSchema(p.name))) === 'stale') {
+      logger.fatal(
+        `projection ${p.name} is at an older version than this code: run "npm run migrate" (it rebuilds it)`,
+      );
+      process.exit(1);
+    }
+    await createSchema(pool, p, liveSchema(p.name));
+  }
+
+  if (stopping) return;
+  dispatcher = only === 'worker' ? null : startDispatcher({ pool, store, queues, projections, logger });
+  workers =
+    only === 'dispatcher'
+      ? []
+      : [
+          ...projections.map((projection) =>
+            startWorker({
+              projection,
+              pool,
+              store,
+              connection: queueRedis,
+              prefix: config.QUEUE_PREFIX,
+              lockMs: config.JOB_LOCK_MS,
+              logger,
+            }),
+          ),
+          startRebuildWorker({ pool, store, queues, connection: queueRedis, prefix: config.QUEUE_PREFIX, logger }),
+        ];
+  // A job lost with a crashed process is recovered by BullMQ after its lock lapses; this
+  // also brings every projection to the head right away, even if no new event arrives.
+  if (workers.length > 0) {
+    const head = (await store.head()) ?? START;
+    await enqueueRange(queues, `startup.${process.pid}`, head);
+    logger.info({ head: positionToken(head) }, 'projection workers started');
+  }
+  started = true;
+}
+// Postgres or Redis away at start fails it; the supervisor (npm start) tries again later.
+start().catch((err) => {
+  if (stopping) return;
+  logger.fatal({ err }, 'projections failed to start');
+  process.exit(1);
+});

@@ -1,23 +1,94 @@
+import { projections } from '@flowdose/projections/registry';
+import type { Pool } from '@flowdose/shared/db';
+import { liveSchema } from '@flowdose/shared/read-models';
 import { Router } from 'express';
 import type { Deps } from '../app.ts';
 
-export function healthRoute({ pool, redis }: Pick<Deps, 'pool' | 'redis'>): Router {
+/** Each check has this long to answer, so /ready answers quickly while a dependency is away. */
+const PROBE_TIMEOUT_MS = 1000;
+
+/**
+ * A read model is too stale to serve once the oldest event it has not applied was recorded
+ * this long ago. Time, not a count of events: 1,000 events are a minute on a busy day and a
+ * week on a quiet one, while a reader's staleness is what matters.
+ */
+export const MAX_PROJECTION_DELAY_SECONDS = 30;
+
+/** 'ok', or why not: the error's message, or that it did not answer in time. */
+const probe = (check: () => Promise<string | undefined>): Promise<string> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+  });
+  return Promise.race([check(), late])
+    .then(
+      (problem) => problem ?? 'ok',
+      (e: Error) => e.message || String(e),
+    )
+    .finally(() => clearTimeout(timer));
+};
+
+/**
+ * Each projection's delay: how long ago its oldest unapplied event was recorded (0 when it is
+ * at the head), from its checkpoint in the same order the store reads (transaction id, then
+ * global position), below the snapshot's xmin like the store's head. One index probe each.
+ * Answers what is wrong, or undefined when every projection is recent enough.
+ */
+async function projectionsBehind(pool: Pool, maxDelaySeconds: number): Promise<string | undefined> {
+  const states = await Promise.all(
+    projections.map(async (p) => {
+      const { rows } = await pool
+        .query<{ version: number; delay: number | null }>(
+          `select c.projection_version as version,
+             (select extract(epoch from now() - e.created_at)::float8 from events e
+               where (e.transaction_id, e.global_position) > (c.major::text::xid8, c.minor)
+                 and e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+               order by e.transaction_id, e.global_position limit 1) as delay
+           from ${liveSchema(p.name)}.checkpoint c`,
+        )
+        .catch((error: { code?: string }) => {
+          if (error.code === '42P01' || error.code === '3F000') return { rows: [] };
+          throw error;
+        });
+      const row = rows[0];
+      if (!row) return `${p.name} missing`;
+      if (row.version !== p.version) return `${p.name} at version ${row.version}, not ${p.version}`;
+      const delay = Math.max(0, row.delay ?? 0);
+      return delay > maxDelaySeconds ? `${p.name} ${Math.round(delay)} s behind` : null;
+    }),
+  );
+  const wrong = states.filter((s) => s !== null);
+  return wrong.length > 0 ? wrong.join(', ') : undefined;
+}
+
+/**
+ * /health: the process is up and serving; no dependency is asked, so it never fails for theirs.
+ * /ready: Postgres and Redis answer, and every read model is at most maxDelaySeconds behind
+ * the log, each check within a second; 503 naming each one's state if not.
+ */
+export function healthRoute(
+  { pool, redis }: Pick<Deps, 'pool' | 'redis'>,
+  { maxDelaySeconds = MAX_PROJECTION_DELAY_SECONDS } = {},
+): Router {
   const router = Router();
-  router.get('/health', async (_req, res) => {
-    const [postgres, redisState] = await Promise.all([
-      pool.query('select 1').then(
-        () => 'ok',
-        (e: Error) => e.message,
-      ),
-      redis.ping().then(
-        () => 'ok',
-        (e: Error) => e.message,
-      ),
+  router.get('/health', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'ok', service: 'query-api' });
+  });
+  router.get('/ready', async (_req, res) => {
+    const [postgres, redisState, behind] = await Promise.all([
+      probe(async () => void (await pool.query('select 1'))),
+      probe(async () => void (await redis.ping())),
+      probe(() => projectionsBehind(pool, maxDelaySeconds)),
     ]);
-    const ok = postgres === 'ok' && redisState === 'ok';
+    const ok = postgres === 'ok' && redisState === 'ok' && behind === 'ok';
     res
       .status(ok ? 200 : 503)
-      .json({ status: ok ? 'ok' : 'degraded', service: 'query-api', dependencies: { postgres, redis: redisState } });
+      .set('Cache-Control', 'no-store')
+      .json({
+        status: ok ? 'ok' : 'unavailable',
+        service: 'query-api',
+        dependencies: { postgres, redis: redisState, projections: behind },
+      });
   });
   return router;
 }
