@@ -113,7 +113,7 @@ describe('GET /carts/:cartId', () => {
   });
 
   it('health reports its dependencies', async () => {
-    const res = await queries.request('GET', '/health');
+    const res = await queries.request('GET', '/ready');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'ok', dependencies: { postgres: 'ok', redis: 'ok' } });
   });
