@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { loadConfig } from '@flowdose/shared/config';
-import { positionToken, START } from '@flowdose/shared/event-store/position';
+import { comparePositions, positionToken, START } from '@flowdose/shared/event-store/position';
 import { createLogger } from '@flowdose/shared/logger';
-import { liveSchema, shadowSchema } from '@flowdose/shared/read-models';
+import { liveSchema, readCheckpoint, shadowSchema } from '@flowdose/shared/read-models';
 import type { Worker } from 'bullmq';
 import { connect } from './connect.ts';
 import { type Dispatcher, startDispatcher } from './dispatcher.ts';
@@ -106,6 +106,7 @@ async function shutdown(why: string) {
   try {
     await closeServer(server);
     // No new ranges first; then each worker finishes the job it holds (close waits for it).
+    clearInterval(nudging);
     await dispatcher?.stop();
     await Promise.all(workers.map((w) => w.close()));
     await close();
@@ -167,8 +168,30 @@ async function start() {
     const head = (await store.head()) ?? START;
     await enqueueRange(queues, `startup.${process.pid}`, head);
     logger.info({ head: positionToken(head) }, 'projection workers started');
+    nudging = setInterval(() => void nudgeLagging(), NUDGE_EVERY_MS);
   }
   started = true;
+}
+
+// Range jobs live in Redis, which may lose them (a flush, a restart without persistence)
+// after the dispatcher moved past them: with no new event to dispatch, a projection would
+// stay behind. So now and then each projection behind the log's head gets a range to it;
+// its checkpoint, in PostgreSQL, makes a range already applied do nothing.
+const NUDGE_EVERY_MS = 10_000;
+let nudging: NodeJS.Timeout | undefined;
+async function nudgeLagging() {
+  try {
+    const head = await store.head();
+    if (!head) return;
+    const behind: string[] = [];
+    for (const p of projections) {
+      const at = await readCheckpoint(pool, liveSchema(p.name));
+      if (at && comparePositions(at, head) < 0) behind.push(p.name);
+    }
+    if (behind.length > 0) await enqueueRange(queues, 'nudge', head, behind);
+  } catch (err) {
+    logger.warn({ err }, 'could not check the projections against the head; next time');
+  }
 }
 // Postgres or Redis away at start fails it; the supervisor (npm start) tries again later.
 start().catch((err) => {
