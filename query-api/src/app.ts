@@ -3,10 +3,12 @@ import type { Config } from '@flowdose/shared/config';
 import type { Pool } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import { authenticate } from '@flowdose/shared/http/auth';
+import { withClientErrorProblems } from '@flowdose/shared/http/client-error';
 import { attachContext } from '@flowdose/shared/http/context';
 import { corsPolicy } from '@flowdose/shared/http/cors';
 import { notFoundRoute, problemHandler } from '@flowdose/shared/http/problem';
 import { requestLog } from '@flowdose/shared/http/request-log';
+import { refuseNulInUrl } from '@flowdose/shared/http/url-guard';
 import type { Logger } from '@flowdose/shared/logger';
 import type { Redis } from '@flowdose/shared/redis';
 import express from 'express';
@@ -29,13 +31,17 @@ export type Deps = {
 };
 
 export function buildApp(deps: Deps): express.Express {
-  const app = express();
+  const app = withClientErrorProblems(express(), deps.logger);
+  // Express's own error page (reached only if an error got past problemHandler) shows the
+  // stack outside production; never here.
+  app.set('env', 'production');
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestLog(deps.logger));
   app.use(attachContext);
   app.use(helmet());
   app.use(corsPolicy(deps.config));
+  app.use(refuseNulInUrl);
   app.use(healthRoute(deps));
   app.use(authenticate(deps.config.AUTH_JWT_SECRET, deps.sessions));
   app.use(cartRoutes(deps));
@@ -43,6 +49,7 @@ export function buildApp(deps: Deps): express.Express {
   app.use(orderRoutes(deps));
   app.use(adminRoutes(deps));
   app.use(notFoundRoute);
+  // Last: every error, including a path parameter's bad %-escape, ends here as a problem.
   app.use(problemHandler(deps.logger));
   return app;
 }

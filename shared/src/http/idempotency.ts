@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { Pool } from '../db.ts';
 import { IdempotencyInProgressError, IdempotencyMismatchError, ValidationError } from '../errors.ts';
+import { sendProblem } from './problem.ts';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -35,16 +36,19 @@ export const idempotent =
     }
     const scope = scopeOf(req);
     const hash = requestHash(req);
-    const claimed = await pool.query(
+    // `claim` tells this request's hold on the key from a later one that took it over after
+    // the lock ran out: only the holder may release it.
+    const claimed = await pool.query<{ claim: string }>(
       `insert into idempotency_keys (scope, key, request_hash, state, locked_until)
        values ($1, $2, $3, 'pending', now() + make_interval(secs => $4))
        on conflict (scope, key) do update set locked_until = excluded.locked_until
          where idempotency_keys.state = 'pending' and idempotency_keys.locked_until < now()
            and idempotency_keys.request_hash = excluded.request_hash
-       returning 1`,
+       returning locked_until::text as claim`,
       [scope, key, hash, lockSeconds],
     );
-    if (claimed.rowCount === 0) {
+    const claim = claimed.rows[0]?.claim;
+    if (claim === undefined) {
       const { rows } = await pool.query<{ request_hash: string; state: string; status: number; body: unknown }>(
         'select request_hash, state, status, body from idempotency_keys where scope = $1 and key = $2',
         [scope, key],
@@ -60,23 +64,39 @@ export const idempotent =
     }
 
     req.context.idempotencyKey = key;
+    // Lets the key go so a retry runs again; with the database away, its lock runs out instead.
+    const release = () =>
+      pool
+        .query(
+          `delete from idempotency_keys
+           where scope = $1 and key = $2 and state = 'pending' and locked_until = $3::timestamptz`,
+          [scope, key, claim],
+        )
+        .catch((error) => req.log.warn({ err: error }, 'Idempotency-Key not released; its lock will run out'));
     const send = res.json.bind(res);
+    // Whoever answers (the route, or the problem middleware for its error) goes through here
+    // once; the answer is sent only after it is stored.
     res.json = (body: unknown) => {
-      const status = res.statusCode;
-      const save = isFinal(status, body)
-        ? pool.query(
+      res.json = send;
+      void answer(res.statusCode, body);
+      return res;
+    };
+    const answer = async (status: number, body: unknown) => {
+      try {
+        if (isFinal(status, body))
+          await pool.query(
             `update idempotency_keys set state = 'done', status = $3, body = $4 where scope = $1 and key = $2`,
             [scope, key, status, JSON.stringify(body)],
-          )
-        : pool.query('delete from idempotency_keys where scope = $1 and key = $2', [scope, key]);
-      save.then(
-        () => send(body),
-        (error) => {
-          res.json = send;
-          next(error);
-        },
-      );
-      return res;
+          );
+        else await release();
+        send(body);
+      } catch (error) {
+        // Not stored, so not sent either: a retry would answer otherwise. The key is let go so
+        // a retry runs again; its events' ids repeat, so it appends nothing twice. The problem
+        // middleware may have run already (this was its answer), so the problem is answered here.
+        await release();
+        sendProblem(req, res, error, req.log);
+      }
     };
     next();
   };

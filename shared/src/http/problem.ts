@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import {
   ConcurrencyError,
   DomainError,
@@ -33,19 +33,48 @@ const problem = (status: number, code: string, title: string, detail: string, er
   ...(errors ? { errors } : {}),
 });
 
-// express.json() reports its failures with these `type`s; the rest are ours.
-const bodyParserProblem = (error: { type?: string; message?: string }): Problem | null => {
+// express.json() (body-parser, raw-body) reports its failures with these `type`s; the rest are ours.
+const bodyParserProblem = (error: { type?: unknown }): Problem | null => {
   switch (error.type) {
     case 'entity.parse.failed':
       return problem(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON.');
     case 'entity.too.large':
       return problem(413, 'payload-too-large', 'Payload too large', 'The request body is larger than allowed.');
     case 'encoding.unsupported':
+      return problem(
+        415,
+        'unsupported-encoding',
+        'Unsupported encoding',
+        'Send the body uncompressed or with Content-Encoding gzip, deflate or br.',
+      );
     case 'charset.unsupported':
       return problem(415, 'unsupported-encoding', 'Unsupported encoding', 'Send the body as UTF-8 JSON.');
+    case 'request.size.invalid':
+      return problem(400, 'bad-request', 'Bad request', 'The body is not as long as its Content-Length says.');
     default:
       return null;
   }
+};
+
+type HttpErrorShape = { status?: unknown; expose?: unknown; errno?: unknown; code?: unknown };
+
+/**
+ * Errors raised before a route runs that carry their own status: a body whose bytes are not
+ * what its Content-Encoding says (zlib's error, passed on by body-parser with status 400 and
+ * no `type`), and any other 4xx that http-errors marks safe to show (`expose`).
+ */
+const requestProblem = (error: HttpErrorShape): Problem | null => {
+  if (typeof error.status !== 'number' || error.status < 400 || error.status > 499) return null;
+  if (typeof error.errno === 'number' && typeof error.code === 'string' && /^(Z_|ZSTD_|ERR_)/.test(error.code))
+    return problem(
+      400,
+      'malformed-encoding',
+      'Malformed body',
+      'The request body could not be decompressed as its Content-Encoding says.',
+    );
+  if (error.expose === true)
+    return problem(error.status, 'bad-request', 'Bad request', 'The request could not be read.');
+  return null;
 };
 
 export function toProblem(error: unknown): Problem | null {
@@ -91,28 +120,62 @@ export function toProblem(error: unknown): Problem | null {
       'Service unavailable',
       'A service this one depends on is unavailable for a moment; retry shortly.',
     );
-  if (error && typeof error === 'object') return bodyParserProblem(error as { type?: string });
+  // The router's decoding of a path parameter: `%ZZ`, a lone `%`, a cut-off UTF-8 sequence.
+  if (error instanceof URIError && (error as { status?: unknown }).status === 400)
+    return problem(400, 'malformed-path', 'Malformed path', 'The path has a malformed %-escape.');
+  if (error && typeof error === 'object') return bodyParserProblem(error) ?? requestProblem(error);
   return null;
 }
 
-/** The one place errors become HTTP answers: application/problem+json, never a stack trace. */
-export const problemHandler =
-  (logger: Logger): ErrorRequestHandler =>
-  (error, req, res, _next) => {
-    const requestId = String(req.id ?? '');
-    const known = toProblem(error);
-    const body =
-      known ??
-      problem(500, 'internal-error', 'Internal error', 'Something went wrong on our side; it has been logged.');
-    if (!known) logger.error({ err: error, requestId }, 'unhandled error');
-    if (body.type === '/problems/service-unavailable') logger.warn({ err: error, requestId }, 'dependency unavailable');
+const internal = () =>
+  problem(500, 'internal-error', 'Internal error', 'Something went wrong on our side; it has been logged.');
+
+/**
+ * Answers an error as application/problem+json: the problem middleware's answer, and the one
+ * for an error found after a route answered (an Idempotency-Key's answer that could not be
+ * stored). Never a stack, a file path or the error's own message for what is not ours.
+ */
+export function sendProblem(req: Request, res: Response, error: unknown, logger: Logger): void {
+  const requestId = String(req.id ?? '');
+  const known = toProblem(error);
+  const body = known ?? internal();
+  if (!known) logger.error({ err: error, requestId }, 'unhandled error');
+  if (body.type === '/problems/service-unavailable') logger.warn({ err: error, requestId }, 'dependency unavailable');
+  // Part of an answer is out already: all that is left is to cut it short, so the client
+  // sees a broken answer and not a whole wrong one.
+  if (res.headersSent) {
+    req.socket.destroy();
+    return;
+  }
+  try {
     if (body.status === 503) res.set('Retry-After', body.type === '/problems/service-unavailable' ? '2' : '1');
     if (error instanceof TooManyRequestsError) res.set('Retry-After', String(error.retryAfterSeconds));
     res
       .status(body.status)
       .type('application/problem+json')
       .json({ ...body, requestId });
-  };
+  } catch (failure) {
+    // Answering failed (a header the route set that cannot be sent, say): a fixed answer,
+    // written without anything else that could fail, so express's HTML page never shows.
+    logger.error({ err: failure, requestId }, 'could not answer a problem');
+    if (res.headersSent) {
+      req.socket.destroy();
+      return;
+    }
+    const fallback = JSON.stringify({ ...internal(), requestId });
+    res.writeHead(500, { 'Content-Type': 'application/problem+json', 'Content-Length': Buffer.byteLength(fallback) });
+    res.end(fallback);
+  }
+}
+
+/**
+ * The one place errors become HTTP answers: application/problem+json, never a stack trace.
+ * It is the last middleware of both apps, so express's own HTML error page is never reached.
+ */
+export const problemHandler =
+  (logger: Logger): ErrorRequestHandler =>
+  (error, req, res, _next) =>
+    sendProblem(req, res, error, logger);
 
 export const notFoundRoute: RequestHandler = (req) => {
   throw new NotFoundError(`Route ${req.method} ${req.path}`);

@@ -1,0 +1,85 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type JSONPath, visit } from 'jsonc-parser';
+import { ValidationError } from '../errors.ts';
+
+/**
+ * How deep a request body may nest. No request of ours goes past 4; the bound is what keeps
+ * every recursive walk after parsing (the Idempotency-Key's hash, zod) far from the stack's
+ * end: 5,000 levels overflowed JSON.stringify.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+const pathOf = (path: JSONPath) => path.map(String).join('.') || '(body)';
+
+// PostgreSQL holds neither in text or jsonb (the event log, the stored answers): a NUL
+// character, or half of a UTF-16 surrogate pair, which JSON.parse makes of "\ud800".
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const storable = (text: string): boolean => !text.includes('\u0000') && !LONE_SURROGATE.test(text);
+const UNSTORABLE = 'holds a NUL character or a lone UTF-16 surrogate';
+
+/**
+ * Refuses what JSON.parse would quietly accept: a key twice in one object (the last one wins,
+ * so what a proxy, a log or a signature saw is not what we act on), nesting past
+ * MAX_JSON_DEPTH, and text PostgreSQL cannot store (which would fail an append or the saving
+ * of an Idempotency-Key's answer that echoes it, as a 500). Keys compare as JSON.parse decodes them ("a" and "\u0061" are one key).
+ * Microsoft's jsonc-parser (VS Code's) does the tokenizing; its walk recurses, so the depth is
+ * refused as soon as it is passed, before the walk can go deeper. Syntax errors are left to
+ * JSON.parse, which runs next; a duplicate is refused even in a text it would refuse anyway.
+ */
+export function checkJsonShape(text: string, maxDepth = MAX_JSON_DEPTH): void {
+  const objects: Set<string>[] = [];
+  let depth = 0;
+  let duplicate: string | undefined;
+  const enter = () => {
+    if (++depth > maxDepth)
+      throw new ValidationError([{ path: '(body)', message: `nested deeper than ${maxDepth} levels` }]);
+  };
+  visit(
+    text,
+    {
+      onObjectBegin: () => {
+        enter();
+        objects.push(new Set());
+      },
+      onObjectEnd: () => {
+        depth--;
+        objects.pop();
+      },
+      onArrayBegin: enter,
+      onArrayEnd: () => {
+        depth--;
+      },
+      onObjectProperty: (key, _offset, _length, _line, _column, path) => {
+        if (!storable(key)) throw new ValidationError([{ path: pathOf(path()), message: `a key ${UNSTORABLE}` }]);
+        const keys = objects.at(-1);
+        if (!keys) return;
+        if (keys.has(key)) duplicate ??= pathOf([...path(), key]);
+        keys.add(key);
+      },
+      onLiteralValue: (value, _offset, _length, _line, _column, path) => {
+        if (typeof value === 'string' && !storable(value))
+          throw new ValidationError([{ path: pathOf(path()), message: UNSTORABLE }]);
+      },
+    },
+    { disallowComments: true, allowTrailingComma: false },
+  );
+  if (duplicate !== undefined)
+    throw new ValidationError([{ path: duplicate, message: 'appears more than once; send each key once' }]);
+}
+
+const UTF8 = new Set(['utf-8', 'utf8']);
+
+/**
+ * express.json's `verify` hook: it sees the raw bytes after decompression and before parsing.
+ * JSON between systems is UTF-8 (RFC 8259, 8.1); other charsets are refused rather than
+ * decoded twice, by body-parser and by this check, with a chance of disagreeing.
+ */
+export function verifyJsonBody(_req: IncomingMessage, _res: ServerResponse, raw: Buffer, encoding: string): void {
+  if (!UTF8.has(String(encoding || 'utf-8').toLowerCase()))
+    throw Object.assign(new Error(`unsupported charset "${encoding}"`), { status: 415, type: 'charset.unsupported' });
+  // Decoded as body-parser decodes it for JSON.parse: a leading BOM dropped, bad bytes as U+FFFD.
+  checkJsonShape(new TextDecoder('utf-8').decode(raw));
+}
+
+/** The options of every JSON body parser in front of a route (express.json, body-parser). */
+export const jsonBodyOptions = (limit: string) => ({ limit, strict: true, verify: verifyJsonBody });
