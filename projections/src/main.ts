@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { loadConfig } from '@flowdose/shared/config';
 import { comparePositions, positionToken, START } from '@flowdose/shared/event-store/position';
 import { createLogger } from '@flowdose/shared/logger';
+import { probe } from '@flowdose/shared/probe';
 import { liveSchema, readCheckpoint, shadowSchema } from '@flowdose/shared/read-models';
 import type { Worker } from 'bullmq';
 import { connect } from './connect.ts';
@@ -20,9 +21,6 @@ import { transactionIdRefusal } from './xid-guard.ts';
  * again once its lock lapses, JOB_LOCK_MS).
  */
 const STOP_WITHIN_MS = 10_000;
-/** Each dependency has this long to answer, so /ready answers quickly while one is away. */
-const PROBE_TIMEOUT_MS = 1000;
-
 const config = loadConfig();
 const logger = createLogger('projections', config.LOG_LEVEL);
 // `--only=worker` or `--only=dispatcher` splits the roles across processes or machines.
@@ -34,20 +32,6 @@ let workers: Worker[] = [];
 /** Set once the schemas are checked, the workers run and the log's head is enqueued. */
 let started = false;
 let stopping = false;
-
-/** 'ok', or why not: the error's message, or that it did not answer in time. */
-const probe = (check: () => Promise<unknown>): Promise<string> => {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
-  });
-  return Promise.race([check(), late])
-    .then(
-      () => 'ok',
-      (e: Error) => e.message || String(e),
-    )
-    .finally(() => clearTimeout(timer));
-};
 
 // Listening from the start, so /health answers while the service starts (or waits for
 // Redis). /health: the process is alive, nothing asked. /ready: started, and Postgres and
@@ -61,7 +45,10 @@ const server = createServer(async (req, res) => {
   const leader = dispatcher?.isLeader() ?? false;
   if (req.url === '/health') return reply(200, { status: 'ok', service: 'projections', leader });
   if (req.url === '/ready') {
-    const [postgres, redisState] = await Promise.all([probe(() => pool.query('select 1')), probe(() => redis.ping())]);
+    const [postgres, redisState] = await Promise.all([
+      probe(async () => void (await pool.query('select 1'))),
+      probe(async () => void (await redis.ping())),
+    ]);
     const ok = started && postgres === 'ok' && redisState === 'ok';
     return reply(ok ? 200 : 503, {
       status: ok ? 'ok' : 'unavailable',

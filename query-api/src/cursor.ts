@@ -1,4 +1,7 @@
+import { storable } from '@flowdose/shared/http/json-body';
 import { z } from 'zod';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Keyset pagination: a cursor is the (sort key, id) pair last seen, opaque to the client,
@@ -10,12 +13,11 @@ export const Cursor = z
   .transform((raw, ctx) => {
     try {
       const value = JSON.parse(Buffer.from(raw, 'base64url').toString());
-      if (
-        Array.isArray(value) &&
-        value.length === 2 &&
-        ['string', 'number'].includes(typeof value[0]) &&
-        typeof value[1] === 'string'
-      ) {
+      // Every sort key we page by is a text Postgres can hold (no NUL, no lone surrogate) or a whole
+      // number (minor units, epoch ms), and every id a uuid: anything else was forged.
+      const key = value?.[0];
+      const fair = (typeof key === 'string' && storable(key)) || (typeof key === 'number' && Number.isSafeInteger(key));
+      if (Array.isArray(value) && value.length === 2 && fair && UUID.test(String(value[1]))) {
         return value as [string | number, string];
       }
     } catch {

@@ -46,8 +46,8 @@ const Env = z
     // A checkout or order step still open this long after it began is finished or undone by the
     // recovery sweep (longer than a client's retries usually take, so those find it first).
     PROCESS_RECOVERY_SECONDS: z.coerce.number().int().min(0).max(86400).default(120),
-  // How often the command API sweeps stalled processes and releases expired stock holds.
-  HOUSEKEEPING_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    // How often the command API sweeps stalled processes and releases expired stock holds.
+    HOUSEKEEPING_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     // Crash tests only: the named point kills the process (command-api/src/failpoints.ts).
     FAILPOINT: z.string().optional(),
     NODE_ENV: z.string().optional(),

@@ -43,6 +43,18 @@ async function newCart(currency = 'EUR') {
 const asCart = (cart: Created, extra: Record<string, string> = {}) => ({ 'X-Cart-Token': cart.cartToken, ...extra });
 
 describe('cart commands', () => {
+  it('answers a retried open whose first answer was lost with the same cart, appending nothing', async () => {
+    const headers = { 'Idempotency-Key': `open-lost-${randomUUID()}` };
+    const first = await api.request<Created>('POST', '/carts', { body: { currency: 'EUR' }, headers });
+    expect(first.status).toBe(201);
+    // A crash between the append and storing the answer: the key's row never became final.
+    await db.pool.query('delete from idempotency_keys where key = $1', [headers['Idempotency-Key']]);
+    const before = await countEvents(db.pool);
+    const retry = await api.request<Created>('POST', '/carts', { body: { currency: 'EUR' }, headers });
+    expect([retry.status, retry.body]).toEqual([201, first.body]);
+    expect(await countEvents(db.pool)).toBe(before);
+  });
+
   it('opens a cart, adds, merges, changes and removes lines, each recorded as events with metadata', async () => {
     const cart = await newCart();
     expect(cart.cartId).toMatch(/^[0-9a-f-]{36}$/);

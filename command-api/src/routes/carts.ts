@@ -66,9 +66,18 @@ export function cartRoutes(deps: Deps): Router {
   router.post('/carts', idempotent(pool, opener, config.IDEMPOTENCY_LOCK_SECONDS), async (req, res) => {
     const { currency } = validate(OpenCartBody, req.body);
     const cartId = newId(req.context, `cart:${opener(req)}`);
-    const { position } = await handle(store, cartDecider, cartStream(cartId), req.context, (state) =>
-      cartDecider.decide({ type: 'OpenCart', data: { cartId, currency, customerId: customerOf(req) } }, state),
-    );
+    // With a key, the cart id derives from it and its sender: a cart already there was opened
+    // by this very request, whose answer was lost (a crash before it was stored). It is
+    // answered again as it was, not refused as existing.
+    const retried = req.context.idempotencyKey !== null;
+    let again = false;
+    const handled = await handle(store, cartDecider, cartStream(cartId), req.context, (state) => {
+      again = retried && state.status !== 'empty';
+      return again
+        ? []
+        : cartDecider.decide({ type: 'OpenCart', data: { cartId, currency, customerId: customerOf(req) } }, state);
+    });
+    const position = again ? (await store.readStream(cartStream(cartId), { limit: 1 }))[0]!.position : handled.position;
     res
       .status(201)
       .json({ cartId, cartToken: cartToken(config.CART_TOKEN_SECRET, cartId), position: positionToken(position) });

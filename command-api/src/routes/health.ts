@@ -1,22 +1,6 @@
+import { probe } from '@flowdose/shared/probe';
 import { Router } from 'express';
 import type { Deps } from '../app.ts';
-
-/** Each dependency has this long to answer, so /ready answers quickly while one is away. */
-const PROBE_TIMEOUT_MS = 1000;
-
-/** 'ok', or why not: the error's message, or that it did not answer in time. */
-const probe = (check: () => Promise<unknown>): Promise<string> => {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
-  });
-  return Promise.race([check(), late])
-    .then(
-      () => 'ok',
-      (e: Error) => e.message || String(e),
-    )
-    .finally(() => clearTimeout(timer));
-};
 
 /**
  * Redis as the rebuild queue reaches it (BullMQ's connection, which is what this API needs
@@ -24,10 +8,11 @@ const probe = (check: () => Promise<unknown>): Promise<string> => {
  * until Redis is back instead of failing it, so it is asked only while connected, and probes
  * never pile up on it.
  */
-const queueAnswers = async (rebuilds: Deps['rebuilds']) => {
+const queueAnswers = async (rebuilds: Deps['rebuilds']): Promise<undefined> => {
   const client = await rebuilds.client;
   if (client.status !== 'ready') throw new Error(`not connected (${client.status})`);
   await rebuilds.getJobCounts('waiting');
+  return undefined;
 };
 
 /**
@@ -41,7 +26,7 @@ export function healthRoute({ pool, rebuilds }: Pick<Deps, 'pool' | 'rebuilds'>)
   });
   router.get('/ready', async (_req, res) => {
     const [postgres, redis] = await Promise.all([
-      probe(() => pool.query('select 1')),
+      probe(async () => void (await pool.query('select 1'))),
       probe(() => queueAnswers(rebuilds)),
     ]);
     const ok = postgres === 'ok' && redis === 'ok';

@@ -1,6 +1,7 @@
 import { orderDecider } from '@flowdose/shared/domain/order/decider';
 import { orderStream } from '@flowdose/shared/domain/order/events';
 import { NotFoundError, UnauthorizedError, ValidationError } from '@flowdose/shared/errors';
+import { checkJsonShape } from '@flowdose/shared/http/json-body';
 import { validate } from '@flowdose/shared/http/validate';
 import { Id } from '@flowdose/shared/ids';
 import express, { Router } from 'express';
@@ -31,9 +32,12 @@ export function paymentWebhookRoute(deps: Deps): Router {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       if (!verifyWebhook(deps.config.PAYMENT_WEBHOOK_SECRET, req.get('Flowdose-Signature'), raw, deps.clock.now()))
         throw new UnauthorizedError('The webhook signature does not match.');
+      const text = raw.toString('utf8');
+      // The same shape rules as every other JSON body (depth, duplicate keys, NUL): signed or not.
+      checkJsonShape(text);
       let parsed: unknown;
       try {
-        parsed = JSON.parse(raw.toString('utf8'));
+        parsed = JSON.parse(text);
       } catch {
         throw new ValidationError([{ path: '', message: 'not JSON' }]);
       }

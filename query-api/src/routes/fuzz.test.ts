@@ -130,9 +130,12 @@ const queryValue = fc.oneof(
   // Cursors that decode to what no page made: wrong shapes, wrong types, deep nesting.
   fc
     .oneof(
-      // Well-formed but from no page. (Not yet: a NUL in a title cursor, or a number that is
-      // no integer in a newest or price cursor, still reaches SQL and answers 500.)
-      fc.tuple(fc.oneof(fc.string(), fc.integer()), fc.oneof(fc.uuid(), fc.string())),
+      // Well-formed but from no page, including keys Postgres cannot take (a NUL, a lone
+      // surrogate) and numbers that are no whole number.
+      fc.tuple(
+        fc.oneof(fc.string(), fc.integer(), fc.double(), fc.constantFrom('a\u0000b', '\ud800', 1e-300, -0)),
+        fc.oneof(fc.uuid(), fc.string()),
+      ),
       fc.jsonValue({ maxDepth: 4 }),
       fc.integer({ min: 10, max: 90 }).map((depth) => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`)),
     )

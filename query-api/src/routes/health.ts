@@ -1,11 +1,9 @@
 import { projections } from '@flowdose/projections/registry';
 import type { Pool } from '@flowdose/shared/db';
+import { probe } from '@flowdose/shared/probe';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { Router } from 'express';
 import type { Deps } from '../app.ts';
-
-/** Each check has this long to answer, so /ready answers quickly while a dependency is away. */
-const PROBE_TIMEOUT_MS = 1000;
 
 /**
  * A read model is too stale to serve once the oldest event it has not applied was recorded
@@ -13,20 +11,6 @@ const PROBE_TIMEOUT_MS = 1000;
  * week on a quiet one, while a reader's staleness is what matters.
  */
 export const MAX_PROJECTION_DELAY_SECONDS = 30;
-
-/** 'ok', or why not: the error's message, or that it did not answer in time. */
-const probe = (check: () => Promise<string | undefined>): Promise<string> => {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
-  });
-  return Promise.race([check(), late])
-    .then(
-      (problem) => problem ?? 'ok',
-      (e: Error) => e.message || String(e),
-    )
-    .finally(() => clearTimeout(timer));
-};
 
 /**
  * Each projection's delay: how long ago its oldest unapplied event was recorded (0 when it is
