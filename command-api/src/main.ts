@@ -1,13 +1,10 @@
-import type { Server } from 'node:http';
 import { connectClients } from '@flowdose/shared/clients';
 import { loadConfig } from '@flowdose/shared/config';
 import { createLogger } from '@flowdose/shared/logger';
+import { gracefulShutdown, listenedOrExit } from '@flowdose/shared/shutdown';
 import { buildApp } from './app.ts';
 import { commandDeps } from './deps.ts';
 import { startHousekeeping } from './release-expired.ts';
-
-/** After SIGTERM, requests under way and the current housekeeping run get this long; then it exits anyway. */
-const STOP_WITHIN_MS = 10_000;
 
 const config = loadConfig();
 const logger = createLogger('command-api', config.LOG_LEVEL);
@@ -15,53 +12,14 @@ const clients = connectClients(config, logger);
 const deps = commandDeps({ config, logger, ...clients });
 // Processes a crash left half-way are finished or undone at start, then every minute.
 const housekeeping = startHousekeeping(deps, logger);
-const server = buildApp(deps).listen(config.COMMAND_API_PORT, (err?: Error) => {
-  // Express hands a listen error (the port taken) here instead of throwing: exit, so the
-  // supervisor starts the process again rather than keeping one that serves nothing.
-  if (err) {
-    logger.fatal({ err }, `cannot listen on :${config.COMMAND_API_PORT}`);
-    process.exit(1);
-  }
-  logger.info(`command-api listening on :${config.COMMAND_API_PORT}`);
-});
+const server = buildApp(deps).listen(config.COMMAND_API_PORT, listenedOrExit(logger, `:${config.COMMAND_API_PORT}`));
 
-/**
- * Stops accepting connections and resolves once the requests under way are answered. A
- * keep-alive connection is closed as soon as it is idle, not after its 5 s timeout.
- */
-function closeServer(s: Server) {
-  return new Promise<void>((resolve) => {
-    const idle = setInterval(() => s.closeIdleConnections(), 100);
-    s.close(() => {
-      clearInterval(idle);
-      resolve();
-    });
-    s.closeIdleConnections();
-  });
-}
-
-let stopping = false;
-async function shutdown(why: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ why }, 'shutting down');
-  setTimeout(() => {
-    logger.error(`not stopped within ${STOP_WITHIN_MS / 1000} s; closing open connections and exiting`);
-    server.closeAllConnections();
-    process.exit(1);
-  }, STOP_WITHIN_MS).unref();
-  try {
-    await closeServer(server);
+gracefulShutdown({
+  logger,
+  server,
+  async steps() {
     await housekeeping.close();
     await deps.rebuilds.close();
     await clients.close();
-  } catch (err) {
-    logger.error({ err }, 'shutdown failed');
-    process.exit(1);
-  }
-  process.exit(0);
-}
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
-// `npm start` gives each app an IPC channel; it closes when the supervisor is gone.
-process.once('disconnect', () => void shutdown('supervisor gone'));
+  },
+});

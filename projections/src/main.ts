@@ -1,9 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { loadConfig } from '@flowdose/shared/config';
 import { comparePositions, positionToken, START } from '@flowdose/shared/event-store/position';
 import { createLogger } from '@flowdose/shared/logger';
 import { probe } from '@flowdose/shared/probe';
 import { liveSchema, readCheckpoint, shadowSchema } from '@flowdose/shared/read-models';
+import { gracefulShutdown } from '@flowdose/shared/shutdown';
 import type { Worker } from 'bullmq';
 import { connect } from './connect.ts';
 import { type Dispatcher, startDispatcher } from './dispatcher.ts';
@@ -15,12 +16,6 @@ import { projectionStatus } from './status.ts';
 import { startWorker } from './worker.ts';
 import { transactionIdRefusal } from './xid-guard.ts';
 
-/**
- * After SIGTERM, each worker finishes the range it is applying and the dispatcher the batch
- * it is enqueueing within this; then the process exits anyway (a job cut short is handed out
- * again once its lock lapses, JOB_LOCK_MS).
- */
-const STOP_WITHIN_MS = 10_000;
 const config = loadConfig();
 const logger = createLogger('projections', config.LOG_LEVEL);
 // `--only=worker` or `--only=dispatcher` splits the roles across processes or machines.
@@ -31,7 +26,6 @@ let dispatcher: Dispatcher | null = null;
 let workers: Worker[] = [];
 /** Set once the schemas are checked, the workers run and the log's head is enqueued. */
 let started = false;
-let stopping = false;
 
 // Listening from the start, so /health answers while the service starts (or waits for
 // Redis). /health: the process is alive, nothing asked. /ready: started, and Postgres and
@@ -69,44 +63,17 @@ server.on('error', (err) => {
 });
 server.listen(config.PROJECTIONS_PORT, () => logger.info(`projections status on :${config.PROJECTIONS_PORT}`));
 
-/** Stops accepting connections; a keep-alive connection is closed as soon as it is idle. */
-function closeServer(s: Server) {
-  return new Promise<void>((resolve) => {
-    const idle = setInterval(() => s.closeIdleConnections(), 100);
-    s.close(() => {
-      clearInterval(idle);
-      resolve();
-    });
-    s.closeIdleConnections();
-  });
-}
-
-async function shutdown(why: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ why }, 'shutting down');
-  setTimeout(() => {
-    logger.error(`not stopped within ${STOP_WITHIN_MS / 1000} s; exiting anyway`);
-    server.closeAllConnections();
-    process.exit(1);
-  }, STOP_WITHIN_MS).unref();
-  try {
-    await closeServer(server);
+const shutdown = gracefulShutdown({
+  logger,
+  server,
+  async steps() {
     // No new ranges first; then each worker finishes the job it holds (close waits for it).
     clearInterval(nudging);
     await dispatcher?.stop();
     await Promise.all(workers.map((w) => w.close()));
     await close();
-  } catch (err) {
-    logger.error({ err }, 'shutdown failed');
-    process.exit(1);
-  }
-  process.exit(0);
-}
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
-// `npm start` gives each app an IPC channel; it closes when the supervisor is gone.
-process.once('disconnect', () => void shutdown('supervisor gone'));
+  },
+});
 
 async function start() {
   // Positions are transaction ids: on a restored or moved database whose server counts from
@@ -130,7 +97,7 @@ async function start() {
     await createSchema(pool, p, liveSchema(p.name));
   }
 
-  if (stopping) return;
+  if (shutdown.stopping) return;
   dispatcher = only === 'worker' ? null : startDispatcher({ pool, store, queues, projections, logger });
   workers =
     only === 'dispatcher'
@@ -182,7 +149,7 @@ async function nudgeLagging() {
 }
 // Postgres or Redis away at start fails it; the supervisor (npm start) tries again later.
 start().catch((err) => {
-  if (stopping) return;
+  if (shutdown.stopping) return;
   logger.fatal({ err }, 'projections failed to start');
   process.exit(1);
 });

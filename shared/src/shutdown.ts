@@ -1,0 +1,72 @@
+import type { Server } from 'node:http';
+import type { Logger } from './logger.ts';
+
+/** After SIGTERM a service gets this long to finish what is under way; then it exits anyway. */
+export const STOP_WITHIN_MS = 10_000;
+
+/**
+ * Stops accepting connections and resolves once the requests under way are answered. A
+ * keep-alive connection is closed as soon as it is idle, not after its 5 s timeout.
+ */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    server.close(() => {
+      clearInterval(idle);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * A service's graceful stop, on SIGTERM, SIGINT, or its supervisor gone (`npm start` gives each
+ * app an IPC channel, which closes then): the server stops taking connections and answers
+ * what it has, then `steps` close the rest in order. Exits 0, or 1 when a step fails or all
+ * of it takes longer than STOP_WITHIN_MS (open connections are cut then).
+ */
+export function gracefulShutdown({
+  logger,
+  server,
+  steps,
+}: {
+  logger: Logger;
+  server: Server;
+  steps: () => Promise<void>;
+}): { readonly stopping: boolean } {
+  const state = { stopping: false };
+  const shutdown = async (why: string) => {
+    if (state.stopping) return;
+    state.stopping = true;
+    logger.info({ why }, 'shutting down');
+    setTimeout(() => {
+      logger.error(`not stopped within ${STOP_WITHIN_MS / 1000} s; closing open connections and exiting`);
+      server.closeAllConnections();
+      process.exit(1);
+    }, STOP_WITHIN_MS).unref();
+    try {
+      await closeServer(server);
+      await steps();
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('disconnect', () => void shutdown('supervisor gone'));
+  return state;
+}
+
+/**
+ * Express hands a listen error (the port taken) to the callback instead of throwing: exit, so
+ * the supervisor starts the process again rather than keeping one that serves nothing.
+ */
+export const listenedOrExit = (logger: Logger, what: string) => (err?: Error) => {
+  if (err) {
+    logger.fatal({ err }, `cannot listen on ${what}`);
+    process.exit(1);
+  }
+  logger.info(`listening on ${what}`);
+};
