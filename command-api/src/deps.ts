@@ -1,3 +1,4 @@
+import { quiet } from '@flowdose/projections/queues';
 import { projections } from '@flowdose/projections/registry';
 import { argon2idHasher } from '@flowdose/shared/auth/passwords';
 import { createSessions } from '@flowdose/shared/auth/sessions';
@@ -40,7 +41,7 @@ export const commandDeps = ({
   sessions: createSessions(pool, config),
   hasher: argon2idHasher(config.PASSWORD_HASH_MEMORY_KIB),
   limits: createRateLimits(redis, config),
-  rebuilds: new Queue(REBUILD_QUEUE, { connection: queueRedis, prefix: config.QUEUE_PREFIX }),
+  rebuilds: quiet(new Queue(REBUILD_QUEUE, { connection: queueRedis, prefix: config.QUEUE_PREFIX })),
   projectionNames: projections.map((p) => p.name),
   payments: testPaymentProvider(pool),
   clock: systemClock,

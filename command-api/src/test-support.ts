@@ -19,6 +19,8 @@ export async function startCommandApi(config: Config = testConfig()) {
   const db = await createTestDatabase();
   const redis = createRequestRedis(config.REDIS_URL);
   const queueRedis = createRedis(config.REDIS_URL);
+  // Reported by the answers (503, /ready) where it matters; a test with Redis away expects them.
+  for (const client of [redis, queueRedis]) client.on('error', () => {});
   const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
   const deps = commandDeps({ config, logger: createLogger('test', 'silent'), pool: db.pool, store, redis, queueRedis });
   const api = await serve(buildApp(deps));

@@ -17,18 +17,31 @@ export function createQueues(connection: Redis, prefix: string, projections: rea
   return new Map(
     projections.map((p) => [
       p.name,
-      new Queue<RangeJob>(queueName(p.name), {
-        connection,
-        prefix,
-        defaultJobOptions: {
-          attempts: 20,
-          backoff: { type: 'exponential', delay: 250 },
-          removeOnComplete: { age: 3600, count: 1000 },
-          removeOnFail: { age: 7 * 24 * 3600 },
-        },
-      }),
+      quiet(
+        new Queue<RangeJob>(queueName(p.name), {
+          connection,
+          prefix,
+          defaultJobOptions: {
+            attempts: 20,
+            backoff: { type: 'exponential', delay: 250 },
+            removeOnComplete: { age: 3600, count: 1000 },
+            removeOnFail: { age: 7 * 24 * 3600 },
+          },
+        }),
+      ),
     ]),
   );
+}
+
+/**
+ * A queue re-emits its connection's errors as 'error'; with no listener, EventEmitter throws,
+ * inside a promise: an unhandled rejection that ends the process while Redis is away. The
+ * connection's own listener (shared/src/clients.ts) reports them; an enqueue that fails
+ * fails its caller.
+ */
+export function quiet<Q extends Queue>(queue: Q): Q {
+  queue.on('error', () => {});
+  return queue;
 }
 
 /** Same range, same job id: BullMQ keeps one, and run-range makes any repeat a no-op anyway. */

@@ -330,6 +330,13 @@ describe('faults under load', () => {
       });
       expect(read.status, o.orderId).toBe(200);
     }
+    // And the other way round: no order was placed behind a shopper's back (answered as failed,
+    // or never answered, while it stood): every one the store holds was acknowledged.
+    const { rows: placedOrders } = await pool.query<{ order_id: string }>(
+      `select data->>'orderId' as order_id from events where type = 'OrderPlaced'
+       and data->>'orderId' not in (select data->>'orderId' from events where type = 'OrderCanceled')`,
+    );
+    expect(placedOrders.map((r) => r.order_id).sort()).toEqual(acknowledged.map((o) => o.orderId).sort());
     await expectReadModelsEqualARebuild();
   }, 300_000);
 });
