@@ -5,7 +5,7 @@ import { cartTokenMatches } from '@flowdose/shared/http/cart-token';
 import type { CommandContext } from '@flowdose/shared/http/context';
 import { derivedId, Id } from '@flowdose/shared/ids';
 import { liveSchema } from '@flowdose/shared/read-models';
-import type { Deps } from './app.ts';
+import type { Deps } from './deps.ts';
 import { handle, loadState } from './handle-command.ts';
 
 /** The customer's most recently touched open cart, from the carts read model. */

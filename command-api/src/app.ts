@@ -1,9 +1,3 @@
-import type { PasswordHasher } from '@flowdose/shared/auth/passwords';
-import type { Sessions } from '@flowdose/shared/auth/sessions';
-import type { Clock } from '@flowdose/shared/clock';
-import type { Config } from '@flowdose/shared/config';
-import type { Pool } from '@flowdose/shared/db';
-import type { EventStore } from '@flowdose/shared/event-store/port';
 import { authenticate } from '@flowdose/shared/http/auth';
 import { withClientErrorProblems } from '@flowdose/shared/http/client-error';
 import { attachContext } from '@flowdose/shared/http/context';
@@ -12,13 +6,9 @@ import { jsonBodyOptions } from '@flowdose/shared/http/json-body';
 import { notFoundRoute, problemHandler } from '@flowdose/shared/http/problem';
 import { requestLog } from '@flowdose/shared/http/request-log';
 import { refuseNulInUrl } from '@flowdose/shared/http/url-guard';
-import type { Logger } from '@flowdose/shared/logger';
-import type { Queue } from 'bullmq';
 import express from 'express';
 import helmet from 'helmet';
-import type { PaymentProvider } from './payments.ts';
-import type { Prices } from './prices.ts';
-import type { RateLimits } from './rate-limits.ts';
+import type { Deps } from './deps.ts';
 import { adminDiscountRoutes } from './routes/admin-discounts.ts';
 import { adminInventoryRoutes } from './routes/admin-inventory.ts';
 import { adminOrderRoutes } from './routes/admin-orders.ts';
@@ -28,21 +18,6 @@ import { authRoutes } from './routes/auth.ts';
 import { cartRoutes } from './routes/carts.ts';
 import { healthRoute } from './routes/health.ts';
 import { paymentWebhookRoute } from './routes/payment-webhook.ts';
-
-export type Deps = {
-  config: Config;
-  logger: Logger;
-  pool: Pool;
-  store: EventStore;
-  prices: Prices;
-  sessions: Sessions;
-  hasher: PasswordHasher;
-  limits: RateLimits;
-  rebuilds: Queue<{ projection: string; requestedBy: string }>;
-  payments: PaymentProvider;
-  clock: Clock;
-  projectionNames: readonly string[];
-};
 
 /** The command API without a listening socket, so tests drive it with real dependencies. */
 export function buildApp(deps: Deps): express.Express {

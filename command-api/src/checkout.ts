@@ -27,7 +27,7 @@ import type { Position } from '@flowdose/shared/event-store/position';
 import { requireCartReach } from '@flowdose/shared/http/cart-access';
 import type { CommandContext } from '@flowdose/shared/http/context';
 import { derivedId } from '@flowdose/shared/ids';
-import type { Deps } from './app.ts';
+import type { Deps } from './deps.ts';
 import { failpoint } from './failpoints.ts';
 import { handle, loadState, newId } from './handle-command.ts';
 import { HOT_STREAM_ATTEMPTS, releaseDiscountUse, releaseReservations } from './holds.ts';

@@ -1,8 +1,8 @@
 import { quiet } from '@flowdose/projections/queues';
 import { projections } from '@flowdose/projections/registry';
-import { argon2idHasher } from '@flowdose/shared/auth/passwords';
-import { createSessions } from '@flowdose/shared/auth/sessions';
-import { systemClock } from '@flowdose/shared/clock';
+import { argon2idHasher, type PasswordHasher } from '@flowdose/shared/auth/passwords';
+import { createSessions, type Sessions } from '@flowdose/shared/auth/sessions';
+import { type Clock, systemClock } from '@flowdose/shared/clock';
 import type { Config } from '@flowdose/shared/config';
 import type { Pool } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
@@ -10,10 +10,25 @@ import type { Logger } from '@flowdose/shared/logger';
 import { REBUILD_QUEUE } from '@flowdose/shared/read-models';
 import type { Redis } from '@flowdose/shared/redis';
 import { Queue } from 'bullmq';
-import type { Deps } from './app.ts';
-import { testPaymentProvider } from './payments.ts';
-import { catalogPrices } from './prices.ts';
-import { createRateLimits } from './rate-limits.ts';
+import { type PaymentProvider, testPaymentProvider } from './payments.ts';
+import { catalogPrices, type Prices } from './prices.ts';
+import { createRateLimits, type RateLimits } from './rate-limits.ts';
+
+/** What the routes and command flows are given (routes take it from here, not from app.ts, which imports them). */
+export type Deps = {
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  store: EventStore;
+  prices: Prices;
+  sessions: Sessions;
+  hasher: PasswordHasher;
+  limits: RateLimits;
+  rebuilds: Queue<{ projection: string; requestedBy: string }>;
+  payments: PaymentProvider;
+  clock: Clock;
+  projectionNames: readonly string[];
+};
 
 /** The command API's dependencies from its clients: used by main.ts and by the tests alike. */
 export const commandDeps = ({

@@ -3,7 +3,7 @@ import { type OrderStep, orderStream } from '@flowdose/shared/domain/order/event
 import { DomainError, NotFoundError, ProcessIncompleteError } from '@flowdose/shared/errors';
 import type { Position } from '@flowdose/shared/event-store/position';
 import type { CommandContext } from '@flowdose/shared/http/context';
-import type { Deps } from './app.ts';
+import type { Deps } from './deps.ts';
 import { failpoint } from './failpoints.ts';
 import { handle, loadState, newId } from './handle-command.ts';
 import { commitReservations, releaseDiscountUse, releaseReservations } from './holds.ts';

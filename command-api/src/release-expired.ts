@@ -10,7 +10,7 @@ import type { EventStore } from '@flowdose/shared/event-store/port';
 import type { CommandContext } from '@flowdose/shared/http/context';
 import type { Logger } from '@flowdose/shared/logger';
 import { liveSchema } from '@flowdose/shared/read-models';
-import type { Deps } from './app.ts';
+import type { Deps } from './deps.ts';
 import { handle, loadState } from './handle-command.ts';
 import { recoverProcesses } from './recover.ts';
 

@@ -1,7 +1,3 @@
-import type { Sessions } from '@flowdose/shared/auth/sessions';
-import type { Config } from '@flowdose/shared/config';
-import type { Pool } from '@flowdose/shared/db';
-import type { EventStore } from '@flowdose/shared/event-store/port';
 import { authenticate } from '@flowdose/shared/http/auth';
 import { withClientErrorProblems } from '@flowdose/shared/http/client-error';
 import { attachContext } from '@flowdose/shared/http/context';
@@ -9,26 +5,14 @@ import { corsPolicy } from '@flowdose/shared/http/cors';
 import { notFoundRoute, problemHandler } from '@flowdose/shared/http/problem';
 import { requestLog } from '@flowdose/shared/http/request-log';
 import { refuseNulInUrl } from '@flowdose/shared/http/url-guard';
-import type { Logger } from '@flowdose/shared/logger';
-import type { Redis } from '@flowdose/shared/redis';
 import express from 'express';
 import helmet from 'helmet';
-import type { PositionWaiter } from './min-position.ts';
+import type { Deps } from './deps.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { cartRoutes } from './routes/carts.ts';
 import { healthRoute } from './routes/health.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { productRoutes } from './routes/products.ts';
-
-export type Deps = {
-  config: Config;
-  logger: Logger;
-  pool: Pool;
-  redis: Redis;
-  store: EventStore;
-  sessions: Pick<Sessions, 'isRevoked'>;
-  waitForPosition: PositionWaiter;
-};
 
 export function buildApp(deps: Deps): express.Express {
   const app = withClientErrorProblems(express(), deps.logger);

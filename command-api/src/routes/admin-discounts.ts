@@ -8,7 +8,7 @@ import { idempotent } from '@flowdose/shared/http/idempotency';
 import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Deps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 import { handle } from '../handle-command.ts';
 
 const NewDiscount = z.strictObject({

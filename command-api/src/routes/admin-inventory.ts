@@ -7,7 +7,7 @@ import { idempotent } from '@flowdose/shared/http/idempotency';
 import { validate } from '@flowdose/shared/http/validate';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
-import type { Deps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 import { handle } from '../handle-command.ts';
 
 const RestockBody = z.strictObject({ quantity: z.number().int().positive().max(1_000_000), reason: Reason });

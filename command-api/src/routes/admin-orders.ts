@@ -7,7 +7,7 @@ import { validate } from '@flowdose/shared/http/validate';
 import { Id } from '@flowdose/shared/ids';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import type { Deps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 import { cancelOrder, captureOrder, deliverOrder, fulfilOrder, refundOrder, shipOrder } from '../order-actions.ts';
 
 const NoBody = z.strictObject({});

@@ -15,8 +15,8 @@ import { validate } from '@flowdose/shared/http/validate';
 import { Id } from '@flowdose/shared/ids';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
-import type { Deps } from '../app.ts';
 import { type Claim, claim, release } from '../catalog-claims.ts';
+import type { Deps } from '../deps.ts';
 import { handle, newId } from '../handle-command.ts';
 
 const NewProduct = ProductDetails.extend({ variants: z.array(Variant).max(100) });

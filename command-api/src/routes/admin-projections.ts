@@ -2,7 +2,7 @@ import { NotFoundError } from '@flowdose/shared/errors';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { rebuildJobId } from '@flowdose/shared/read-models';
 import { Router } from 'express';
-import type { Deps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 
 const PROJECTION_NAME = /^[a-z][a-z0-9_]{0,40}$/;
 

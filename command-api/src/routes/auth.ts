@@ -10,7 +10,7 @@ import { randomIds } from '@flowdose/shared/ids';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { adoptGuestCart } from '../adopt-guest-cart.ts';
-import type { Deps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 import { handle } from '../handle-command.ts';
 
 const Credentials = z.strictObject({ email: Email, password: Password });

@@ -16,8 +16,8 @@ import { Id } from '@flowdose/shared/ids';
 import { Currency } from '@flowdose/shared/money';
 import { type Request, type RequestHandler, Router } from 'express';
 import { z } from 'zod';
-import type { Deps } from '../app.ts';
 import { checkout } from '../checkout.ts';
+import type { Deps } from '../deps.ts';
 import { handle, loadState, newId } from '../handle-command.ts';
 
 const OpenCartBody = z.strictObject({ currency: Currency });

@@ -1,6 +1,6 @@
 import { probe } from '@flowdose/shared/probe';
 import { Router } from 'express';
-import type { Deps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 
 /**
  * Redis as the rebuild queue reaches it (BullMQ's connection, which is what this API needs

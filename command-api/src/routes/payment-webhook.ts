@@ -6,7 +6,7 @@ import { validate } from '@flowdose/shared/http/validate';
 import { Id } from '@flowdose/shared/ids';
 import express, { Router } from 'express';
 import { z } from 'zod';
-import type { Deps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 import { loadState } from '../handle-command.ts';
 import { cancelOrder, confirmPayment, voidLatePayment } from '../order-actions.ts';
 import { verifyWebhook } from '../payments.ts';

@@ -6,8 +6,8 @@ import { validate } from '@flowdose/shared/http/validate';
 import { Id } from '@flowdose/shared/ids';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Deps } from '../app.ts';
 import { Cursor, encodeCursor } from '../cursor.ts';
+import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
 import { listOrders } from '../read-models/orders.ts';
 

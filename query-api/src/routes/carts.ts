@@ -1,7 +1,7 @@
 import { NotFoundError } from '@flowdose/shared/errors';
 import { mayTryCart, requireCartReach } from '@flowdose/shared/http/cart-access';
 import { Router } from 'express';
-import type { Deps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
 import { findCart } from '../read-models/carts.ts';
 

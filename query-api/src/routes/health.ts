@@ -3,7 +3,7 @@ import type { Pool } from '@flowdose/shared/db';
 import { probe } from '@flowdose/shared/probe';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { Router } from 'express';
-import type { Deps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 
 /**
  * A read model is too stale to serve once the oldest event it has not applied was recorded

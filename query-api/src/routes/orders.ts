@@ -3,7 +3,7 @@ import { requireRole } from '@flowdose/shared/http/auth';
 import { requireCartReach } from '@flowdose/shared/http/cart-access';
 import { Id } from '@flowdose/shared/ids';
 import { Router } from 'express';
-import type { Deps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
 import { findOrder, ordersOf } from '../read-models/orders.ts';
 

@@ -5,8 +5,8 @@ import { Id } from '@flowdose/shared/ids';
 import { Currency } from '@flowdose/shared/money';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Deps } from '../app.ts';
 import { Cursor, encodeCursor } from '../cursor.ts';
+import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
 import { findProduct, listCategories, listProducts } from '../read-models/catalog.ts';
 

@@ -1,0 +1,18 @@
+import type { Sessions } from '@flowdose/shared/auth/sessions';
+import type { Config } from '@flowdose/shared/config';
+import type { Pool } from '@flowdose/shared/db';
+import type { EventStore } from '@flowdose/shared/event-store/port';
+import type { Logger } from '@flowdose/shared/logger';
+import type { Redis } from '@flowdose/shared/redis';
+import type { PositionWaiter } from './min-position.ts';
+
+/** What the query routes are given (routes take it from here, not from app.ts, which imports them). */
+export type Deps = {
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  redis: Redis;
+  store: EventStore;
+  sessions: Pick<Sessions, 'isRevoked'>;
+  waitForPosition: PositionWaiter;
+};
