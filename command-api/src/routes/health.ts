@@ -1,5 +1,5 @@
-import { probe } from '@flowdose/shared/probe';
-import { Router } from 'express';
+import { healthRoutes } from '@flowdose/shared/http/health';
+import type { Router } from 'express';
 import type { Deps } from '../deps.ts';
 
 /**
@@ -15,25 +15,10 @@ const queueAnswers = async (rebuilds: Deps['rebuilds']): Promise<undefined> => {
   return undefined;
 };
 
-/**
- * /health: the process is up and serving; no dependency is asked, so it never fails for theirs.
- * /ready: Postgres and Redis answer, each within a second; 503 naming each one's state if not.
- */
+/** /health, and /ready while Postgres and Redis (as the rebuild queue reaches it) answer. */
 export function healthRoute({ pool, rebuilds }: Pick<Deps, 'pool' | 'rebuilds'>): Router {
-  const router = Router();
-  router.get('/health', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ status: 'ok', service: 'command-api' });
+  return healthRoutes('command-api', {
+    postgres: async () => void (await pool.query('select 1')),
+    redis: () => queueAnswers(rebuilds),
   });
-  router.get('/ready', async (_req, res) => {
-    const [postgres, redis] = await Promise.all([
-      probe(async () => void (await pool.query('select 1'))),
-      probe(() => queueAnswers(rebuilds)),
-    ]);
-    const ok = postgres === 'ok' && redis === 'ok';
-    res
-      .status(ok ? 200 : 503)
-      .set('Cache-Control', 'no-store')
-      .json({ status: ok ? 'ok' : 'unavailable', service: 'command-api', dependencies: { postgres, redis } });
-  });
-  return router;
 }

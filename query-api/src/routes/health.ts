@@ -1,8 +1,8 @@
 import { projections } from '@flowdose/projections/registry';
 import type { Pool } from '@flowdose/shared/db';
-import { probe } from '@flowdose/shared/probe';
+import { healthRoutes } from '@flowdose/shared/http/health';
 import { liveSchema } from '@flowdose/shared/read-models';
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { Deps } from '../deps.ts';
 
 /**
@@ -46,33 +46,16 @@ async function projectionsBehind(pool: Pool, maxDelaySeconds: number): Promise<s
 }
 
 /**
- * /health: the process is up and serving; no dependency is asked, so it never fails for theirs.
- * /ready: Postgres and Redis answer, and every read model is at most maxDelaySeconds behind
- * the log, each check within a second; 503 naming each one's state if not.
+ * /health, and /ready while Postgres and Redis answer and every read model is at most
+ * maxDelaySeconds behind the log.
  */
 export function healthRoute(
   { pool, redis }: Pick<Deps, 'pool' | 'redis'>,
   { maxDelaySeconds = MAX_PROJECTION_DELAY_SECONDS } = {},
 ): Router {
-  const router = Router();
-  router.get('/health', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ status: 'ok', service: 'query-api' });
+  return healthRoutes('query-api', {
+    postgres: async () => void (await pool.query('select 1')),
+    redis: async () => void (await redis.ping()),
+    projections: () => projectionsBehind(pool, maxDelaySeconds),
   });
-  router.get('/ready', async (_req, res) => {
-    const [postgres, redisState, behind] = await Promise.all([
-      probe(async () => void (await pool.query('select 1'))),
-      probe(async () => void (await redis.ping())),
-      probe(() => projectionsBehind(pool, maxDelaySeconds)),
-    ]);
-    const ok = postgres === 'ok' && redisState === 'ok' && behind === 'ok';
-    res
-      .status(ok ? 200 : 503)
-      .set('Cache-Control', 'no-store')
-      .json({
-        status: ok ? 'ok' : 'unavailable',
-        service: 'query-api',
-        dependencies: { postgres, redis: redisState, projections: behind },
-      });
-  });
-  return router;
 }
