@@ -1,3 +1,4 @@
+import { commandApi } from '@flowdose/shared/contract/command-api';
 import { createHttpApp } from '@flowdose/shared/http/bootstrap';
 import type express from 'express';
 import type { Deps } from './deps.ts';
@@ -17,6 +18,7 @@ export function buildApp(deps: Deps): express.Express {
     config: deps.config,
     logger: deps.logger,
     sessions: deps.sessions,
+    contract: commandApi,
     health: healthRoute(deps),
     // The webhook's signature covers its raw bytes: it reads them before any JSON parsing.
     rawBodyRoutes: [paymentWebhookRoute(deps)],

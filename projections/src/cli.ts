@@ -1,4 +1,5 @@
-import { argon2idHasher, Email, Password } from '@flowdose/shared/auth/passwords';
+import { Email, Password } from '@flowdose/shared/auth/credentials';
+import { argon2idHasher } from '@flowdose/shared/auth/passwords';
 import { createStaffUser } from '@flowdose/shared/auth/staff';
 import { STAFF_ROLES } from '@flowdose/shared/auth/tokens';
 import { loadConfig } from '@flowdose/shared/config';

@@ -1,3 +1,4 @@
+import { queryApi } from '@flowdose/shared/contract/query-api';
 import { createHttpApp } from '@flowdose/shared/http/bootstrap';
 import type express from 'express';
 import type { Deps } from './deps.ts';
@@ -13,6 +14,7 @@ export function buildApp(deps: Deps): express.Express {
     config: deps.config,
     logger: deps.logger,
     sessions: deps.sessions,
+    contract: queryApi,
     health: healthRoute(deps),
     // Reads only: no request body is parsed.
     jsonBodies: false,

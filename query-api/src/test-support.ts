@@ -9,6 +9,7 @@ import { createNotifications } from '@flowdose/shared/notifications';
 import { createTestDatabase } from '@flowdose/shared/testing/db';
 import { serve } from '@flowdose/shared/testing/http';
 import { buildApp } from './app.ts';
+import type { Deps } from './deps.ts';
 import { createPositionWaiter } from './min-position.ts';
 
 /** Both APIs and the projection pipeline in-process, on a database of the test file's own. */
@@ -20,22 +21,22 @@ export async function startStack(config: Config = testConfig({ MIN_POSITION_TIME
   const notifications = createNotifications(db.url, () => {});
   const deps = commandDeps({ config, logger, pool: db.pool, store, redis: pipeline.redis, queueRedis: pipeline.redis });
   const commands = await serve(buildCommandApp(deps));
-  const queries = await serve(
-    buildApp({
-      config,
-      logger,
-      pool: db.pool,
-      redis: pipeline.redis,
-      store,
-      sessions: createSessions(db.pool, config),
-      waitForPosition: createPositionWaiter(db.pool, notifications, config.MIN_POSITION_TIMEOUT_MS),
-    }),
-  );
+  const queryDeps: Deps = {
+    config,
+    logger,
+    pool: db.pool,
+    redis: pipeline.redis,
+    store,
+    sessions: createSessions(db.pool, config),
+    waitForPosition: createPositionWaiter(db.pool, notifications, config.MIN_POSITION_TIMEOUT_MS),
+  };
+  const queries = await serve(buildApp(queryDeps));
   return {
     config,
     db,
     commands,
     queries,
+    queryDeps,
     async close() {
       await commands.close();
       await queries.close();

@@ -1,28 +1,14 @@
+import { DisableDiscountBody, NewDiscount } from '@flowdose/shared/contract/command-api';
 import { discountDecider } from '@flowdose/shared/domain/discount/decider';
-import { DiscountCode, DiscountValue, discountStream, PerCurrency } from '@flowdose/shared/domain/discount/events';
-import { Reason } from '@flowdose/shared/domain/inventory/events';
+import { DiscountCode, discountStream } from '@flowdose/shared/domain/discount/events';
 import { NotFoundError } from '@flowdose/shared/errors';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { idempotent } from '@flowdose/shared/http/idempotency';
 import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { handle } from '../handle-command.ts';
-
-const NewDiscount = z.strictObject({
-  code: DiscountCode,
-  value: DiscountValue.refine(
-    (v) => v.kind === 'percent' || Object.keys(v.amountOff).length > 0,
-    'a fixed discount names an amount in at least one currency',
-  ),
-  minimumSubtotal: PerCurrency.default({}),
-  validFrom: z.iso.datetime({ offset: true }).nullable().default(null),
-  validUntil: z.iso.datetime({ offset: true }).nullable().default(null),
-  usageLimit: z.number().int().positive().max(10_000_000).nullable().default(null),
-});
-const DisableBody = z.strictObject({ reason: Reason });
 
 export function adminDiscountRoutes({ pool, store, config }: Deps): Router {
   const router = Router();
@@ -45,7 +31,7 @@ export function adminDiscountRoutes({ pool, store, config }: Deps): Router {
   });
 
   router.post('/admin/discounts/:code/disable', ...admin, async (req, res) => {
-    const { reason } = validate(DisableBody, req.body);
+    const { reason } = validate(DisableDiscountBody, req.body);
     const parsed = DiscountCode.safeParse(req.params.code);
     if (!parsed.success) throw new NotFoundError('Discount');
     const code = parsed.data;

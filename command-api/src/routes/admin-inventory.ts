@@ -1,17 +1,14 @@
+import { AdjustBody, RestockBody } from '@flowdose/shared/contract/command-api';
 import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
-import { inventoryStream, Reason } from '@flowdose/shared/domain/inventory/events';
+import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
 import { NotFoundError } from '@flowdose/shared/errors';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { idempotent } from '@flowdose/shared/http/idempotency';
 import { validate } from '@flowdose/shared/http/validate';
 import { type Request, Router } from 'express';
-import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { handle } from '../handle-command.ts';
-
-const RestockBody = z.strictObject({ quantity: z.number().int().positive().max(1_000_000), reason: Reason });
-const AdjustBody = z.strictObject({ delta: z.number().int().min(-1_000_000).max(1_000_000), reason: Reason });
 
 export function adminInventoryRoutes({ pool, store, config }: Deps): Router {
   const router = Router();

@@ -1,4 +1,5 @@
-import { Reason } from '@flowdose/shared/domain/inventory/events';
+import { CancelBody, RefundBody, ShipBody } from '@flowdose/shared/contract/command-api';
+import { NoBody } from '@flowdose/shared/contract/common';
 import { NotFoundError } from '@flowdose/shared/errors';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { requireRole } from '@flowdose/shared/http/auth';
@@ -6,14 +7,8 @@ import { idempotent } from '@flowdose/shared/http/idempotency';
 import { validate } from '@flowdose/shared/http/validate';
 import { Id } from '@flowdose/shared/ids';
 import { type Request, type Response, Router } from 'express';
-import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { cancelOrder, captureOrder, deliverOrder, fulfilOrder, refundOrder, shipOrder } from '../order-actions.ts';
-
-const NoBody = z.strictObject({});
-const ShipBody = z.strictObject({ trackingNumber: z.string().trim().min(1).max(100) });
-const CancelBody = z.strictObject({ reason: Reason });
-const RefundBody = z.strictObject({ amount: z.number().int().positive().safe(), reason: Reason });
 
 const orderIdOf = (req: Request) => {
   const orderId = String(req.params.orderId);

@@ -1,12 +1,13 @@
-import { productDecider } from '@flowdose/shared/domain/product/decider';
 import {
-  Images,
-  ProductDetails,
-  ProductDetailsChanges,
-  productStream,
-  Variant,
-  VariantChanges,
-} from '@flowdose/shared/domain/product/events';
+  ImagesBody,
+  NewProduct,
+  NewVariantBody,
+  OptionsBody,
+  ProductChangesBody,
+  VariantChangesBody,
+} from '@flowdose/shared/contract/command-api';
+import { productDecider } from '@flowdose/shared/domain/product/decider';
+import { productStream } from '@flowdose/shared/domain/product/events';
 import { NotFoundError } from '@flowdose/shared/errors';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { requireRole } from '@flowdose/shared/http/auth';
@@ -14,14 +15,9 @@ import { idempotent } from '@flowdose/shared/http/idempotency';
 import { validate } from '@flowdose/shared/http/validate';
 import { Id } from '@flowdose/shared/ids';
 import { type Request, Router } from 'express';
-import { z } from 'zod';
 import { type Claim, claim, release } from '../catalog-claims.ts';
 import type { Deps } from '../deps.ts';
 import { handle, newId } from '../handle-command.ts';
-
-const NewProduct = ProductDetails.extend({ variants: z.array(Variant).max(100) });
-const OptionsBody = z.strictObject({ options: ProductDetails.shape.options });
-const ImagesBody = z.strictObject({ images: Images });
 
 const productIdOf = (req: Request) => {
   const productId = String(req.params.productId);
@@ -64,7 +60,7 @@ export function adminProductRoutes({ pool, store, config }: Deps): Router {
 
   router.patch('/admin/products/:productId', ...admin, async (req, res) => {
     const productId = productIdOf(req);
-    const changes = validate(ProductDetailsChanges, req.body);
+    const changes = validate(ProductChangesBody, req.body);
     let oldHandle: string | null = null;
     const claims: Claim[] = changes.handle ? [{ kind: 'handle', key: changes.handle }] : [];
     const { position } = await withClaims(productId, claims, () =>
@@ -81,7 +77,7 @@ export function adminProductRoutes({ pool, store, config }: Deps): Router {
   router.patch('/admin/products/:productId/variants/:sku', ...admin, async (req, res) => {
     const productId = productIdOf(req);
     const sku = String(req.params.sku);
-    const changes = validate(VariantChanges, req.body);
+    const changes = validate(VariantChangesBody, req.body);
     const { position } = await handle(store, productDecider, productStream(productId), req.context, (state) =>
       productDecider.decide({ type: 'UpdateVariant', data: { productId, sku, changes } }, state),
     );
@@ -90,7 +86,7 @@ export function adminProductRoutes({ pool, store, config }: Deps): Router {
 
   router.post('/admin/products/:productId/variants', ...admin, async (req, res) => {
     const productId = productIdOf(req);
-    const variant = validate(Variant, req.body);
+    const variant = validate(NewVariantBody, req.body);
     const { position } = await withClaims(productId, [{ kind: 'sku', key: variant.sku }], () =>
       handle(store, productDecider, productStream(productId), req.context, (state) =>
         productDecider.decide({ type: 'AddVariant', data: { productId, ...variant } }, state),

@@ -1,5 +1,5 @@
-import { Email, Password } from '@flowdose/shared/auth/passwords';
 import type { Role } from '@flowdose/shared/auth/tokens';
+import { CustomerLogin, Login, Refresh, Registration } from '@flowdose/shared/contract/command-api';
 import { customerDecider } from '@flowdose/shared/domain/customer/decider';
 import { customerStream } from '@flowdose/shared/domain/customer/events';
 import { DomainError, UnauthorizedError } from '@flowdose/shared/errors';
@@ -8,18 +8,9 @@ import { requireRole } from '@flowdose/shared/http/auth';
 import { validate } from '@flowdose/shared/http/validate';
 import { randomIds } from '@flowdose/shared/ids';
 import { type Request, Router } from 'express';
-import { z } from 'zod';
 import { adoptGuestCart } from '../adopt-guest-cart.ts';
 import type { Deps } from '../deps.ts';
 import { handle } from '../handle-command.ts';
-
-const Credentials = z.strictObject({ email: Email, password: Password });
-// Logging in only checks what was sent; the password rules apply when one is chosen.
-const Login = z.strictObject({ email: Email, password: z.string().min(1).max(128) });
-// A shopper may bring the guest cart they filled before signing in (with its X-Cart-Token).
-const CustomerLogin = Login.extend({ guestCartId: z.string().max(64).optional() });
-const Registration = Credentials.extend({ guestCartId: z.string().max(64).optional() });
-const Refresh = z.strictObject({ refreshToken: z.string().min(1).max(256) });
 
 /**
  * Token-issuing routes take no Idempotency-Key: a stored answer would keep live tokens in

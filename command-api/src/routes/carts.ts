@@ -1,11 +1,8 @@
-import { Email } from '@flowdose/shared/auth/passwords';
+import { AddItemBody, ChangeQuantityBody, CheckoutBody, OpenCartBody } from '@flowdose/shared/contract/command-api';
 import { type Cart, cartDecider } from '@flowdose/shared/domain/cart/decider';
-import { type CartEvent, cartStream, LineQuantity, Sku } from '@flowdose/shared/domain/cart/events';
-import { SHIPPING_METHODS } from '@flowdose/shared/domain/checkout/rates';
-import { DiscountCode } from '@flowdose/shared/domain/discount/events';
+import { type CartEvent, cartStream } from '@flowdose/shared/domain/cart/events';
 import { available, inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
 import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
-import { Address } from '@flowdose/shared/domain/order/events';
 import { DomainError, NotFoundError } from '@flowdose/shared/errors';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { mayTryCart, requireCartReach } from '@flowdose/shared/http/cart-access';
@@ -13,26 +10,10 @@ import { cartToken } from '@flowdose/shared/http/cart-token';
 import { idempotent } from '@flowdose/shared/http/idempotency';
 import { validate } from '@flowdose/shared/http/validate';
 import { Id } from '@flowdose/shared/ids';
-import { Currency } from '@flowdose/shared/money';
 import { type Request, type RequestHandler, Router } from 'express';
-import { z } from 'zod';
 import { checkout } from '../checkout.ts';
 import type { Deps } from '../deps.ts';
 import { handle, loadState, newId } from '../handle-command.ts';
-
-const OpenCartBody = z.strictObject({ currency: Currency });
-const AddItemBody = z.strictObject({ sku: Sku, quantity: LineQuantity });
-const ChangeQuantityBody = z.strictObject({ quantity: LineQuantity });
-const CheckoutBody = z.strictObject({
-  email: Email,
-  shippingAddress: Address,
-  shippingMethod: z.enum(SHIPPING_METHODS),
-  payment: z.strictObject({
-    method: z.literal('test-card'),
-    cardNumber: z.string().regex(/^\d{12,19}$/, '12 to 19 digits'),
-  }),
-  discountCode: DiscountCode.optional(),
-});
 
 export function cartRoutes(deps: Deps): Router {
   const { store, pool, config, prices } = deps;

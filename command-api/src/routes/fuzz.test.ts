@@ -103,6 +103,9 @@ const access = (route: ServedRoute): keyof typeof headersFor =>
 const validBodies = (): Record<string, object | null> => ({
   'GET /health': null,
   'GET /ready': null,
+  'GET /openapi.json': null,
+  'GET /docs': null,
+  'GET /docs/redoc.standalone.js': null,
   'POST /webhooks/payments': { id: 'evt_1', type: 'payment.succeeded', orderId: params.orderId, paymentId: 'pay_1' },
   'POST /auth/register': { email: 'new@example.com', password: PASSWORD },
   'POST /auth/login': { email: 'fuzz@example.com', password: PASSWORD },

@@ -1,22 +1,14 @@
+import { PaymentEvent } from '@flowdose/shared/contract/command-api';
 import { orderDecider } from '@flowdose/shared/domain/order/decider';
 import { orderStream } from '@flowdose/shared/domain/order/events';
 import { NotFoundError, UnauthorizedError, ValidationError } from '@flowdose/shared/errors';
 import { checkJsonShape } from '@flowdose/shared/http/json-body';
 import { validate } from '@flowdose/shared/http/validate';
-import { Id } from '@flowdose/shared/ids';
 import express, { Router } from 'express';
-import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { loadState } from '../handle-command.ts';
 import { cancelOrder, confirmPayment, voidLatePayment } from '../order-actions.ts';
 import { verifyWebhook } from '../payments.ts';
-
-const PaymentEvent = z.object({
-  id: z.string().min(1).max(100),
-  type: z.enum(['payment.succeeded', 'payment.failed']),
-  orderId: Id,
-  paymentId: z.string().min(1).max(100),
-});
 
 /**
  * The provider tells us how a payment that needed confirmation ended. The signature covers

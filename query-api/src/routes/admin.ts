@@ -1,31 +1,13 @@
 import { projections } from '@flowdose/projections/registry';
 import { projectionStatus } from '@flowdose/projections/status';
-import { Email } from '@flowdose/shared/auth/passwords';
+import { encodeCursor } from '@flowdose/shared/contract/cursor';
+import { OrderListQuery } from '@flowdose/shared/contract/query-api';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { validate } from '@flowdose/shared/http/validate';
-import { Id } from '@flowdose/shared/ids';
 import { Router } from 'express';
-import { z } from 'zod';
-import { Cursor, encodeCursor } from '../cursor.ts';
 import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
 import { listOrders } from '../read-models/orders.ts';
-
-const When = z.iso
-  .datetime({ offset: true })
-  .or(z.iso.date())
-  .transform((s) => new Date(s));
-const OrderListQuery = z.strictObject({
-  status: z.enum(['placed', 'authorized', 'captured', 'fulfilled', 'shipped', 'delivered', 'canceled']).optional(),
-  from: When.optional(),
-  to: When.optional(),
-  customer: z.union([Id.transform((id) => ({ id })), Email.transform((email) => ({ email }))]).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: Cursor.refine(
-    ([at, id]) => typeof at === 'string' && !Number.isNaN(Date.parse(at)) && Id.safeParse(id).success,
-    'not a cursor from a previous page',
-  ).optional(),
-});
 
 export function adminRoutes({ pool, store, waitForPosition }: Deps): Router {
   const router = Router();

@@ -2,11 +2,13 @@ import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Config } from '../config.ts';
+import { type ApiContract, openApiDocument } from '../contract/openapi.ts';
 import type { Logger } from '../logger.ts';
 import { authenticate } from './auth.ts';
 import { withClientErrorProblems } from './client-error.ts';
 import { attachContext } from './context.ts';
 import { corsPolicy } from './cors.ts';
+import { documentationRoutes } from './docs.ts';
 import { jsonBodyOptions } from './json-body.ts';
 import { notFoundRoute, problemHandler } from './problem.ts';
 import { requestLog } from './request-log.ts';
@@ -16,6 +18,8 @@ export type HttpAppOptions = {
   config: Config;
   logger: Logger;
   sessions: Pick<Sessions, 'isRevoked'>;
+  /** Every route the API serves, with its request and answer schemas: served as /openapi.json and /docs. */
+  contract: ApiContract;
   /** /health and /ready: answered before authentication, so a probe needs no token. */
   health: RequestHandler;
   /** Routes that read their body's raw bytes (a signed webhook): mounted before any JSON parsing. */
@@ -49,6 +53,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   // Duplicate keys and deep nesting are refused here, before anything hashes or validates a body.
   if (options.jsonBodies) app.use(express.json(jsonBodyOptions(config.BODY_LIMIT)));
   app.use(options.health);
+  app.use(documentationRoutes(openApiDocument(options.contract)));
   app.use(authenticate(config.AUTH_JWT_SECRET, options.sessions));
   for (const route of options.routes) app.use(route);
   app.use(notFoundRoute);

@@ -1,5 +1,5 @@
-import { storable } from '@flowdose/shared/http/json-body';
 import { z } from 'zod';
+import { storable } from '../http/json-body.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { signAccessToken } from '@flowdose/shared/auth/tokens';
+import { routesOf } from '@flowdose/shared/http/fuzz';
+import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
+import { checkoutDetails } from '@flowdose/shared/testing/checkout';
+import { answerChecker, expectValidOpenApi31, operationsOf, routeNames } from '@flowdose/shared/testing/openapi';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.ts';
+import { startStack } from '../test-support.ts';
+
+let stack: Awaited<ReturnType<typeof startStack>>;
+let document: Parameters<typeof operationsOf>[0];
+
+beforeAll(async () => {
+  stack = await startStack();
+  const res = await stack.queries.request<typeof document>('GET', '/openapi.json');
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('application/json');
+  document = res.body;
+});
+afterAll(() => stack.close());
+
+describe('the query API contract', () => {
+  it('is served as a valid OpenAPI 3.1 document', async () => {
+    await expectValidOpenApi31(document);
+  });
+
+  it('names every route the app serves, and no route it does not serve', () => {
+    const served = routeNames(routesOf(buildApp(stack.queryDeps)));
+    expect(operationsOf(document).sort()).toEqual([...new Set(served)].sort());
+  });
+
+  it('is rendered as a reference page from this server only', async () => {
+    const page = await stack.queries.request('GET', '/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.text).toContain('spec-url="/openapi.json"');
+    expect(page.text).not.toMatch(/https?:\/\//);
+  });
+
+  it('describes what the routes answer, refusals included', async () => {
+    const check = answerChecker(document);
+    const { commands, queries, config } = stack;
+    const staff = {
+      Authorization: `Bearer ${await signAccessToken(config.AUTH_JWT_SECRET, { userId: randomUUID(), role: 'admin', sessionId: randomUUID() }, 600)}`,
+    };
+    await publishTestCatalog(commands, config.AUTH_JWT_SECRET, { stock: 10 });
+    const account = await commands.request<{ accessToken: string }>('POST', '/auth/register', {
+      body: { email: 'contract@example.com', password: 'correct horse battery' },
+    });
+    const customer = { Authorization: `Bearer ${account.body.accessToken}` };
+    const cart = (
+      await commands.request<{ cartId: string; cartToken: string }>('POST', '/carts', {
+        body: { currency: 'EUR' },
+        headers: customer,
+      })
+    ).body;
+    const access = { ...customer, 'X-Cart-Token': cart.cartToken };
+    const added = await commands.request<{ position: string }>('POST', `/carts/${cart.cartId}/items`, {
+      body: { sku: 'MUG-WHITE', quantity: 2 },
+      headers: access,
+    });
+    const read = { ...access, 'X-Min-Position': added.body.position };
+    check('GET', '/carts/:cartId', await queries.request('GET', `/carts/${cart.cartId}`, { headers: read }));
+    const order = await commands.request<{ orderId: string; position: string }>(
+      'POST',
+      `/carts/${cart.cartId}/checkout`,
+      { body: checkoutDetails(), headers: access },
+    );
+    expect(order.status, order.text).toBe(201);
+    const after = { ...customer, 'X-Min-Position': order.body.position };
+
+    check('GET', '/orders/:orderId', await queries.request('GET', `/orders/${order.body.orderId}`, { headers: after }));
+    check('GET', '/me/orders', await queries.request('GET', '/me/orders', { headers: after }));
+    const orders = await queries.request('GET', '/admin/orders?limit=1', {
+      headers: { ...staff, 'X-Min-Position': order.body.position },
+    });
+    check('GET', '/admin/orders', orders);
+    check('GET', '/admin/projections', await queries.request('GET', '/admin/projections', { headers: staff }));
+
+    const page = await queries.request<{ items: unknown[] }>('GET', '/products?limit=2&sort=price_asc');
+    expect(page.body.items.length).toBeGreaterThan(0);
+    check('GET', '/products', page);
+    check('GET', '/categories', await queries.request('GET', '/categories'));
+    check('GET', '/products/:idOrHandle', await queries.request('GET', '/products/mug-white'));
+    const unknown = await queries.request('GET', '/products/no-such-product');
+    expect(unknown.status).toBe(404);
+    check('GET', '/products/:idOrHandle', unknown);
+    const bad = await queries.request('GET', '/products?limit=1000');
+    expect(bad.status).toBe(400);
+    check('GET', '/products', bad);
+    check('GET', '/ready', await queries.request('GET', '/ready'));
+  });
+});

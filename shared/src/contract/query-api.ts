@@ -1,0 +1,267 @@
+import { z } from 'zod';
+import { Email } from '../auth/credentials.ts';
+import { Category } from '../domain/product/events.ts';
+import { Id } from '../ids.ts';
+import { Currency, Money } from '../money.ts';
+import { Health, Readiness } from './common.ts';
+import { Cursor } from './cursor.ts';
+import type { ApiContract } from './openapi.ts';
+
+// Requests: what each route validates its query string with.
+
+const Price = z.coerce.number().int().min(0).max(100_000_000);
+export const ProductListQuery = z
+  .strictObject({
+    currency: Currency.default('EUR'),
+    category: Category.optional(),
+    tag: Category.optional(),
+    q: z.string().trim().min(1).max(100).optional(),
+    minPrice: Price.optional(),
+    maxPrice: Price.optional(),
+    inStock: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
+    sort: z.enum(['newest', 'title', 'price_asc', 'price_desc']).default('newest'),
+    limit: z.coerce.number().int().min(1).max(100).default(24),
+    cursor: Cursor.optional().meta({ description: 'nextCursor of the previous page, with the same sort.' }),
+  })
+  .refine(
+    // A cursor only this sort could have made: its key's type, and a product id.
+    ({ sort, cursor }) =>
+      !cursor || (Id.safeParse(cursor[1]).success && typeof cursor[0] === (sort === 'title' ? 'string' : 'number')),
+    { path: ['cursor'], message: 'not a cursor from a previous page of this sort' },
+  );
+
+export const ORDER_STATUSES = [
+  'placed',
+  'authorized',
+  'captured',
+  'fulfilled',
+  'shipped',
+  'delivered',
+  'canceled',
+] as const;
+const When = z.iso
+  .datetime({ offset: true })
+  .or(z.iso.date())
+  .transform((s) => new Date(s));
+export const OrderListQuery = z.strictObject({
+  status: z.enum(ORDER_STATUSES).optional(),
+  from: When.optional(),
+  to: When.optional(),
+  customer: z
+    .union([Id.transform((id) => ({ id })), Email.transform((email) => ({ email }))])
+    .optional()
+    .meta({ description: 'A customer id, or an email (guests have only that).' }),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: Cursor.refine(
+    ([at, id]) => typeof at === 'string' && !Number.isNaN(Date.parse(at)) && Id.safeParse(id).success,
+    'not a cursor from a previous page',
+  )
+    .optional()
+    .meta({ description: 'nextCursor of the previous page.' }),
+});
+
+// Answers: what the read models hold, as each route answers it.
+
+const Image = z.object({ key: z.string(), alt: z.string() });
+const NextCursor = z.string().nullable().meta({ description: 'The next page’s cursor; null on the last page.' });
+
+export const CartView = z
+  .object({
+    cartId: Id,
+    customerId: Id.nullable(),
+    currency: Currency,
+    status: z.enum(['open', 'checked_out', 'merged']),
+    lines: z.array(
+      z.object({ lineId: Id, sku: z.string(), quantity: z.number().int(), unitPrice: Money, lineTotal: Money }),
+    ),
+    totals: z.object({ itemCount: z.number().int(), subtotal: Money }),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Cart' });
+
+export const ProductListItem = z
+  .object({
+    productId: Id,
+    handle: z.string(),
+    title: z.string(),
+    category: z.string(),
+    tags: z.array(z.string()),
+    price: Money.meta({ description: 'The lowest price of its variants in the asked currency.' }),
+    inStock: z.boolean(),
+    image: Image.nullable().meta({ description: 'The cover image.' }),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'ProductListItem' });
+export const ProductPage = z.object({ items: z.array(ProductListItem), nextCursor: NextCursor });
+
+export const Categories = z.object({
+  items: z.array(z.object({ category: z.string(), products: z.number().int() })),
+});
+
+export const ProductDetail = z
+  .object({
+    productId: Id,
+    handle: z.string(),
+    title: z.string(),
+    description: z.string(),
+    category: z.string(),
+    tags: z.array(z.string()),
+    options: z.array(z.object({ name: z.string(), values: z.array(z.string()) })),
+    images: z.array(Image),
+    variants: z.array(
+      z.object({
+        sku: z.string(),
+        optionValues: z.record(z.string(), z.string()),
+        prices: z.array(Money),
+        weightGrams: z.number().int(),
+        available: z.number().int().meta({ description: 'Units free to order now.' }),
+      }),
+    ),
+  })
+  .meta({ id: 'Product' });
+
+export const OrderView = z
+  .object({
+    orderId: Id,
+    cartId: Id,
+    customerId: Id.nullable(),
+    email: z.string(),
+    currency: Currency,
+    status: z.enum(ORDER_STATUSES),
+    // As the OrderPlaced event recorded them: lineId, sku, quantity, unitPrice, discount, tax.
+    lines: z.array(z.looseObject({ lineId: Id, sku: z.string(), quantity: z.number().int() })),
+    totals: z.record(z.string(), z.number()),
+    shippingAddress: z.record(z.string(), z.string()),
+    shippingMethod: z.string(),
+    trackingNumber: z.string().nullable(),
+    discountCode: z.string().nullable(),
+    captured: z.number().int(),
+    refunded: z.number().int(),
+    history: z.array(z.object({ status: z.string(), at: z.string(), amount: z.number().int().optional() })),
+    placedAt: z.string(),
+  })
+  .meta({ id: 'Order' });
+export const CustomerOrders = z.object({ items: z.array(OrderView) });
+
+export const OrderSummary = z
+  .object({
+    orderId: Id,
+    customerId: Id.nullable(),
+    email: z.string(),
+    status: z.enum(ORDER_STATUSES),
+    currency: Currency,
+    grandTotal: z.number().int(),
+    placedAt: z.string(),
+  })
+  .meta({ id: 'OrderSummary' });
+export const OrderPage = z.object({ items: z.array(OrderSummary), nextCursor: NextCursor });
+
+// Loose for now: the projections service's own status type, not yet a schema of its own.
+export const ProjectionStatuses = z.object({
+  projections: z.array(z.looseObject({ name: z.string(), version: z.number().int(), state: z.string() })),
+});
+
+const reader = { minPosition: true } as const;
+
+export const queryApi: ApiContract = {
+  title: 'Flowdose query API',
+  description:
+    'Reads from read models projected from the event log. Send X-Min-Position (a position a command ' +
+    'answered) to read your own writes: the answer waits until the read model has passed it, or is a 503.',
+  routes: [
+    {
+      method: 'get',
+      path: '/health',
+      summary: 'Liveness: the process serves',
+      tag: 'operations',
+      answers: { 200: { description: 'Up.', schema: Health } },
+    },
+    {
+      method: 'get',
+      path: '/ready',
+      summary: 'Readiness: Postgres and Redis answer, and no read model is too far behind',
+      tag: 'operations',
+      answers: {
+        200: { description: 'Ready.', schema: Readiness },
+        503: { description: 'Not ready; each dependency says why.', schema: Readiness },
+      },
+    },
+    {
+      method: 'get',
+      path: '/carts/:cartId',
+      summary: 'A cart with its lines and totals',
+      description: 'A guest cart answers to its X-Cart-Token, a customer’s to that customer; to anyone else 404.',
+      tag: 'carts',
+      credentials: ['cartToken', 'bearer'],
+      ...reader,
+      answers: { 200: { description: 'The cart (with an ETag).', schema: CartView } },
+    },
+    {
+      method: 'get',
+      path: '/products',
+      summary: 'Published products at their lowest price, a page at a time',
+      tag: 'catalog',
+      ...reader,
+      query: ProductListQuery,
+      answers: { 200: { description: 'A page.', schema: ProductPage } },
+    },
+    {
+      method: 'get',
+      path: '/categories',
+      summary: 'Categories with published products, largest first',
+      tag: 'catalog',
+      ...reader,
+      answers: { 200: { description: 'The categories.', schema: Categories } },
+    },
+    {
+      method: 'get',
+      path: '/products/:idOrHandle',
+      summary: 'A published product by id or handle, with its variants and their availability',
+      tag: 'catalog',
+      ...reader,
+      answers: { 200: { description: 'The product.', schema: ProductDetail } },
+    },
+    {
+      method: 'get',
+      path: '/orders/:orderId',
+      summary: 'An order with its lines, totals and status history',
+      description: 'To its customer, or, for a guest order, to the holder of its cart’s token; to anyone else 404.',
+      tag: 'orders',
+      credentials: ['cartToken', 'bearer'],
+      ...reader,
+      answers: { 200: { description: 'The order.', schema: OrderView } },
+    },
+    {
+      method: 'get',
+      path: '/me/orders',
+      summary: "The signed-in customer's orders, newest first",
+      tag: 'orders',
+      credentials: ['bearer'],
+      ...reader,
+      answers: { 200: { description: 'The orders.', schema: CustomerOrders } },
+    },
+    {
+      method: 'get',
+      path: '/admin/orders',
+      summary: 'Orders for staff, newest first, a page at a time',
+      tag: 'orders',
+      credentials: ['bearer'],
+      roles: ['admin', 'ops', 'analyst'],
+      ...reader,
+      query: OrderListQuery,
+      answers: { 200: { description: 'A page.', schema: OrderPage } },
+    },
+    {
+      method: 'get',
+      path: '/admin/projections',
+      summary: "Each projection's checkpoint, head, lag, last error and rebuild progress",
+      tag: 'operations',
+      credentials: ['bearer'],
+      roles: ['ops', 'admin'],
+      answers: { 200: { description: 'The projections.', schema: ProjectionStatuses } },
+    },
+  ],
+};
