@@ -3,6 +3,7 @@ import { createHttpApp } from '@flowdose/shared/http/bootstrap';
 import type express from 'express';
 import type { Deps } from './deps.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { cartRoutes } from './routes/carts.ts';
 import { healthRoute } from './routes/health.ts';
 import { orderRoutes } from './routes/orders.ts';
@@ -18,6 +19,6 @@ export function buildApp(deps: Deps): express.Express {
     health: healthRoute(deps),
     // Reads only: no request body is parsed.
     jsonBodies: false,
-    routes: [cartRoutes(deps), productRoutes(deps), orderRoutes(deps), adminRoutes(deps)],
+    routes: [cartRoutes(deps), productRoutes(deps), orderRoutes(deps), adminRoutes(deps), auditRoutes(deps)],
   });
 }

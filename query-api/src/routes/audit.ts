@@ -1,3 +1,5 @@
+import { positionCursor, versionCursor } from '@flowdose/shared/contract/audit-cursor';
+import { AuditPageQuery, NoQuery, OrderStateQuery, StreamPageQuery } from '@flowdose/shared/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import { orderStream } from '@flowdose/shared/domain/order/events';
 import { NotFoundError } from '@flowdose/shared/errors';
@@ -7,8 +9,6 @@ import { storable } from '@flowdose/shared/http/json-body';
 import { validate } from '@flowdose/shared/http/validate';
 import { Id } from '@flowdose/shared/ids';
 import { type Request, type RequestHandler, Router } from 'express';
-import { z } from 'zod';
-import { Limit, PositionCursorParam, positionCursor, VersionCursorParam, versionCursor } from '../audit/cursor.ts';
 import { compareWithReadModel, diff, orderHistory, toJson } from '../audit/history.ts';
 import { toItem } from '../audit/items.ts';
 import { correlationPage, orderLogPage, orderScope } from '../audit/log.ts';
@@ -16,17 +16,6 @@ import { minPosition, type PositionWaiter } from '../min-position.ts';
 import { findOrder } from '../read-models/orders.ts';
 
 export type AuditDeps = { pool: Pool; store: EventStore; waitForPosition: PositionWaiter };
-
-const ByPosition = z.strictObject({ cursor: PositionCursorParam.optional(), limit: Limit });
-const ByVersion = z.strictObject({ cursor: VersionCursorParam.optional(), limit: Limit });
-const StateQuery = z.strictObject({
-  at: z
-    .string()
-    .regex(/^[1-9]\d{0,14}$/, 'a version of the order: a whole number from 1')
-    .transform((s) => BigInt(s))
-    .optional(),
-});
-const NoQuery = z.strictObject({});
 
 // What attachContext accepts as a correlation id: nothing else can have been recorded.
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -53,7 +42,7 @@ export function auditRoutes({ pool, store, waitForPosition }: AuditDeps): Router
   const readers = [requireRole('admin', 'ops', 'analyst'), noStore];
 
   router.get('/admin/orders/:orderId/events', ...readers, async (req, res) => {
-    const { cursor, limit } = validate(ByPosition, req.query);
+    const { cursor, limit } = validate(AuditPageQuery, req.query);
     const orderId = orderIdOf(req);
     const scope = await orderScope(pool, orderId);
     if (!scope.known) throw new NotFoundError('Order');
@@ -67,7 +56,7 @@ export function auditRoutes({ pool, store, waitForPosition }: AuditDeps): Router
 
   // 404 for a version past the order's last: it may exist later, as the order goes on.
   router.get('/admin/orders/:orderId/state', ...readers, async (req, res) => {
-    const { at } = validate(StateQuery, req.query);
+    const { at } = validate(OrderStateQuery, req.query);
     const orderId = orderIdOf(req);
     const [latest] = await store.readStream(orderStream(orderId), { direction: 'backward', limit: 1 });
     if (!latest) throw new NotFoundError('Order');
@@ -110,7 +99,7 @@ export function auditRoutes({ pool, store, waitForPosition }: AuditDeps): Router
   });
 
   router.get('/admin/correlations/:correlationId', ...readers, async (req, res) => {
-    const { cursor, limit } = validate(ByPosition, req.query);
+    const { cursor, limit } = validate(AuditPageQuery, req.query);
     const correlationId = String(req.params.correlationId);
     if (!CORRELATION_ID.test(correlationId)) throw new NotFoundError('Correlation');
     const { items, last, more } = await correlationPage(pool, correlationId, cursor?.after ?? null, limit);
@@ -124,7 +113,7 @@ export function auditRoutes({ pool, store, waitForPosition }: AuditDeps): Router
 
   // Any stream (a customer's, a SKU's, a checkout's): ops and admins, not analysts.
   router.get('/admin/streams/:streamId/events', requireRole('ops', 'admin'), noStore, async (req, res) => {
-    const { cursor, limit } = validate(ByVersion, req.query);
+    const { cursor, limit } = validate(StreamPageQuery, req.query);
     const streamId = String(req.params.streamId);
     if (streamId.length > 300 || !storable(streamId)) throw new NotFoundError('Stream');
     const events = await store.readStream(streamId, { fromVersion: (cursor?.after ?? 0n) + 1n, limit: limit + 1 });

@@ -34,6 +34,9 @@ export const PathParams = {
   code: DiscountCode,
   name: z.string().max(41),
   idOrHandle: z.string().max(120),
+  // What attachContext accepts as a correlation id: nothing else can have been recorded.
+  correlationId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/),
+  streamId: z.string().max(300),
 } as const;
 
 export const Health = z.object({ status: z.literal('ok'), service: z.string() });

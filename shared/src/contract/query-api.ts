@@ -3,6 +3,7 @@ import { Email } from '../auth/credentials.ts';
 import { Category } from '../domain/product/events.ts';
 import { Id } from '../ids.ts';
 import { Currency, Money } from '../money.ts';
+import { Limit, PositionCursorParam, VersionCursorParam } from './audit-cursor.ts';
 import { Health, Readiness } from './common.ts';
 import { Cursor } from './cursor.ts';
 import type { ApiContract } from './openapi.ts';
@@ -164,7 +165,62 @@ export const ProjectionStatuses = z.object({
   projections: z.array(z.looseObject({ name: z.string(), version: z.number().int(), state: z.string() })),
 });
 
+// The audit (reads of the log itself).
+export const AuditPageQuery = z.strictObject({ cursor: PositionCursorParam.optional(), limit: Limit });
+export const StreamPageQuery = z.strictObject({ cursor: VersionCursorParam.optional(), limit: Limit });
+export const OrderStateQuery = z.strictObject({
+  at: z
+    .string()
+    .regex(/^[1-9]\d{0,14}$/, 'a version of the order: a whole number from 1')
+    .transform((s) => BigInt(s))
+    .optional()
+    .meta({ description: 'The version (1 = the first event); the latest when absent.' }),
+});
+export const NoQuery = z.strictObject({});
+
+const AuditItem = z.object({
+  eventId: z.string(),
+  streamId: z.string(),
+  version: z.string(),
+  position: z.string(),
+  type: z.string(),
+  data: z.unknown(),
+  recordedAt: z.string(),
+  actor: z.object({
+    kind: z.enum(['customer', 'staff', 'guest', 'system']),
+    id: z.string().nullable(),
+    role: z.string(),
+  }),
+  correlationId: z.string().nullable(),
+  causationId: z.string().nullable(),
+  idempotencyKey: z.string().nullable(),
+  related: z.boolean().optional(),
+});
+const AuditPage = (key: string) => z.object({ [key]: z.string(), items: z.array(AuditItem), nextCursor: NextCursor });
+export const OrderAtVersion = z.object({
+  orderId: z.string(),
+  version: z.string(),
+  latestVersion: z.string(),
+  event: AuditItem,
+  state: z.looseObject({ status: z.string() }),
+  changes: z.array(
+    z.object({
+      field: z.string(),
+      kind: z.enum(['added', 'removed', 'changed']),
+      before: z.unknown().optional(),
+      after: z.unknown().optional(),
+    }),
+  ),
+});
+export const ReplayResult = z.object({
+  orderId: z.string(),
+  version: z.string(),
+  consistent: z.boolean(),
+  differences: z.array(z.object({ field: z.string(), decided: z.unknown(), readModel: z.unknown() })).optional(),
+});
+
 const reader = { minPosition: true } as const;
+const auditor = { tag: 'audit', credentials: ['bearer'], roles: ['admin', 'ops', 'analyst'] } as const;
 
 export const queryApi: ApiContract = {
   title: 'Flowdose query API',
@@ -262,6 +318,49 @@ export const queryApi: ApiContract = {
       credentials: ['bearer'],
       roles: ['ops', 'admin'],
       answers: { 200: { description: 'The projections.', schema: ProjectionStatuses } },
+    },
+    {
+      method: 'get',
+      path: '/admin/orders/:orderId/events',
+      summary: "An order's events with who, when and why, and the related events of other streams",
+      ...auditor,
+      query: AuditPageQuery,
+      answers: { 200: { description: 'A page, oldest first.', schema: AuditPage('orderId') } },
+    },
+    {
+      method: 'get',
+      path: '/admin/orders/:orderId/state',
+      summary: 'The order as it was after one of its events, with what that event changed',
+      ...auditor,
+      query: OrderStateQuery,
+      answers: { 200: { description: 'The state at that version.', schema: OrderAtVersion } },
+    },
+    {
+      method: 'get',
+      path: '/admin/orders/:orderId/replay',
+      summary: "The order's events folded by today's decider, compared with the orders read model",
+      ...auditor,
+      ...reader,
+      query: NoQuery,
+      answers: { 200: { description: 'Consistent, or the fields that differ.', schema: ReplayResult } },
+    },
+    {
+      method: 'get',
+      path: '/admin/correlations/:correlationId',
+      summary: 'Every event, on every stream, that one request caused',
+      ...auditor,
+      query: AuditPageQuery,
+      answers: { 200: { description: 'A page, in log order.', schema: AuditPage('correlationId') } },
+    },
+    {
+      method: 'get',
+      path: '/admin/streams/:streamId/events',
+      summary: "Any stream's events (ops and admins)",
+      tag: 'audit',
+      credentials: ['bearer'],
+      roles: ['ops', 'admin'],
+      query: StreamPageQuery,
+      answers: { 200: { description: 'A page, by version.', schema: AuditPage('streamId') } },
     },
   ],
 };

@@ -1,5 +1,5 @@
-import type { Position } from '@flowdose/shared/event-store/position';
 import { z } from 'zod';
+import type { Position } from '../event-store/position.ts';
 
 /**
  * The audit pages by the log's own order: an order's events with their related ones and a
