@@ -1,4 +1,5 @@
 import type { Decider } from '@flowdose/shared/domain/decider';
+import { readEvent } from '@flowdose/shared/domain/event-schemas';
 import { ConcurrencyError } from '@flowdose/shared/errors';
 import type { EventStore, NewEvent } from '@flowdose/shared/event-store/port';
 import { type Position, START } from '@flowdose/shared/event-store/position';
@@ -7,7 +8,6 @@ import { derivedId, randomIds } from '@flowdose/shared/ids';
 
 const MAX_ATTEMPTS = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const SCHEMA_VERSION = 1;
 
 /** An id for something a command creates; derived from the Idempotency-Key so a retry re-creates the same one. */
 export const newId = (ctx: CommandContext, purpose: string): string =>
@@ -30,7 +30,11 @@ function remember(store: EventStore, streamId: string, entry: Folded) {
   if (streams.size > CACHED_STREAMS) streams.delete(streams.keys().next().value!);
 }
 
-/** A stream read and folded: the state a decision starts from, its version and last position. */
+/**
+ * A stream read and folded: the state a decision starts from, its version and last position.
+ * Each event is checked (and upcast) by the decider's schema first: one that does not fit
+ * throws, naming its stream and position, and nothing of the fold is kept.
+ */
 export async function loadState<C, E extends { type: string; data: unknown }, S>(
   store: EventStore,
   decider: Decider<C, E, S>,
@@ -43,7 +47,7 @@ export async function loadState<C, E extends { type: string; data: unknown }, S>
       : { state: decider.initialState(), version: 0n, last: null as Position | null };
   for (;;) {
     const page = await store.readStream(streamId, { fromVersion: version + 1n, limit: PAGE });
-    state = page.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as E), state);
+    state = page.reduce((s, e) => decider.evolve(s, readEvent(decider.events, e)), state);
     version += BigInt(page.length);
     last = page.at(-1)?.position ?? last;
     if (page.length < PAGE) break;
@@ -123,7 +127,7 @@ async function decideAndAppend<C, E extends { type: string; data: unknown }, S>(
         causationId: ctx.requestId,
         actor: ctx.actor,
         idempotencyKey: ctx.idempotencyKey,
-        schemaVersion: SCHEMA_VERSION,
+        schemaVersion: decider.events.version,
       },
     }));
     try {

@@ -1,13 +1,15 @@
+import { readEvent } from '@flowdose/shared/domain/event-schemas';
 import { type Order, orderDecider } from '@flowdose/shared/domain/order/decider';
-import { type OrderEvent, orderStream } from '@flowdose/shared/domain/order/events';
+import { orderStream } from '@flowdose/shared/domain/order/events';
 import type { EventStore, RecordedEvent } from '@flowdose/shared/event-store/port';
 import type { OrderView } from '../read-models/orders.ts';
 
 // The store's reads are paged; an order of many thousand events is read a page at a time.
 const PAGE = 5_000;
 
+// Checked and upcast like the command side reads it: an event that does not fit throws with its position.
 const evolve = (state: Order, event: RecordedEvent): Order =>
-  orderDecider.evolve(state, { type: event.type, data: event.data } as OrderEvent);
+  orderDecider.evolve(state, readEvent(orderDecider.events, event));
 
 /** An order just before and just after one of its events. */
 export type OrderAt = { before: Order; after: Order; event: RecordedEvent };

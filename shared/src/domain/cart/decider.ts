@@ -1,6 +1,7 @@
 import { DomainError, NotFoundError } from '../../errors.ts';
 import type { Currency, Money } from '../../money.ts';
 import type { Decider } from '../decider.ts';
+import { eventSchema } from '../event-schemas.ts';
 import type {
   AddCartItem,
   CartCommand,
@@ -12,7 +13,7 @@ import type {
   OpenCart,
   RemoveCartItem,
 } from './commands.ts';
-import { type CartEvent, MAX_LINE_QUANTITY, MAX_LINES } from './events.ts';
+import { CartEvent, MAX_LINE_QUANTITY, MAX_LINES } from './events.ts';
 
 export type Line = { lineId: string; sku: string; quantity: number; unitPrice: Money };
 
@@ -204,4 +205,9 @@ export const decide = (command: CartCommand, state: Cart): CartEvent[] => {
   }
 };
 
-export const cartDecider: Decider<CartCommand, CartEvent, Cart> = { decide, evolve, initialState };
+export const cartDecider: Decider<CartCommand, CartEvent, Cart> = {
+  decide,
+  evolve,
+  initialState,
+  events: eventSchema(CartEvent),
+};

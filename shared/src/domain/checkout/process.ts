@@ -4,6 +4,7 @@ import { Id } from '../../ids.ts';
 import { Currency } from '../../money.ts';
 import { Sku } from '../cart/events.ts';
 import type { Decider } from '../decider.ts';
+import { eventSchema } from '../event-schemas.ts';
 import { OrderPlaced } from '../order/events.ts';
 
 /**
@@ -168,4 +169,5 @@ export const checkoutDecider: Decider<CheckoutCommand, CheckoutEvent, CheckoutPr
   decide,
   evolve,
   initialState,
+  events: eventSchema(CheckoutEvent),
 };

@@ -1,6 +1,7 @@
 import { DomainError } from '../../errors.ts';
 import type { Decider } from '../decider.ts';
-import type { CustomerEvent } from './events.ts';
+import { eventSchema } from '../event-schemas.ts';
+import { CustomerEvent } from './events.ts';
 
 export type RegisterCustomer = { type: 'RegisterCustomer'; data: { customerId: string; email: string } };
 export type CustomerCommand = RegisterCustomer;
@@ -32,4 +33,9 @@ export const decide = (command: CustomerCommand, state: Customer): CustomerEvent
   }
 };
 
-export const customerDecider: Decider<CustomerCommand, CustomerEvent, Customer> = { decide, evolve, initialState };
+export const customerDecider: Decider<CustomerCommand, CustomerEvent, Customer> = {
+  decide,
+  evolve,
+  initialState,
+  events: eventSchema(CustomerEvent),
+};

@@ -2,7 +2,8 @@ import { DomainError, NotFoundError } from '../../errors.ts';
 import type { Currency } from '../../money.ts';
 import type { Discount } from '../checkout/totals.ts';
 import type { Decider } from '../decider.ts';
-import type { DiscountDefinition, DiscountEvent } from './events.ts';
+import { eventSchema } from '../event-schemas.ts';
+import { type DiscountDefinition, DiscountEvent } from './events.ts';
 
 export type Use = { currency: Currency; subtotal: number; at: Date };
 
@@ -103,4 +104,5 @@ export const discountDecider: Decider<DiscountCommand, DiscountEvent, DiscountSt
   decide,
   evolve,
   initialState,
+  events: eventSchema(DiscountEvent),
 };

@@ -1,6 +1,7 @@
 import { DomainError, NotFoundError } from '../../errors.ts';
 import type { Decider } from '../decider.ts';
-import type { InventoryEvent } from './events.ts';
+import { eventSchema } from '../event-schemas.ts';
+import { InventoryEvent } from './events.ts';
 
 export type Restock = { type: 'Restock'; data: { sku: string; quantity: number; reason: string } };
 export type Adjust = { type: 'Adjust'; data: { sku: string; delta: number; reason: string } };
@@ -117,4 +118,9 @@ export const decide = (command: InventoryCommand, state: Stock): InventoryEvent[
   }
 };
 
-export const inventoryDecider: Decider<InventoryCommand, InventoryEvent, Stock> = { decide, evolve, initialState };
+export const inventoryDecider: Decider<InventoryCommand, InventoryEvent, Stock> = {
+  decide,
+  evolve,
+  initialState,
+  events: eventSchema(InventoryEvent),
+};

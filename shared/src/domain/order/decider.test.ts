@@ -29,6 +29,7 @@ const placed: OrderEvent = {
     shippingAddress: { name: 'Ada', line1: '1 Lane', city: 'Paris', postalCode: '75001', country: 'FR' },
     shippingMethod: 'standard',
     reservations: [{ sku: 'MUG-WHITE', reservationId: '0190b8a0-0000-7000-8000-00000000000d' }],
+    paymentId: null,
   },
 };
 const authorized: OrderEvent = { type: 'PaymentAuthorized', data: { orderId, paymentId: 'pay_1', amount: 3624 } };

@@ -1,7 +1,8 @@
 import { DomainError, NotFoundError } from '../../errors.ts';
 import type { Currency } from '../../money.ts';
 import type { Decider } from '../decider.ts';
-import type { OrderEvent, OrderPlacedData, OrderStep } from './events.ts';
+import { eventSchema } from '../event-schemas.ts';
+import { OrderEvent, type OrderPlacedData, type OrderStep, placedNamesItsPayment } from './events.ts';
 
 export type OrderCommand =
   | { type: 'PlaceOrder'; data: OrderPlacedData }
@@ -26,7 +27,7 @@ export type PlacedOrder = {
   orderId: string;
   currency: Currency;
   grandTotal: number;
-  /** Known from placement (v2 events) or from the authorization; null only for old orders. */
+  /** Known from placement or from the authorization; null only for orders placed before checkout took payments. */
   paymentId: string | null;
   paymentVoided: boolean;
   captured: number;
@@ -73,7 +74,7 @@ export const evolve = (state: Order, event: OrderEvent): Order => {
       orderId: event.data.orderId,
       currency: event.data.currency,
       grandTotal: event.data.totals.grandTotal,
-      paymentId: event.data.paymentId ?? null,
+      paymentId: event.data.paymentId,
       paymentVoided: false,
       captured: 0,
       refunded: 0,
@@ -270,4 +271,9 @@ export const decide = (command: OrderCommand, state: Order): OrderEvent[] => {
   }
 };
 
-export const orderDecider: Decider<OrderCommand, OrderEvent, Order> = { decide, evolve, initialState };
+export const orderDecider: Decider<OrderCommand, OrderEvent, Order> = {
+  decide,
+  evolve,
+  initialState,
+  events: eventSchema(OrderEvent, { version: 2, upcasters: { 1: placedNamesItsPayment } }),
+};

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id } from '../../ids.ts';
 import { Currency, Money } from '../../money.ts';
 import { Sku } from '../cart/events.ts';
+import type { Upcaster } from '../event-schemas.ts';
 
 export const Address = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -41,8 +42,11 @@ export const OrderPlaced = z.object({
     shippingMethod: z.string(),
     discountCode: z.string().optional(),
     reservations: z.array(z.object({ sku: Sku, reservationId: Id })),
-    /** The provider's payment, kept from placement on so a cancel can void it (absent before v2). */
-    paymentId: z.string().optional(),
+    /**
+     * The provider's payment, kept from placement on so a cancel can void it. Null for orders
+     * placed before checkout took the payment first: they learn it from `PaymentAuthorized`.
+     */
+    paymentId: z.string().nullable(),
   }),
 });
 export const PaymentAuthorized = z.object({
@@ -130,5 +134,16 @@ export const OrderEvent = z.discriminatedUnion('type', [
 ]);
 export type OrderEvent = z.infer<typeof OrderEvent>;
 export type OrderPlacedData = z.infer<typeof OrderPlaced>['data'];
+
+/**
+ * Order events v1 → v2. v1 `OrderPlaced` had an optional `paymentId`: absent in orders placed
+ * before checkout authorised the payment first (those learn it from `PaymentAuthorized`),
+ * present in later ones. v2 always names it, null when unknown, so no reader has to tell
+ * "unknown" from "forgotten". No other order event changed shape.
+ */
+export const placedNamesItsPayment: Upcaster = (event) => {
+  if (event.type !== 'OrderPlaced' || typeof event.data !== 'object' || event.data === null) return event;
+  return { type: event.type, data: { paymentId: null, ...event.data } };
+};
 
 export const orderStream = (orderId: string) => `order-${orderId}`;

@@ -1,6 +1,7 @@
 import { DomainError, NotFoundError } from '../../errors.ts';
 import type { Decider } from '../decider.ts';
-import type { ImageRef, ProductDetails, ProductEvent, Variant } from './events.ts';
+import { eventSchema } from '../event-schemas.ts';
+import { type ImageRef, type ProductDetails, ProductEvent, type Variant } from './events.ts';
 
 export type CreateProduct = {
   type: 'CreateProduct';
@@ -242,4 +243,9 @@ export const decide = (command: ProductCommand, state: Product): ProductEvent[] 
   }
 };
 
-export const productDecider: Decider<ProductCommand, ProductEvent, Product> = { decide, evolve, initialState };
+export const productDecider: Decider<ProductCommand, ProductEvent, Product> = {
+  decide,
+  evolve,
+  initialState,
+  events: eventSchema(ProductEvent),
+};

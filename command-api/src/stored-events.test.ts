@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { UnreadableEventError } from '@flowdose/shared/domain/event-schemas';
+import { orderDecider } from '@flowdose/shared/domain/order/decider';
+import { orderStream } from '@flowdose/shared/domain/order/events';
+import type { EventStore } from '@flowdose/shared/event-store/port';
+import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
+import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { testMetadata } from '@flowdose/shared/testing/events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handle, loadState } from './handle-command.ts';
+
+let db: TestDatabase;
+let store: EventStore;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+});
+afterAll(async () => {
+  await store.close();
+  await db.drop();
+});
+
+// Rows as older code wrote them, straight into the table: no adapter, no schema in between.
+async function insertRows(streamId: string, rows: { type: string; data: unknown; schemaVersion: number }[]) {
+  for (const [i, row] of rows.entries()) {
+    await db.pool.query(
+      `insert into events (stream_id, stream_position, event_id, type, data, metadata) values ($1, $2, $3, $4, $5, $6)`,
+      [streamId, i + 1, randomUUID(), row.type, row.data, { ...testMetadata, schemaVersion: row.schemaVersion }],
+    );
+  }
+}
+
+// An OrderPlaced as written before checkout took the payment first: no paymentId at all.
+const placedV1 = (orderId: string) => ({
+  orderId,
+  cartId: randomUUID(),
+  customerId: null,
+  email: 'ada@example.com',
+  currency: 'EUR',
+  lines: [
+    {
+      lineId: randomUUID(),
+      sku: 'MUG-WHITE',
+      quantity: 1,
+      unitPrice: { amount: 1250, currency: 'EUR' },
+      discount: 0,
+      tax: 0,
+    },
+  ],
+  totals: { subtotal: 1250, discount: 0, shipping: 0, tax: 0, grandTotal: 1250 },
+  shippingAddress: { name: 'Ada', line1: '1 Lane', city: 'Paris', postalCode: '75001', country: 'FR' },
+  shippingMethod: 'standard',
+  reservations: [{ sku: 'MUG-WHITE', reservationId: randomUUID() }],
+});
+
+const ctx = { correlationId: 'c', requestId: 'r', actor: { userId: null, role: 'ops' }, idempotencyKey: null };
+
+describe('stored events are read through their schema', () => {
+  it('folds a v1 order stream through the upcaster, and decides on it', async () => {
+    const orderId = randomUUID();
+    const streamId = orderStream(orderId);
+    await insertRows(streamId, [{ type: 'OrderPlaced', data: placedV1(orderId), schemaVersion: 1 }]);
+
+    const { state, version } = await loadState(store, orderDecider, streamId);
+    expect(version).toBe(1n);
+    expect(state).toMatchObject({ status: 'placed', orderId, grandTotal: 1250, paymentId: null });
+
+    // Today's writer appends v2 after the v1 event, and a fresh read folds both.
+    await handle(store, orderDecider, streamId, ctx, (s) =>
+      orderDecider.decide({ type: 'AuthorizePayment', data: { orderId, paymentId: 'pay_1' } }, s),
+    );
+    const events = await store.readStream(streamId);
+    expect(events.map((e) => [e.type, e.metadata.schemaVersion])).toEqual([
+      ['OrderPlaced', 1],
+      ['PaymentAuthorized', 2],
+    ]);
+    // The stored v1 row is never edited.
+    expect(events[0]!.data).not.toHaveProperty('paymentId');
+    const other = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    expect((await loadState(other, orderDecider, streamId)).state).toMatchObject({
+      status: 'authorized',
+      paymentId: 'pay_1',
+    });
+    await other.close();
+  });
+
+  it('fails loudly on a malformed event, naming its stream and positions, and appends nothing', async () => {
+    const orderId = randomUUID();
+    const streamId = orderStream(orderId);
+    await insertRows(streamId, [
+      { type: 'OrderPlaced', data: placedV1(orderId), schemaVersion: 1 },
+      { type: 'PaymentCaptured', data: { orderId, amount: '12.50' }, schemaVersion: 1 },
+    ]);
+    const [, bad] = await store.readStream(streamId);
+    const position = `${bad!.position.major}.${bad!.position.minor}`;
+
+    const reading = loadState(store, orderDecider, streamId);
+    await expect(reading).rejects.toBeInstanceOf(UnreadableEventError);
+    await expect(reading).rejects.toThrow(
+      `PaymentCaptured (schemaVersion 1) at ${streamId} #2, global position ${position}`,
+    );
+    await expect(reading).rejects.toThrow(/data\.amount/);
+
+    const deciding = handle(store, orderDecider, streamId, ctx, (s) =>
+      orderDecider.decide({ type: 'AuthorizePayment', data: { orderId, paymentId: 'pay_1' } }, s),
+    );
+    await expect(deciding).rejects.toBeInstanceOf(UnreadableEventError);
+    expect(await store.readStream(streamId)).toHaveLength(2);
+  });
+});

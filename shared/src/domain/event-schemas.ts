@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+/** An event as stored: its type and data, in the shape of the version that wrote it. */
+export type StoredEvent = { type: string; data: unknown };
+
+/** Lifts one event written at version v to its shape at v + 1; events it does not concern pass through. */
+export type Upcaster = (event: StoredEvent) => StoredEvent;
+
+/** A stream's events: today's shapes, the version today's code writes, and how older ones become today's. */
+export type EventSchema<E> = {
+  readonly union: z.ZodType<E>;
+  readonly version: number;
+  /** `upcasters[v]` lifts an event written at v to v + 1; a version without one changed no shape. */
+  readonly upcasters: Readonly<Record<number, Upcaster>>;
+};
+
+export const eventSchema = <E>(
+  union: z.ZodType<E>,
+  { version = 1, upcasters = {} }: { version?: number; upcasters?: Record<number, Upcaster> } = {},
+): EventSchema<E> => ({ union, version, upcasters });
+
+/** What a reader knows of a recorded event; structural, so the domain needs no store. */
+export type RecordedEventLike = StoredEvent & {
+  streamId: string;
+  streamPosition: bigint;
+  position: { major: bigint; minor: bigint };
+  metadata: { schemaVersion?: unknown } | null;
+};
+
+/** A stored event that today's code cannot read: folding it anyway would build a wrong state. */
+export class UnreadableEventError extends Error {
+  override readonly name = 'UnreadableEventError';
+  constructor(
+    readonly streamId: string,
+    readonly streamPosition: bigint,
+    readonly position: string,
+    readonly type: string,
+    readonly schemaVersion: unknown,
+    readonly issues: readonly z.core.$ZodIssue[],
+    why: string,
+  ) {
+    super(
+      `Event ${type} (schemaVersion ${String(schemaVersion)}) at ${streamId} #${streamPosition}, ` +
+        `global position ${position}: ${why}`,
+    );
+  }
+}
+
+/**
+ * A recorded event in today's shape: upcast from the version that wrote it, then parsed.
+ * Throws `UnreadableEventError` naming the stream, both positions, the type and the zod
+ * issues when it does not fit. Parsing also drops fields today's shape does not know.
+ */
+export function readEvent<E>(schema: EventSchema<E>, recorded: RecordedEventLike): E {
+  const written = recorded.metadata?.schemaVersion;
+  const fail = (why: string, issues: readonly z.core.$ZodIssue[] = []) =>
+    new UnreadableEventError(
+      recorded.streamId,
+      recorded.streamPosition,
+      `${recorded.position.major}.${recorded.position.minor}`,
+      recorded.type,
+      written,
+      issues,
+      why,
+    );
+  if (typeof written !== 'number' || !Number.isInteger(written) || written < 1) {
+    throw fail('no schemaVersion in its metadata');
+  }
+  // A newer writer's shape (a deploy rolling forward, or back) is not guessed at.
+  if (written > schema.version) throw fail(`written by a newer version; this code reads up to ${schema.version}`);
+  let event: StoredEvent = { type: recorded.type, data: recorded.data };
+  for (let v = written; v < schema.version; v++) event = schema.upcasters[v]?.(event) ?? event;
+  const parsed = schema.union.safeParse(event);
+  if (!parsed.success)
+    throw fail(`does not fit today's schema:\n${z.prettifyError(parsed.error)}`, parsed.error.issues);
+  return parsed.data;
+}
