@@ -4,38 +4,14 @@ import { checkoutStream } from '@flowdose/shared/domain/checkout/process';
 import { discountStream } from '@flowdose/shared/domain/discount/events';
 import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
 import { orderStream } from '@flowdose/shared/domain/order/events';
-import type { EventMetadata, RecordedEvent } from '@flowdose/shared/event-store/port';
+import type { RecordedEvent } from '@flowdose/shared/event-store/port';
 import { type Position, START } from '@flowdose/shared/event-store/position';
+import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from '@flowdose/shared/event-store/postgres/store';
 import { z } from 'zod';
 
 // SQL on the PostgreSQL event store's own table: the port reads one stream at a time, and
 // the audit must also find events by their request (correlation id) across streams. The
-// columns and their meaning are the store's (shared/src/event-store/postgres/store.ts).
-const COLUMNS =
-  'transaction_id, global_position, stream_id, stream_position, event_id, type, data, metadata, created_at';
-
-type Row = {
-  transaction_id: string;
-  global_position: bigint;
-  stream_id: string;
-  stream_position: bigint;
-  event_id: string;
-  type: string;
-  data: unknown;
-  metadata: EventMetadata;
-  created_at: Date;
-};
-
-const toRecorded = (r: Row): RecordedEvent => ({
-  id: r.event_id,
-  streamId: r.stream_id,
-  streamPosition: BigInt(r.stream_position),
-  position: { major: BigInt(r.transaction_id), minor: BigInt(r.global_position) },
-  type: r.type,
-  data: r.data,
-  metadata: r.metadata,
-  createdAt: r.created_at,
-});
+// columns and their meaning are the store's, read with its own row mapping.
 
 export type Page<T> = { items: T[]; last: Position | null; more: boolean };
 
@@ -112,7 +88,7 @@ export async function orderLogPage(
 ): Promise<Page<OrderLogEvent>> {
   const from = after ?? START;
   const newer = '(transaction_id, global_position) > ($3::xid8, $4::bigint)';
-  const { rows } = await pool.query<Row & { related: boolean }>(
+  const { rows } = await pool.query<EventRow & { related: boolean }>(
     `with related as (
        select global_position from events
        where metadata->>'correlationId' = any($6::text[])
@@ -120,12 +96,14 @@ export async function orderLogPage(
            or (stream_id = $10 and data->>'orderId' = $9)
            or (stream_id = $11 and type = 'CartCheckedOut' and data->>'orderId' = $9))
      )
-     (select ${COLUMNS}, false as related from events where stream_id = $1 and ${newer} order by stream_position limit $5)
-     union all
-     (select ${COLUMNS}, true from events where stream_id = $2 and ${newer} order by stream_position limit $5)
-     union all
-     (select ${COLUMNS}, true from events where global_position in (select global_position from related) and ${newer})
-     order by transaction_id, global_position
+     select * from (
+       (select ${EVENT_COLUMNS}, false as related from events where stream_id = $1 and ${newer} order by stream_position limit $5)
+       union all
+       (select ${EVENT_COLUMNS}, true from events where stream_id = $2 and ${newer} order by stream_position limit $5)
+       union all
+       (select ${EVENT_COLUMNS}, true from events where global_position in (select global_position from related) and ${newer})
+     ) page
+     order by page.tx::xid8, page.global_position
      limit $5`,
     [
       orderStream(scope.orderId),
@@ -142,7 +120,7 @@ export async function orderLogPage(
     ],
   );
   return page(
-    rows.map((r) => ({ ...toRecorded(r), related: r.related })),
+    rows.map((r) => ({ ...toRecordedEvent(r), related: r.related })),
     limit,
   );
 }
@@ -155,11 +133,11 @@ export async function correlationPage(
   limit: number,
 ): Promise<Page<RecordedEvent>> {
   const from = after ?? START;
-  const { rows } = await pool.query<Row>(
-    `select ${COLUMNS} from events
+  const { rows } = await pool.query<EventRow>(
+    `select ${EVENT_COLUMNS} from events
      where metadata->>'correlationId' = $1 and (transaction_id, global_position) > ($2::xid8, $3::bigint)
      order by transaction_id, global_position limit $4`,
     [correlationId, from.major.toString(), from.minor, limit + 1],
   );
-  return page(rows.map(toRecorded), limit);
+  return page(rows.map(toRecordedEvent), limit);
 }

@@ -8,8 +8,8 @@ import { Address } from '../domain/order/events.ts';
 import { Images, ProductDetails, ProductDetailsChanges, Variant, VariantChanges } from '../domain/product/events.ts';
 import { Id } from '../ids.ts';
 import { Currency } from '../money.ts';
-import { Health, NoBody, Position, PositionAnswer, Readiness } from './common.ts';
-import type { ApiContract, RouteContract } from './openapi.ts';
+import { NoBody, Position, PositionAnswer } from './common.ts';
+import { type ApiContract, probeRoutes, type RouteContract } from './openapi.ts';
 
 // Requests: what each route validates its body with.
 
@@ -133,23 +133,7 @@ export const commandApi: ApiContract = {
     'Every change is a command that appends events. Commands answer the position of what they appended: ' +
     'hand it to the query API as X-Min-Position to read your own writes. Refusals are problem documents.',
   routes: [
-    {
-      method: 'get',
-      path: '/health',
-      summary: 'Liveness: the process serves',
-      tag: 'operations',
-      answers: { 200: { description: 'Up.', schema: Health } },
-    },
-    {
-      method: 'get',
-      path: '/ready',
-      summary: 'Readiness: Postgres and Redis answer',
-      tag: 'operations',
-      answers: {
-        200: { description: 'Ready.', schema: Readiness },
-        503: { description: 'Not ready; each dependency says why.', schema: Readiness },
-      },
-    },
+    ...probeRoutes('Postgres and Redis answer'),
     {
       method: 'post',
       path: '/webhooks/payments',

@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { NoBody, PathParams, Problem } from './common.ts';
+import { Health, NoBody, PathParams, Problem, Readiness } from './common.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** Who may call a route: alternatives, any one of which lets the request through. */
@@ -32,6 +32,27 @@ export type RouteContract = {
 export type ApiContract = { title: string; description: string; routes: RouteContract[] };
 
 /** Served by every API: this document and its reference page. */
+/** GET /health and GET /ready, as every service answers them; `ready` says what readiness checks. */
+export const probeRoutes = (ready: string): RouteContract[] => [
+  {
+    method: 'get',
+    path: '/health',
+    summary: 'Liveness: the process serves',
+    tag: 'operations',
+    answers: { 200: { description: 'Up.', schema: Health } },
+  },
+  {
+    method: 'get',
+    path: '/ready',
+    summary: `Readiness: ${ready}`,
+    tag: 'operations',
+    answers: {
+      200: { description: 'Ready.', schema: Readiness },
+      503: { description: 'Not ready; each dependency says why.', schema: Readiness },
+    },
+  },
+];
+
 export const documentationRoutes: RouteContract[] = [
   {
     method: 'get',

@@ -4,9 +4,8 @@ import { Category } from '../domain/product/events.ts';
 import { Id } from '../ids.ts';
 import { Currency, Money } from '../money.ts';
 import { Limit, PositionCursorParam, VersionCursorParam } from './audit-cursor.ts';
-import { Health, Readiness } from './common.ts';
 import { Cursor } from './cursor.ts';
-import type { ApiContract } from './openapi.ts';
+import { type ApiContract, probeRoutes } from './openapi.ts';
 
 // Requests: what each route validates its query string with.
 
@@ -228,23 +227,7 @@ export const queryApi: ApiContract = {
     'Reads from read models projected from the event log. Send X-Min-Position (a position a command ' +
     'answered) to read your own writes: the answer waits until the read model has passed it, or is a 503.',
   routes: [
-    {
-      method: 'get',
-      path: '/health',
-      summary: 'Liveness: the process serves',
-      tag: 'operations',
-      answers: { 200: { description: 'Up.', schema: Health } },
-    },
-    {
-      method: 'get',
-      path: '/ready',
-      summary: 'Readiness: Postgres and Redis answer, and no read model is too far behind',
-      tag: 'operations',
-      answers: {
-        200: { description: 'Ready.', schema: Readiness },
-        503: { description: 'Not ready; each dependency says why.', schema: Readiness },
-      },
-    },
+    ...probeRoutes('Postgres and Redis answer, and no read model is too far behind'),
     {
       method: 'get',
       path: '/carts/:cartId',

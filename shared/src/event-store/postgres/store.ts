@@ -28,10 +28,11 @@ const APPEND_SQL = `
 const expectedCode = (expected: ExpectedVersion): bigint =>
   expected === 'any' ? -1n : expected === 'no_stream' ? -2n : expected === 'stream_exists' ? -3n : expected;
 
-const COLUMNS =
+/** The columns a recorded event is read from; `toRecordedEvent` turns such a row into one. */
+export const EVENT_COLUMNS =
   'global_position, transaction_id::text as tx, stream_id, stream_position, event_id, type, data, metadata, created_at';
 
-type Row = {
+export type EventRow = {
   global_position: bigint;
   tx: string;
   stream_id: string;
@@ -43,7 +44,7 @@ type Row = {
   created_at: Date;
 };
 
-const toRecorded = (r: Row): RecordedEvent => ({
+export const toRecordedEvent = (r: EventRow): RecordedEvent => ({
   id: r.event_id,
   streamId: r.stream_id,
   streamPosition: r.stream_position,
@@ -177,12 +178,12 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   ): Promise<RecordedEvent[]> {
     const forward = direction === 'forward';
     const from = fromVersion ?? (forward ? 1n : 9223372036854775807n);
-    const { rows } = await pool.query<Row>(
-      `select ${COLUMNS} from events where stream_id = $1 and stream_position ${forward ? '>=' : '<='} $2
+    const { rows } = await pool.query<EventRow>(
+      `select ${EVENT_COLUMNS} from events where stream_id = $1 and stream_position ${forward ? '>=' : '<='} $2
        order by stream_position ${forward ? 'asc' : 'desc'} limit $3`,
       [streamId, from, limit],
     );
-    return rows.map(toRecorded);
+    return rows.map(toRecordedEvent);
   }
 
   // Only transactions older than every open one are read: their events can no longer be
@@ -200,7 +201,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       params.push(types);
       where += ` and type = any($${params.length}::text[])`;
     }
-    const { rows } = await pool.query<Row & { held_back: boolean }>(
+    const { rows } = await pool.query<EventRow & { held_back: boolean }>(
       // held_back is computed once, in the CTE; "order by … limit 1" makes it an index probe.
       `with h as materialized (
          select x.xmin, exists (
@@ -210,12 +211,12 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
        )
        select h.held_back, p.*
        from h left join lateral (
-         select ${COLUMNS} from events where ${where}
+         select ${EVENT_COLUMNS} from events where ${where}
          order by transaction_id, global_position limit $3
        ) p on true`,
       params,
     );
-    const events = rows.filter((r) => r.global_position !== null).map(toRecorded);
+    const events = rows.filter((r) => r.global_position !== null).map(toRecordedEvent);
     return { events, heldBack: rows[0]?.held_back ?? false };
   }
 
