@@ -89,6 +89,11 @@ export async function finishStep(deps: ActionDeps, ctx: CommandContext, orderId:
   }
 }
 
+const stepRecorded = async (deps: ActionDeps, orderId: string, actionId: string) =>
+  (await deps.store.readStream(orderStream(orderId))).some(
+    (e) => (e.data as { actionId?: string }).actionId === actionId,
+  );
+
 /** What the step's request is answered, the first time or any time after: its outcome's position, or its refusal. */
 async function answerOf(deps: ActionDeps, orderId: string, actionId: string): Promise<{ position: Position }> {
   const events = await deps.store.readStream(orderStream(orderId));
@@ -121,10 +126,16 @@ export async function runOrderStep(
   const actionId = newId(ctx, `order-step:${orderId}`);
   // Listed before the intent exists, so a crash right after it is still found by the sweep.
   await openProcess(deps.pool, orderStream(orderId));
-  await decideOn(deps, keyed(ctx, `${actionId}:request`), orderId, {
-    type: 'RequestStep',
-    data: { orderId, actionId, ...request },
-  });
+  try {
+    await decideOn(deps, keyed(ctx, `${actionId}:request`), orderId, {
+      type: 'RequestStep',
+      data: { orderId, actionId, ...request },
+    });
+  } catch (error) {
+    // Refused now, but this very step ran before (a retry after it ended, its answer lost):
+    // answer what it answered then.
+    if (!(error instanceof DomainError) || !(await stepRecorded(deps, orderId, actionId))) throw error;
+  }
   failpoint(deps.config, 'order-step:requested');
   await finishStep(deps, ctx, orderId, actionId);
   return answerOf(deps, orderId, actionId);

@@ -69,6 +69,19 @@ describe('admin order routes', () => {
     ]);
   });
 
+  it('answer a step retried after it ended (its answer lost) as it answered then, moving nothing again', async () => {
+    const orderId = await placeOrder('MUG-WHITE', 1);
+    const headers = { ...shop.admin, 'Idempotency-Key': `capture-lost-${orderId}` };
+    const first = await shop.api.request<Answer>('POST', `/admin/orders/${orderId}/capture`, { body: {}, headers });
+    expect(first.status).toBe(200);
+    // The stored answer is gone (a crash before it was saved): the retry runs again.
+    await shop.db.pool.query('delete from idempotency_keys where key = $1', [headers['Idempotency-Key']]);
+    const before = await countEvents(shop.db.pool);
+    const retry = await shop.api.request<Answer>('POST', `/admin/orders/${orderId}/capture`, { body: {}, headers });
+    expect([retry.status, retry.body.position]).toEqual([200, first.body.position]);
+    expect(await countEvents(shop.db.pool)).toBe(before);
+  });
+
   it('refuse an illegal transition with 409, naming what is allowed, and append nothing', async () => {
     const orderId = await placeOrder('CAP-BLACK', 1);
     const before = await countEvents(shop.db.pool);

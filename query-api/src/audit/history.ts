@@ -101,7 +101,7 @@ const same = (a: Json | undefined, b: Json | undefined) => JSON.stringify(a) ===
 
 /**
  * A field-level diff: objects and arrays present on both sides are compared member by
- * member (`pending.step`, `actionIds.2`), anything else is one change with both values. So
+ * member (`pending.step`, `reservations.0.sku`), anything else is one change with both values. So
  * a refund shows `refunded` 0 → 500, and a step's id appended to thousands shows only itself.
  */
 export function diff(before: Json | undefined, after: Json | undefined, path = ''): Change[] {

@@ -35,10 +35,13 @@ export type PlacedOrder = {
   /** Stock held for the lines until fulfilment commits it or a cancel releases it. */
   reservations: { sku: string; reservationId: string }[];
   discountCode: string | null;
-  /** The step under way: while it is, no other step or transition may start. */
+  /**
+   * The step under way: while it is, no other step or transition may start. A step retried
+   * after it ended is recognised by the runner from the log (its events carry its actionId),
+   * not kept here: a set of every step id, copied on each step, made a long order's fold
+   * quadratic.
+   */
   pending: PendingStep | null;
-  /** Every step ever requested, so a retried request is recognised after it ended. */
-  actionIds: ReadonlySet<string>;
 };
 export type Order = { status: 'none' } | { status: 'expired' } | PlacedOrder;
 
@@ -81,7 +84,6 @@ export const evolve = (state: Order, event: OrderEvent): Order => {
       reservations: event.data.reservations,
       discountCode: event.data.discountCode ?? null,
       pending: null,
-      actionIds: new Set(),
     };
   }
   if (event.type === 'OrderExpired') return state.status === 'none' ? { status: 'expired' } : state;
@@ -91,11 +93,7 @@ export const evolve = (state: Order, event: OrderEvent): Order => {
       return { ...state, status: 'authorized', paymentId: event.data.paymentId };
     case 'OrderStepRequested': {
       const { actionId, step, amount = 0, reason = '' } = event.data;
-      return {
-        ...state,
-        pending: { actionId, step, amount, reason },
-        actionIds: new Set(state.actionIds).add(actionId),
-      };
+      return { ...state, pending: { actionId, step, amount, reason } };
     }
     case 'OrderStepFailed':
       return endStep(state);
@@ -155,8 +153,8 @@ export function cancelMoves(order: PlacedOrder): { refund: number; voidPayment: 
 }
 
 function requestStep(state: PlacedOrder, data: Extract<OrderCommand, { type: 'RequestStep' }>['data']): OrderEvent[] {
-  // The same request again (a retry after a crash or a lost answer): nothing new to record.
-  if (state.actionIds.has(data.actionId)) return [];
+  // The same request again while it runs (a retry after a crash or a lost answer): nothing new.
+  if (state.pending?.actionId === data.actionId) return [];
   requireIdle(state);
   requireAllowed(state, data.step);
   const { orderId, actionId, step } = data;
