@@ -29,7 +29,7 @@ import type { CommandContext } from '@flowdose/shared/http/context';
 import { derivedId } from '@flowdose/shared/ids';
 import type { Deps } from './deps.ts';
 import { failpoint } from './failpoints.ts';
-import { handle, loadState, newId } from './handle-command.ts';
+import { handle, loadState, newId, withKey } from './handle-command.ts';
 import { HOT_STREAM_ATTEMPTS, releaseDiscountUse, releaseReservations } from './holds.ts';
 import { closeProcess, openProcess } from './open-processes.ts';
 import { cancelOrder } from './order-actions.ts';
@@ -165,10 +165,7 @@ async function planCheckout(
 
 // One key per step: event ids derive from the key and the stream, so a step run again (by
 // a retry or the recovery sweep) repeats only itself, and two runners agree on every id.
-const stepCtx = (ctx: CommandContext, orderId: string, name: string): CommandContext => ({
-  ...ctx,
-  idempotencyKey: `checkout:${orderId}:${name}`,
-});
+const stepCtx = (ctx: CommandContext, orderId: string, name: string) => withKey(ctx, `checkout:${orderId}:${name}`);
 
 const record = (deps: CheckoutDeps, ctx: CommandContext, orderId: string, command: CheckoutCommand) =>
   handle(
@@ -188,12 +185,13 @@ export const giveUpCheckout = (
   detail: string,
 ) => record(deps, ctx, orderId, { type: 'GiveUp', data: { orderId, code, detail } });
 
-const recordStep = (
-  deps: CheckoutDeps,
-  ctx: CommandContext,
-  orderId: string,
-  event: CheckoutCommand & { type: 'RecordStep' },
-) => record(deps, ctx, orderId, event);
+type StepEvent = Extract<CheckoutCommand, { type: 'RecordStep' }>['event'];
+
+/** Records one step's outcome; a crash test may stop the process right after it. */
+const recordStep = (deps: CheckoutDeps, ctx: CommandContext, orderId: string, event: StepEvent) =>
+  record(deps, ctx, orderId, { type: 'RecordStep', event }).then(() =>
+    failpoint(deps.config, `checkout:${event.type}`),
+  );
 
 /**
  * Drives a checkout from wherever its stream says it stands to its end, and answers as its
@@ -235,10 +233,7 @@ export async function runCheckout(
 /** One step forward from where the process stands, recording its outcome. */
 async function advance(deps: CheckoutDeps, ctx: CommandContext, process: Running) {
   const { orderId, plan } = process;
-  const step = (event: Exclude<CheckoutCommand, { type: 'StartCheckout' | 'GiveUp' }>['event']) =>
-    recordStep(deps, ctx, orderId, { type: 'RecordStep', event }).then(() =>
-      failpoint(deps.config, `checkout:${event.type}`),
-    );
+  const step = (event: StepEvent) => recordStep(deps, ctx, orderId, event);
   switch (process.status) {
     case 'started':
       await holdStock(deps, ctx, orderId, plan);
@@ -335,12 +330,9 @@ async function holdStock(deps: CheckoutDeps, ctx: CommandContext, orderId: strin
 /** The intent comes first: from here on the provider may hold an authorization to void. */
 const requestPayment = (deps: CheckoutDeps, ctx: CommandContext, { orderId, plan }: Running) =>
   recordStep(deps, ctx, orderId, {
-    type: 'RecordStep',
-    event: {
-      type: 'CheckoutPaymentRequested',
-      data: { orderId, amount: plan.order.totals.grandTotal, idempotencyKey: `authorize:${orderId}` },
-    },
-  }).then(() => failpoint(deps.config, 'checkout:CheckoutPaymentRequested'));
+    type: 'CheckoutPaymentRequested',
+    data: { orderId, amount: plan.order.totals.grandTotal, idempotencyKey: `authorize:${orderId}` },
+  });
 
 // Asking again with the same key answers the first outcome: how a runner learns the
 // payment after a crash between the provider's answer and its record.

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Decider } from '@flowdose/shared/domain/decider';
 import { readEvent } from '@flowdose/shared/domain/event-schemas';
 import { ConcurrencyError } from '@flowdose/shared/errors';
@@ -8,6 +9,17 @@ import { derivedId, randomIds } from '@flowdose/shared/ids';
 
 const MAX_ATTEMPTS = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The same request under another key: a step of a process that must happen once whoever runs it. */
+export const withKey = (ctx: CommandContext, idempotencyKey: string): CommandContext => ({ ...ctx, idempotencyKey });
+
+/** What the API does on its own (a sweep, expiry): the system as actor, one correlation id per kind of job. */
+export const systemContext = (correlationId: string, idempotencyKey: string | null = null): CommandContext => ({
+  requestId: randomUUID(),
+  correlationId,
+  actor: { userId: null, role: 'system' },
+  idempotencyKey,
+});
 
 /** An id for something a command creates; derived from the Idempotency-Key so a retry re-creates the same one. */
 export const newId = (ctx: CommandContext, purpose: string): string =>

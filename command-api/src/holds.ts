@@ -1,7 +1,7 @@
 import { discountDecider } from '@flowdose/shared/domain/discount/decider';
 import { discountStream } from '@flowdose/shared/domain/discount/events';
-import { type InventoryCommand, inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
-import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
+import { inventoryDecider, type Stock } from '@flowdose/shared/domain/inventory/decider';
+import { type InventoryEvent, inventoryStream } from '@flowdose/shared/domain/inventory/events';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import type { CommandContext } from '@flowdose/shared/http/context';
 import { handle } from './handle-command.ts';
@@ -11,20 +11,18 @@ export const HOT_STREAM_ATTEMPTS = 25;
 
 type Held = { sku: string; reservationId: string };
 
-/** Decides `command` on each held reservation's stream (the decider says what a repeat does). */
-const onEachHeld = (store: EventStore, ctx: CommandContext, held: Held[], command: (r: Held) => InventoryCommand) =>
+/** Decides on each held reservation's SKU stream, a hot stream's number of tries each. */
+const onEachHeld = (
+  store: EventStore,
+  ctx: CommandContext,
+  held: Held[],
+  decide: (state: Stock, r: Held) => InventoryEvent[],
+) =>
   Promise.all(
     held.map((r) =>
-      handle(
-        store,
-        inventoryDecider,
-        inventoryStream(r.sku),
-        ctx,
-        (state) => inventoryDecider.decide(command(r), state),
-        {
-          attempts: HOT_STREAM_ATTEMPTS,
-        },
-      ),
+      handle(store, inventoryDecider, inventoryStream(r.sku), ctx, (state) => decide(state, r), {
+        attempts: HOT_STREAM_ATTEMPTS,
+      }),
     ),
   );
 
@@ -33,28 +31,17 @@ const onEachHeld = (store: EventStore, ctx: CommandContext, held: Held[], comman
  * never taken) is skipped. Errors reach the caller: a process that must release retries.
  */
 export const releaseReservations = (store: EventStore, ctx: CommandContext, held: Held[], reason: string) =>
-  Promise.all(
-    held.map((r) =>
-      handle(
-        store,
-        inventoryDecider,
-        inventoryStream(r.sku),
-        ctx,
-        (state) =>
-          state.reservations.has(r.reservationId)
-            ? inventoryDecider.decide(
-                { type: 'Release', data: { sku: r.sku, reservationId: r.reservationId, reason } },
-                state,
-              )
-            : [],
-        { attempts: HOT_STREAM_ATTEMPTS },
-      ),
-    ),
+  onEachHeld(store, ctx, held, (state, { sku, reservationId }) =>
+    state.reservations.has(reservationId)
+      ? inventoryDecider.decide({ type: 'Release', data: { sku, reservationId, reason } }, state)
+      : [],
   );
 
 /** The held stock leaves the warehouse: on hand drops. A hold that is gone is an error, never a skip. */
 export const commitReservations = (store: EventStore, ctx: CommandContext, held: Held[]) =>
-  onEachHeld(store, ctx, held, ({ sku, reservationId }) => ({ type: 'Commit', data: { sku, reservationId } }));
+  onEachHeld(store, ctx, held, (state, { sku, reservationId }) =>
+    inventoryDecider.decide({ type: 'Commit', data: { sku, reservationId } }, state),
+  );
 
 /** A canceled or failed order gives its use of a discount code back. */
 export async function releaseDiscountUse(

@@ -5,16 +5,12 @@ import type { Position } from '@flowdose/shared/event-store/position';
 import type { CommandContext } from '@flowdose/shared/http/context';
 import type { Deps } from './deps.ts';
 import { failpoint } from './failpoints.ts';
-import { handle, loadState, newId } from './handle-command.ts';
+import { handle, loadState, newId, withKey } from './handle-command.ts';
 import { commitReservations, releaseDiscountUse, releaseReservations } from './holds.ts';
 import { closeProcess, openProcess } from './open-processes.ts';
 import { refusal } from './refusals.ts';
 
 type ActionDeps = Pick<Deps, 'store' | 'payments' | 'pool' | 'config'>;
-
-// Other streams and the provider get keys of their own, derived from the step's id: one
-// step on one order happens once, whoever runs it again (a retry, the recovery sweep).
-const keyed = (ctx: CommandContext, key: string): CommandContext => ({ ...ctx, idempotencyKey: key });
 
 /** What a step moves outside the order stream. Each call is keyed by the step, so repeating it moves nothing twice. */
 async function move(deps: ActionDeps, ctx: CommandContext, order: PlacedOrder) {
@@ -30,7 +26,7 @@ async function move(deps: ActionDeps, ctx: CommandContext, order: PlacedOrder) {
     case 'refund':
       return deps.payments.refund({ paymentId: paymentId(), amount, currency, idempotencyKey: `refund:${actionId}` });
     case 'fulfil':
-      await commitReservations(deps.store, keyed(ctx, `${actionId}:commit`), order.reservations);
+      await commitReservations(deps.store, withKey(ctx, `${actionId}:commit`), order.reservations);
       return;
     case 'cancel': {
       const { refund, voidPayment } = cancelMoves(order);
@@ -44,8 +40,8 @@ async function move(deps: ActionDeps, ctx: CommandContext, order: PlacedOrder) {
       } else if (voidPayment) {
         await deps.payments.void({ paymentId: voidPayment, idempotencyKey: `cancel:${actionId}` });
       }
-      await releaseReservations(deps.store, keyed(ctx, `${actionId}:release`), order.reservations, reason);
-      await releaseDiscountUse(deps.store, keyed(ctx, `${actionId}:discount`), order.discountCode, orderId, reason);
+      await releaseReservations(deps.store, withKey(ctx, `${actionId}:release`), order.reservations, reason);
+      await releaseDiscountUse(deps.store, withKey(ctx, `${actionId}:discount`), order.discountCode, orderId, reason);
       return;
     }
     default: {
@@ -69,7 +65,7 @@ export async function finishStep(deps: ActionDeps, ctx: CommandContext, orderId:
     try {
       await move(deps, ctx, state);
       failpoint(deps.config, 'order-step:moved');
-      await decideOn(deps, keyed(ctx, `${actionId}:complete`), orderId, {
+      await decideOn(deps, withKey(ctx, `${actionId}:complete`), orderId, {
         type: 'CompleteStep',
         data: { orderId, actionId },
       });
@@ -77,7 +73,7 @@ export async function finishStep(deps: ActionDeps, ctx: CommandContext, orderId:
       // A refusal is final: recorded, and the order is free again. Anything else (the
       // provider unreachable, the database gone) leaves the step pending for a retry.
       if (!(error instanceof DomainError)) throw error;
-      await decideOn(deps, keyed(ctx, `${actionId}:fail`), orderId, {
+      await decideOn(deps, withKey(ctx, `${actionId}:fail`), orderId, {
         type: 'FailStep',
         data: { orderId, actionId, code: error.code, detail: error.message },
       });
@@ -89,16 +85,15 @@ export async function finishStep(deps: ActionDeps, ctx: CommandContext, orderId:
   }
 }
 
-const stepRecorded = async (deps: ActionDeps, orderId: string, actionId: string) =>
-  (await deps.store.readStream(orderStream(orderId))).some(
+/** The events a step left in the order's log (each carries the step's actionId). */
+const stepEvents = async (deps: ActionDeps, orderId: string, actionId: string) =>
+  (await deps.store.readStream(orderStream(orderId))).filter(
     (e) => (e.data as { actionId?: string }).actionId === actionId,
   );
 
 /** What the step's request is answered, the first time or any time after: its outcome's position, or its refusal. */
 async function answerOf(deps: ActionDeps, orderId: string, actionId: string): Promise<{ position: Position }> {
-  const events = await deps.store.readStream(orderStream(orderId));
-  const mine = events.filter((e) => (e.data as { actionId?: string }).actionId === actionId);
-  const last = mine.at(-1);
+  const last = (await stepEvents(deps, orderId, actionId)).at(-1);
   if (!last) throw new NotFoundError('Order step');
   if (last.type === 'OrderStepFailed') {
     const { code, detail } = last.data as { code: string; detail: string };
@@ -127,14 +122,14 @@ export async function runOrderStep(
   // Listed before the intent exists, so a crash right after it is still found by the sweep.
   await openProcess(deps.pool, orderStream(orderId));
   try {
-    await decideOn(deps, keyed(ctx, `${actionId}:request`), orderId, {
+    await decideOn(deps, withKey(ctx, `${actionId}:request`), orderId, {
       type: 'RequestStep',
       data: { orderId, actionId, ...request },
     });
   } catch (error) {
     // Refused now, but this very step ran before (a retry after it ended, its answer lost):
     // answer what it answered then.
-    if (!(error instanceof DomainError) || !(await stepRecorded(deps, orderId, actionId))) throw error;
+    if (!(error instanceof DomainError) || (await stepEvents(deps, orderId, actionId)).length === 0) throw error;
   }
   failpoint(deps.config, 'order-step:requested');
   await finishStep(deps, ctx, orderId, actionId);

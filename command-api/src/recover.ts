@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { checkoutDecider, checkoutStream } from '@flowdose/shared/domain/checkout/process';
 import { orderDecider } from '@flowdose/shared/domain/order/decider';
 import { orderStream } from '@flowdose/shared/domain/order/events';
@@ -7,7 +6,7 @@ import type { CommandContext } from '@flowdose/shared/http/context';
 import type { Logger } from '@flowdose/shared/logger';
 import { giveUpCheckout, runCheckout } from './checkout.ts';
 import type { Deps } from './deps.ts';
-import { loadState } from './handle-command.ts';
+import { loadState, systemContext } from './handle-command.ts';
 import { closeProcess, staleProcesses } from './open-processes.ts';
 import { finishStep } from './order-actions.ts';
 
@@ -31,12 +30,7 @@ const ORDER = orderStream('');
 export async function recoverProcesses(deps: RecoveryDeps, logger: Logger) {
   const done = { checkouts: 0, orderSteps: 0, failed: 0 };
   for (const streamId of await staleProcesses(deps.pool, deps.config.PROCESS_RECOVERY_SECONDS)) {
-    const ctx: CommandContext = {
-      requestId: randomUUID(),
-      correlationId: 'process-recovery',
-      actor: { userId: null, role: 'system' },
-      idempotencyKey: null,
-    };
+    const ctx = systemContext('process-recovery');
     try {
       if (streamId.startsWith(CHECKOUT)) {
         await recoverCheckout(deps, ctx, streamId.slice(CHECKOUT.length));

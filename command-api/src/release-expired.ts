@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '@flowdose/shared/clock';
 import { withClient } from '@flowdose/shared/db';
 import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
@@ -11,7 +10,8 @@ import type { CommandContext } from '@flowdose/shared/http/context';
 import type { Logger } from '@flowdose/shared/logger';
 import { liveSchema } from '@flowdose/shared/read-models';
 import type { Deps } from './deps.ts';
-import { handle, loadState } from './handle-command.ts';
+import { handle, loadState, systemContext } from './handle-command.ts';
+import { HOT_STREAM_ATTEMPTS } from './holds.ts';
 import { recoverProcesses } from './recover.ts';
 
 /**
@@ -34,12 +34,7 @@ export async function releaseExpired(
   );
   let released = 0;
   for (const r of rows) {
-    const ctx = {
-      requestId: randomUUID(),
-      correlationId: 'reservation-expiry',
-      actor: { userId: null, role: 'system' },
-      idempotencyKey: `expire:${r.reservation_id}`,
-    };
+    const ctx = systemContext('reservation-expiry', `expire:${r.reservation_id}`);
     // The read model may lag: the order's own stream decides. A placed order keeps its hold; an
     // order never placed gets a tombstone first, so its checkout can no longer place it late.
     if (r.order_id && !(await orderGivenUp(store, ctx, r.order_id))) continue;
@@ -59,7 +54,7 @@ export async function releaseExpired(
             )
           : [];
       },
-      { attempts: 25 },
+      { attempts: HOT_STREAM_ATTEMPTS },
     );
     if (held) released++;
   }
