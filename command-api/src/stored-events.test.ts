@@ -5,7 +5,7 @@ import { orderStream } from '@flowdose/shared/domain/order/events';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { testMetadata } from '@flowdose/shared/testing/events';
+import { orderPlacedV1, testMetadata } from '@flowdose/shared/testing/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle, loadState } from './handle-command.ts';
 
@@ -30,36 +30,13 @@ async function insertRows(streamId: string, rows: { type: string; data: unknown;
   }
 }
 
-// An OrderPlaced as written before checkout took the payment first: no paymentId at all.
-const placedV1 = (orderId: string) => ({
-  orderId,
-  cartId: randomUUID(),
-  customerId: null,
-  email: 'ada@example.com',
-  currency: 'EUR',
-  lines: [
-    {
-      lineId: randomUUID(),
-      sku: 'MUG-WHITE',
-      quantity: 1,
-      unitPrice: { amount: 1250, currency: 'EUR' },
-      discount: 0,
-      tax: 0,
-    },
-  ],
-  totals: { subtotal: 1250, discount: 0, shipping: 0, tax: 0, grandTotal: 1250 },
-  shippingAddress: { name: 'Ada', line1: '1 Lane', city: 'Paris', postalCode: '75001', country: 'FR' },
-  shippingMethod: 'standard',
-  reservations: [{ sku: 'MUG-WHITE', reservationId: randomUUID() }],
-});
-
 const ctx = { correlationId: 'c', requestId: 'r', actor: { userId: null, role: 'ops' }, idempotencyKey: null };
 
 describe('stored events are read through their schema', () => {
   it('folds a v1 order stream through the upcaster, and decides on it', async () => {
     const orderId = randomUUID();
     const streamId = orderStream(orderId);
-    await insertRows(streamId, [{ type: 'OrderPlaced', data: placedV1(orderId), schemaVersion: 1 }]);
+    await insertRows(streamId, [{ type: 'OrderPlaced', data: orderPlacedV1(orderId), schemaVersion: 1 }]);
 
     const { state, version } = await loadState(store, orderDecider, streamId);
     expect(version).toBe(1n);
@@ -88,7 +65,7 @@ describe('stored events are read through their schema', () => {
     const orderId = randomUUID();
     const streamId = orderStream(orderId);
     await insertRows(streamId, [
-      { type: 'OrderPlaced', data: placedV1(orderId), schemaVersion: 1 },
+      { type: 'OrderPlaced', data: orderPlacedV1(orderId), schemaVersion: 1 },
       { type: 'PaymentCaptured', data: { orderId, amount: '12.50' }, schemaVersion: 1 },
     ]);
     const [, bad] = await store.readStream(streamId);

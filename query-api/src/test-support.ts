@@ -7,7 +7,7 @@ import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/
 import { createLogger } from '@flowdose/shared/logger';
 import { createNotifications } from '@flowdose/shared/notifications';
 import { createTestDatabase } from '@flowdose/shared/testing/db';
-import { serve } from '@flowdose/shared/testing/http';
+import { serve, type TestServer } from '@flowdose/shared/testing/http';
 import { buildApp } from './app.ts';
 import type { Deps } from './deps.ts';
 import { createPositionWaiter } from './min-position.ts';
@@ -47,4 +47,31 @@ export async function startStack(config: Config = testConfig({ MIN_POSITION_TIME
       await db.drop();
     },
   };
+}
+
+/**
+ * A customer who signed up, with an open cart of one line: the start of most journeys the
+ * read tests follow. Answers the headers that reach that cart and the line's position.
+ */
+export async function shopperWithCart(
+  commands: TestServer,
+  email: string,
+  line: { sku: string; quantity: number } = { sku: 'MUG-WHITE', quantity: 1 },
+) {
+  const account = await commands.request<{ accessToken: string }>('POST', '/auth/register', {
+    body: { email, password: 'correct horse battery' },
+  });
+  const customer = { Authorization: `Bearer ${account.body.accessToken}` };
+  const cart = (
+    await commands.request<{ cartId: string; cartToken: string }>('POST', '/carts', {
+      body: { currency: 'EUR' },
+      headers: customer,
+    })
+  ).body;
+  const cartAccess = { ...customer, 'X-Cart-Token': cart.cartToken };
+  const added = await commands.request<{ position: string }>('POST', `/carts/${cart.cartId}/items`, {
+    body: line,
+    headers: cartAccess,
+  });
+  return { customer, cart, cartAccess, added: added.body.position };
 }

@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { projections } from '@flowdose/projections/registry';
 import { catchUp } from '@flowdose/projections/run-range';
 import { createSchema, dropSchema } from '@flowdose/projections/schema';
-import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { createPool, type Pool } from '@flowdose/shared/db';
 import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
 import { START } from '@flowdose/shared/event-store/position';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { liveSchema, readCheckpoint } from '@flowdose/shared/read-models';
+import { bearerFor } from '@flowdose/shared/testing/auth';
 import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
+import { testMetadata } from '@flowdose/shared/testing/events';
 import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateAll } from '../migrate.ts';
@@ -208,9 +209,7 @@ async function expectReadModelsEqualARebuild() {
 
 describe('faults under load', () => {
   it('survives Postgres and Redis restarts, a FLUSHALL and each service killed, losing nothing', async () => {
-    const admin = {
-      Authorization: `Bearer ${await signAccessToken(JWT_SECRET, { userId: randomUUID(), role: 'admin', sessionId: randomUUID() }, 3600)}`,
-    };
+    const admin = await bearerFor(JWT_SECRET, 'admin', 3600);
     const commands = {
       request: async <T>(
         method: string,
@@ -271,13 +270,7 @@ describe('faults under load', () => {
             expiresAt: new Date().toISOString(),
             orderId: randomUUID(),
           },
-          metadata: {
-            correlationId: 'faults-test',
-            causationId: 'faults-test',
-            actor: { userId: null, role: 'system' },
-            idempotencyKey: null,
-            schemaVersion: 1,
-          },
+          metadata: testMetadata,
         },
       ],
       'any',

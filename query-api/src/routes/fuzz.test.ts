@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { createSessions } from '@flowdose/shared/auth/sessions';
-import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { testConfig } from '@flowdose/shared/config';
 import { parsePosition } from '@flowdose/shared/event-store/position';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
@@ -17,6 +15,7 @@ import {
 import { createLogger } from '@flowdose/shared/logger';
 import { createNotifications } from '@flowdose/shared/notifications';
 import { createRequestRedis } from '@flowdose/shared/redis';
+import { bearerFor } from '@flowdose/shared/testing/auth';
 import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { countEvents } from '@flowdose/shared/testing/db';
@@ -24,7 +23,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { createPositionWaiter } from '../min-position.ts';
-import { startStack } from '../test-support.ts';
+import { shopperWithCart, startStack } from '../test-support.ts';
 
 const config = testConfig({ MIN_POSITION_TIMEOUT_MS: '2000' });
 let stack: Awaited<ReturnType<typeof startStack>>;
@@ -59,25 +58,9 @@ async function servedRoutes(): Promise<ServedRoute[]> {
 beforeAll(async () => {
   stack = await startStack(config);
   const { commands } = stack;
-  const admin = {
-    Authorization: `Bearer ${await signAccessToken(config.AUTH_JWT_SECRET, { userId: randomUUID(), role: 'admin', sessionId: randomUUID() }, 3600)}`,
-  };
+  const admin = await bearerFor(config.AUTH_JWT_SECRET, 'admin', 3600);
   await publishTestCatalog(commands, config.AUTH_JWT_SECRET, { stock: 10 });
-  const account = await commands.request<{ accessToken: string }>('POST', '/auth/register', {
-    body: { email: 'fuzz@example.com', password: 'correct horse battery' },
-  });
-  const customer = { Authorization: `Bearer ${account.body.accessToken}` };
-  const cart = (
-    await commands.request<{ cartId: string; cartToken: string }>('POST', '/carts', {
-      body: { currency: 'EUR' },
-      headers: customer,
-    })
-  ).body;
-  const cartAccess = { ...customer, 'X-Cart-Token': cart.cartToken };
-  await commands.request('POST', `/carts/${cart.cartId}/items`, {
-    body: { sku: 'MUG-WHITE', quantity: 1 },
-    headers: cartAccess,
-  });
+  const { customer, cart, cartAccess } = await shopperWithCart(commands, 'fuzz@example.com');
   const order = await commands.request<{ orderId: string; position: string }>(
     'POST',
     `/carts/${cart.cartId}/checkout`,

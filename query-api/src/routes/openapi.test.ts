@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { routesOf } from '@flowdose/shared/http/fuzz';
+import { bearerFor } from '@flowdose/shared/testing/auth';
 import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { answerChecker, expectValidOpenApi31, operationsOf, routeNames } from '@flowdose/shared/testing/openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
-import { startStack } from '../test-support.ts';
+import { shopperWithCart, startStack } from '../test-support.ts';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let document: Parameters<typeof operationsOf>[0];
@@ -41,26 +40,15 @@ describe('the query API contract', () => {
   it('describes what the routes answer, refusals included', async () => {
     const check = answerChecker(document);
     const { commands, queries, config } = stack;
-    const staff = {
-      Authorization: `Bearer ${await signAccessToken(config.AUTH_JWT_SECRET, { userId: randomUUID(), role: 'admin', sessionId: randomUUID() }, 600)}`,
-    };
+    const staff = await bearerFor(config.AUTH_JWT_SECRET, 'admin');
     await publishTestCatalog(commands, config.AUTH_JWT_SECRET, { stock: 10 });
-    const account = await commands.request<{ accessToken: string }>('POST', '/auth/register', {
-      body: { email: 'contract@example.com', password: 'correct horse battery' },
-    });
-    const customer = { Authorization: `Bearer ${account.body.accessToken}` };
-    const cart = (
-      await commands.request<{ cartId: string; cartToken: string }>('POST', '/carts', {
-        body: { currency: 'EUR' },
-        headers: customer,
-      })
-    ).body;
-    const access = { ...customer, 'X-Cart-Token': cart.cartToken };
-    const added = await commands.request<{ position: string }>('POST', `/carts/${cart.cartId}/items`, {
-      body: { sku: 'MUG-WHITE', quantity: 2 },
-      headers: access,
-    });
-    const read = { ...access, 'X-Min-Position': added.body.position };
+    const {
+      customer,
+      cart,
+      cartAccess: access,
+      added,
+    } = await shopperWithCart(commands, 'contract@example.com', { sku: 'MUG-WHITE', quantity: 2 });
+    const read = { ...access, 'X-Min-Position': added };
     check('GET', '/carts/:cartId', await queries.request('GET', `/carts/${cart.cartId}`, { headers: read }));
     const order = await commands.request<{ orderId: string; position: string }>(
       'POST',

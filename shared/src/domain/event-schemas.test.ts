@@ -1,31 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { orderPlacedV1 } from '../testing/events.ts';
 import { eventSchema, type RecordedEventLike, readEvent, UnreadableEventError } from './event-schemas.ts';
 import { orderDecider } from './order/decider.ts';
 import { placedNamesItsPayment } from './order/events.ts';
 
 const orderId = '0190b8a0-0000-7000-8000-00000000000a';
-const placedV1 = {
-  orderId,
-  cartId: '0190b8a0-0000-7000-8000-00000000000b',
-  customerId: null,
-  email: 'ada@example.com',
-  currency: 'EUR',
-  lines: [
-    {
-      lineId: '0190b8a0-0000-7000-8000-00000000000c',
-      sku: 'MUG-WHITE',
-      quantity: 1,
-      unitPrice: { amount: 1250, currency: 'EUR' },
-      discount: 0,
-      tax: 0,
-    },
-  ],
-  totals: { subtotal: 1250, discount: 0, shipping: 0, tax: 0, grandTotal: 1250 },
-  shippingAddress: { name: 'Ada', line1: '1 Lane', city: 'Paris', postalCode: '75001', country: 'FR' },
-  shippingMethod: 'standard',
-  reservations: [{ sku: 'MUG-WHITE', reservationId: '0190b8a0-0000-7000-8000-00000000000d' }],
-};
+const placedV1 = orderPlacedV1(orderId);
 
 const recorded = (type: string, data: unknown, schemaVersion: unknown, streamPosition = 1n): RecordedEventLike => ({
   streamId: `order-${orderId}`,
