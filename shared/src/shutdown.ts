@@ -8,7 +8,7 @@ export const STOP_WITHIN_MS = 10_000;
  * Stops accepting connections and resolves once the requests under way are answered. A
  * keep-alive connection is closed as soon as it is idle, not after its 5 s timeout.
  */
-export function closeServer(server: Server): Promise<void> {
+function closeServer(server: Server): Promise<void> {
   return new Promise<void>((resolve) => {
     const idle = setInterval(() => server.closeIdleConnections(), 100);
     server.close(() => {
