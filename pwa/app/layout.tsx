@@ -1,8 +1,5 @@
 import type { Metadata, Viewport } from 'next';
-import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { CartBadge } from '@/components/cart-badge';
-import { ServiceWorker } from '@/components/service-worker';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -15,6 +12,8 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { themeColor: '#14532d', width: 'device-width', initialScale: 1 };
 
+// What every page shares; the shop, app/(shop), and the back office, app/admin, each add
+// their own header and frame.
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
@@ -22,21 +21,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <a className="skip" href="#main">
           Skip to content
         </a>
-        <header className="top">
-          <nav aria-label="Main" className="wrap nav">
-            <Link href="/" className="brand">
-              Flowdose
-            </Link>
-            <Link href="/products">Shop</Link>
-            <Link href="/account">Account</Link>
-            <CartBadge />
-          </nav>
-        </header>
-        <main id="main" className="wrap">
-          {children}
-        </main>
-        <footer className="wrap foot">VAT for your country is added at checkout. Payments use test cards only.</footer>
-        <ServiceWorker />
+        {children}
       </body>
     </html>
   );
