@@ -2,7 +2,8 @@ import type { RecordedEvent } from '@flowdose/shared/event-store/port';
 import { positionToken } from '@flowdose/shared/event-store/position';
 
 export type ActorKind = 'customer' | 'staff' | 'guest' | 'system';
-export type AuditActor = { kind: ActorKind; id: string | null; role: string };
+/** `email` is filled at read time (people.ts), never taken from the log. */
+export type AuditActor = { kind: ActorKind; id: string | null; role: string; email?: string | null };
 
 /** One event as the audit shows it: what happened, when, who asked and which request it belongs to. */
 export type AuditItem = {

@@ -75,10 +75,16 @@ afterAll(async () => {
   await stack.close();
 });
 
+// A staff account (the audit shows its email) with a token signed here: nobody logs in with the hash.
 const staff = async (role: Role) => {
   const userId = randomUUID();
+  const email = `${role}-${userId.slice(0, 8)}@shop.test`;
+  await stack.db.pool.query(
+    `insert into staff_users (user_id, email, password_hash, role) values ($1, $2, 'not-a-hash', $3)`,
+    [userId, email, role],
+  );
   const token = await signAccessToken(stack.config.AUTH_JWT_SECRET, { userId, role, sessionId: randomUUID() }, 600);
-  return { userId, role, headers: { Authorization: `Bearer ${token}` } };
+  return { userId, role, email, headers: { Authorization: `Bearer ${token}` } };
 };
 const get = <T>(path: string, headers: Record<string, string>) => audit.request<T>('GET', path, { headers });
 
@@ -139,7 +145,7 @@ const inLogOrder = (items: AuditItem[]) =>
  * answer each of those states at that version.
  */
 describe('the audit of one order', () => {
-  const order = { orderId: '', cartId: '', correlationId: '', customerId: '', grandTotal: 0 };
+  const order = { orderId: '', cartId: '', correlationId: '', customerId: '', email: '', grandTotal: 0 };
   const other = { orderId: '', cartId: '' };
   let opsA: Awaited<ReturnType<typeof staff>>;
   let opsB: Awaited<ReturnType<typeof staff>>;
@@ -170,12 +176,13 @@ describe('the audit of one order', () => {
       await command(`/admin/inventory/${sku}/restock`, { quantity: 20, reason: 'audit test' }, setup.headers);
     await command('/admin/discounts', { code: 'AUDIT10', value: { kind: 'percent', percent: 10 } }, setup.headers);
 
+    const email = `audit-${Date.now()}@example.com`;
     const registered = await command<{ customerId: string; accessToken: string }>(
       '/auth/register',
-      { email: `audit-${Date.now()}@example.com`, password: 'correct horse battery' },
+      { email, password: 'correct horse battery' },
       {},
     );
-    order.customerId = registered.customerId;
+    Object.assign(order, { customerId: registered.customerId, email });
     const customer = { Authorization: `Bearer ${registered.accessToken}` };
     const placed = await checkOut(
       customer,
@@ -225,8 +232,8 @@ describe('the audit of one order', () => {
       ['9', 'OrderShipped'],
     ]);
     expect(own.every((i) => i.streamId === `order-${order.orderId}`)).toBe(true);
-    const customer = { kind: 'customer', id: order.customerId, role: 'customer' };
-    const asStaff = (who: typeof opsA) => ({ kind: 'staff', id: who.userId, role: who.role });
+    const customer = { kind: 'customer', id: order.customerId, role: 'customer', email: order.email };
+    const asStaff = (who: typeof opsA) => ({ kind: 'staff', id: who.userId, role: who.role, email: who.email });
     expect(own.map((i) => i.actor)).toEqual([
       customer,
       customer,
@@ -287,7 +294,7 @@ describe('the audit of one order', () => {
       items.map((i) => i.eventId),
     );
     const guest = await get<Page>(`/admin/orders/${other.orderId}/events`, admin.headers);
-    expect(guest.body.items[0]!.actor).toEqual({ kind: 'guest', id: null, role: 'guest' });
+    expect(guest.body.items[0]!.actor).toEqual({ kind: 'guest', id: null, role: 'guest', email: null });
   });
 
   it('answers the order as it was after each event, and what that event changed', async () => {
@@ -382,7 +389,7 @@ describe('the audit of one order', () => {
     expect(items[0]).toMatchObject({
       type: 'CheckoutStarted',
       streamId: `checkout-${order.orderId}`,
-      actor: { kind: 'customer', id: order.customerId, role: 'customer' },
+      actor: { kind: 'customer', id: order.customerId, role: 'customer', email: order.email },
       correlationId: order.correlationId,
     });
     expect(items[0]).not.toHaveProperty('related');

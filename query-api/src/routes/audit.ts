@@ -12,6 +12,7 @@ import { type Request, type RequestHandler, Router } from 'express';
 import { compareWithReadModel, diff, orderHistory, toJson } from '../audit/history.ts';
 import { toItem } from '../audit/items.ts';
 import { correlationPage, orderLogPage, orderScope } from '../audit/log.ts';
+import { withEmails } from '../audit/people.ts';
 import { minPosition, type PositionWaiter } from '../min-position.ts';
 import { findOrder } from '../read-models/orders.ts';
 
@@ -49,7 +50,10 @@ export function auditRoutes({ pool, store, waitForPosition }: AuditDeps): Router
     const { items, last, more } = await orderLogPage(pool, scope, cursor?.after ?? null, limit);
     res.json({
       orderId,
-      items: items.map((e) => toItem(e, e.related)),
+      items: await withEmails(
+        pool,
+        items.map((e) => toItem(e, e.related)),
+      ),
       nextCursor: more && last ? positionCursor(last) : null,
     });
   });
@@ -72,7 +76,7 @@ export function auditRoutes({ pool, store, waitForPosition }: AuditDeps): Router
       orderId,
       version: version.toString(),
       latestVersion: latest.streamPosition.toString(),
-      event: toItem(event),
+      event: (await withEmails(pool, [toItem(event)]))[0],
       state,
       changes: diff(toJson(found.before), state),
     });
@@ -106,7 +110,10 @@ export function auditRoutes({ pool, store, waitForPosition }: AuditDeps): Router
     if (items.length === 0 && !cursor) throw new NotFoundError('Correlation');
     res.json({
       correlationId,
-      items: items.map((e) => toItem(e)),
+      items: await withEmails(
+        pool,
+        items.map((e) => toItem(e)),
+      ),
       nextCursor: more && last ? positionCursor(last) : null,
     });
   });
@@ -121,7 +128,10 @@ export function auditRoutes({ pool, store, waitForPosition }: AuditDeps): Router
     const items = events.slice(0, limit);
     res.json({
       streamId,
-      items: items.map((e) => toItem(e)),
+      items: await withEmails(
+        pool,
+        items.map((e) => toItem(e)),
+      ),
       nextCursor: events.length > limit ? versionCursor(items.at(-1)!.streamPosition) : null,
     });
   });

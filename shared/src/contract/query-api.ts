@@ -189,6 +189,7 @@ const AuditItem = z.object({
     kind: z.enum(['customer', 'staff', 'guest', 'system']),
     id: z.string().nullable(),
     role: z.string(),
+    email: z.string().nullable().meta({ description: "The account's email as it is now (not recorded in the log)." }),
   }),
   correlationId: z.string().nullable(),
   causationId: z.string().nullable(),
