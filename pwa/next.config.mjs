@@ -4,6 +4,24 @@ import withSerwistInit from '@serwist/next';
 // One revision per build: the precached pages below are fetched again by each new version.
 const revision = randomUUID();
 
+// The files only back-office pages use (their scripts and styles, by webpack's chunk groups):
+// a shopper's service worker must not download the back office.
+const backOfficeOnly = new WeakMap();
+function isBackOfficeOnly({ asset, compilation }) {
+  let files = backOfficeOnly.get(compilation);
+  if (!files) {
+    const admin = new Set();
+    const shop = new Set();
+    for (const group of compilation.chunkGroups) {
+      const into = group.name?.startsWith('app/admin/') ? admin : shop;
+      for (const file of group.getFiles()) into.add(file);
+    }
+    files = new Set([...admin].filter((file) => !shop.has(file)));
+    backOfficeOnly.set(compilation, files);
+  }
+  return files.has(asset.name);
+}
+
 const withSerwist = withSerwistInit({
   swSrc: 'app/sw.ts',
   swDest: 'public/sw.js',
@@ -13,6 +31,7 @@ const withSerwist = withSerwistInit({
   reloadOnOnline: false,
   // The shell of the pages that work without the network, and the page for those that do not.
   additionalPrecacheEntries: ['/~offline', '/cart', '/checkout', '/account'].map((url) => ({ url, revision })),
+  exclude: [isBackOfficeOnly],
 });
 
 /** @type {import('next').NextConfig} */

@@ -24,6 +24,12 @@ const serwist = new Serwist({
         sameOrigin && /^\/api\/(commands|queries\/(carts|orders|me|admin))/.test(url.pathname),
       handler: new NetworkOnly(),
     },
+    // The back office's pages: staff's, on a device others may use, so never kept either.
+    {
+      matcher: ({ url, request, sameOrigin }) =>
+        sameOrigin && request.mode === 'navigate' && /^\/admin(\/|$)/.test(url.pathname),
+      handler: new NetworkOnly(),
+    },
     // Catalog reads: answered at once from the cache, refreshed behind.
     {
       matcher: ({ url, sameOrigin }) => sameOrigin && /^\/api\/queries\/(products|categories)/.test(url.pathname),

@@ -23,9 +23,9 @@ export type OrderHistory = {
  * Folds an order's stream up to any version with today's decider, keeping the states of
  * long streams at every `every`-th version: events never change once appended, so a kept
  * state stays true, and a later request reads and folds at most `every` events from the
- * nearest one. Needed because a full fold is not linear: each step's evolve copies the
- * order's set of step ids, so 5,000 events cost ~120 ms to fold (and ~35 ms to read) here,
- * against a few ms from a kept state. The least recently used streams are let go first.
+ * nearest one. Needed because reading and folding a whole 5,000-event stream takes ~50 ms
+ * here (infra/bench/results/audit.md), against a few ms from a kept state. At most
+ * `streams` orders are kept; the least recently used are let go first.
  */
 export function orderHistory(store: EventStore, { every = 128, streams = 32 } = {}): OrderHistory {
   // By order id: index k holds the state after k × every events.

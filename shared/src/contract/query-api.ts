@@ -177,7 +177,7 @@ export const OrderStateQuery = z.strictObject({
 });
 export const NoQuery = z.strictObject({});
 
-const AuditItem = z.object({
+export const AuditItem = z.object({
   eventId: z.string(),
   streamId: z.string(),
   version: z.string(),
@@ -196,7 +196,9 @@ const AuditItem = z.object({
   idempotencyKey: z.string().nullable(),
   related: z.boolean().optional(),
 });
-const AuditPage = (key: string) => z.object({ [key]: z.string(), items: z.array(AuditItem), nextCursor: NextCursor });
+/** A page of an order's, a correlation's or a stream's events. */
+export const AuditEventsPage = z.object({ items: z.array(AuditItem), nextCursor: NextCursor });
+const AuditPage = (key: string) => AuditEventsPage.extend({ [key]: z.string() });
 export const OrderAtVersion = z.object({
   orderId: z.string(),
   version: z.string(),

@@ -1,0 +1,216 @@
+/// <reference lib="dom" />
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { argon2idHasher } from '@flowdose/shared/auth/passwords';
+import { createStaffUser } from '@flowdose/shared/auth/staff';
+import type { StaffRole } from '@flowdose/shared/auth/tokens';
+import { liveSchema } from '@flowdose/shared/read-models';
+import { checkoutDetails } from '@flowdose/shared/testing/checkout';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { demoCatalog } from '../../infra/src/seed/demo-catalog.ts';
+import { SCREENSHOTS, startStorefront } from './storefront-stack.ts';
+
+let shop: Awaited<ReturnType<typeof startStorefront>>;
+const PASSWORD = 'staff password for the browser test';
+const staff = { ops: '', admin: '', analyst: '' } as Record<StaffRole, string>;
+const order = { orderId: '', correlationId: '' };
+
+async function post<T = { position: string }>(path: string, body: object, headers: Record<string, string> = {}) {
+  const res = await fetch(shop.commands + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** A real staff sign-in, as the back office does it. */
+const signIn = async (role: StaffRole) => {
+  const { accessToken } = await post<{ accessToken: string }>('/admin/auth/login', {
+    email: staff[role],
+    password: PASSWORD,
+  });
+  return { Authorization: `Bearer ${accessToken}` };
+};
+
+beforeAll(async () => {
+  shop = await startStorefront();
+  const hasher = argon2idHasher(4096);
+  for (const role of ['ops', 'admin', 'analyst'] as const) {
+    staff[role] = `${role}@shop.test`;
+    await createStaffUser(shop.db.pool, hasher, { email: staff[role], password: PASSWORD, role });
+  }
+  // A guest's order of two units, captured by ops, partly refunded by an admin, fulfilled
+  // and shipped by ops: nine events on the order, each step by a signed-in staff member.
+  const sku = demoCatalog(12)[0]!.variants[0]!.sku;
+  const cart = await post<{ cartId: string; cartToken: string }>('/carts', { currency: 'EUR' });
+  const access = { 'X-Cart-Token': cart.cartToken };
+  await post(`/carts/${cart.cartId}/items`, { sku, quantity: 2 }, access);
+  const placed = await post<{ orderId: string }>(`/carts/${cart.cartId}/checkout`, checkoutDetails(), {
+    ...access,
+    'Idempotency-Key': `browser-audit-${cart.cartId}`,
+  });
+  order.orderId = placed.orderId;
+  const [ops, admin] = [await signIn('ops'), await signIn('admin')];
+  const step = (action: string, body: object, who: Record<string, string>) =>
+    post(`/admin/orders/${order.orderId}/${action}`, body, who);
+  await step('capture', {}, ops);
+  await step('refund', { amount: 500, reason: 'box arrived dented' }, admin);
+  await step('fulfil', {}, ops);
+  await step('ship', { trackingNumber: 'TRACK-BROWSER-1' }, ops);
+}, 180_000);
+afterAll(() => shop?.close());
+
+const failureShot = (page: Page) =>
+  onTestFailed(async () => {
+    const name = (expect.getState().currentTestName ?? 'test').replace(/\W+/g, '-').slice(0, 60);
+    await page.screenshot({ path: `${SCREENSHOTS}/failed-${name}.png`, fullPage: true }).catch(() => {});
+  });
+
+const field = (page: Page, name: string) => page.locator(`.fields [data-field="${name}"] .value`);
+
+describe('the back office', () => {
+  it('signs staff in, shows an order’s history and its state at any event, and checks it against the read model', async () => {
+    const context = await shop.shopper({ width: 1280, height: 900 });
+    const page = await context.newPage();
+    failureShot(page);
+
+    // Not signed in: the order page sends to the sign-in, which comes back to it.
+    await page.goto(`${shop.url}/admin/orders/${order.orderId}`);
+    await page.waitForURL(/\/admin\/login\?next=/);
+    await page.getByLabel('Email').fill(staff.ops);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('#login-error').textContent()).toContain('do not match');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${shop.url}/admin/orders/${order.orderId}`);
+
+    // The timeline: readable lines with who and in what role, related events interleaved.
+    const timeline = page.locator('.audit-timeline');
+    await timeline.getByText('Shipped, tracking number TRACK-BROWSER-1').waitFor();
+    const captured = timeline.locator('li', { hasText: 'Captured' }).first();
+    expect(await captured.textContent()).toMatch(/Captured €[\d.]+ by ops@shop\.test/);
+    expect(await captured.locator('.badge').textContent()).toBe('staff · ops');
+    expect(await timeline.locator('li', { hasText: 'Refunded €5.00' }).first().textContent()).toContain(
+      'by admin@shop.test',
+    );
+    expect(await timeline.locator('li.related', { hasText: /Held 2 × / }).count()).toBe(1);
+    expect(await timeline.locator('li.related', { hasText: 'Cart checked out' }).count()).toBe(1);
+    await page.getByLabel(/Show related events/).uncheck();
+    expect(await timeline.locator('li.related').count()).toBe(0);
+    await page.getByLabel(/Show related events/).check();
+
+    // The state at the latest event, then stepping back through the history by keyboard.
+    await expect.poll(() => field(page, 'status').textContent()).toBe('shipped');
+    expect(await field(page, 'refunded').textContent()).toBe('€5.00');
+    const total = await field(page, 'grandTotal').textContent();
+    expect(await field(page, 'captured').textContent()).toBe(total);
+    await page.locator('.audit-timeline').screenshot({ path: `${SCREENSHOTS}/admin-order-timeline.png` });
+    await page.screenshot({ path: `${SCREENSHOTS}/admin-order-audit.png`, fullPage: true });
+
+    const slider = page.getByRole('slider', { name: /order's history/ });
+    await slider.focus();
+    await page.keyboard.press('ArrowLeft'); // 8: fulfilled
+    await expect.poll(() => field(page, 'status').textContent()).toBe('fulfilled');
+    await page.getByRole('button', { name: 'Previous' }).click(); // 7: the fulfilment asked for
+    await page.getByRole('button', { name: 'Previous' }).click(); // 6: refunded
+    await expect.poll(() => page.locator('.at').textContent()).toContain('After event 6 of 9: Refunded €5.00');
+    expect(await field(page, 'status').textContent()).toBe('captured');
+    // The refund moved the amount and ended the step it belonged to: both are highlighted.
+    const changed = page.locator('.fields .changed');
+    expect(await changed.evaluateAll((els) => els.map((e) => e.getAttribute('data-field')))).toEqual([
+      'refunded',
+      'pending',
+    ]);
+    await page.getByRole('button', { name: 'Previous' }).click(); // 5: the refund asked for
+    await page.getByRole('button', { name: 'Previous' }).click(); // 4: captured
+    await expect.poll(() => page.locator('.at').textContent()).toContain('After event 4 of 9: Captured');
+    expect(await field(page, 'refunded').textContent()).toBe('€0.00');
+    expect(await field(page, 'captured').textContent()).toBe(total);
+    await slider.focus();
+    await page.keyboard.press('Home'); // 1: placed
+    await expect.poll(() => field(page, 'status').textContent()).toBe('placed');
+    expect(await field(page, 'captured').textContent()).toBe('€0.00');
+    // A line of the timeline is a step too.
+    await timeline.getByRole('button', { name: /Fulfilled/ }).click();
+    await expect.poll(() => field(page, 'status').textContent()).toBe('fulfilled');
+    expect(await timeline.locator('li[aria-current="step"]').textContent()).toContain('Fulfilled');
+
+    // The replay: consistent, then a deliberately corrupted row is reported field by field.
+    await page.getByRole('button', { name: 'Check against read model' }).click();
+    await expect.poll(() => page.locator('.replay').textContent()).toContain('Consistent');
+    await shop.db.pool.query(`update ${liveSchema('orders')}.orders set refunded = 0 where order_id = $1`, [
+      order.orderId,
+    ]);
+    await page.getByRole('button', { name: 'Check against read model' }).click();
+    await expect.poll(() => page.locator('.replay').textContent()).toContain('differs');
+    expect(await page.locator('.replay tbody tr').first().textContent()).toBe('refunded5000');
+
+    // The checkout's request, across every stream it touched.
+    order.correlationId = (await timeline.locator('li').first().locator('a').first().getAttribute('href'))!
+      .split('/')
+      .pop()!;
+    await timeline.locator('li').first().locator('a').first().click();
+    await page.waitForURL(/\/admin\/correlations\//);
+    const fanOut = page.locator('.audit-timeline');
+    await fanOut.getByText('Cart checked out and closed').waitFor();
+    const lines = await fanOut.locator('li').allTextContents();
+    expect(lines.some((l) => /Held 2 × /.test(l))).toBe(true);
+    expect(lines.some((l) => l.includes('Checkout: asked the payment provider for'))).toBe(true);
+    expect(lines.some((l) => l.includes('Placed: 2 items'))).toBe(true);
+    await page.screenshot({ path: `${SCREENSHOTS}/admin-correlation.png`, fullPage: true });
+
+    // Signing out ends the session: the page asks to sign in again.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/admin\/login/);
+    await page.goto(`${shop.url}/admin/orders/${order.orderId}`);
+    await page.waitForURL(/\/admin\/login\?next=/);
+    await context.close();
+  });
+
+  it('works on a tablet: nothing scrolls sideways', async () => {
+    const context = await shop.shopper({ width: 768, height: 1024 });
+    const page = await context.newPage();
+    failureShot(page);
+    await page.goto(`${shop.url}/admin/login?next=/admin/orders/${order.orderId}`);
+    await page.getByLabel('Email').fill(staff.analyst);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.audit-timeline').getByText('Shipped').first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await context.close();
+  });
+
+  it('sends shoppers not one byte of the back office, not even to their service worker', async () => {
+    const marker = 'Check against read model';
+    const context = await shop.shopper();
+    const page = await context.newPage();
+    const assets: string[] = [];
+    page.on('response', (res) => {
+      if (/\.(js|css)(\?|$)/.test(res.url())) assets.push(res.url());
+    });
+    for (const path of ['/', '/products', '/cart']) await page.goto(shop.url + path, { waitUntil: 'networkidle' });
+    // Everything the service worker would keep for offline use, as the built worker lists it.
+    const sw = await readFile(fileURLToPath(new URL('../public/sw.js', import.meta.url)), 'utf8');
+    const precached = [...sw.matchAll(/'url':'([^']+\.(?:js|css))'/g)].map((m) => shop.url + m[1]);
+    expect(precached.length).toBeGreaterThan(5);
+    for (const url of new Set([...assets, ...precached])) {
+      expect(url).not.toContain('/admin');
+      expect(await (await fetch(url)).text(), url).not.toContain(marker);
+    }
+    // The marker is there to be found: the back office's own page does carry it.
+    const admin = await context.newPage();
+    const adminAssets: string[] = [];
+    admin.on('response', (res) => {
+      if (res.url().endsWith('.js')) adminAssets.push(res.url());
+    });
+    await admin.goto(`${shop.url}/admin/orders/${order.orderId}`, { waitUntil: 'networkidle' });
+    const bodies = await Promise.all(adminAssets.map(async (url) => (await fetch(url)).text()));
+    expect(bodies.some((b) => b.includes(marker))).toBe(true);
+    await context.close();
+  });
+});
