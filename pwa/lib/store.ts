@@ -11,14 +11,6 @@ export type CartOp =
 export type ServerLine = { lineId: string; sku: string; quantity: number; unitPrice: Money };
 export type CartRef = { cartId: string; cartToken: string | null; currency: string };
 export type Session = { customerId: string; email: string; accessToken: string; refreshToken: string };
-export type StaffRole = 'admin' | 'ops' | 'analyst';
-export type StaffSession = {
-  userId: string;
-  email: string;
-  role: StaffRole;
-  accessToken: string;
-  refreshToken: string;
-};
 /** What the storefront knows of a SKU to show it in the cart before the server answers. */
 export type SkuInfo = { sku: string; title: string; handle: string; label: string; unitPrice: Money };
 
@@ -63,7 +55,6 @@ export const META = {
   serverLines: 'serverLines',
   position: 'position',
   session: 'session',
-  staffSession: 'staffSession',
 } as const;
 
 // Every page (and the service worker) that shows the cart hears when it changes.

@@ -89,6 +89,22 @@ describe('the back office', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${shop.url}/admin/orders/${order.orderId}`);
 
+    // The staff session is in httpOnly, Strict cookies for /admin: no script on the page can read it.
+    const cookies = await context.cookies();
+    expect(cookies.map((c) => [c.name, c.httpOnly, c.secure, c.sameSite, c.path]).sort()).toEqual([
+      ['fd_staff_access', true, true, 'Strict', '/admin'],
+      ['fd_staff_email', true, true, 'Strict', '/admin'],
+      ['fd_staff_refresh', true, true, 'Strict', '/admin'],
+    ]);
+    const visible = await page.evaluate(async () => ({
+      cookie: document.cookie,
+      local: Object.keys(localStorage).length + Object.keys(sessionStorage).length,
+      databases: (await indexedDB.databases()).map((d) => d.name),
+    }));
+    expect(visible).toEqual({ cookie: '', local: 0, databases: [] });
+    const tokens = cookies.filter((c) => c.name !== 'fd_staff_email').map((c) => c.value);
+    expect(tokens.every((t) => t.length > 20)).toBe(true);
+
     // The timeline: readable lines with who and in what role, related events interleaved.
     const timeline = page.locator('.audit-timeline');
     await timeline.getByText('Shipped, tracking number TRACK-BROWSER-1').waitFor();
@@ -164,9 +180,38 @@ describe('the back office', () => {
     expect(lines.some((l) => l.includes('Placed: 2 items'))).toBe(true);
     await page.screenshot({ path: `${SCREENSHOTS}/admin-correlation.png`, fullPage: true });
 
+    // A change sent with the session's cookies but not from the back office's own code is
+    // refused: a script's request without the back office's header, and a cross-site form.
+    const cancel = `/admin/api/commands/admin/orders/${order.orderId}/cancel`;
+    const scripted = await page.evaluate(
+      (path) =>
+        fetch(path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"reason":"csrf"}',
+        }).then((r) => r.status),
+      cancel,
+    );
+    expect(scripted).toBe(403);
+    const attacker = await context.newPage();
+    await attacker.goto('about:blank');
+    const [posted] = await Promise.all([
+      attacker.waitForResponse((r) => r.url().endsWith('/cancel')),
+      attacker.setContent(
+        `<form method="post" action="${shop.url}${cancel}" enctype="text/plain"><input name='{"reason":"csrf","x":"' value='"}'></form><script>document.forms[0].submit()</script>`,
+      ),
+    ]);
+    expect([401, 403]).toContain(posted.status());
+    await attacker.close();
+    const status = await fetch(`${shop.queries}/admin/orders/${order.orderId}/state`, {
+      headers: await signIn('analyst'),
+    }).then((r) => r.json() as Promise<{ state: { status: string } }>);
+    expect(status.state.status).toBe('shipped');
+
     // Signing out ends the session: the page asks to sign in again.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/admin\/login/);
+    expect(await context.cookies()).toEqual([]);
     await page.goto(`${shop.url}/admin/orders/${order.orderId}`);
     await page.waitForURL(/\/admin\/login\?next=/);
     await context.close();

@@ -13,6 +13,8 @@ const Env = z
     PAYMENT_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters (npm start writes one to .env)'),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    // A staff session ends after this long without a refresh (the back office also lets its cookies expire then).
+    STAFF_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
     // argon2id memory cost; OWASP's floor is 19 MiB, the library default 64 MiB.
     PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).default(65536),
     CORS_ORIGINS: z

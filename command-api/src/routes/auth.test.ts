@@ -195,6 +195,45 @@ describe('staff', () => {
     await register(customer);
     expect((await api.request('POST', '/admin/auth/login', { body: { email: customer, password } })).status).toBe(401);
   });
+
+  it('ends a staff session left idle for STAFF_IDLE_MINUTES: its refresh token lives that long, a shopper’s for days', async () => {
+    const { createStaffUser } = await import('@flowdose/shared/auth/staff');
+    const address = email();
+    await createStaffUser(db.pool, argon2idHasher(config.PASSWORD_HASH_MEMORY_KIB), {
+      email: address,
+      password,
+      role: 'admin',
+    });
+    const staff = await api.request<{ refreshToken: string }>('POST', '/admin/auth/login', {
+      body: { email: address, password },
+    });
+    const shopper = (await register()).body;
+    const lifetime = async (refreshToken: string) => {
+      const { rows } = await db.pool.query<{ seconds: number }>(
+        `select extract(epoch from expires_at - now())::float8 as seconds from refresh_tokens
+         where token_hash = encode(sha256($1::bytea), 'hex')`,
+        [refreshToken],
+      );
+      return rows[0]!.seconds;
+    };
+    const idle = config.STAFF_IDLE_MINUTES * 60;
+    expect(await lifetime(staff.body.refreshToken)).toBeGreaterThan(idle - 60);
+    expect(await lifetime(staff.body.refreshToken)).toBeLessThanOrEqual(idle);
+    // Each refresh gives it the idle time again, no more.
+    const refreshed = await api.request<{ refreshToken: string }>('POST', '/auth/refresh', {
+      body: { refreshToken: staff.body.refreshToken },
+    });
+    expect(await lifetime(refreshed.body.refreshToken)).toBeLessThanOrEqual(idle);
+    expect(await lifetime(shopper.refreshToken)).toBeGreaterThan(config.REFRESH_TOKEN_TTL_DAYS * 86_400 - 60);
+    // Past its idle time (the clock moved on), the session cannot be refreshed.
+    await db.pool.query(
+      `update refresh_tokens set expires_at = now() - interval '1 second' where token_hash = encode(sha256($1::bytea), 'hex')`,
+      [refreshed.body.refreshToken],
+    );
+    expect(
+      (await api.request('POST', '/auth/refresh', { body: { refreshToken: refreshed.body.refreshToken } })).status,
+    ).toBe(401);
+  });
 });
 
 describe('login brute force', () => {

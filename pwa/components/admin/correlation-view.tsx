@@ -9,7 +9,7 @@ const ORDER_STREAM = /^order-(.+)$/;
 
 /** Everything one request caused, on every stream, in the order it was written. */
 export function CorrelationView({ correlationId }: { correlationId: string }) {
-  const log = useEventLog(`/api/queries/admin/correlations/${encodeURIComponent(correlationId)}`);
+  const log = useEventLog(`/queries/admin/correlations/${encodeURIComponent(correlationId)}`);
   if (log.status.state === 'not-found') {
     return (
       <>

@@ -47,7 +47,7 @@ const clamp = (v: number, latest: number) => String(Math.min(Math.max(v, 1), lat
  */
 export function OrderAudit({ orderId }: { orderId: string }) {
   const { call } = useStaff();
-  const base = `/api/queries/admin/orders/${encodeURIComponent(orderId)}`;
+  const base = `/queries/admin/orders/${encodeURIComponent(orderId)}`;
   const log = useEventLog(`${base}/events`);
   const [related, setRelated] = useState(true);
   const [at, setAt] = useState<string | null>(null);

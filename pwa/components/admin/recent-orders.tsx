@@ -12,7 +12,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The newest orders, each opening its audit, and a way to open any order by its id. */
 export function RecentOrders() {
   const router = useRouter();
-  const orders = useStaffJson<OrderPage>('/api/queries/admin/orders?limit=25');
+  const orders = useStaffJson<OrderPage>('/queries/admin/orders?limit=25');
   const [bad, setBad] = useState(false);
 
   function open(event: FormEvent<HTMLFormElement>) {

@@ -5,7 +5,7 @@ import type { ReactNode } from 'react';
 import { ROLE_LABEL, StaffGate, useStaff } from '@/lib/admin/staff';
 
 function Bar() {
-  const { session, signOut } = useStaff();
+  const { who, signOut } = useStaff();
   return (
     <header className="admin-top">
       <nav aria-label="Back office" className="admin-nav">
@@ -14,7 +14,7 @@ function Bar() {
         </Link>
         <Link href="/admin">Orders</Link>
         <span className="who">
-          {session.email} <span className={`badge role-${session.role}`}>{ROLE_LABEL[session.role]}</span>
+          {who.email} <span className={`badge role-${who.role}`}>{ROLE_LABEL[who.role]}</span>
         </span>
         <button type="button" className="link" onClick={() => void signOut()}>
           Sign out

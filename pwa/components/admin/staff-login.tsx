@@ -2,9 +2,8 @@
 
 import { useRouter, useSearchParams } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
-import { claimsOf } from '@/lib/admin/staff';
+import { STAFF_HEADERS } from '@/lib/admin/staff';
 import { problemOf } from '@/lib/admin/use-staff-json';
-import { staffSession } from '@/lib/session';
 
 // Only a page of the back office to come back to: never another site (an open redirect).
 const safeNext = (next: string | null) => (next?.startsWith('/admin') && !next.startsWith('//') ? next : '/admin');
@@ -22,9 +21,10 @@ export function StaffLogin() {
     setBusy(true);
     setError(null);
     try {
-      const res = await fetch('/api/commands/admin/auth/login', {
+      // The session route keeps the tokens in httpOnly cookies: this page never sees them.
+      const res = await fetch('/admin/session', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...STAFF_HEADERS },
         body: JSON.stringify({ email, password: String(form.get('password') ?? '') }),
       });
       if (!res.ok) {
@@ -36,13 +36,6 @@ export function StaffLogin() {
         );
         return;
       }
-      const tokens = (await res.json()) as { accessToken: string; refreshToken: string };
-      const claims = claimsOf(tokens.accessToken);
-      if (!claims) {
-        setError('The server answered with a token this page cannot read.');
-        return;
-      }
-      await staffSession.save({ ...claims, email, ...tokens });
       router.replace(next);
     } catch {
       setError('The network is down: try again when it is back.');

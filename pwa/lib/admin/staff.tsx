@@ -2,30 +2,23 @@
 
 import { usePathname, useRouter } from 'next/navigation';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import { staffSession } from '../session';
-import type { StaffRole, StaffSession } from '../store';
 
-/** What a staff member's role may see: the server checks it again on every request. */
+export type StaffRole = 'admin' | 'ops' | 'analyst';
+/** Who is signed in, as the session route says: the page never sees a token. */
+export type StaffWho = { userId: string; email: string; role: StaffRole };
+
 export const ROLE_LABEL: Record<StaffRole, string> = { admin: 'Admin', ops: 'Operations', analyst: 'Analyst' };
 
-/** The role and user id an access token carries (shown, not trusted: the API verifies it). */
-export function claimsOf(accessToken: string): { userId: string; role: StaffRole } | null {
-  try {
-    const payload = JSON.parse(atob(accessToken.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as {
-      sub?: string;
-      role?: string;
-    };
-    const role = payload.role;
-    if (!payload.sub || (role !== 'admin' && role !== 'ops' && role !== 'analyst')) return null;
-    return { userId: payload.sub, role };
-  } catch {
-    return null;
-  }
-}
+/** The header every back-office request carries: the forwarder refuses a change without it (CSRF). */
+export const STAFF_HEADERS = { 'x-flowdose-staff': '1' };
 
 type StaffState = {
-  session: StaffSession;
-  /** GET (or send) through /api as the signed-in staff member; a lost session goes back to sign-in. */
+  who: StaffWho;
+  /**
+   * Calls an API as the signed-in staff member through the back office's forwarder:
+   * `call('/queries/admin/orders')` reaches the query API's `/admin/orders`. A lost session
+   * goes back to sign-in.
+   */
   call: (path: string, init?: RequestInit) => Promise<Response>;
   signOut: () => Promise<void>;
 };
@@ -47,34 +40,37 @@ const signInPath = (from: string) => `/admin/login?next=${encodeURIComponent(fro
 export function StaffGate({ children, fallback }: { children: ReactNode; fallback: ReactNode }) {
   const router = useRouter();
   const pathname = usePathname();
-  const [session, setSession] = useState<StaffSession | null | undefined>(undefined);
+  const [who, setWho] = useState<StaffWho | null>(null);
 
   useEffect(() => {
-    void staffSession.read().then((s) => {
-      setSession(s ?? null);
-      if (!s) router.replace(signInPath(pathname));
+    let live = true;
+    void fetch('/admin/session', { cache: 'no-store' }).then(async (res) => {
+      if (!live) return;
+      if (res.ok) setWho((await res.json()) as StaffWho);
+      else router.replace(signInPath(pathname));
     });
+    return () => {
+      live = false;
+    };
   }, [router, pathname]);
 
   const call = useCallback(
-    async (path: string, init?: RequestInit) => {
-      const res = await staffSession.fetchAs(path, init);
-      // Still 401 after a refresh: the session ended (expired, revoked, signed out elsewhere).
-      if (res.status === 401) {
-        await staffSession.save(undefined);
-        router.replace(signInPath(pathname));
-      }
+    async (path: string, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers);
+      for (const [name, value] of Object.entries(STAFF_HEADERS)) headers.set(name, value);
+      const res = await fetch(`/admin/api${path}`, { ...init, headers, cache: 'no-store' });
+      // Still 401 after the forwarder's refresh: the session ended (idle, revoked, signed out elsewhere).
+      if (res.status === 401) router.replace(signInPath(pathname));
       return res;
     },
     [router, pathname],
   );
 
   const signOut = useCallback(async () => {
-    await staffSession.fetchAs('/api/commands/auth/logout', { method: 'POST' }).catch(() => null);
-    await staffSession.save(undefined);
+    await fetch('/admin/session', { method: 'DELETE', headers: STAFF_HEADERS }).catch(() => null);
     router.replace('/admin/login');
   }, [router]);
 
-  if (!session) return <>{fallback}</>;
-  return <StaffContext.Provider value={{ session, call, signOut }}>{children}</StaffContext.Provider>;
+  if (!who) return <>{fallback}</>;
+  return <StaffContext.Provider value={{ who, call, signOut }}>{children}</StaffContext.Provider>;
 }

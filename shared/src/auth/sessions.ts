@@ -24,14 +24,21 @@ const sha256 = (token: string) => createHash('sha256').update(token).digest('hex
  */
 export function createSessions(
   pool: Pool,
-  config: Pick<Config, 'AUTH_JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS'>,
+  config: Pick<
+    Config,
+    'AUTH_JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS' | 'STAFF_IDLE_MINUTES'
+  >,
 ): Sessions {
   async function issue(principal: Principal, db: Pick<Pool, 'query'>): Promise<Tokens> {
     const refreshToken = randomBytes(32).toString('base64url');
+    // A staff session is bounded by idle time: each refresh gives it STAFF_IDLE_MINUTES more,
+    // so one left alone that long cannot be refreshed again. A shopper's lasts for days.
+    const lifetime =
+      principal.role === 'customer' ? config.REFRESH_TOKEN_TTL_DAYS * 86_400 : config.STAFF_IDLE_MINUTES * 60;
     await db.query(
       `insert into refresh_tokens (token_hash, session_id, expires_at)
-       values ($1, $2, now() + make_interval(days => $3))`,
-      [sha256(refreshToken), principal.sessionId, config.REFRESH_TOKEN_TTL_DAYS],
+       values ($1, $2, now() + make_interval(secs => $3))`,
+      [sha256(refreshToken), principal.sessionId, lifetime],
     );
     const accessToken = await signAccessToken(config.AUTH_JWT_SECRET, principal, config.ACCESS_TOKEN_TTL_SECONDS);
     return { accessToken, refreshToken };

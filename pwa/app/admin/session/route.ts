@@ -1,0 +1,61 @@
+import { type NextRequest, NextResponse } from 'next/server';
+import { problem, UPSTREAM } from '@/lib/server/forward';
+import { asStaff } from '@/lib/server/staff-request';
+import {
+  endStaffSession,
+  keepStaffSession,
+  readStaffSession,
+  sameSiteMutation,
+  whoIs,
+} from '@/lib/server/staff-session';
+
+// The staff session: POST signs in (the tokens go into httpOnly cookies, the page gets only
+// who signed in), GET says who is signed in, DELETE signs out (the API revokes the session).
+
+export async function POST(request: NextRequest) {
+  if (!sameSiteMutation(request)) return problem(403, 'cross-site-request', 'Refused');
+  const client = request.headers.get('x-forwarded-for');
+  const credentials = await request.text();
+  let res: Response;
+  try {
+    res = await fetch(`${UPSTREAM.commands}/admin/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(client ? { 'x-forwarded-for': client } : {}) },
+      body: credentials,
+      cache: 'no-store',
+    });
+  } catch {
+    return problem(503, 'upstream-unavailable', 'Service unavailable', 'The command API is down', {
+      'retry-after': '1',
+    });
+  }
+  if (!res.ok)
+    return new Response(res.body, { status: res.status, headers: { 'content-type': 'application/problem+json' } });
+  const tokens = (await res.json()) as { accessToken: string; refreshToken: string };
+  // The API took these credentials, so they parse; the email is kept to show who is signed in.
+  const { email } = JSON.parse(credentials) as { email: string };
+  const session = { ...tokens, email: email.trim().toLowerCase() };
+  const who = whoIs(session);
+  if (!who) return problem(502, 'bad-upstream', 'The command API answered a token that is not a staff token');
+  const out = NextResponse.json(who, { headers: { 'cache-control': 'no-store' } });
+  keepStaffSession(out, session);
+  return out;
+}
+
+export async function GET(request: NextRequest) {
+  const session = readStaffSession(request);
+  const who = session && whoIs(session);
+  if (!who) return problem(401, 'unauthorized', 'Signed out');
+  return NextResponse.json(who, { headers: { 'cache-control': 'no-store' } });
+}
+
+export async function DELETE(request: NextRequest) {
+  if (!sameSiteMutation(request)) return problem(403, 'cross-site-request', 'Refused');
+  // Revoked at the API (refreshed first if the access token had expired), then forgotten here.
+  if (readStaffSession(request)) await asStaff(request, 'commands', ['auth', 'logout'], 'POST').catch(() => null);
+  const out = new NextResponse(null, { status: 204 });
+  endStaffSession(out);
+  return out;
+}
+
+export const dynamic = 'force-dynamic';

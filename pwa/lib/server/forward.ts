@@ -1,0 +1,80 @@
+import type { NextRequest } from 'next/server';
+
+// The two APIs, read at run time so their addresses can change without a rebuild.
+export const UPSTREAM: Record<string, string | undefined> = {
+  commands: process.env.COMMAND_API_URL ?? 'http://127.0.0.1:4001',
+  queries: process.env.QUERY_API_URL ?? 'http://127.0.0.1:4002',
+};
+const REQUEST_HEADERS = [
+  'accept',
+  'content-type',
+  'idempotency-key',
+  'if-none-match',
+  'x-cart-token',
+  'x-min-position',
+  'x-request-id',
+  'x-correlation-id',
+];
+const RESPONSE_HEADERS = [
+  'cache-control',
+  'content-type',
+  'etag',
+  'idempotent-replayed',
+  'retry-after',
+  'x-request-id',
+];
+
+export const problem = (status: number, type: string, title: string, detail?: string, headers: HeadersInit = {}) =>
+  Response.json(
+    { type: `/problems/${type}`, title, status, ...(detail ? { detail } : {}) },
+    { status, headers: { 'content-type': 'application/problem+json', ...headers } },
+  );
+
+/** The request's body, read once: a request sent again (after a token refresh) sends the same bytes. */
+export const bodyOf = async (request: NextRequest) =>
+  request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
+
+/**
+ * Sends a browser's request on to one of the APIs: the headers the APIs read, the shopper's
+ * address (the APIs rate-limit per client, not per this server), and the Authorization the
+ * caller decides (the shopper's own header, or a staff session's cookie turned into one).
+ */
+export async function forward(
+  request: NextRequest,
+  service: string,
+  path: string[],
+  {
+    authorization,
+    body,
+    method = request.method,
+  }: { authorization: string | null; body: ArrayBuffer | undefined; method?: string },
+): Promise<Response> {
+  const base = UPSTREAM[service];
+  if (!base) return problem(404, 'not-found', 'Not found');
+  const target = new URL(`${path.map(encodeURIComponent).join('/')}${request.nextUrl.search}`, `${base}/`);
+  const headers = new Headers();
+  for (const name of REQUEST_HEADERS) {
+    const value = request.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  if (authorization) headers.set('authorization', authorization);
+  const client = request.headers.get('x-forwarded-for') ?? request.headers.get('x-real-ip');
+  if (client) headers.set('x-forwarded-for', client);
+  let upstream: Response;
+  try {
+    upstream = await fetch(target, { method, headers, body, cache: 'no-store', redirect: 'manual' });
+  } catch {
+    return problem(503, 'upstream-unavailable', 'Service unavailable', `${service} API is down`, {
+      'retry-after': '1',
+    });
+  }
+  const out = new Headers();
+  for (const name of RESPONSE_HEADERS) {
+    const value = upstream.headers.get(name);
+    if (value !== null) out.set(name, value);
+  }
+  return new Response(upstream.status === 204 || upstream.status === 304 ? null : upstream.body, {
+    status: upstream.status,
+    headers: out,
+  });
+}

@@ -1,0 +1,127 @@
+import type { NextRequest, NextResponse } from 'next/server';
+import { UPSTREAM } from './forward';
+
+/**
+ * A staff member's session lives only in cookies page script cannot read (httpOnly), that
+ * are sent only to the back office's own paths (`/admin`: its pages, its session route and
+ * its forwarder) and only from this site's own pages (SameSite=Strict). The forwarder turns
+ * them into the Authorization header; the browser never holds a staff token.
+ */
+export const STAFF_PATH = '/admin';
+const ACCESS = 'fd_staff_access';
+const REFRESH = 'fd_staff_refresh';
+const EMAIL = 'fd_staff_email';
+
+/**
+ * Idle bound: the cookies expire this long after the last request through the back office,
+ * and the command API lets a staff refresh token live no longer (the same variable), so a
+ * session left alone ends even for whoever kept a copy of the cookies.
+ */
+const IDLE_SECONDS = 60 * Number(process.env.STAFF_IDLE_MINUTES ?? 30);
+
+/** A mutation must carry this header: a cross-site form or a plain link cannot add one. */
+export const CSRF_HEADER = 'x-flowdose-staff';
+
+export type StaffTokens = { accessToken: string; refreshToken: string };
+export type StaffSession = StaffTokens & { email: string };
+export type StaffRole = 'admin' | 'ops' | 'analyst';
+export type StaffWho = { userId: string; email: string; role: StaffRole };
+
+export function readStaffSession(request: NextRequest): StaffSession | null {
+  const accessToken = request.cookies.get(ACCESS)?.value;
+  const refreshToken = request.cookies.get(REFRESH)?.value;
+  const email = request.cookies.get(EMAIL)?.value ?? '';
+  return accessToken && refreshToken ? { accessToken, refreshToken, email } : null;
+}
+
+/** Sets (or slides the idle expiry of) the session's cookies. */
+export function keepStaffSession(response: NextResponse, session: StaffSession) {
+  const options = {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'strict' as const,
+    path: STAFF_PATH,
+    maxAge: IDLE_SECONDS,
+  };
+  response.cookies.set(ACCESS, session.accessToken, options);
+  response.cookies.set(REFRESH, session.refreshToken, options);
+  response.cookies.set(EMAIL, session.email, options);
+}
+
+export function endStaffSession(response: NextResponse) {
+  for (const name of [ACCESS, REFRESH, EMAIL]) {
+    response.cookies.set(name, '', { httpOnly: true, secure: true, sameSite: 'strict', path: STAFF_PATH, maxAge: 0 });
+  }
+}
+
+/**
+ * Who a token names, for the page to show (not trusted for anything: the APIs verify every
+ * token they are sent). Null for anything but a staff token.
+ */
+export function whoIs(session: StaffSession): StaffWho | null {
+  try {
+    const payload = JSON.parse(Buffer.from(session.accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      sub?: unknown;
+      role?: unknown;
+    };
+    const role = payload.role;
+    if (typeof payload.sub !== 'string' || (role !== 'admin' && role !== 'ops' && role !== 'analyst')) return null;
+    return { userId: payload.sub, email: session.email, role };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A request that may act with the session's cookies: it names this site as its origin
+ * (browsers send Origin on every POST, PUT, PATCH and DELETE) and carries the CSRF header.
+ */
+export function sameSiteMutation(request: NextRequest): boolean {
+  if (request.method === 'GET' || request.method === 'HEAD') return true;
+  if (request.headers.get(CSRF_HEADER) !== '1') return false;
+  const origin = request.headers.get('origin');
+  if (origin === null) return true;
+  // Against the Host the browser asked for: behind server.mjs, nextUrl names the address it listens on.
+  try {
+    return new URL(origin).host === request.headers.get('host');
+  } catch {
+    return false;
+  }
+}
+
+// Refreshes by the spent refresh token: a refresh token works once (a second use revokes
+// the session), and a page sends several requests at once, each with the same cookie. The
+// first one refreshes; the others, arriving while it runs or up to a minute after (with the
+// old cookie still in their hands), get its answer. Entries leave after that minute, so the
+// map holds at most a minute's refreshes. One server process: behind several, a request
+// that lands on another process spends the old token again and the session ends (safe: the
+// staff member signs in again); that is the price of keeping no shared state here.
+export type Refresh = { kind: 'refreshed'; tokens: StaffTokens } | { kind: 'refused' } | { kind: 'unavailable' };
+const refreshes = new Map<string, Promise<Refresh>>();
+const REMEMBER_MS = 60_000;
+
+export function refreshStaffSession(refreshToken: string): Promise<Refresh> {
+  const running = refreshes.get(refreshToken);
+  if (running) return running;
+  const refreshed = (async (): Promise<Refresh> => {
+    try {
+      const res = await fetch(`${UPSTREAM.commands}/auth/refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken }),
+        cache: 'no-store',
+      });
+      if (res.ok) return { kind: 'refreshed', tokens: (await res.json()) as StaffTokens };
+      return res.status === 401 ? { kind: 'refused' } : { kind: 'unavailable' };
+    } catch {
+      return { kind: 'unavailable' };
+    }
+  })();
+  refreshes.set(refreshToken, refreshed);
+  // An answer the API gave is kept a minute; a failure to reach it is not (the token is unspent).
+  void refreshed.then((r) => {
+    if (r.kind === 'unavailable') refreshes.delete(refreshToken);
+    else setTimeout(() => refreshes.delete(refreshToken), REMEMBER_MS).unref();
+  });
+  return refreshed;
+}
