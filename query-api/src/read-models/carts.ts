@@ -1,5 +1,5 @@
+import type { Money } from '@flowdose/domain/money';
 import type { Pool } from '@flowdose/shared/db';
-import type { Money } from '@flowdose/shared/money';
 import { liveSchema } from '@flowdose/shared/read-models';
 
 export type CartLineView = { lineId: string; sku: string; quantity: number; unitPrice: Money; lineTotal: Money };
