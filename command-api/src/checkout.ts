@@ -1,5 +1,6 @@
 import { cartDecider } from '@flowdose/domain/cart/decider';
 import { cartStream } from '@flowdose/domain/cart/events';
+import { subtotalOf } from '@flowdose/domain/cart/totals';
 import {
   type CheckoutCommand,
   type CheckoutPlan,
@@ -100,7 +101,7 @@ async function planCheckout(
       }),
     })),
   );
-  const subtotal = lines.reduce((sum, l) => sum + l.unitPrice.amount * l.quantity, 0);
+  const subtotal = subtotalOf(lines);
   const code = request.discountCode;
   const now = clock.now();
   const use = { currency: cart.currency, subtotal, at: now };

@@ -5,6 +5,7 @@ import { DomainError, NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
 import { available, inventoryDecider } from '@flowdose/domain/inventory/decider';
 import { inventoryStream } from '@flowdose/domain/inventory/events';
+import { STORE_CURRENCY } from '@flowdose/domain/money';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { mayTryCart, requireCartReach } from '@flowdose/shared/http/cart-access';
 import { cartToken } from '@flowdose/shared/http/cart-token';
@@ -75,7 +76,8 @@ export function cartRoutes(deps: Deps): Router {
       cartStream(cartId),
       req.context,
       guarded(req, async (state) => {
-        const currency = state.status === 'open' ? state.currency : 'EUR';
+        // A cart that is not open is refused by the decider, whatever it would have been priced in.
+        const currency = state.status === 'open' ? state.currency : STORE_CURRENCY;
         const [unitPrice, free] = await Promise.all([prices.priceOf(body.sku, currency), availableOf(body.sku)]);
         const inCart = state.status === 'open' ? [...state.lines.values()].find((l) => l.sku === body.sku) : undefined;
         requireStock(body.sku, (inCart?.quantity ?? 0) + body.quantity, free, inCart?.quantity ?? 0);

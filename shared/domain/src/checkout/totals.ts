@@ -1,3 +1,4 @@
+import { lineTotal, subtotalOf } from '../cart/totals.ts';
 import type { Currency, Money } from '../money.ts';
 
 export type PricedLine = { lineId: string; unitPrice: Money; quantity: number };
@@ -58,8 +59,8 @@ export function computeTotals({
     if (line.unitPrice.currency !== currency)
       throw new Error(`line ${line.lineId} is priced in ${line.unitPrice.currency}`);
   }
-  const lineTotals = lines.map((l) => l.unitPrice.amount * l.quantity);
-  const subtotal = lineTotals.reduce((a, b) => a + b, 0);
+  const lineTotals = lines.map(lineTotal);
+  const subtotal = subtotalOf(lines);
   const wanted =
     discount === null
       ? 0

@@ -92,6 +92,13 @@ export const RebuildAnswer = z.object({ jobId: z.string(), state: z.string() });
 export const WebhookAnswer = z.object({ received: z.literal(true) });
 export const Appended = PositionAnswer.meta({ id: 'Appended' });
 
+// The answers' types, as the storefront reads them.
+export type RegisteredAnswer = z.infer<typeof RegisteredAnswer>;
+export type CustomerLoginAnswer = z.infer<typeof CustomerLoginAnswer>;
+export type CartOpenedAnswer = z.infer<typeof CartOpenedAnswer>;
+export type LineAnswer = z.infer<typeof LineAnswer>;
+export type OrderPlacedAnswer = z.infer<typeof OrderPlacedAnswer>;
+
 const appended = { 200: { description: 'Done: the position of the events appended.', schema: Appended } };
 const created = (schema: z.ZodType, description: string) => ({ 201: { description, schema } });
 

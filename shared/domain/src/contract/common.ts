@@ -23,6 +23,7 @@ export const Problem = z
     requestId: z.string().optional(),
   })
   .meta({ id: 'Problem' });
+export type Problem = z.infer<typeof Problem>;
 
 /** The path parameters the routes use, each as it is checked (a malformed id answers 404, not 400). */
 export const PathParams = {

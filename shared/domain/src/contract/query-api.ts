@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from '../ids.ts';
-import { Currency, Money } from '../money.ts';
+import { Currency, Money, STORE_CURRENCY } from '../money.ts';
+import { Address, OrderLine, OrderTotals } from '../order/events.ts';
 import { Category } from '../product/events.ts';
 import { Limit, PositionCursorParam, VersionCursorParam } from './audit-cursor.ts';
 import { Email } from './credentials.ts';
@@ -12,7 +13,7 @@ import { type ApiContract, probeRoutes } from './routes.ts';
 const Price = z.coerce.number().int().min(0).max(100_000_000);
 export const ProductListQuery = z
   .strictObject({
-    currency: Currency.default('EUR'),
+    currency: Currency.default(STORE_CURRENCY),
     category: Category.optional(),
     tag: Category.optional(),
     q: z.string().trim().min(1).max(100).optional(),
@@ -131,10 +132,10 @@ export const OrderView = z
     email: z.string(),
     currency: Currency,
     status: z.enum(ORDER_STATUSES),
-    // As the OrderPlaced event recorded them: lineId, sku, quantity, unitPrice, discount, tax.
-    lines: z.array(z.looseObject({ lineId: Id, sku: z.string(), quantity: z.number().int() })),
-    totals: z.record(z.string(), z.number()),
-    shippingAddress: z.record(z.string(), z.string()),
+    // As the OrderPlaced event recorded them.
+    lines: z.array(OrderLine),
+    totals: OrderTotals,
+    shippingAddress: Address,
     shippingMethod: z.string(),
     trackingNumber: z.string().nullable(),
     discountCode: z.string().nullable(),
@@ -145,6 +146,14 @@ export const OrderView = z
   })
   .meta({ id: 'Order' });
 export const CustomerOrders = z.object({ items: z.array(OrderView) });
+
+// The answers' types, as the storefront reads them.
+export type CartView = z.infer<typeof CartView>;
+export type ProductListItem = z.infer<typeof ProductListItem>;
+export type ProductPage = z.infer<typeof ProductPage>;
+export type ProductDetail = z.infer<typeof ProductDetail>;
+export type OrderView = z.infer<typeof OrderView>;
+export type CustomerOrders = z.infer<typeof CustomerOrders>;
 
 export const OrderSummary = z
   .object({

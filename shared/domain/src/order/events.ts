@@ -13,13 +13,21 @@ export const Address = z.strictObject({
   country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 country code'),
 });
 
-const OrderLine = z.object({
+export const OrderLine = z.object({
   lineId: Id,
   sku: Sku,
   quantity: z.number().int().positive(),
   unitPrice: Money,
   discount: z.number().int().nonnegative(),
   tax: z.number().int().nonnegative(),
+});
+
+export const OrderTotals = z.object({
+  subtotal: z.number(),
+  discount: z.number(),
+  shipping: z.number(),
+  tax: z.number(),
+  grandTotal: z.number(),
 });
 
 export const OrderPlaced = z.object({
@@ -31,13 +39,7 @@ export const OrderPlaced = z.object({
     email: z.string(),
     currency: Currency,
     lines: z.array(OrderLine).min(1),
-    totals: z.object({
-      subtotal: z.number(),
-      discount: z.number(),
-      shipping: z.number(),
-      tax: z.number(),
-      grandTotal: z.number(),
-    }),
+    totals: OrderTotals,
     shippingAddress: Address,
     shippingMethod: z.string(),
     discountCode: z.string().optional(),
