@@ -2,7 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{shared,command-api,query-api,projections,infra}/src/**/*.test.ts', 'pwa/tests/**/*.test.ts'],
+    include: [
+      '{shared,shared/domain,command-api,query-api,projections,infra}/src/**/*.test.ts',
+      'pwa/tests/**/*.test.ts',
+    ],
     globalSetup: ['./vitest.global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -37,6 +37,8 @@ const withSerwist = withSerwistInit({
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
+  // The shared domain (the cart decider, the contract's types) is TypeScript source: Next compiles it.
+  transpilePackages: ['@flowdose/domain'],
   poweredByHeader: false,
   async headers() {
     return [

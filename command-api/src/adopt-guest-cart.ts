@@ -1,9 +1,9 @@
-import { cartDecider } from '@flowdose/shared/domain/cart/decider';
-import { cartStream } from '@flowdose/shared/domain/cart/events';
+import { cartDecider } from '@flowdose/domain/cart/decider';
+import { cartStream } from '@flowdose/domain/cart/events';
+import { derivedId, Id } from '@flowdose/domain/ids';
 import type { Position } from '@flowdose/shared/event-store/position';
 import { cartTokenMatches } from '@flowdose/shared/http/cart-token';
 import type { CommandContext } from '@flowdose/shared/http/context';
-import { derivedId, Id } from '@flowdose/shared/ids';
 import { liveSchema } from '@flowdose/shared/read-models';
 import type { Deps } from './deps.ts';
 import { handle, loadState } from './handle-command.ts';

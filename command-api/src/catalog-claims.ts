@@ -1,5 +1,5 @@
+import { DomainError } from '@flowdose/domain/errors';
 import type { Pool } from '@flowdose/shared/db';
-import { DomainError } from '@flowdose/shared/errors';
 
 export type Claim = { kind: 'handle' | 'sku'; key: string };
 

@@ -1,39 +1,34 @@
-import type { Principal } from '@flowdose/shared/auth/tokens';
-import { cartDecider } from '@flowdose/shared/domain/cart/decider';
-import { cartStream } from '@flowdose/shared/domain/cart/events';
+import { cartDecider } from '@flowdose/domain/cart/decider';
+import { cartStream } from '@flowdose/domain/cart/events';
+import { subtotalOf } from '@flowdose/domain/cart/totals';
 import {
   type CheckoutCommand,
   type CheckoutPlan,
   type CheckoutProcess,
   checkoutDecider,
   checkoutStream,
-} from '@flowdose/shared/domain/checkout/process';
-import { SHIPPING_RATES, type ShippingMethod, TAX_BASIS_POINTS } from '@flowdose/shared/domain/checkout/rates';
-import { computeTotals } from '@flowdose/shared/domain/checkout/totals';
-import { discountDecider, discountFor } from '@flowdose/shared/domain/discount/decider';
-import { discountStream } from '@flowdose/shared/domain/discount/events';
-import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
-import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
-import { orderDecider } from '@flowdose/shared/domain/order/decider';
-import { orderStream } from '@flowdose/shared/domain/order/events';
-import {
-  ConcurrencyError,
-  DomainError,
-  NotFoundError,
-  ProcessIncompleteError,
-  ValidationError,
-} from '@flowdose/shared/errors';
+} from '@flowdose/domain/checkout/process';
+import { SHIPPING_RATES, type ShippingMethod, TAX_BASIS_POINTS } from '@flowdose/domain/checkout/rates';
+import { computeTotals } from '@flowdose/domain/checkout/totals';
+import { discountDecider, discountFor } from '@flowdose/domain/discount/decider';
+import { discountStream } from '@flowdose/domain/discount/events';
+import { DomainError, NotFoundError } from '@flowdose/domain/errors';
+import { derivedId } from '@flowdose/domain/ids';
+import { inventoryDecider } from '@flowdose/domain/inventory/decider';
+import { inventoryStream } from '@flowdose/domain/inventory/events';
+import { orderDecider } from '@flowdose/domain/order/decider';
+import { orderStream } from '@flowdose/domain/order/events';
+import type { Principal } from '@flowdose/shared/auth/tokens';
+import { ConcurrencyError, ProcessIncompleteError, ValidationError } from '@flowdose/shared/errors';
 import type { Position } from '@flowdose/shared/event-store/position';
 import { requireCartReach } from '@flowdose/shared/http/cart-access';
 import type { CommandContext } from '@flowdose/shared/http/context';
-import { derivedId } from '@flowdose/shared/ids';
 import type { Deps } from './deps.ts';
 import { failpoint } from './failpoints.ts';
 import { handle, loadState, newId, withKey } from './handle-command.ts';
 import { HOT_STREAM_ATTEMPTS, releaseDiscountUse, releaseReservations } from './holds.ts';
 import { closeProcess, openProcess } from './open-processes.ts';
 import { cancelOrder } from './order-actions.ts';
-import { refusal } from './refusals.ts';
 
 export type CheckoutRequest = {
   email: string;
@@ -106,7 +101,7 @@ async function planCheckout(
       }),
     })),
   );
-  const subtotal = lines.reduce((sum, l) => sum + l.unitPrice.amount * l.quantity, 0);
+  const subtotal = subtotalOf(lines);
   const code = request.discountCode;
   const now = clock.now();
   const use = { currency: cart.currency, subtotal, at: now };
@@ -213,7 +208,7 @@ export async function runCheckout(
     }
     if (state.status === 'failed') {
       await closeProcess(deps.pool, stream);
-      throw refusal(state.failure!.code, state.failure!.detail);
+      throw new DomainError(state.failure!.code, state.failure!.detail);
     }
     try {
       await advance(deps, ctx, state);
@@ -260,7 +255,7 @@ async function advance(deps: CheckoutDeps, ctx: CommandContext, process: Running
     case 'paying': {
       const payment = await authorize(deps, process);
       failpoint(deps.config, 'checkout:before-CheckoutPaymentAuthorized');
-      if (payment.status === 'declined') throw refusal('payment-declined', payment.reason);
+      if (payment.status === 'declined') throw new DomainError('payment-declined', payment.reason);
       return step({
         type: 'CheckoutPaymentAuthorized',
         data: { orderId, paymentId: payment.paymentId, confirmed: payment.status === 'authorized' },

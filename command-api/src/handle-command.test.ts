@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { cartDecider } from '@flowdose/shared/domain/cart/decider';
-import { cartStream } from '@flowdose/shared/domain/cart/events';
-import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
-import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
+import { cartDecider } from '@flowdose/domain/cart/decider';
+import { cartStream } from '@flowdose/domain/cart/events';
+import { inventoryDecider } from '@flowdose/domain/inventory/decider';
+import { inventoryStream } from '@flowdose/domain/inventory/events';
 import { ConcurrencyError } from '@flowdose/shared/errors';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';

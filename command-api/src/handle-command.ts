@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Decider } from '@flowdose/shared/domain/decider';
-import { readEvent } from '@flowdose/shared/domain/event-schemas';
+import type { Decider } from '@flowdose/domain/decider';
+import { readEvent } from '@flowdose/domain/event-schemas';
+import { derivedId, randomIds } from '@flowdose/domain/ids';
 import { ConcurrencyError } from '@flowdose/shared/errors';
 import type { EventStore, NewEvent } from '@flowdose/shared/event-store/port';
 import { type Position, START } from '@flowdose/shared/event-store/position';
 import type { CommandContext } from '@flowdose/shared/http/context';
-import { derivedId, randomIds } from '@flowdose/shared/ids';
 
 const MAX_ATTEMPTS = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,7 @@
-import { discountDecider } from '@flowdose/shared/domain/discount/decider';
-import { discountStream } from '@flowdose/shared/domain/discount/events';
-import { inventoryDecider, type Stock } from '@flowdose/shared/domain/inventory/decider';
-import { type InventoryEvent, inventoryStream } from '@flowdose/shared/domain/inventory/events';
+import { discountDecider } from '@flowdose/domain/discount/decider';
+import { discountStream } from '@flowdose/domain/discount/events';
+import { inventoryDecider, type Stock } from '@flowdose/domain/inventory/decider';
+import { type InventoryEvent, inventoryStream } from '@flowdose/domain/inventory/events';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import type { CommandContext } from '@flowdose/shared/http/context';
 import { handle } from './handle-command.ts';

@@ -1,10 +1,10 @@
+import { fold } from '@flowdose/domain/decider';
+import { derivedId } from '@flowdose/domain/ids';
+import { available, inventoryDecider } from '@flowdose/domain/inventory/decider';
+import type { InventoryEvent } from '@flowdose/domain/inventory/events';
+import { orderDecider, type PlacedOrder } from '@flowdose/domain/order/decider';
+import type { OrderEvent } from '@flowdose/domain/order/events';
 import { testConfig } from '@flowdose/shared/config';
-import { fold } from '@flowdose/shared/domain/decider';
-import { available, inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
-import type { InventoryEvent } from '@flowdose/shared/domain/inventory/events';
-import { orderDecider, type PlacedOrder } from '@flowdose/shared/domain/order/decider';
-import type { OrderEvent } from '@flowdose/shared/domain/order/events';
-import { derivedId } from '@flowdose/shared/ids';
 import { createLogger } from '@flowdose/shared/logger';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';

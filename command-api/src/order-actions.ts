@@ -1,6 +1,7 @@
-import { cancelMoves, type OrderCommand, orderDecider, type PlacedOrder } from '@flowdose/shared/domain/order/decider';
-import { type OrderStep, orderStream } from '@flowdose/shared/domain/order/events';
-import { DomainError, NotFoundError, ProcessIncompleteError } from '@flowdose/shared/errors';
+import { DomainError, NotFoundError } from '@flowdose/domain/errors';
+import { cancelMoves, type OrderCommand, orderDecider, type PlacedOrder } from '@flowdose/domain/order/decider';
+import { type OrderStep, orderStream } from '@flowdose/domain/order/events';
+import { ProcessIncompleteError } from '@flowdose/shared/errors';
 import type { Position } from '@flowdose/shared/event-store/position';
 import type { CommandContext } from '@flowdose/shared/http/context';
 import type { Deps } from './deps.ts';
@@ -8,7 +9,6 @@ import { failpoint } from './failpoints.ts';
 import { handle, loadState, newId, withKey } from './handle-command.ts';
 import { commitReservations, releaseDiscountUse, releaseReservations } from './holds.ts';
 import { closeProcess, openProcess } from './open-processes.ts';
-import { refusal } from './refusals.ts';
 
 type ActionDeps = Pick<Deps, 'store' | 'payments' | 'pool' | 'config'>;
 
@@ -97,7 +97,7 @@ async function answerOf(deps: ActionDeps, orderId: string, actionId: string): Pr
   if (!last) throw new NotFoundError('Order step');
   if (last.type === 'OrderStepFailed') {
     const { code, detail } = last.data as { code: string; detail: string };
-    throw refusal(code, detail);
+    throw new DomainError(code, detail);
   }
   if (last.type === 'OrderStepRequested') {
     throw new ProcessIncompleteError('This step is still under way; retry with the same Idempotency-Key.');

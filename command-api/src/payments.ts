@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { DomainError } from '@flowdose/domain/errors';
+import type { Currency } from '@flowdose/domain/money';
 import { inTransaction, type Pool, type PoolClient } from '@flowdose/shared/db';
-import { DomainError } from '@flowdose/shared/errors';
-import type { Currency } from '@flowdose/shared/money';
 
 export type PaymentRequest = {
   orderId: string;
@@ -35,7 +35,7 @@ export type PaymentProvider = {
 
 export class PaymentProviderError extends DomainError {
   constructor(reason: string) {
-    super('payment-provider-refused', reason, 502);
+    super('payment-provider-refused', reason);
   }
 }
 

@@ -1,9 +1,9 @@
+import type { Currency, Money } from '@flowdose/domain/money';
+import { productDecider } from '@flowdose/domain/product/decider';
+import { productStream } from '@flowdose/domain/product/events';
 import type { Pool } from '@flowdose/shared/db';
-import { productDecider } from '@flowdose/shared/domain/product/decider';
-import { productStream } from '@flowdose/shared/domain/product/events';
 import { ValidationError } from '@flowdose/shared/errors';
 import type { EventStore } from '@flowdose/shared/event-store/port';
-import type { Currency, Money } from '@flowdose/shared/money';
 import { loadState } from './handle-command.ts';
 
 export type Prices = { priceOf: (sku: string, currency: Currency) => Promise<Money> };

@@ -1,7 +1,7 @@
-import { checkoutDecider, checkoutStream } from '@flowdose/shared/domain/checkout/process';
-import { orderDecider } from '@flowdose/shared/domain/order/decider';
-import { orderStream } from '@flowdose/shared/domain/order/events';
-import { DomainError } from '@flowdose/shared/errors';
+import { checkoutDecider, checkoutStream } from '@flowdose/domain/checkout/process';
+import { DomainError } from '@flowdose/domain/errors';
+import { orderDecider } from '@flowdose/domain/order/decider';
+import { orderStream } from '@flowdose/domain/order/events';
 import type { CommandContext } from '@flowdose/shared/http/context';
 import type { Logger } from '@flowdose/shared/logger';
 import { giveUpCheckout, runCheckout } from './checkout.ts';

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { fold } from '@flowdose/domain/decider';
+import { available, inventoryDecider } from '@flowdose/domain/inventory/decider';
+import { type InventoryEvent, inventoryStream } from '@flowdose/domain/inventory/events';
+import { orderStream } from '@flowdose/domain/order/events';
 import { inventoryProjection } from '@flowdose/projections/projections/inventory/projection';
 import { catchUp } from '@flowdose/projections/run-range';
 import { createSchema } from '@flowdose/projections/schema';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
-import { fold } from '@flowdose/shared/domain/decider';
-import { available, inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
-import { type InventoryEvent, inventoryStream } from '@flowdose/shared/domain/inventory/events';
-import { orderStream } from '@flowdose/shared/domain/order/events';
 import { readableAt } from '@flowdose/shared/event-store/readable';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { publishTestCatalog } from '@flowdose/shared/testing/catalog';

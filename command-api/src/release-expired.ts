@@ -1,10 +1,10 @@
+import { DomainError } from '@flowdose/domain/errors';
+import { inventoryDecider } from '@flowdose/domain/inventory/decider';
+import { inventoryStream } from '@flowdose/domain/inventory/events';
+import { orderDecider } from '@flowdose/domain/order/decider';
+import { orderStream } from '@flowdose/domain/order/events';
 import type { Clock } from '@flowdose/shared/clock';
 import { withClient } from '@flowdose/shared/db';
-import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
-import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
-import { orderDecider } from '@flowdose/shared/domain/order/decider';
-import { orderStream } from '@flowdose/shared/domain/order/events';
-import { DomainError } from '@flowdose/shared/errors';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import type { CommandContext } from '@flowdose/shared/http/context';
 import type { Logger } from '@flowdose/shared/logger';

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { UnreadableEventError } from '@flowdose/shared/domain/event-schemas';
-import { orderDecider } from '@flowdose/shared/domain/order/decider';
-import { orderStream } from '@flowdose/shared/domain/order/events';
+import { UnreadableEventError } from '@flowdose/domain/event-schemas';
+import { orderDecider } from '@flowdose/domain/order/decider';
+import { orderStream } from '@flowdose/domain/order/events';
+import { orderPlacedV1 } from '@flowdose/domain/testing/events';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { orderPlacedV1, testMetadata } from '@flowdose/shared/testing/events';
+import { testMetadata } from '@flowdose/shared/testing/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle, loadState } from './handle-command.ts';
 

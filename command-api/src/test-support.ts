@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { fold } from '@flowdose/domain/decider';
+import { inventoryDecider } from '@flowdose/domain/inventory/decider';
+import type { InventoryEvent } from '@flowdose/domain/inventory/events';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { type Config, testConfig } from '@flowdose/shared/config';
-import { fold } from '@flowdose/shared/domain/decider';
-import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
-import type { InventoryEvent } from '@flowdose/shared/domain/inventory/events';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
 import { createRedis, createRequestRedis } from '@flowdose/shared/redis';

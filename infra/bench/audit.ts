@@ -7,13 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
+import { type Order, type OrderCommand, orderDecider } from '@flowdose/domain/order/decider';
+import { type OrderEvent, orderStream } from '@flowdose/domain/order/events';
 import { auditRoutes } from '@flowdose/query-api/routes/audit';
 import { createSessions } from '@flowdose/shared/auth/sessions';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { testConfig } from '@flowdose/shared/config';
 import { createPool } from '@flowdose/shared/db';
-import { type Order, type OrderCommand, orderDecider } from '@flowdose/shared/domain/order/decider';
-import { type OrderEvent, orderStream } from '@flowdose/shared/domain/order/events';
 import type { EventMetadata, NewEvent } from '@flowdose/shared/event-store/port';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { authenticate } from '@flowdose/shared/http/auth';

@@ -4,9 +4,9 @@
 // OrderPlaced upcaster runs too). CPU only, no database: the read is the same either way.
 // Usage: npx tsx infra/bench/event-validation.ts [-- --rounds=30]
 import { randomUUID } from 'node:crypto';
-import { readEvent } from '@flowdose/shared/domain/event-schemas';
-import { type Order, type OrderCommand, orderDecider } from '@flowdose/shared/domain/order/decider';
-import type { OrderEvent } from '@flowdose/shared/domain/order/events';
+import { readEvent } from '@flowdose/domain/event-schemas';
+import { type Order, type OrderCommand, orderDecider } from '@flowdose/domain/order/decider';
+import type { OrderEvent } from '@flowdose/domain/order/events';
 import type { RecordedEvent } from '@flowdose/shared/event-store/port';
 import { testMetadata } from '@flowdose/shared/testing/events';
 import { percentile } from './support.ts';

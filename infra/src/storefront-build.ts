@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PWA = fileURLToPath(new URL('../../pwa', import.meta.url));
-const SOURCES = ['app', 'components', 'lib', 'public/icons', 'next.config.mjs', 'package.json'];
+// The domain package is built into the storefront (its cart decider, the contract's types).
+const SOURCES = [
+  'app',
+  'components',
+  'lib',
+  'public/icons',
+  'next.config.mjs',
+  'package.json',
+  '../shared/domain/src',
+  '../shared/domain/package.json',
+];
 
 const newest = (path: string): number => {
   const stat = statSync(path);

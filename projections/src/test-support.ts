@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { cartDecider } from '@flowdose/domain/cart/decider';
+import { cartStream } from '@flowdose/domain/cart/events';
+import { randomIds } from '@flowdose/domain/ids';
 import type { Pool } from '@flowdose/shared/db';
-import { cartDecider } from '@flowdose/shared/domain/cart/decider';
-import { cartStream } from '@flowdose/shared/domain/cart/events';
 import type { EventStore, NewEvent } from '@flowdose/shared/event-store/port';
 import { maxPosition, type Position, START } from '@flowdose/shared/event-store/position';
 import { readableAt } from '@flowdose/shared/event-store/readable';
-import { randomIds } from '@flowdose/shared/ids';
 import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { createRedis } from '@flowdose/shared/redis';

@@ -1,8 +1,9 @@
 'use client';
+import type { ProductDetail as Product } from '@flowdose/domain/contract/query-api';
+import { STORE_CURRENCY } from '@flowdose/domain/money';
 import { useState } from 'react';
-import { changeCart, STORE_CURRENCY } from '@/lib/cart';
+import { changeCart } from '@/lib/cart';
 import { formatMoney, variantLabel } from '@/lib/format';
-import type { Product } from '@/lib/types';
 
 /** Pick one value per option; the variant they name shows its price and stock. */
 export function AddToCart({ product }: { product: Product }) {

@@ -1,6 +1,6 @@
+import type { ProductListItem } from '@flowdose/domain/contract/query-api';
 import Link from 'next/link';
 import { formatMoney } from '@/lib/format';
-import type { ProductListItem } from '@/lib/types';
 
 // Until the blob store serves photos, each product shows a tile in its category's colour.
 const COLOURS = ['#14532d', '#1e3a8a', '#7c2d12', '#581c87', '#134e4a', '#831843', '#374151'];

@@ -1,7 +1,7 @@
 'use client';
+import type { ProductPage } from '@flowdose/domain/contract/query-api';
 import Link from 'next/link';
 import { useEffect, useId, useState } from 'react';
-import type { ProductPage } from '@/lib/types';
 
 /** Search as you type: suggestions from the catalog API (kept by the service worker), Enter for all results. */
 export function SearchBox({ initial }: { initial: string }) {

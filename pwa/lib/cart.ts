@@ -1,3 +1,6 @@
+import type { Problem } from '@flowdose/domain/contract/common';
+import { type Money, STORE_CURRENCY } from '@flowdose/domain/money';
+import { applyChange, cartView, linesOf, serverCart } from './cart-view';
 import { fetchAs } from './session';
 import {
   announce,
@@ -10,87 +13,9 @@ import {
   type SkuInfo,
   setMeta,
 } from './store';
-import type { Money, Problem } from './types';
 
-export const STORE_CURRENCY = 'EUR';
-const MAX_QUANTITY = 99;
 const OUTBOX_LOCK = 'flowdose-outbox';
 export const SYNC_TAG = 'cart-outbox';
-
-export type CartLine = {
-  sku: string;
-  quantity: number;
-  unitPrice: Money | null;
-  info: SkuInfo | undefined;
-  /** A change not yet accepted by the server. */
-  pending: boolean;
-  /** Why the server refused the last change to this line. */
-  refusal: string | undefined;
-  /** The price the shopper saw when they added it, when the server's price is another. */
-  priceWas: Money | undefined;
-};
-
-const samePrice = (a: Money | undefined, b: Money | null) =>
-  !a || !b || (a.amount === b.amount && a.currency === b.currency);
-
-/**
- * What the shopper sees: the cart as the server last said, with every change still in the
- * outbox applied on top, in order. Lines are keyed by SKU, as the server merges them.
- */
-export function cartView(
-  server: ServerLine[],
-  outbox: CartOp[],
-  skus: Map<string, SkuInfo>,
-  refusals: Map<string, string>,
-): CartLine[] {
-  const lines = new Map<string, CartLine>();
-  for (const l of server) {
-    const info = skus.get(l.sku);
-    lines.set(l.sku, {
-      sku: l.sku,
-      quantity: l.quantity,
-      unitPrice: l.unitPrice,
-      info,
-      pending: false,
-      refusal: undefined,
-      priceWas: samePrice(info?.unitPrice, l.unitPrice) ? undefined : info?.unitPrice,
-    });
-  }
-  for (const op of outbox) {
-    if (op.kind === 'open') continue;
-    const line = lines.get(op.sku);
-    if (op.kind === 'remove') lines.delete(op.sku);
-    else if (op.kind === 'set') {
-      if (line) lines.set(op.sku, { ...line, quantity: op.quantity, pending: true });
-    } else {
-      const info = skus.get(op.sku);
-      lines.set(op.sku, {
-        sku: op.sku,
-        quantity: Math.min(MAX_QUANTITY, (line?.quantity ?? 0) + op.quantity),
-        unitPrice: line?.unitPrice ?? info?.unitPrice ?? null,
-        info,
-        pending: true,
-        refusal: undefined,
-        priceWas: line?.priceWas,
-      });
-    }
-  }
-  for (const [sku, detail] of refusals) {
-    const line = lines.get(sku);
-    if (line) lines.set(sku, { ...line, refusal: detail });
-    else
-      lines.set(sku, {
-        sku,
-        quantity: 0,
-        unitPrice: null,
-        info: skus.get(sku),
-        pending: false,
-        refusal: detail,
-        priceWas: undefined,
-      });
-  }
-  return [...lines.values()];
-}
 
 export async function loadCart() {
   const database = await db();
@@ -101,13 +26,14 @@ export async function loadCart() {
     database.getAll('refusals'),
     getMeta<CartRef>(META.cart),
   ]);
-  const lines = cartView(
+  const { lines, totals } = cartView(
+    cart,
     server ?? [],
     outbox,
     new Map(skus.map((s) => [s.sku, s])),
     new Map(refusals.map((r) => [r.sku, r.detail])),
   );
-  return { cart, lines, pending: outbox.length };
+  return { cart, lines, totals, pending: outbox.length };
 }
 
 /** Records a change at once (shown before the server hears of it) and sends it when it can. */
@@ -232,19 +158,16 @@ async function accepted(op: CartOp, body: Record<string, unknown>, replayed: boo
     await setMeta(META.serverLines, []);
     return true;
   }
-  const lines = [...((await getMeta<ServerLine[]>(META.serverLines)) ?? [])];
-  const at = lines.findIndex((l) => l.sku === op.sku);
+  // The server decided with the same decider: deciding again on its cart as last read gives
+  // what it now holds, unless that copy is behind (another tab, another device).
+  const server = serverCart(await getMeta<CartRef>(META.cart), (await getMeta<ServerLine[]>(META.serverLines)) ?? []);
   const info = await (await db()).get('skus', op.sku);
-  if (op.kind === 'add') {
-    const quantity = Math.min(MAX_QUANTITY, (lines[at]?.quantity ?? 0) + op.quantity);
-    const unitPrice = lines[at]?.unitPrice ?? info?.unitPrice ?? { amount: 0, currency: STORE_CURRENCY };
-    const line = { lineId: String(body.lineId), sku: op.sku, quantity, unitPrice };
-    if (at >= 0) lines[at] = line;
-    else lines.push(line);
-  } else if (op.kind === 'set' && at >= 0) lines[at] = { ...lines[at]!, quantity: op.quantity };
-  else if (op.kind === 'remove' && at >= 0) lines.splice(at, 1);
-  await setMeta(META.serverLines, lines);
-  return true;
+  try {
+    await setMeta(META.serverLines, linesOf(applyChange(server, op, String(body.lineId), info?.unitPrice)));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Money } from './types';
+import type { Money } from '@flowdose/domain/money';
 
 const formats = new Map<string, Intl.NumberFormat>();
 

@@ -1,4 +1,4 @@
-import type { Product, ProductPage } from './types';
+import type { ProductDetail as Product, ProductPage } from '@flowdose/domain/contract/query-api';
 
 // Server components read the query API directly; the browser goes through /api/queries.
 const QUERY_API = process.env.QUERY_API_URL ?? 'http://127.0.0.1:4002';

@@ -1,15 +1,15 @@
+import type { Currency, Money } from '@flowdose/domain/money';
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
-import type { Money } from './types';
 
 /** One cart mutation waiting for the network, with the Idempotency-Key it is sent with. */
 export type CartOp =
-  | { seq?: number; key: string; kind: 'open'; currency: string }
+  | { seq?: number; key: string; kind: 'open'; currency: Currency }
   | { seq?: number; key: string; kind: 'add'; sku: string; quantity: number }
   | { seq?: number; key: string; kind: 'set'; sku: string; quantity: number }
   | { seq?: number; key: string; kind: 'remove'; sku: string };
 
 export type ServerLine = { lineId: string; sku: string; quantity: number; unitPrice: Money };
-export type CartRef = { cartId: string; cartToken: string | null; currency: string };
+export type CartRef = { cartId: string; cartToken: string | null; currency: Currency };
 export type Session = { customerId: string; email: string; accessToken: string; refreshToken: string };
 /** What the storefront knows of a SKU to show it in the cart before the server answers. */
 export type SkuInfo = { sku: string; title: string; handle: string; label: string; unitPrice: Money };

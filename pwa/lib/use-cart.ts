@@ -10,6 +10,7 @@ export function useCart(): Loaded & { ready: boolean } {
   const [state, setState] = useState<Loaded & { ready: boolean }>({
     cart: undefined,
     lines: [],
+    totals: null,
     pending: 0,
     ready: false,
   });

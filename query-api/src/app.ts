@@ -1,4 +1,4 @@
-import { queryApi } from '@flowdose/shared/contract/query-api';
+import { queryApi } from '@flowdose/domain/contract/query-api';
 import { createHttpApp } from '@flowdose/shared/http/bootstrap';
 import type express from 'express';
 import type { Deps } from './deps.ts';

@@ -1,4 +1,5 @@
-// The one family of errors the problem middleware maps to HTTP; nothing else picks statuses.
+// The errors of the server around the domain (whose own, DomainError and NotFoundError, live in
+// @flowdose/domain/errors); the problem middleware maps them all to HTTP, nothing else picks statuses.
 export type FieldError = { path: string; message: string };
 
 export class ValidationError extends Error {
@@ -17,26 +18,6 @@ export class UnauthorizedError extends Error {
 
 export class ForbiddenError extends Error {
   override name = 'ForbiddenError';
-}
-
-export class NotFoundError extends Error {
-  constructor(readonly what: string) {
-    super(`${what} was not found.`);
-    this.name = 'NotFoundError';
-  }
-}
-
-/** A business rule refused the command; `code` becomes the problem type. */
-export class DomainError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    /** 409 unless the refusal has its own status (402 for a declined payment). */
-    readonly status = 409,
-  ) {
-    super(message);
-    this.name = 'DomainError';
-  }
 }
 
 /** The stream moved on while we decided; `handle` retries, then surfaces this as 409. */

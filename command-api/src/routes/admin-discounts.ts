@@ -1,7 +1,7 @@
-import { DisableDiscountBody, NewDiscount } from '@flowdose/shared/contract/command-api';
-import { discountDecider } from '@flowdose/shared/domain/discount/decider';
-import { DiscountCode, discountStream } from '@flowdose/shared/domain/discount/events';
-import { NotFoundError } from '@flowdose/shared/errors';
+import { DisableDiscountBody, NewDiscount } from '@flowdose/domain/contract/command-api';
+import { discountDecider } from '@flowdose/domain/discount/decider';
+import { DiscountCode, discountStream } from '@flowdose/domain/discount/events';
+import { NotFoundError } from '@flowdose/domain/errors';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { idempotent } from '@flowdose/shared/http/idempotency';

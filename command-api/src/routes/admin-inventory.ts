@@ -1,7 +1,7 @@
-import { AdjustBody, RestockBody } from '@flowdose/shared/contract/command-api';
-import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
-import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
-import { NotFoundError } from '@flowdose/shared/errors';
+import { AdjustBody, RestockBody } from '@flowdose/domain/contract/command-api';
+import { NotFoundError } from '@flowdose/domain/errors';
+import { inventoryDecider } from '@flowdose/domain/inventory/decider';
+import { inventoryStream } from '@flowdose/domain/inventory/events';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { idempotent } from '@flowdose/shared/http/idempotency';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { available } from '@flowdose/domain/inventory/decider';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { testConfig } from '@flowdose/shared/config';
-import { available } from '@flowdose/shared/domain/inventory/decider';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { countEvents } from '@flowdose/shared/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

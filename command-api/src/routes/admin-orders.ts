@@ -1,11 +1,11 @@
-import { CancelBody, RefundBody, ShipBody } from '@flowdose/shared/contract/command-api';
-import { NoBody } from '@flowdose/shared/contract/common';
-import { NotFoundError } from '@flowdose/shared/errors';
+import { CancelBody, RefundBody, ShipBody } from '@flowdose/domain/contract/command-api';
+import { NoBody } from '@flowdose/domain/contract/common';
+import { NotFoundError } from '@flowdose/domain/errors';
+import { Id } from '@flowdose/domain/ids';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { idempotent } from '@flowdose/shared/http/idempotency';
 import { validate } from '@flowdose/shared/http/validate';
-import { Id } from '@flowdose/shared/ids';
 import { type Request, type Response, Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { cancelOrder, captureOrder, deliverOrder, fulfilOrder, refundOrder, shipOrder } from '../order-actions.ts';

@@ -5,15 +5,15 @@ import {
   OptionsBody,
   ProductChangesBody,
   VariantChangesBody,
-} from '@flowdose/shared/contract/command-api';
-import { productDecider } from '@flowdose/shared/domain/product/decider';
-import { productStream } from '@flowdose/shared/domain/product/events';
-import { NotFoundError } from '@flowdose/shared/errors';
+} from '@flowdose/domain/contract/command-api';
+import { NotFoundError } from '@flowdose/domain/errors';
+import { Id } from '@flowdose/domain/ids';
+import { productDecider } from '@flowdose/domain/product/decider';
+import { productStream } from '@flowdose/domain/product/events';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { idempotent } from '@flowdose/shared/http/idempotency';
 import { validate } from '@flowdose/shared/http/validate';
-import { Id } from '@flowdose/shared/ids';
 import { type Request, Router } from 'express';
 import { type Claim, claim, release } from '../catalog-claims.ts';
 import type { Deps } from '../deps.ts';

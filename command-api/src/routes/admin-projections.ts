@@ -1,4 +1,4 @@
-import { NotFoundError } from '@flowdose/shared/errors';
+import { NotFoundError } from '@flowdose/domain/errors';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { rebuildJobId } from '@flowdose/shared/read-models';
 import { Router } from 'express';

@@ -1,12 +1,13 @@
+import { CustomerLogin, Login, Refresh, Registration } from '@flowdose/domain/contract/command-api';
+import { customerDecider } from '@flowdose/domain/customer/decider';
+import { customerStream } from '@flowdose/domain/customer/events';
+import { DomainError } from '@flowdose/domain/errors';
+import { randomIds } from '@flowdose/domain/ids';
 import type { Role } from '@flowdose/shared/auth/tokens';
-import { CustomerLogin, Login, Refresh, Registration } from '@flowdose/shared/contract/command-api';
-import { customerDecider } from '@flowdose/shared/domain/customer/decider';
-import { customerStream } from '@flowdose/shared/domain/customer/events';
-import { DomainError, UnauthorizedError } from '@flowdose/shared/errors';
+import { UnauthorizedError } from '@flowdose/shared/errors';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { validate } from '@flowdose/shared/http/validate';
-import { randomIds } from '@flowdose/shared/ids';
 import { type Request, Router } from 'express';
 import { adoptGuestCart } from '../adopt-guest-cart.ts';
 import type { Deps } from '../deps.ts';

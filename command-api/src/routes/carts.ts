@@ -1,15 +1,16 @@
-import { AddItemBody, ChangeQuantityBody, CheckoutBody, OpenCartBody } from '@flowdose/shared/contract/command-api';
-import { type Cart, cartDecider } from '@flowdose/shared/domain/cart/decider';
-import { type CartEvent, cartStream } from '@flowdose/shared/domain/cart/events';
-import { available, inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
-import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
-import { DomainError, NotFoundError } from '@flowdose/shared/errors';
+import { type Cart, cartDecider } from '@flowdose/domain/cart/decider';
+import { type CartEvent, cartStream } from '@flowdose/domain/cart/events';
+import { AddItemBody, ChangeQuantityBody, CheckoutBody, OpenCartBody } from '@flowdose/domain/contract/command-api';
+import { DomainError, NotFoundError } from '@flowdose/domain/errors';
+import { Id } from '@flowdose/domain/ids';
+import { available, inventoryDecider } from '@flowdose/domain/inventory/decider';
+import { inventoryStream } from '@flowdose/domain/inventory/events';
+import { STORE_CURRENCY } from '@flowdose/domain/money';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { mayTryCart, requireCartReach } from '@flowdose/shared/http/cart-access';
 import { cartToken } from '@flowdose/shared/http/cart-token';
 import { idempotent } from '@flowdose/shared/http/idempotency';
 import { validate } from '@flowdose/shared/http/validate';
-import { Id } from '@flowdose/shared/ids';
 import { type Request, type RequestHandler, Router } from 'express';
 import { checkout } from '../checkout.ts';
 import type { Deps } from '../deps.ts';
@@ -75,7 +76,8 @@ export function cartRoutes(deps: Deps): Router {
       cartStream(cartId),
       req.context,
       guarded(req, async (state) => {
-        const currency = state.status === 'open' ? state.currency : 'EUR';
+        // A cart that is not open is refused by the decider, whatever it would have been priced in.
+        const currency = state.status === 'open' ? state.currency : STORE_CURRENCY;
         const [unitPrice, free] = await Promise.all([prices.priceOf(body.sku, currency), availableOf(body.sku)]);
         const inCart = state.status === 'open' ? [...state.lines.values()].find((l) => l.sku === body.sku) : undefined;
         requireStock(body.sku, (inCart?.quantity ?? 0) + body.quantity, free, inCart?.quantity ?? 0);

@@ -1,5 +1,5 @@
+import { available } from '@flowdose/domain/inventory/decider';
 import { testConfig } from '@flowdose/shared/config';
-import { available } from '@flowdose/shared/domain/inventory/decider';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { countEvents, type TestDatabase } from '@flowdose/shared/testing/db';
 import type { TestServer } from '@flowdose/shared/testing/http';

@@ -1,7 +1,8 @@
-import { PaymentEvent } from '@flowdose/shared/contract/command-api';
-import { orderDecider } from '@flowdose/shared/domain/order/decider';
-import { orderStream } from '@flowdose/shared/domain/order/events';
-import { NotFoundError, UnauthorizedError, ValidationError } from '@flowdose/shared/errors';
+import { PaymentEvent } from '@flowdose/domain/contract/command-api';
+import { NotFoundError } from '@flowdose/domain/errors';
+import { orderDecider } from '@flowdose/domain/order/decider';
+import { orderStream } from '@flowdose/domain/order/events';
+import { UnauthorizedError, ValidationError } from '@flowdose/shared/errors';
 import { checkJsonShape } from '@flowdose/shared/http/json-body';
 import { validate } from '@flowdose/shared/http/validate';
 import express, { Router } from 'express';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { inventoryStream } from '@flowdose/domain/inventory/events';
 import { projections } from '@flowdose/projections/registry';
 import { catchUp } from '@flowdose/projections/run-range';
 import { createSchema, dropSchema } from '@flowdose/projections/schema';
 import { createPool, type Pool } from '@flowdose/shared/db';
-import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
 import { START } from '@flowdose/shared/event-store/position';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { liveSchema, readCheckpoint } from '@flowdose/shared/read-models';

@@ -1,4 +1,4 @@
-import type { Variant } from '@flowdose/shared/domain/product/events';
+import type { Variant } from '@flowdose/domain/product/events';
 
 export type DemoProduct = {
   title: string;

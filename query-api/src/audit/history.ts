@@ -1,6 +1,6 @@
-import { readEvent } from '@flowdose/shared/domain/event-schemas';
-import { type Order, orderDecider } from '@flowdose/shared/domain/order/decider';
-import { orderStream } from '@flowdose/shared/domain/order/events';
+import { readEvent } from '@flowdose/domain/event-schemas';
+import { type Order, orderDecider } from '@flowdose/domain/order/decider';
+import { orderStream } from '@flowdose/domain/order/events';
 import type { EventStore, RecordedEvent } from '@flowdose/shared/event-store/port';
 import type { OrderView } from '../read-models/orders.ts';
 

@@ -1,9 +1,9 @@
+import { cartStream } from '@flowdose/domain/cart/events';
+import { checkoutStream } from '@flowdose/domain/checkout/process';
+import { discountStream } from '@flowdose/domain/discount/events';
+import { inventoryStream } from '@flowdose/domain/inventory/events';
+import { orderStream } from '@flowdose/domain/order/events';
 import type { Pool } from '@flowdose/shared/db';
-import { cartStream } from '@flowdose/shared/domain/cart/events';
-import { checkoutStream } from '@flowdose/shared/domain/checkout/process';
-import { discountStream } from '@flowdose/shared/domain/discount/events';
-import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
-import { orderStream } from '@flowdose/shared/domain/order/events';
 import type { RecordedEvent } from '@flowdose/shared/event-store/port';
 import { type Position, START } from '@flowdose/shared/event-store/position';
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from '@flowdose/shared/event-store/postgres/store';

@@ -1,5 +1,6 @@
+import { itemCountOf, subtotalOf } from '@flowdose/domain/cart/totals';
+import type { Money } from '@flowdose/domain/money';
 import type { Pool } from '@flowdose/shared/db';
-import type { Money } from '@flowdose/shared/money';
 import { liveSchema } from '@flowdose/shared/read-models';
 
 export type CartLineView = { lineId: string; sku: string; quantity: number; unitPrice: Money; lineTotal: Money };
@@ -48,8 +49,8 @@ export async function findCart(pool: Pool, cartId: string): Promise<CartView | n
     status: row.status,
     lines,
     totals: {
-      itemCount: lines.reduce((n, l) => n + l.quantity, 0),
-      subtotal: { amount: lines.reduce((n, l) => n + l.lineTotal.amount, 0), currency },
+      itemCount: itemCountOf(lines),
+      subtotal: { amount: subtotalOf(lines), currency },
     },
     updatedAt: row.updated_at.toISOString(),
   };

@@ -1,5 +1,5 @@
+import type { Currency, Money } from '@flowdose/domain/money';
 import type { Pool } from '@flowdose/shared/db';
-import type { Currency, Money } from '@flowdose/shared/money';
 import { liveSchema } from '@flowdose/shared/read-models';
 
 const s = liveSchema('catalog');

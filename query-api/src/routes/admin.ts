@@ -1,7 +1,7 @@
+import { encodeCursor } from '@flowdose/domain/contract/cursor';
+import { OrderListQuery } from '@flowdose/domain/contract/query-api';
 import { projections } from '@flowdose/projections/registry';
 import { projectionStatus } from '@flowdose/projections/status';
-import { encodeCursor } from '@flowdose/shared/contract/cursor';
-import { OrderListQuery } from '@flowdose/shared/contract/query-api';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { orderDecider } from '@flowdose/domain/order/decider';
+import { type OrderEvent, orderStream } from '@flowdose/domain/order/events';
 import { createSessions } from '@flowdose/shared/auth/sessions';
 import { type Role, signAccessToken } from '@flowdose/shared/auth/tokens';
 import { testConfig } from '@flowdose/shared/config';
-import { orderDecider } from '@flowdose/shared/domain/order/decider';
-import { type OrderEvent, orderStream } from '@flowdose/shared/domain/order/events';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { authenticate } from '@flowdose/shared/http/auth';

@@ -1,4 +1,4 @@
-import { NotFoundError } from '@flowdose/shared/errors';
+import { NotFoundError } from '@flowdose/domain/errors';
 import { mayTryCart, requireCartReach } from '@flowdose/shared/http/cart-access';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';

@@ -1,7 +1,7 @@
-import { NotFoundError } from '@flowdose/shared/errors';
+import { NotFoundError } from '@flowdose/domain/errors';
+import { Id } from '@flowdose/domain/ids';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { requireCartReach } from '@flowdose/shared/http/cart-access';
-import { Id } from '@flowdose/shared/ids';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';

@@ -1,6 +1,6 @@
-import { encodeCursor } from '@flowdose/shared/contract/cursor';
-import { ProductListQuery } from '@flowdose/shared/contract/query-api';
-import { NotFoundError } from '@flowdose/shared/errors';
+import { encodeCursor } from '@flowdose/domain/contract/cursor';
+import { ProductListQuery } from '@flowdose/domain/contract/query-api';
+import { NotFoundError } from '@flowdose/domain/errors';
 import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';

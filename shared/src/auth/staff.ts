@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { DomainError } from '@flowdose/domain/errors';
 import type { Pool } from '../db.ts';
-import { DomainError } from '../errors.ts';
 import type { PasswordHasher } from './passwords.ts';
 import type { StaffRole } from './tokens.ts';
 

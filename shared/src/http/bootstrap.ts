@@ -1,8 +1,8 @@
+import type { ApiContract } from '@flowdose/domain/contract/routes';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Config } from '../config.ts';
-import { type ApiContract, openApiDocument } from '../contract/openapi.ts';
 import type { Logger } from '../logger.ts';
 import { authenticate } from './auth.ts';
 import { withClientErrorProblems } from './client-error.ts';
@@ -10,6 +10,7 @@ import { attachContext } from './context.ts';
 import { corsPolicy } from './cors.ts';
 import { documentationRoutes } from './docs.ts';
 import { jsonBodyOptions } from './json-body.ts';
+import { openApiDocument } from './openapi.ts';
 import { notFoundRoute, problemHandler } from './problem.ts';
 import { requestLog } from './request-log.ts';
 import { refuseNulInUrl } from './url-guard.ts';

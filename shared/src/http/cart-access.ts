@@ -1,6 +1,6 @@
+import { NotFoundError } from '@flowdose/domain/errors';
+import { Id } from '@flowdose/domain/ids';
 import type { Principal } from '../auth/tokens.ts';
-import { NotFoundError } from '../errors.ts';
-import { Id } from '../ids.ts';
 import { cartTokenMatches } from './cart-token.ts';
 
 type Caller = { principal: Principal | null; cartToken: string | undefined };

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Router } from 'express';
 import helmet from 'helmet';
-import type { OpenApiDocument } from '../contract/openapi.ts';
+import type { OpenApiDocument } from './openapi.ts';
 
 // Redoc's standalone bundle, served from node_modules: the page needs nothing from another host.
 const REDOC_BUNDLE = createRequire(import.meta.url).resolve('redoc/bundles/redoc.standalone.js');

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { storable } from '@flowdose/domain/contract/storable';
 import { type JSONPath, visit } from 'jsonc-parser';
 import { ValidationError } from '../errors.ts';
 
@@ -11,10 +12,6 @@ export const MAX_JSON_DEPTH = 64;
 
 const pathOf = (path: JSONPath) => path.map(String).join('.') || '(body)';
 
-// PostgreSQL holds neither in text or jsonb (the event log, the stored answers): a NUL
-// character, or half of a UTF-16 surrogate pair, which JSON.parse makes of "\ud800".
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-export const storable = (text: string): boolean => !text.includes('\u0000') && !LONE_SURROGATE.test(text);
 const UNSTORABLE = 'holds a NUL character or a lone UTF-16 surrogate';
 
 /**

@@ -1,12 +1,11 @@
+import { DomainError, NotFoundError } from '@flowdose/domain/errors';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import {
   ConcurrencyError,
-  DomainError,
   type FieldError,
   ForbiddenError,
   IdempotencyInProgressError,
   IdempotencyMismatchError,
-  NotFoundError,
   PositionNotReachedError,
   ProcessIncompleteError,
   TooManyRequestsError,
@@ -77,6 +76,17 @@ const requestProblem = (error: HttpErrorShape): Problem | null => {
   return null;
 };
 
+// A refusal answers 409 unless its code has a status of its own. The domain's errors carry
+// only their code: statuses are this layer's.
+const REFUSAL_STATUS: Record<string, number> = {
+  'payment-declined': 402,
+  'payment-provider-refused': 502,
+  // Requests that can never be right, whatever the state: unprocessable rather than a conflict.
+  'discount-window-empty': 422,
+  'option-values': 422,
+  'image-repeated': 422,
+};
+
 export function toProblem(error: unknown): Problem | null {
   if (error instanceof ValidationError)
     return problem(400, 'validation-error', 'Invalid request', error.message, error.errors);
@@ -85,7 +95,8 @@ export function toProblem(error: unknown): Problem | null {
   if (error instanceof ForbiddenError)
     return problem(403, 'forbidden', 'Forbidden', error.message || 'Your role does not allow this.');
   if (error instanceof NotFoundError) return problem(404, 'not-found', 'Not found', error.message);
-  if (error instanceof DomainError) return problem(error.status, error.code, 'Request refused', error.message);
+  if (error instanceof DomainError)
+    return problem(REFUSAL_STATUS[error.code] ?? 409, error.code, 'Request refused', error.message);
   if (error instanceof ConcurrencyError)
     return problem(
       409,

@@ -1,4 +1,4 @@
-import { type CartEvent, cartEventTypes } from '@flowdose/shared/domain/cart/events';
+import { type CartEvent, cartEventTypes } from '@flowdose/domain/cart/events';
 import { defineProjection, type Statement } from '../../projection.ts';
 
 const sql = (text: string, values: unknown[]): Statement => ({ text, values });

@@ -1,4 +1,4 @@
-import { type ProductEvent, productEventTypes } from '@flowdose/shared/domain/product/events';
+import { type ProductEvent, productEventTypes } from '@flowdose/domain/product/events';
 import { defineProjection, type Statement } from '../../projection.ts';
 
 const sql = (text: string, values: unknown[]): Statement => ({ text, values });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { inventoryDecider } from '@flowdose/shared/domain/inventory/decider';
-import { inventoryStream } from '@flowdose/shared/domain/inventory/events';
+import { inventoryDecider } from '@flowdose/domain/inventory/decider';
+import { inventoryStream } from '@flowdose/domain/inventory/events';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { readableAt } from '@flowdose/shared/event-store/readable';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';

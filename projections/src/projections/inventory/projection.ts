@@ -1,4 +1,4 @@
-import { type InventoryEvent, inventoryEventTypes } from '@flowdose/shared/domain/inventory/events';
+import { type InventoryEvent, inventoryEventTypes } from '@flowdose/domain/inventory/events';
 import { defineProjection, type Statement } from '../../projection.ts';
 
 const sql = (text: string, values: unknown[]): Statement => ({ text, values });

@@ -1,4 +1,4 @@
-import type { OrderEvent } from '@flowdose/shared/domain/order/events';
+import type { OrderEvent } from '@flowdose/domain/order/events';
 import { defineProjection, type Statement } from '../../projection.ts';
 
 const sql = (text: string, values: unknown[]): Statement => ({ text, values });

@@ -1,11 +1,14 @@
 'use client';
+import type { CustomerLoginAnswer } from '@flowdose/domain/contract/command-api';
+import type { Problem } from '@flowdose/domain/contract/common';
+import type { CustomerOrders, OrderView as Order } from '@flowdose/domain/contract/query-api';
+import { STORE_CURRENCY } from '@flowdose/domain/money';
 import Link from 'next/link';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { drainOutbox, forgetCart, refreshFromServer } from '@/lib/cart';
 import { formatMoney, titleCase } from '@/lib/format';
 import { fetchAs, readSession, saveSession } from '@/lib/session';
 import { type CartRef, getMeta, META, type Session, setMeta } from '@/lib/store';
-import type { Order, Problem } from '@/lib/types';
 
 export default function AccountPage() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
@@ -17,7 +20,7 @@ export default function AccountPage() {
     const res = await fetchAs('/api/queries/me/orders', {
       headers: position ? { 'X-Min-Position': position } : {},
     }).catch(() => null);
-    if (res?.ok) setOrders(((await res.json()) as { items: Order[] }).items);
+    if (res?.ok) setOrders(((await res.json()) as CustomerOrders).items);
   }, []);
 
   useEffect(() => {
@@ -47,13 +50,7 @@ export default function AccountPage() {
       }),
     }).catch(() => null);
     if (!res) return setProblem('Signing in needs the network.');
-    const body = (await res.json()) as Problem & {
-      customerId: string;
-      accessToken: string;
-      refreshToken: string;
-      cartId: string | null;
-      position?: string;
-    };
+    const body = (await res.json()) as Problem & CustomerLoginAnswer;
     if (!res.ok)
       return setProblem(body.errors?.map((e) => `${e.path}: ${e.message}`).join('; ') || body.detail || body.title);
     const next = { customerId: body.customerId, email, accessToken: body.accessToken, refreshToken: body.refreshToken };
@@ -63,7 +60,7 @@ export default function AccountPage() {
       await setMeta(META.cart, {
         cartId: body.cartId,
         cartToken: null,
-        currency: cart?.currency ?? 'EUR',
+        currency: cart?.currency ?? STORE_CURRENCY,
       } satisfies CartRef);
       await refreshFromServer();
     } else if (guest) {

@@ -6,15 +6,12 @@ import { formatMoney } from '@/lib/format';
 import { useCart, useOnline } from '@/lib/use-cart';
 
 export default function CartPage() {
-  const { lines, pending, ready } = useCart();
+  const { lines, totals, pending, ready } = useCart();
   const online = useOnline();
   // The cart may have changed on another device or tab since this one last looked.
   useEffect(() => {
     void refreshFromServer();
   }, []);
-  const live = lines.filter((l) => l.quantity > 0);
-  const currency = live.find((l) => l.unitPrice)?.unitPrice?.currency ?? 'EUR';
-  const subtotal = live.reduce((sum, l) => sum + (l.unitPrice?.amount ?? 0) * l.quantity, 0);
   if (!ready) return <h1>Your cart</h1>;
   return (
     <>
@@ -103,9 +100,9 @@ export default function CartPage() {
           </tbody>
         </table>
       )}
-      {live.length > 0 && (
+      {totals && totals.itemCount > 0 && (
         <p>
-          Subtotal <strong data-testid="subtotal">{formatMoney({ amount: subtotal, currency })}</strong>{' '}
+          Subtotal <strong data-testid="subtotal">{formatMoney(totals.subtotal)}</strong>{' '}
           <Link className="button" href="/checkout">
             Check out
           </Link>

@@ -1,4 +1,5 @@
 'use client';
+import type { Problem } from '@flowdose/domain/contract/common';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useEffect, useState } from 'react';
@@ -6,7 +7,6 @@ import { drainOutbox, forgetCart } from '@/lib/cart';
 import { formatMoney } from '@/lib/format';
 import { fetchAs, readSession } from '@/lib/session';
 import { db, META, setMeta } from '@/lib/store';
-import type { Problem } from '@/lib/types';
 import { useCart, useOnline } from '@/lib/use-cart';
 
 const COUNTRIES = {
@@ -21,7 +21,7 @@ const COUNTRIES = {
 };
 
 export default function CheckoutPage() {
-  const { cart, lines, ready } = useCart();
+  const { cart, lines, totals, ready } = useCart();
   const online = useOnline();
   const router = useRouter();
   const [email, setEmail] = useState('');
@@ -36,7 +36,6 @@ export default function CheckoutPage() {
   }, []);
 
   const live = lines.filter((l) => l.quantity > 0);
-  const subtotal = live.reduce((sum, l) => sum + (l.unitPrice?.amount ?? 0) * l.quantity, 0);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -125,9 +124,8 @@ export default function CheckoutPage() {
         </p>
       )}
       <p>
-        {live.reduce((n, l) => n + l.quantity, 0)} items, subtotal{' '}
-        <strong>{formatMoney({ amount: subtotal, currency: cart?.currency ?? 'EUR' })}</strong>. Shipping and VAT are
-        added for your country.
+        {totals?.itemCount} items, subtotal <strong>{totals && formatMoney(totals.subtotal)}</strong>. Shipping and VAT
+        are added for your country.
       </p>
       <form className="stack" onSubmit={submit} noValidate={false}>
         <label>

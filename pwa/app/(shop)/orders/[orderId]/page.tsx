@@ -1,10 +1,10 @@
 'use client';
+import type { OrderView as Order } from '@flowdose/domain/contract/query-api';
 import Link from 'next/link';
 import { use, useEffect, useState } from 'react';
 import { formatMoney, titleCase } from '@/lib/format';
 import { fetchAs } from '@/lib/session';
 import { db, getMeta, META } from '@/lib/store';
-import type { Order } from '@/lib/types';
 
 /** An order with its status timeline: a guest reads it with its cart's token, a customer signed in. */
 export default function OrderPage({ params }: { params: Promise<{ orderId: string }> }) {

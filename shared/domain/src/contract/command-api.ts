@@ -1,0 +1,354 @@
+import { z } from 'zod';
+import { LineQuantity, Sku } from '../cart/events.ts';
+import { SHIPPING_METHODS } from '../checkout/rates.ts';
+import { DiscountCode, DiscountValue, PerCurrency } from '../discount/events.ts';
+import { Id } from '../ids.ts';
+import { Reason } from '../inventory/events.ts';
+import { Currency } from '../money.ts';
+import { Address } from '../order/events.ts';
+import { Images, ProductDetails, ProductDetailsChanges, Variant, VariantChanges } from '../product/events.ts';
+import { NoBody, Position, PositionAnswer } from './common.ts';
+import { Email, Password } from './credentials.ts';
+import { type ApiContract, probeRoutes, type RouteContract } from './routes.ts';
+
+// Requests: what each route validates its body with.
+
+export const Credentials = z.strictObject({ email: Email, password: Password });
+// Logging in only checks what was sent; the password rules apply when one is chosen.
+export const Login = z.strictObject({ email: Email, password: z.string().min(1).max(128) });
+// A shopper may bring the guest cart they filled before signing in (with its X-Cart-Token).
+export const CustomerLogin = Login.extend({ guestCartId: z.string().max(64).optional() });
+export const Registration = Credentials.extend({ guestCartId: z.string().max(64).optional() });
+export const Refresh = z.strictObject({ refreshToken: z.string().min(1).max(256) });
+
+export const OpenCartBody = z.strictObject({ currency: Currency });
+export const AddItemBody = z.strictObject({ sku: Sku, quantity: LineQuantity });
+export const ChangeQuantityBody = z.strictObject({ quantity: LineQuantity });
+export const CheckoutBody = z.strictObject({
+  email: Email,
+  shippingAddress: Address,
+  shippingMethod: z.enum(SHIPPING_METHODS),
+  payment: z.strictObject({
+    method: z.literal('test-card'),
+    cardNumber: z.string().regex(/^\d{12,19}$/, '12 to 19 digits'),
+  }),
+  discountCode: DiscountCode.optional(),
+});
+
+export const NewProduct = ProductDetails.extend({ variants: z.array(Variant).max(100) });
+export const ProductChangesBody = ProductDetailsChanges;
+export const NewVariantBody = Variant;
+export const VariantChangesBody = VariantChanges;
+export const OptionsBody = z.strictObject({ options: ProductDetails.shape.options });
+export const ImagesBody = z.strictObject({ images: Images });
+
+export const RestockBody = z.strictObject({ quantity: z.number().int().positive().max(1_000_000), reason: Reason });
+export const AdjustBody = z.strictObject({ delta: z.number().int().min(-1_000_000).max(1_000_000), reason: Reason });
+
+export const NewDiscount = z.strictObject({
+  code: DiscountCode,
+  value: DiscountValue.refine(
+    (v) => v.kind === 'percent' || Object.keys(v.amountOff).length > 0,
+    'a fixed discount names an amount in at least one currency',
+  ),
+  minimumSubtotal: PerCurrency.default({}),
+  validFrom: z.iso.datetime({ offset: true }).nullable().default(null),
+  validUntil: z.iso.datetime({ offset: true }).nullable().default(null),
+  usageLimit: z.number().int().positive().max(10_000_000).nullable().default(null),
+});
+export const DisableDiscountBody = z.strictObject({ reason: Reason });
+
+export const ShipBody = z.strictObject({ trackingNumber: z.string().trim().min(1).max(100) });
+export const CancelBody = z.strictObject({ reason: Reason });
+export const RefundBody = z.strictObject({ amount: z.number().int().positive().safe(), reason: Reason });
+
+/** What the payment provider posts (its signature covers the raw body). */
+export const PaymentEvent = z.object({
+  id: z.string().min(1).max(100),
+  type: z.enum(['payment.succeeded', 'payment.failed']),
+  orderId: Id,
+  paymentId: z.string().min(1).max(100),
+});
+
+// Answers.
+
+const Tokens = { accessToken: z.string(), refreshToken: z.string() };
+export const RegisteredAnswer = z
+  .object({ customerId: Id, ...Tokens, cartId: Id.nullable(), position: Position })
+  .meta({ id: 'Registered' });
+export const CustomerLoginAnswer = z
+  .object({ customerId: Id, ...Tokens, cartId: Id.nullable(), position: Position.optional() })
+  .meta({ id: 'CustomerSession' });
+export const StaffLoginAnswer = z.object({ userId: Id, ...Tokens }).meta({ id: 'StaffSession' });
+export const TokensAnswer = z.object(Tokens).meta({ id: 'Tokens' });
+export const CartOpenedAnswer = z
+  .object({ cartId: Id, cartToken: z.string(), position: Position })
+  .meta({ id: 'CartOpened' });
+export const LineAnswer = z.object({ lineId: Id, position: Position });
+export const OrderPlacedAnswer = z.object({ orderId: Id, position: Position });
+export const ProductCreatedAnswer = z.object({ productId: Id, position: Position });
+export const DiscountCreatedAnswer = z.object({ code: z.string(), position: Position });
+export const RebuildAnswer = z.object({ jobId: z.string(), state: z.string() });
+export const WebhookAnswer = z.object({ received: z.literal(true) });
+export const Appended = PositionAnswer.meta({ id: 'Appended' });
+
+// The answers' types, as the storefront reads them.
+export type RegisteredAnswer = z.infer<typeof RegisteredAnswer>;
+export type CustomerLoginAnswer = z.infer<typeof CustomerLoginAnswer>;
+export type CartOpenedAnswer = z.infer<typeof CartOpenedAnswer>;
+export type LineAnswer = z.infer<typeof LineAnswer>;
+export type OrderPlacedAnswer = z.infer<typeof OrderPlacedAnswer>;
+
+const appended = { 200: { description: 'Done: the position of the events appended.', schema: Appended } };
+const created = (schema: z.ZodType, description: string) => ({ 201: { description, schema } });
+
+const cart = { tag: 'carts', credentials: ['cartToken', 'bearer'], idempotent: true } as const;
+const admin = { credentials: ['bearer'], roles: ['admin'], idempotent: true } as const;
+const staff = { credentials: ['bearer'], roles: ['admin', 'ops'], idempotent: true } as const;
+
+const productLifecycle = (['publish', 'unpublish', 'archive'] as const).map(
+  (action): RouteContract => ({
+    method: 'post',
+    path: `/admin/products/:productId/${action}`,
+    summary: `${action[0]!.toUpperCase()}${action.slice(1)} a product`,
+    tag: 'catalog',
+    ...admin,
+    answers: appended,
+  }),
+);
+
+const orderStep = (
+  action: string,
+  summary: string,
+  body: z.ZodType,
+  who: typeof staff | typeof admin,
+  description?: string,
+): RouteContract => ({
+  method: 'post',
+  path: `/admin/orders/:orderId/${action}`,
+  summary,
+  ...(description ? { description } : {}),
+  tag: 'orders',
+  ...who,
+  body,
+  answers: appended,
+});
+
+export const commandApi: ApiContract = {
+  title: 'Flowdose command API',
+  description:
+    'Every change is a command that appends events. Commands answer the position of what they appended: ' +
+    'hand it to the query API as X-Min-Position to read your own writes. Refusals are problem documents.',
+  routes: [
+    ...probeRoutes('Postgres and Redis answer'),
+    {
+      method: 'post',
+      path: '/webhooks/payments',
+      summary: 'How a payment that needed confirmation ended (from the payment provider)',
+      description: 'Signed over the raw body (5 min tolerance); a repeated delivery changes nothing.',
+      tag: 'payments',
+      credentials: ['webhookSignature'],
+      body: PaymentEvent,
+      answers: { 200: { description: 'Received.', schema: WebhookAnswer } },
+    },
+    {
+      method: 'post',
+      path: '/auth/register',
+      summary: 'Register a customer',
+      description: 'A guest cart given with its X-Cart-Token becomes the new customer’s.',
+      tag: 'accounts',
+      body: Registration,
+      answers: created(RegisteredAnswer, 'Registered and signed in.'),
+    },
+    {
+      method: 'post',
+      path: '/auth/login',
+      summary: 'Sign a customer in',
+      description: 'A guest cart given with its X-Cart-Token becomes theirs, or is merged into their open cart.',
+      tag: 'accounts',
+      body: CustomerLogin,
+      answers: { 200: { description: 'Signed in.', schema: CustomerLoginAnswer } },
+    },
+    {
+      method: 'post',
+      path: '/admin/auth/login',
+      summary: 'Sign a staff member in',
+      tag: 'accounts',
+      body: Login,
+      answers: { 200: { description: 'Signed in.', schema: StaffLoginAnswer } },
+    },
+    {
+      method: 'post',
+      path: '/auth/refresh',
+      summary: 'Rotate a refresh token',
+      description: 'A rotated token presented again revokes the whole session.',
+      tag: 'accounts',
+      body: Refresh,
+      answers: { 200: { description: 'New tokens.', schema: TokensAnswer } },
+    },
+    {
+      method: 'post',
+      path: '/auth/logout',
+      summary: 'Sign out (revoke the session)',
+      tag: 'accounts',
+      credentials: ['bearer'],
+      answers: { 204: { description: 'Signed out.' } },
+    },
+    {
+      method: 'post',
+      path: '/carts',
+      summary: 'Open a cart',
+      description: 'Signed in as a customer, the cart is theirs; otherwise it answers to its cartToken.',
+      tag: 'carts',
+      idempotent: true,
+      body: OpenCartBody,
+      answers: created(CartOpenedAnswer, 'Opened.'),
+    },
+    {
+      method: 'post',
+      path: '/carts/:cartId/items',
+      summary: 'Add a line (the same SKU again grows its line)',
+      ...cart,
+      body: AddItemBody,
+      answers: created(LineAnswer, 'Added.'),
+    },
+    {
+      method: 'patch',
+      path: '/carts/:cartId/items/:lineId',
+      summary: "Change a line's quantity",
+      ...cart,
+      body: ChangeQuantityBody,
+      answers: appended,
+    },
+    {
+      method: 'delete',
+      path: '/carts/:cartId/items/:lineId',
+      summary: 'Remove a line',
+      ...cart,
+      answers: appended,
+    },
+    {
+      method: 'post',
+      path: '/carts/:cartId/checkout',
+      summary: 'Check out: reserve, redeem, authorize the payment, place the order',
+      description: '503 process-incomplete: retry with the same Idempotency-Key.',
+      ...cart,
+      body: CheckoutBody,
+      answers: created(OrderPlacedAnswer, 'The order is placed.'),
+    },
+    {
+      method: 'post',
+      path: '/admin/projections/:name/rebuild',
+      summary: 'Rebuild a read model (one rebuild of a projection at a time)',
+      tag: 'operations',
+      credentials: ['bearer'],
+      roles: ['ops', 'admin'],
+      answers: { 202: { description: 'Queued, or the rebuild already under way.', schema: RebuildAnswer } },
+    },
+    {
+      method: 'post',
+      path: '/admin/products',
+      summary: 'Create a product with its variants',
+      tag: 'catalog',
+      ...admin,
+      body: NewProduct,
+      answers: created(ProductCreatedAnswer, 'Created.'),
+    },
+    {
+      method: 'patch',
+      path: '/admin/products/:productId',
+      summary: "Change a product's details (a new handle frees the old one)",
+      tag: 'catalog',
+      ...admin,
+      body: ProductChangesBody,
+      answers: appended,
+    },
+    {
+      method: 'patch',
+      path: '/admin/products/:productId/variants/:sku',
+      summary: 'Change a variant (new prices replace the old set)',
+      tag: 'catalog',
+      ...admin,
+      body: VariantChangesBody,
+      answers: appended,
+    },
+    {
+      method: 'post',
+      path: '/admin/products/:productId/variants',
+      summary: 'Add a variant',
+      tag: 'catalog',
+      ...admin,
+      body: NewVariantBody,
+      answers: created(Appended, 'Added.'),
+    },
+    {
+      method: 'delete',
+      path: '/admin/products/:productId/variants/:sku',
+      summary: 'Remove a variant',
+      tag: 'catalog',
+      ...admin,
+      answers: appended,
+    },
+    {
+      method: 'put',
+      path: '/admin/products/:productId/options',
+      summary: "Set a product's options (a value a variant uses stays)",
+      tag: 'catalog',
+      ...admin,
+      body: OptionsBody,
+      answers: appended,
+    },
+    {
+      method: 'put',
+      path: '/admin/products/:productId/images',
+      summary: "Set a product's images (blob-store keys; the first is the cover)",
+      tag: 'catalog',
+      ...admin,
+      body: ImagesBody,
+      answers: appended,
+    },
+    ...productLifecycle,
+    {
+      method: 'post',
+      path: '/admin/inventory/:sku/restock',
+      summary: 'Restock a SKU',
+      tag: 'inventory',
+      ...admin,
+      body: RestockBody,
+      answers: appended,
+    },
+    {
+      method: 'post',
+      path: '/admin/inventory/:sku/adjust',
+      summary: "Adjust a SKU's stock (never below what is reserved)",
+      tag: 'inventory',
+      ...admin,
+      body: AdjustBody,
+      answers: appended,
+    },
+    {
+      method: 'post',
+      path: '/admin/discounts',
+      summary: 'Create a discount code',
+      tag: 'discounts',
+      ...admin,
+      body: NewDiscount,
+      answers: created(DiscountCreatedAnswer, 'Created.'),
+    },
+    {
+      method: 'post',
+      path: '/admin/discounts/:code/disable',
+      summary: 'Disable a discount code',
+      tag: 'discounts',
+      ...admin,
+      body: DisableDiscountBody,
+      answers: appended,
+    },
+    orderStep('capture', 'Capture the payment', NoBody, staff),
+    orderStep('fulfil', 'Mark the order fulfilled', NoBody, staff),
+    orderStep('ship', 'Ship the order', ShipBody, staff),
+    orderStep('deliver', 'Mark the order delivered', NoBody, staff),
+    orderStep('cancel', 'Cancel the order (releases stock, voids or refunds the payment)', CancelBody, admin),
+    orderStep('refund', 'Refund part or all of what was captured', RefundBody, admin),
+  ],
+};
