@@ -1,12 +1,13 @@
 'use client';
 
+import type { Currency } from '@flowdose/domain/money';
 import Link from 'next/link';
 import type { AuditItem } from '@/lib/admin/answers';
 import { describeActor, describeEvent } from '@/lib/admin/describe-event';
 
 type Props = {
   items: AuditItem[];
-  currency: string | null;
+  currency: Currency | null;
   /** On an order's page: the order's own event shown in the state panel. */
   selected?: string;
   onSelect?: (version: string) => void;

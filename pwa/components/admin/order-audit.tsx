@@ -1,5 +1,6 @@
 'use client';
 
+import type { Currency } from '@flowdose/domain/money';
 import { useEffect, useState } from 'react';
 import type { OrderAt, Replay } from '@/lib/admin/answers';
 import { currencyOf, describeEvent } from '@/lib/admin/describe-event';
@@ -24,7 +25,7 @@ const FIELDS: { key: string; label: string; money?: boolean }[] = [
   { key: 'reservations', label: 'Stock held' },
 ];
 
-function show(value: unknown, currency: string | null, money?: boolean): string {
+function show(value: unknown, currency: Currency | null, money?: boolean): string {
   if (value === null || value === undefined) return '—';
   if (money && typeof value === 'number' && currency) return formatMoney({ amount: value, currency });
   if (Array.isArray(value)) return value.length === 0 ? 'none' : `${value.length}`;

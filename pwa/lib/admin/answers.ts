@@ -6,7 +6,7 @@ import type {
   OrderAtVersion,
   OrderPage as OrderPageSchema,
   ReplayResult,
-} from '@flowdose/shared/contract/query-api';
+} from '@flowdose/domain/contract/query-api';
 import type { z } from 'zod';
 
 export type AuditItem = z.infer<typeof AuditItemSchema>;

@@ -1,3 +1,4 @@
+import { Currency } from '@flowdose/domain/money';
 import { formatMoney } from '../format';
 import type { AuditItem } from './answers';
 
@@ -15,7 +16,7 @@ export const spaced = (type: string) =>
  * One event as a line a person reads ("Captured €49.99"). Amounts in an order's events are
  * minor units of the order's currency, which only its OrderPlaced names: the caller passes it.
  */
-export function describeEvent(item: Pick<AuditItem, 'type' | 'data'>, currency: string | null): string {
+export function describeEvent(item: Pick<AuditItem, 'type' | 'data'>, currency: Currency | null): string {
   const d = (item.data ?? {}) as Data;
   const money = (amount: unknown) =>
     currency ? formatMoney({ amount: num(amount), currency }) : `${num(amount)} (minor units)`;
@@ -82,13 +83,12 @@ export function describeActor(actor: AuditItem['actor']): string {
 }
 
 /** The currency an order's amounts are in, from whichever event of the list names it. */
-export function currencyOf(items: Pick<AuditItem, 'data'>[]): string | null {
+export function currencyOf(items: Pick<AuditItem, 'data'>[]): Currency | null {
   for (const item of items) {
     const d = (item.data ?? {}) as Data;
-    if (typeof d.currency === 'string') return d.currency;
     const plan = (d.plan ?? {}) as Data;
-    const order = (plan.order ?? {}) as Data;
-    if (typeof order.currency === 'string') return order.currency;
+    const named = Currency.safeParse(d.currency ?? (plan.order as Data | undefined)?.currency);
+    if (named.success) return named.data;
   }
   return null;
 }

@@ -1,5 +1,5 @@
+import { Id } from '@flowdose/domain/ids';
 import type { Pool } from '@flowdose/shared/db';
-import { Id } from '@flowdose/shared/ids';
 import type { AuditItem } from './items.ts';
 
 /**
