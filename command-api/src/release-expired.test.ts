@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { inventoryProjection } from '@flowdose/projections/projections/inventory/projection';
+import { inventoryProjection } from '@flowdose/projections/read-models/inventory/projection';
 import { catchUp } from '@flowdose/projections/run-range';
 import { createSchema } from '@flowdose/projections/schema';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';

@@ -1,8 +1,8 @@
+import type { OrderView } from '@flowdose/projections/read-models/orders/queries';
 import { readEvent } from '@flowdose/shared/domain/event-schemas';
 import { type Order, orderDecider } from '@flowdose/shared/domain/order/decider';
 import { orderStream } from '@flowdose/shared/domain/order/events';
 import type { EventStore, RecordedEvent } from '@flowdose/shared/event-store/port';
-import type { OrderView } from '../read-models/orders.ts';
 
 // The store's reads are paged; an order of many thousand events is read a page at a time.
 const PAGE = 5_000;

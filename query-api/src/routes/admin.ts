@@ -1,3 +1,4 @@
+import { listOrders } from '@flowdose/projections/read-models/orders/queries';
 import { projections } from '@flowdose/projections/registry';
 import { projectionStatus } from '@flowdose/projections/status';
 import { encodeCursor } from '@flowdose/shared/contract/cursor';
@@ -7,7 +8,6 @@ import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
-import { listOrders } from '../read-models/orders.ts';
 
 export function adminRoutes({ pool, store, waitForPosition }: Deps): Router {
   const router = Router();

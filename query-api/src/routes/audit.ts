@@ -1,3 +1,4 @@
+import { findOrder } from '@flowdose/projections/read-models/orders/queries';
 import { positionCursor, versionCursor } from '@flowdose/shared/contract/audit-cursor';
 import { AuditPageQuery, NoQuery, OrderStateQuery, StreamPageQuery } from '@flowdose/shared/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
@@ -13,7 +14,6 @@ import { compareWithReadModel, diff, orderHistory, toJson } from '../audit/histo
 import { toItem } from '../audit/items.ts';
 import { correlationPage, orderLogPage, orderScope } from '../audit/log.ts';
 import { minPosition, type PositionWaiter } from '../min-position.ts';
-import { findOrder } from '../read-models/orders.ts';
 
 export type AuditDeps = { pool: Pool; store: EventStore; waitForPosition: PositionWaiter };
 

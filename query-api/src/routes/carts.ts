@@ -1,9 +1,9 @@
+import { findCart } from '@flowdose/projections/read-models/carts/queries';
 import { NotFoundError } from '@flowdose/shared/errors';
 import { mayTryCart, requireCartReach } from '@flowdose/shared/http/cart-access';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
-import { findCart } from '../read-models/carts.ts';
 
 export function cartRoutes({ pool, config, waitForPosition }: Deps): Router {
   const router = Router();

@@ -1,3 +1,4 @@
+import { findOrder, ordersOf } from '@flowdose/projections/read-models/orders/queries';
 import { NotFoundError } from '@flowdose/shared/errors';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { requireCartReach } from '@flowdose/shared/http/cart-access';
@@ -5,7 +6,6 @@ import { Id } from '@flowdose/shared/ids';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
-import { findOrder, ordersOf } from '../read-models/orders.ts';
 
 export function orderRoutes({ pool, config, waitForPosition }: Deps): Router {
   const router = Router();

@@ -1,3 +1,4 @@
+import { findProduct, listCategories, listProducts } from '@flowdose/projections/read-models/catalog/queries';
 import { encodeCursor } from '@flowdose/shared/contract/cursor';
 import { ProductListQuery } from '@flowdose/shared/contract/query-api';
 import { NotFoundError } from '@flowdose/shared/errors';
@@ -5,7 +6,6 @@ import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
-import { findProduct, listCategories, listProducts } from '../read-models/catalog.ts';
 
 // Public and the same for everyone: browsers, the service worker and proxies may keep it
 // briefly, revalidating by ETag.

@@ -1,5 +1,6 @@
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
+import type { OrderHistoryEntry, OrderRow } from './tables.ts';
 
 const s = liveSchema('orders');
 
@@ -18,30 +19,11 @@ export type OrderView = {
   discountCode: string | null;
   captured: number;
   refunded: number;
-  history: { status: string; at: string; amount?: number }[];
+  history: OrderHistoryEntry[];
   placedAt: string;
 };
 
-type Row = {
-  order_id: string;
-  cart_id: string;
-  customer_id: string | null;
-  email: string;
-  currency: string;
-  status: string;
-  lines: unknown[];
-  totals: Record<string, number>;
-  shipping_address: Record<string, string>;
-  shipping_method: string;
-  tracking_number: string | null;
-  discount_code: string | null;
-  captured: bigint;
-  refunded: bigint;
-  history: OrderView['history'];
-  placed_at: Date;
-};
-
-const toView = (r: Row): OrderView => ({
+const toView = (r: OrderRow): OrderView => ({
   orderId: r.order_id,
   cartId: r.cart_id,
   customerId: r.customer_id,
@@ -61,13 +43,13 @@ const toView = (r: Row): OrderView => ({
 });
 
 export async function findOrder(pool: Pool, orderId: string): Promise<OrderView | null> {
-  const { rows } = await pool.query<Row>(`select * from ${s}.orders where order_id = $1`, [orderId]);
+  const { rows } = await pool.query<OrderRow>(`select * from ${s}.orders where order_id = $1`, [orderId]);
   return rows[0] ? toView(rows[0]) : null;
 }
 
 /** A customer's orders, newest first. */
 export async function ordersOf(pool: Pool, customerId: string, limit = 50): Promise<OrderView[]> {
-  const { rows } = await pool.query<Row>(
+  const { rows } = await pool.query<OrderRow>(
     `select * from ${s}.orders where customer_id = $1 order by placed_at desc, order_id desc limit $2`,
     [customerId, limit],
   );
@@ -115,15 +97,9 @@ export async function listOrders(
     add((n) => `(placed_at, order_id) < ($${n - 1}::timestamptz, $${n}::uuid)`, filter.after[1]);
   }
   params.push(filter.limit + 1);
-  const { rows } = await pool.query<{
-    order_id: string;
-    customer_id: string | null;
-    email: string;
-    status: string;
-    currency: string;
-    grand_total: string;
-    placed_at: Date;
-  }>(
+  const { rows } = await pool.query<
+    Pick<OrderRow, 'order_id' | 'customer_id' | 'email' | 'status' | 'currency' | 'placed_at'> & { grand_total: string }
+  >(
     `select order_id, customer_id, email, status, currency, totals->>'grandTotal' as grand_total, placed_at
      from ${s}.orders where ${where.join(' and ')}
      order by placed_at desc, order_id desc limit $${params.length}`,
