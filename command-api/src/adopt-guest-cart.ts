@@ -1,22 +1,12 @@
 import { cartDecider } from '@flowdose/domain/cart/decider';
 import { cartStream } from '@flowdose/domain/cart/events';
 import { derivedId, Id } from '@flowdose/domain/ids';
+import { openCartOf } from '@flowdose/projections/read-models/carts/queries';
 import type { Position } from '@flowdose/shared/event-store/position';
 import { cartTokenMatches } from '@flowdose/shared/http/cart-token';
 import type { CommandContext } from '@flowdose/shared/http/context';
-import { liveSchema } from '@flowdose/shared/read-models';
 import type { Deps } from './deps.ts';
 import { handle, loadState } from './handle-command.ts';
-
-/** The customer's most recently touched open cart, from the carts read model. */
-async function openCartOf(pool: Deps['pool'], customerId: string, except: string): Promise<string | null> {
-  const { rows } = await pool.query<{ cart_id: string }>(
-    `select cart_id from ${liveSchema('carts')}.carts
-     where customer_id = $1 and status = 'open' and cart_id <> $2 order by updated_at desc limit 1`,
-    [customerId, except],
-  );
-  return rows[0]?.cart_id ?? null;
-}
 
 /**
  * At login, a guest cart the shopper holds the token of becomes theirs: claimed when they
@@ -40,14 +30,21 @@ export async function adoptGuestCart(
   if (guest.customerId) return guest.customerId === customerId ? { cartId: guestCartId, position: null } : null;
 
   const as = { ...ctx, actor: { userId: customerId, role: 'customer' }, idempotencyKey: `adopt-cart:${guestCartId}` };
-  const target = await openCartOf(pool, customerId, guestCartId);
-  if (!target) {
+  const claim = async () => {
     const { position } = await handle(store, cartDecider, cartStream(guestCartId), as, (state) =>
       cartDecider.decide({ type: 'ClaimCart', data: { cartId: guestCartId, customerId } }, state),
     );
     return { cartId: guestCartId, position };
-  }
+  };
+  // The carts read model may lag the log, which is safe here: a cart opened a moment ago and not
+  // projected yet is missed, so the guest cart is claimed and the customer has two open carts
+  // (nothing lost); a cart the model still lists as open but that was just checked out or merged
+  // is caught by its own stream below, and the guest cart is then claimed, not merged into it.
+  const target = await openCartOf(pool, customerId, guestCartId);
+  if (!target) return claim();
+  let targetOpen = false;
   await handle(store, cartDecider, cartStream(target), as, async (state) => {
+    targetOpen = state.status === 'open';
     if (state.status !== 'open') return [];
     const priced = await Promise.all(
       [...guest.lines.values()].map(async (line) => {
@@ -59,6 +56,7 @@ export async function adoptGuestCart(
     );
     return cartDecider.decide({ type: 'MergeLines', data: { cartId: target, lines: priced.flat() } }, state);
   });
+  if (!targetOpen) return claim();
   const { position } = await handle(store, cartDecider, cartStream(guestCartId), as, (state) =>
     cartDecider.decide({ type: 'CloseMergedCart', data: { cartId: guestCartId, intoCartId: target } }, state),
   );

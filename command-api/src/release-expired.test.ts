@@ -3,7 +3,7 @@ import { fold } from '@flowdose/domain/decider';
 import { available, inventoryDecider } from '@flowdose/domain/inventory/decider';
 import { type InventoryEvent, inventoryStream } from '@flowdose/domain/inventory/events';
 import { orderStream } from '@flowdose/domain/order/events';
-import { inventoryProjection } from '@flowdose/projections/projections/inventory/projection';
+import { inventoryProjection } from '@flowdose/projections/read-models/inventory/projection';
 import { catchUp } from '@flowdose/projections/run-range';
 import { createSchema } from '@flowdose/projections/schema';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';

@@ -3,12 +3,12 @@ import { inventoryDecider } from '@flowdose/domain/inventory/decider';
 import { inventoryStream } from '@flowdose/domain/inventory/events';
 import { orderDecider } from '@flowdose/domain/order/decider';
 import { orderStream } from '@flowdose/domain/order/events';
+import { expiredReservations } from '@flowdose/projections/read-models/inventory/queries';
 import type { Clock } from '@flowdose/shared/clock';
 import { withClient } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import type { CommandContext } from '@flowdose/shared/http/context';
 import type { Logger } from '@flowdose/shared/logger';
-import { liveSchema } from '@flowdose/shared/read-models';
 import type { Deps } from './deps.ts';
 import { handle, loadState, systemContext } from './handle-command.ts';
 import { HOT_STREAM_ATTEMPTS } from './holds.ts';
@@ -27,17 +27,15 @@ export async function releaseExpired(
   clock: Clock,
   limit = 500,
 ): Promise<number> {
-  const { rows } = await pool.query<{ reservation_id: string; sku: string; order_id: string | null }>(
-    `select reservation_id, sku, order_id from ${liveSchema('inventory')}.reservations
-     where expires_at < $1 order by expires_at limit $2`,
-    [clock.now(), limit],
-  );
+  // A lagging read is safe here: a hold not projected yet is found at a later tick, and one
+  // listed but already gone is checked against the streams below.
+  const candidates = await expiredReservations(pool, clock.now(), limit);
   let released = 0;
-  for (const r of rows) {
-    const ctx = systemContext('reservation-expiry', `expire:${r.reservation_id}`);
+  for (const r of candidates) {
+    const ctx = systemContext('reservation-expiry', `expire:${r.reservationId}`);
     // The read model may lag: the order's own stream decides. A placed order keeps its hold; an
     // order never placed gets a tombstone first, so its checkout can no longer place it late.
-    if (r.order_id && !(await orderGivenUp(store, ctx, r.order_id))) continue;
+    if (r.orderId && !(await orderGivenUp(store, ctx, r.orderId))) continue;
     // The read model may still list a reservation released a moment ago: count real releases only.
     let held = false;
     await handle(
@@ -46,10 +44,10 @@ export async function releaseExpired(
       inventoryStream(r.sku),
       ctx,
       (state) => {
-        held = state.reservations.has(r.reservation_id);
+        held = state.reservations.has(r.reservationId);
         return held
           ? inventoryDecider.decide(
-              { type: 'Release', data: { sku: r.sku, reservationId: r.reservation_id, reason: 'expired' } },
+              { type: 'Release', data: { sku: r.sku, reservationId: r.reservationId, reason: 'expired' } },
               state,
             )
           : [];

@@ -5,7 +5,7 @@ import { liveSchema, readCheckpoint } from '@flowdose/shared/read-models';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { spawnTs, until } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cartsProjection } from './projections/carts/projection.ts';
+import { cartsProjection } from './read-models/carts/projection.ts';
 import { catchUp } from './run-range.ts';
 import { createSchema } from './schema.ts';
 import { appendCartHistories, cartsSnapshot } from './test-support.ts';

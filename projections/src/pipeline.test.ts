@@ -6,8 +6,8 @@ import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/
 import { until } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDispatcher } from './dispatcher.ts';
-import { cartsProjection } from './projections/carts/projection.ts';
 import { rangeJobId } from './queues.ts';
+import { cartsProjection } from './read-models/carts/projection.ts';
 import { projections } from './registry.ts';
 import { catchUp } from './run-range.ts';
 import { createSchema } from './schema.ts';

@@ -1,6 +1,10 @@
+import { type EventSchema, readEvent } from '@flowdose/domain/event-schemas';
 import type { RecordedEvent } from '@flowdose/shared/event-store/port';
 
 export type Statement = { text: string; values: unknown[] };
+
+/** One statement of a projection's SQL. */
+export const sql = (text: string, values: unknown[]): Statement => ({ text, values });
 
 export type Projection = {
   name: string;
@@ -16,4 +20,29 @@ export type Projection = {
   apply: (event: RecordedEvent, schema: string) => Statement[];
 };
 
-export const defineProjection = (projection: Projection): Projection => projection;
+/**
+ * A projection over one stream kind's events. Each recorded event reaches `apply` read as the
+ * deciders read it (upcast from the version that wrote it, then parsed by the stream's
+ * schema), so a projection sees today's shapes only and an event that does not fit stops the
+ * range with `UnreadableEventError` instead of writing a wrong row.
+ */
+export function defineProjection<E extends { type: string }, T extends E['type'] = E['type']>(spec: {
+  name: string;
+  version: number;
+  events: EventSchema<E>;
+  handles: readonly T[];
+  tables: (schema: string) => string;
+  apply: (event: Extract<E, { type: T }>, recorded: RecordedEvent, schema: string) => Statement[];
+}): Projection {
+  const { events, apply, ...projection } = spec;
+  const handled = (event: E): event is Extract<E, { type: T }> =>
+    (spec.handles as readonly string[]).includes(event.type);
+  return {
+    ...projection,
+    apply(recorded, schema) {
+      const event = readEvent(events, recorded);
+      // run-range reads only the handled types; anything else changes nothing here.
+      return handled(event) ? apply(event, recorded, schema) : [];
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { findCart } from '@flowdose/query-api/read-models/carts';
+import { findCart } from '@flowdose/projections/read-models/carts/queries';
 import { comparePositions, type Position, START } from '@flowdose/shared/event-store/position';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
@@ -7,7 +7,7 @@ import { liveSchema, readCheckpoint, shadowSchema } from '@flowdose/shared/read-
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { spawnTs, until } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cartsProjection } from './projections/carts/projection.ts';
+import { cartsProjection } from './read-models/carts/projection.ts';
 import { rebuild } from './rebuild.ts';
 import { catchUp } from './run-range.ts';
 import { createSchema } from './schema.ts';

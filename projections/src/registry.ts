@@ -1,9 +1,15 @@
 import type { Projection } from './projection.ts';
-import { cartsProjection } from './projections/carts/projection.ts';
-import { catalogProjection } from './projections/catalog/projection.ts';
-import { inventoryProjection } from './projections/inventory/projection.ts';
-import { ordersProjection } from './projections/orders/projection.ts';
+import { cartsProjection } from './read-models/carts/projection.ts';
+import { catalogProjection } from './read-models/catalog/projection.ts';
+import { inventoryProjection } from './read-models/inventory/projection.ts';
+import { ordersProjection } from './read-models/orders/projection.ts';
 
+/**
+ * Each read model is one folder in `read-models/<name>/`: `tables.ts` (its tables and their
+ * row types), `projection.ts` (event → SQL) and `queries.ts` (the typed reads both APIs call).
+ * They live here rather than in shared because the projections package already sits below
+ * both APIs (they import its registry and status) and above shared, so no import goes upwards.
+ */
 export const projections: readonly Projection[] = [
   cartsProjection,
   catalogProjection,

@@ -4,7 +4,7 @@ import { liveSchema, shadowSchema } from '@flowdose/shared/read-models';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { spawnTs } from '@flowdose/shared/testing/process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cartsProjection } from './projections/carts/projection.ts';
+import { cartsProjection } from './read-models/carts/projection.ts';
 import { projections } from './registry.ts';
 import { createSchema } from './schema.ts';
 import { resetwalTarget, transactionIdRefusal } from './xid-guard.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cartsProjection } from '@flowdose/projections/projections/carts/projection';
+import { cartsProjection } from '@flowdose/projections/read-models/carts/projection';
 import { startRebuildWorker } from '@flowdose/projections/rebuild-worker';
 import { catchUp } from '@flowdose/projections/run-range';
 import { createSchema } from '@flowdose/projections/schema';

@@ -1,5 +1,6 @@
 import { encodeCursor } from '@flowdose/domain/contract/cursor';
 import { OrderListQuery } from '@flowdose/domain/contract/query-api';
+import { listOrders } from '@flowdose/projections/read-models/orders/queries';
 import { projections } from '@flowdose/projections/registry';
 import { projectionStatus } from '@flowdose/projections/status';
 import { requireRole } from '@flowdose/shared/http/auth';
@@ -7,7 +8,6 @@ import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
-import { listOrders } from '../read-models/orders.ts';
 
 export function adminRoutes({ pool, store, waitForPosition }: Deps): Router {
   const router = Router();

@@ -4,6 +4,7 @@ import { storable } from '@flowdose/domain/contract/storable';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
 import { orderStream } from '@flowdose/domain/order/events';
+import { findOrder } from '@flowdose/projections/read-models/orders/queries';
 import type { Pool } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import { requireRole } from '@flowdose/shared/http/auth';
@@ -14,7 +15,6 @@ import { toItem } from '../audit/items.ts';
 import { correlationPage, orderLogPage, orderScope } from '../audit/log.ts';
 import { withEmails } from '../audit/people.ts';
 import { minPosition, type PositionWaiter } from '../min-position.ts';
-import { findOrder } from '../read-models/orders.ts';
 
 export type AuditDeps = { pool: Pool; store: EventStore; waitForPosition: PositionWaiter };
 

@@ -1,9 +1,9 @@
 import { NotFoundError } from '@flowdose/domain/errors';
+import { findCart } from '@flowdose/projections/read-models/carts/queries';
 import { mayTryCart, requireCartReach } from '@flowdose/shared/http/cart-access';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
-import { findCart } from '../read-models/carts.ts';
 
 export function cartRoutes({ pool, config, waitForPosition }: Deps): Router {
   const router = Router();

@@ -1,11 +1,11 @@
 import { NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
+import { findOrder, ordersOf } from '@flowdose/projections/read-models/orders/queries';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { requireCartReach } from '@flowdose/shared/http/cart-access';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
-import { findOrder, ordersOf } from '../read-models/orders.ts';
 
 export function orderRoutes({ pool, config, waitForPosition }: Deps): Router {
   const router = Router();

@@ -1,11 +1,11 @@
 import { encodeCursor } from '@flowdose/domain/contract/cursor';
 import { ProductListQuery } from '@flowdose/domain/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
+import { findProduct, listCategories, listProducts } from '@flowdose/projections/read-models/catalog/queries';
 import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
-import { findProduct, listCategories, listProducts } from '../read-models/catalog.ts';
 
 // Public and the same for everyone: browsers, the service worker and proxies may keep it
 // briefly, revalidating by ETag.

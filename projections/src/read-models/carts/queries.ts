@@ -2,13 +2,14 @@ import { itemCountOf, subtotalOf } from '@flowdose/domain/cart/totals';
 import type { Money } from '@flowdose/domain/money';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
+import type { CartLineRow, CartRow } from './tables.ts';
 
 export type CartLineView = { lineId: string; sku: string; quantity: number; unitPrice: Money; lineTotal: Money };
 export type CartView = {
   cartId: string;
   customerId: string | null;
   currency: string;
-  status: 'open' | 'checked_out' | 'merged';
+  status: CartRow['status'];
   lines: CartLineView[];
   totals: { itemCount: number; subtotal: Money };
   updatedAt: string;
@@ -16,14 +17,12 @@ export type CartView = {
 
 const s = liveSchema('carts');
 
+type LineJson = Pick<CartLineRow, 'line_id' | 'sku' | 'quantity'> & { unit_price: number };
+
 export async function findCart(pool: Pool, cartId: string): Promise<CartView | null> {
-  const { rows } = await pool.query<{
-    currency: string;
-    customer_id: string | null;
-    status: CartView['status'];
-    updated_at: Date;
-    lines: { line_id: string; sku: string; quantity: number; unit_price: number }[];
-  }>(
+  const { rows } = await pool.query<
+    Pick<CartRow, 'currency' | 'customer_id' | 'status' | 'updated_at'> & { lines: LineJson[] }
+  >(
     `select c.currency, c.customer_id, c.status, c.updated_at,
             coalesce(json_agg(json_build_object('line_id', l.line_id, 'sku', l.sku, 'quantity', l.quantity,
               'unit_price', l.unit_price) order by l.added_at_position) filter (where l.line_id is not null), '[]') as lines
@@ -54,4 +53,14 @@ export async function findCart(pool: Pool, cartId: string): Promise<CartView | n
     },
     updatedAt: row.updated_at.toISOString(),
   };
+}
+
+/** The customer's most recently touched open cart other than `except`. */
+export async function openCartOf(pool: Pool, customerId: string, except: string): Promise<string | null> {
+  const { rows } = await pool.query<Pick<CartRow, 'cart_id'>>(
+    `select cart_id from ${s}.carts
+     where customer_id = $1 and status = 'open' and cart_id <> $2 order by updated_at desc limit 1`,
+    [customerId, except],
+  );
+  return rows[0]?.cart_id ?? null;
 }

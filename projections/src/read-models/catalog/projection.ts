@@ -1,53 +1,16 @@
-import { type ProductEvent, productEventTypes } from '@flowdose/domain/product/events';
-import { defineProjection, type Statement } from '../../projection.ts';
-
-const sql = (text: string, values: unknown[]): Statement => ({ text, values });
+import { productDecider } from '@flowdose/domain/product/decider';
+import { productEventTypes } from '@flowdose/domain/product/events';
+import { defineProjection, sql } from '../../projection.ts';
+import { catalogTables } from './tables.ts';
 
 export const catalogProjection = defineProjection({
   name: 'catalog',
   // 2: product_prices, the lowest price per product and currency, for lists; 3: images
   version: 3,
+  events: productDecider.events,
   handles: productEventTypes,
-  tables: (s) => `
-    create table ${s}.products (
-      product_id uuid primary key,
-      handle text not null unique,
-      title text not null,
-      description text not null,
-      category text not null,
-      tags text[] not null,
-      options jsonb not null,
-      images jsonb not null default '[]',
-      status text not null,
-      created_at timestamptz not null,
-      updated_at timestamptz not null,
-      created_position bigint not null
-    );
-    create index on ${s}.products (status, category);
-    create index on ${s}.products using gin (tags);
-    create table ${s}.variants (
-      sku text primary key,
-      product_id uuid not null references ${s}.products (product_id) on delete cascade,
-      option_values jsonb not null,
-      weight_grams int not null,
-      added_position bigint not null
-    );
-    create index on ${s}.variants (product_id);
-    create table ${s}.variant_prices (
-      sku text not null references ${s}.variants (sku) on delete cascade,
-      currency text not null,
-      amount bigint not null,
-      primary key (sku, currency)
-    );
-    create table ${s}.product_prices (
-      product_id uuid not null references ${s}.products (product_id) on delete cascade,
-      currency text not null,
-      amount bigint not null,
-      primary key (product_id, currency)
-    );
-    create index on ${s}.product_prices (currency, amount);`,
-  apply(recorded, s) {
-    const event = { type: recorded.type, data: recorded.data } as ProductEvent;
+  tables: catalogTables,
+  apply(event, recorded, s) {
     const at = recorded.createdAt;
     // Lists sort and filter by a product's lowest price: kept ready here, not computed per read.
     const reprice = (productId: string) => [

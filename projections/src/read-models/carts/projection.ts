@@ -1,34 +1,16 @@
-import { type CartEvent, cartEventTypes } from '@flowdose/domain/cart/events';
-import { defineProjection, type Statement } from '../../projection.ts';
-
-const sql = (text: string, values: unknown[]): Statement => ({ text, values });
+import { cartDecider } from '@flowdose/domain/cart/decider';
+import { cartEventTypes } from '@flowdose/domain/cart/events';
+import { defineProjection, sql } from '../../projection.ts';
+import { cartsTables } from './tables.ts';
 
 export const cartsProjection = defineProjection({
   name: 'carts',
   version: 2, // 2: carts.customer_id, the owner
+  events: cartDecider.events,
   handles: cartEventTypes,
-  tables: (s) => `
-    create table ${s}.carts (
-      cart_id uuid primary key,
-      customer_id uuid,
-      currency text not null,
-      status text not null,
-      created_at timestamptz not null,
-      updated_at timestamptz not null,
-      version bigint not null
-    );
-    create table ${s}.cart_lines (
-      cart_id uuid not null references ${s}.carts (cart_id) on delete cascade,
-      line_id uuid not null,
-      sku text not null,
-      quantity int not null,
-      unit_price bigint not null,
-      added_at_position bigint not null,
-      primary key (cart_id, line_id)
-    );`,
+  tables: cartsTables,
   // One statement per event: the line change and the cart's touch go together.
-  apply(recorded, s) {
-    const event = { type: recorded.type, data: recorded.data } as CartEvent;
+  apply(event, recorded, s) {
     const touched = (change: string) =>
       `with change as (${change}) update ${s}.carts set updated_at = $2, version = $3 where cart_id = $1`;
     const at = [recorded.createdAt, recorded.streamPosition] as const;

@@ -1,10 +1,10 @@
 import type { Currency, Money } from '@flowdose/domain/money';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
+import { availableSql } from '../inventory/queries.ts';
+import type { ProductRow, VariantRow } from './tables.ts';
 
 const s = liveSchema('catalog');
-// Availability is the inventory projection's; the query side may read both models at once.
-const inv = liveSchema('inventory');
 
 export type ProductSort = 'newest' | 'title' | 'price_asc' | 'price_desc';
 export type ProductQuery = {
@@ -29,7 +29,7 @@ export type ProductListItem = {
   price: Money;
   inStock: boolean;
   /** The cover image: a blob-store key and its alt text. */
-  image: { key: string; alt: string } | null;
+  image: ProductRow['images'][number] | null;
   createdAt: string;
 };
 
@@ -42,8 +42,8 @@ const ORDER: Record<ProductSort, { key: string; dir: 'asc' | 'desc' }> = {
   price_desc: { key: 'pp.amount', dir: 'desc' },
 };
 
-const IN_STOCK = `exists (select 1 from ${s}.variants v join ${inv}.stock st using (sku)
-  where v.product_id = p.product_id and st.available > 0)`;
+// Availability is the inventory read model's: its SQL comes from that module.
+const IN_STOCK = `exists (select 1 from ${s}.variants v where v.product_id = p.product_id and ${availableSql('v.sku')} > 0)`;
 
 /** Published products at their lowest price in the currency; products without one are left out. */
 export async function listProducts(
@@ -67,18 +67,13 @@ export async function listProducts(
     add((n) => `(${key}, p.product_id) ${dir === 'asc' ? '>' : '<'} ($${n - 1}, $${n}::uuid)`, ...query.after);
   }
   params.push(query.limit + 1);
-  const { rows } = await pool.query<{
-    product_id: string;
-    handle: string;
-    title: string;
-    category: string;
-    tags: string[];
-    price: bigint;
-    in_stock: boolean;
-    created_at: Date;
-    created_position: bigint;
-    image: ProductListItem['image'];
-  }>(
+  const { rows } = await pool.query<
+    Pick<ProductRow, 'product_id' | 'handle' | 'title' | 'category' | 'tags' | 'created_at' | 'created_position'> & {
+      price: bigint;
+      in_stock: boolean;
+      image: ProductRow['images'][number] | null;
+    }
+  >(
     `select p.product_id, p.handle, p.title, p.category, p.tags, p.created_at, p.created_position,
        p.images->0 as image, pp.amount as price, ${IN_STOCK} as in_stock
      from ${s}.products p join ${s}.product_prices pp on pp.product_id = p.product_id and pp.currency = $1
@@ -120,8 +115,8 @@ export type ProductDetail = {
   description: string;
   category: string;
   tags: string[];
-  options: { name: string; values: string[] }[];
-  images: { key: string; alt: string }[];
+  options: ProductRow['options'];
+  images: ProductRow['images'];
   variants: {
     sku: string;
     optionValues: Record<string, string>;
@@ -134,27 +129,18 @@ export type ProductDetail = {
 /** A published product by id or handle, with every variant and its prices. */
 export async function findProduct(pool: Pool, idOrHandle: string): Promise<ProductDetail | null> {
   const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrHandle);
-  const { rows } = await pool.query<{
-    product_id: string;
-    handle: string;
-    title: string;
-    description: string;
-    category: string;
-    tags: string[];
-    options: ProductDetail['options'];
-    images: ProductDetail['images'];
-    variants: {
-      sku: string;
-      option_values: Record<string, string>;
-      weight_grams: number;
-      prices: Money[] | null;
-      available: number;
-    }[];
-  }>(
+  const { rows } = await pool.query<
+    Pick<ProductRow, 'product_id' | 'handle' | 'title' | 'description' | 'category' | 'tags' | 'options' | 'images'> & {
+      variants: (Pick<VariantRow, 'sku' | 'option_values' | 'weight_grams'> & {
+        prices: Money[] | null;
+        available: number;
+      })[];
+    }
+  >(
     `select p.product_id, p.handle, p.title, p.description, p.category, p.tags, p.options, p.images,
        coalesce((
          select json_agg(json_build_object('sku', v.sku, 'option_values', v.option_values, 'weight_grams', v.weight_grams,
-           'available', coalesce((select greatest(st.available, 0) from ${inv}.stock st where st.sku = v.sku), 0),
+           'available', ${availableSql('v.sku')},
            'prices', (select json_agg(json_build_object('amount', vp.amount, 'currency', vp.currency) order by vp.currency)
                       from ${s}.variant_prices vp where vp.sku = v.sku)) order by v.added_position)
          from ${s}.variants v where v.product_id = p.product_id), '[]') as variants
@@ -185,7 +171,7 @@ export async function findProduct(pool: Pool, idOrHandle: string): Promise<Produ
 
 /** Categories with published products, and how many each has, largest first. */
 export async function listCategories(pool: Pool): Promise<{ category: string; products: number }[]> {
-  const { rows } = await pool.query<{ category: string; products: number }>(
+  const { rows } = await pool.query<Pick<ProductRow, 'category'> & { products: number }>(
     `select category, count(*)::int as products from ${s}.products where status = 'published'
      group by category order by products desc, category`,
   );

@@ -1,51 +1,28 @@
+import { orderDecider } from '@flowdose/domain/order/decider';
 import type { OrderEvent } from '@flowdose/domain/order/events';
-import { defineProjection, type Statement } from '../../projection.ts';
+import { defineProjection, sql } from '../../projection.ts';
+import { type OrderHistoryEntry, ordersTables } from './tables.ts';
 
-const sql = (text: string, values: unknown[]): Statement => ({ text, values });
-
-const STATUS: Partial<Record<OrderEvent['type'], string>> = {
+const STATUS = {
   PaymentAuthorized: 'authorized',
   PaymentCaptured: 'captured',
   OrderFulfilled: 'fulfilled',
   OrderShipped: 'shipped',
   OrderDelivered: 'delivered',
   OrderCanceled: 'canceled',
-};
+} as const satisfies Partial<Record<OrderEvent['type'], string>>;
 
 export const ordersProjection = defineProjection({
   name: 'orders',
   version: 2,
   // The intents of order steps (OrderStepRequested, OrderStepFailed), voids and expiry
   // tombstones change no column here: the audit reads them from the log itself.
-  handles: ['OrderPlaced', 'OrderRefunded', ...(Object.keys(STATUS) as OrderEvent['type'][])],
-  tables: (s) => `
-    create table ${s}.orders (
-      order_id uuid primary key,
-      cart_id uuid not null,
-      customer_id uuid,
-      email text not null,
-      currency text not null,
-      status text not null,
-      lines jsonb not null,
-      totals jsonb not null,
-      shipping_address jsonb not null,
-      shipping_method text not null,
-      tracking_number text,
-      discount_code text,
-      captured bigint not null default 0,
-      refunded bigint not null default 0,
-      history jsonb not null,
-      placed_at timestamptz not null,
-      updated_at timestamptz not null
-    );
-    create index on ${s}.orders (customer_id, placed_at desc);
-    create index on ${s}.orders (status, placed_at desc);
-    create index on ${s}.orders (placed_at desc, order_id desc);
-    create index on ${s}.orders (lower(email), placed_at desc);`,
-  apply(recorded, s) {
-    const event = { type: recorded.type, data: recorded.data } as OrderEvent;
+  events: orderDecider.events,
+  handles: ['OrderPlaced', 'OrderRefunded', ...(Object.keys(STATUS) as (keyof typeof STATUS)[])],
+  tables: ordersTables,
+  apply(event, recorded, s) {
     const at = recorded.createdAt;
-    const step = (entry: object) => JSON.stringify([{ ...entry, at: at.toISOString() }]);
+    const step = (entry: Omit<OrderHistoryEntry, 'at'>) => JSON.stringify([{ ...entry, at: at.toISOString() }]);
     if (event.type === 'OrderPlaced') {
       const d = event.data;
       return [
@@ -79,7 +56,7 @@ export const ordersProjection = defineProjection({
         ),
       ];
     }
-    const status = STATUS[event.type]!;
+    const status = STATUS[event.type];
     return [
       sql(
         `update ${s}.orders set status = $2, history = history || $3::jsonb, updated_at = $4,

@@ -1,30 +1,15 @@
-import { type InventoryEvent, inventoryEventTypes } from '@flowdose/domain/inventory/events';
-import { defineProjection, type Statement } from '../../projection.ts';
-
-const sql = (text: string, values: unknown[]): Statement => ({ text, values });
+import { inventoryDecider } from '@flowdose/domain/inventory/decider';
+import { inventoryEventTypes } from '@flowdose/domain/inventory/events';
+import { defineProjection, sql } from '../../projection.ts';
+import { inventoryTables } from './tables.ts';
 
 export const inventoryProjection = defineProjection({
   name: 'inventory',
   version: 2, // 2: reservations.order_id
+  events: inventoryDecider.events,
   handles: inventoryEventTypes,
-  tables: (s) => `
-    create table ${s}.stock (
-      sku text primary key,
-      on_hand int not null default 0,
-      reserved int not null default 0,
-      available int generated always as (on_hand - reserved) stored,
-      updated_at timestamptz not null
-    );
-    create table ${s}.reservations (
-      reservation_id uuid primary key,
-      sku text not null,
-      quantity int not null,
-      expires_at timestamptz not null,
-      order_id uuid
-    );
-    create index on ${s}.reservations (expires_at);`,
-  apply(recorded, s) {
-    const event = { type: recorded.type, data: recorded.data } as InventoryEvent;
+  tables: inventoryTables,
+  apply(event, recorded, s) {
     const at = recorded.createdAt;
     const move = (onHand: number | string, reserved: number | string, values: unknown[] = []) =>
       sql(

@@ -1,0 +1,25 @@
+/** The inventory read model's tables; `queries.ts` reads them through these row types. */
+export const inventoryTables = (s: string) => `
+    create table ${s}.stock (
+      sku text primary key,
+      on_hand int not null default 0,
+      reserved int not null default 0,
+      available int generated always as (on_hand - reserved) stored,
+      updated_at timestamptz not null
+    );
+    create table ${s}.reservations (
+      reservation_id uuid primary key,
+      sku text not null,
+      quantity int not null,
+      expires_at timestamptz not null,
+      order_id uuid
+    );
+    create index on ${s}.reservations (expires_at);`;
+
+export type ReservationRow = {
+  reservation_id: string;
+  sku: string;
+  quantity: number;
+  expires_at: Date;
+  order_id: string | null;
+};

@@ -1,0 +1,81 @@
+import type { Pool } from '@flowdose/shared/db';
+import { liveSchema } from '@flowdose/shared/read-models';
+import { type View, view } from '../view.ts';
+import type { OrderRow } from './tables.ts';
+
+const s = liveSchema('orders');
+
+/** Every column but `updated_at`, which no answer shows. */
+type AnswerRow = Omit<OrderRow, 'updated_at'>;
+const ANSWER_COLUMNS = `order_id, cart_id, customer_id, email, currency, status, lines, totals, shipping_address,
+  shipping_method, tracking_number, discount_code, captured, refunded, history, placed_at`;
+
+export type OrderView = View<AnswerRow>;
+
+export async function findOrder(pool: Pool, orderId: string): Promise<OrderView | null> {
+  const { rows } = await pool.query<AnswerRow>(`select ${ANSWER_COLUMNS} from ${s}.orders where order_id = $1`, [
+    orderId,
+  ]);
+  return rows[0] ? view(rows[0]) : null;
+}
+
+/** A customer's orders, newest first. */
+export async function ordersOf(pool: Pool, customerId: string, limit = 50): Promise<OrderView[]> {
+  const { rows } = await pool.query<AnswerRow>(
+    `select ${ANSWER_COLUMNS} from ${s}.orders where customer_id = $1 order by placed_at desc, order_id desc limit $2`,
+    [customerId, limit],
+  );
+  return rows.map(view);
+}
+
+export type OrderFilter = {
+  status?: string;
+  from?: Date;
+  to?: Date;
+  /** A customer id, or an email (guests have only that). */
+  customer?: { id: string } | { email: string };
+  after?: [string | number, string];
+  limit: number;
+};
+
+type SummaryRow = Pick<OrderRow, 'order_id' | 'customer_id' | 'email' | 'status' | 'currency'> & {
+  grand_total: bigint;
+  placed_at: Date;
+};
+export type OrderSummary = View<SummaryRow>;
+
+/** Staff's order list, newest first, by keyset on (placed_at, order_id). */
+export async function listOrders(
+  pool: Pool,
+  filter: OrderFilter,
+): Promise<{ items: OrderSummary[]; last: [string, string] | null; more: boolean }> {
+  const params: unknown[] = [];
+  const where: string[] = ['true'];
+  const add = (clause: (n: number) => string, value: unknown) => {
+    params.push(value);
+    where.push(clause(params.length));
+  };
+  if (filter.status) add((n) => `status = $${n}`, filter.status);
+  if (filter.from) add((n) => `placed_at >= $${n}`, filter.from);
+  if (filter.to) add((n) => `placed_at < $${n}`, filter.to);
+  if (filter.customer && 'id' in filter.customer) add((n) => `customer_id = $${n}`, filter.customer.id);
+  if (filter.customer && 'email' in filter.customer) add((n) => `lower(email) = lower($${n})`, filter.customer.email);
+  if (filter.after) {
+    params.push(filter.after[0]);
+    add((n) => `(placed_at, order_id) < ($${n - 1}::timestamptz, $${n}::uuid)`, filter.after[1]);
+  }
+  params.push(filter.limit + 1);
+  const { rows } = await pool.query<SummaryRow>(
+    `select order_id, customer_id, email, status, currency, (totals->>'grandTotal')::bigint as grand_total, placed_at
+     from ${s}.orders where ${where.join(' and ')}
+     order by placed_at desc, order_id desc limit $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, filter.limit);
+  const lastRow = page.at(-1);
+  return {
+    items: page.map(view),
+    last: lastRow ? [lastRow.placed_at.toISOString(), lastRow.order_id] : null,
+    more: rows.length > filter.limit,
+  };
+}
