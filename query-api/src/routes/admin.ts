@@ -1,6 +1,8 @@
 import { encodeCursor } from '@flowdose/domain/contract/cursor';
-import { OrderListQuery } from '@flowdose/domain/contract/query-api';
-import { listOrders } from '@flowdose/projections/read-models/orders/queries';
+import { NoQuery, OrderListQuery } from '@flowdose/domain/contract/query-api';
+import { NotFoundError } from '@flowdose/domain/errors';
+import { Id } from '@flowdose/domain/ids';
+import { findOrder, listOrders } from '@flowdose/projections/read-models/orders/queries';
 import { projections } from '@flowdose/projections/registry';
 import { projectionStatus } from '@flowdose/projections/status';
 import { requireRole } from '@flowdose/shared/http/auth';
@@ -22,6 +24,18 @@ export function adminRoutes({ pool, store, waitForPosition }: Deps): Router {
     const { items, last, more } = await listOrders(pool, { ...filter, ...(cursor ? { after: cursor } : {}) });
     res.set('Cache-Control', 'no-store');
     res.json({ items, nextCursor: more && last ? encodeCursor(last) : null });
+  });
+
+  // Any order, whoever placed it: the shopper's own route answers only to its owner.
+  router.get('/admin/orders/:orderId', requireRole('admin', 'ops', 'analyst'), async (req, res) => {
+    validate(NoQuery, req.query);
+    const orderId = String(req.params.orderId);
+    if (!Id.safeParse(orderId).success) throw new NotFoundError('Order');
+    await minPosition(req, waitForPosition, 'orders');
+    const order = await findOrder(pool, orderId);
+    if (!order) throw new NotFoundError('Order');
+    res.set('Cache-Control', 'no-store');
+    res.json(order);
   });
   return router;
 }

@@ -167,4 +167,27 @@ describe('admin order list', () => {
     const forged = Buffer.from(JSON.stringify(['not a date', 'x'])).toString('base64url');
     expect((await list(`cursor=${forged}`)).status).toBe(400);
   });
+
+  it('answers any order in full to staff, whoever placed it; a customer 403, an unknown order 404', async () => {
+    const guest = await buy({}, 'walk-in@example.com');
+    for (const role of ['admin', 'ops', 'analyst']) {
+      const res = await stack.queries.request<Order>('GET', `/admin/orders/${guest.orderId}`, {
+        headers: { Authorization: await staff(role), 'X-Min-Position': guest.position },
+      });
+      expect(res.status, role).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect([res.body.orderId, res.body.email, res.body.status]).toEqual([
+        guest.orderId,
+        'walk-in@example.com',
+        'authorized',
+      ]);
+    }
+    const customer = `Bearer ${await signUp('nosy')}`;
+    const path = `/admin/orders/${guest.orderId}`;
+    expect((await stack.queries.request('GET', path)).status).toBe(401);
+    expect((await stack.queries.request('GET', path, { headers: { Authorization: customer } })).status).toBe(403);
+    const admin = { Authorization: await staff('admin') };
+    expect((await stack.queries.request('GET', `/admin/orders/${randomUUID()}`, { headers: admin })).status).toBe(404);
+    expect((await stack.queries.request('GET', '/admin/orders/not-an-id', { headers: admin })).status).toBe(404);
+  });
 });

@@ -307,6 +307,16 @@ export const queryApi: ApiContract = {
     },
     {
       method: 'get',
+      path: '/admin/orders/:orderId',
+      summary: 'Any order with its lines, totals, address, payment amounts and status history',
+      tag: 'orders',
+      credentials: ['bearer'],
+      roles: ['admin', 'ops', 'analyst'],
+      ...reader,
+      answers: { 200: { description: 'The order.', schema: OrderView } },
+    },
+    {
+      method: 'get',
       path: '/admin/projections',
       summary: "Each projection's checkpoint, head, lag, last error and rebuild progress",
       tag: 'operations',
