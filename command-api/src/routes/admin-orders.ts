@@ -1,4 +1,4 @@
-import { CancelBody, RefundBody, ShipBody } from '@flowdose/domain/contract/command-api';
+import { CancelBody, ORDER_STEP_ROLES, RefundBody, ShipBody } from '@flowdose/domain/contract/command-api';
 import { NoBody } from '@flowdose/domain/contract/common';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
@@ -24,33 +24,31 @@ export function adminOrderRoutes(deps: Deps): Router {
     (req) => `admin:${req.principal!.userId}`,
     deps.config.IDEMPOTENCY_LOCK_SECONDS,
   );
-  // Ops move goods; money goes back only on an admin's word.
-  const staff = [requireRole('admin', 'ops'), byStaff];
-  const admin = [requireRole('admin'), byStaff];
+  const may = (step: keyof typeof ORDER_STEP_ROLES) => [requireRole(...ORDER_STEP_ROLES[step]), byStaff];
   const done = (res: Response, { position }: { position: Parameters<typeof positionToken>[0] }) =>
     res.json({ position: positionToken(position) });
 
-  router.post('/admin/orders/:orderId/capture', ...staff, async (req, res) => {
+  router.post('/admin/orders/:orderId/capture', ...may('capture'), async (req, res) => {
     validate(NoBody, req.body ?? {});
     done(res, await captureOrder(deps, req.context, orderIdOf(req)));
   });
-  router.post('/admin/orders/:orderId/fulfil', ...staff, async (req, res) => {
+  router.post('/admin/orders/:orderId/fulfil', ...may('fulfil'), async (req, res) => {
     validate(NoBody, req.body ?? {});
     done(res, await fulfilOrder(deps, req.context, orderIdOf(req)));
   });
-  router.post('/admin/orders/:orderId/ship', ...staff, async (req, res) => {
+  router.post('/admin/orders/:orderId/ship', ...may('ship'), async (req, res) => {
     const { trackingNumber } = validate(ShipBody, req.body);
     done(res, await shipOrder(deps, req.context, orderIdOf(req), trackingNumber));
   });
-  router.post('/admin/orders/:orderId/deliver', ...staff, async (req, res) => {
+  router.post('/admin/orders/:orderId/deliver', ...may('deliver'), async (req, res) => {
     validate(NoBody, req.body ?? {});
     done(res, await deliverOrder(deps, req.context, orderIdOf(req)));
   });
-  router.post('/admin/orders/:orderId/cancel', ...admin, async (req, res) => {
+  router.post('/admin/orders/:orderId/cancel', ...may('cancel'), async (req, res) => {
     const { reason } = validate(CancelBody, req.body);
     done(res, await cancelOrder(deps, req.context, orderIdOf(req), reason));
   });
-  router.post('/admin/orders/:orderId/refund', ...admin, async (req, res) => {
+  router.post('/admin/orders/:orderId/refund', ...may('refund'), async (req, res) => {
     const { amount, reason } = validate(RefundBody, req.body);
     done(res, await refundOrder(deps, req.context, orderIdOf(req), amount, reason));
   });

@@ -104,7 +104,6 @@ const created = (schema: z.ZodType, description: string) => ({ 201: { descriptio
 
 const cart = { tag: 'carts', credentials: ['cartToken', 'bearer'], idempotent: true } as const;
 const admin = { credentials: ['bearer'], roles: ['admin'], idempotent: true } as const;
-const staff = { credentials: ['bearer'], roles: ['admin', 'ops'], idempotent: true } as const;
 
 const productLifecycle = (['publish', 'unpublish', 'archive'] as const).map(
   (action): RouteContract => ({
@@ -117,19 +116,26 @@ const productLifecycle = (['publish', 'unpublish', 'archive'] as const).map(
   }),
 );
 
-const orderStep = (
-  action: string,
-  summary: string,
-  body: z.ZodType,
-  who: typeof staff | typeof admin,
-  description?: string,
-): RouteContract => ({
+/** Who may take each order step: ops move goods; money goes back only on an admin's word. */
+export const ORDER_STEP_ROLES = {
+  capture: ['admin', 'ops'],
+  fulfil: ['admin', 'ops'],
+  ship: ['admin', 'ops'],
+  deliver: ['admin', 'ops'],
+  cancel: ['admin'],
+  refund: ['admin'],
+} as const;
+export type OrderStep = keyof typeof ORDER_STEP_ROLES;
+
+const orderStep = (action: OrderStep, summary: string, body: z.ZodType, description?: string): RouteContract => ({
   method: 'post',
   path: `/admin/orders/:orderId/${action}`,
   summary,
   ...(description ? { description } : {}),
   tag: 'orders',
-  ...who,
+  credentials: ['bearer'],
+  roles: ORDER_STEP_ROLES[action],
+  idempotent: true,
   body,
   answers: appended,
 });
@@ -344,11 +350,11 @@ export const commandApi: ApiContract = {
       body: DisableDiscountBody,
       answers: appended,
     },
-    orderStep('capture', 'Capture the payment', NoBody, staff),
-    orderStep('fulfil', 'Mark the order fulfilled', NoBody, staff),
-    orderStep('ship', 'Ship the order', ShipBody, staff),
-    orderStep('deliver', 'Mark the order delivered', NoBody, staff),
-    orderStep('cancel', 'Cancel the order (releases stock, voids or refunds the payment)', CancelBody, admin),
-    orderStep('refund', 'Refund part or all of what was captured', RefundBody, admin),
+    orderStep('capture', 'Capture the payment', NoBody),
+    orderStep('fulfil', 'Mark the order fulfilled', NoBody),
+    orderStep('ship', 'Ship the order', ShipBody),
+    orderStep('deliver', 'Mark the order delivered', NoBody),
+    orderStep('cancel', 'Cancel the order (releases stock, voids or refunds the payment)', CancelBody),
+    orderStep('refund', 'Refund part or all of what was captured', RefundBody),
   ],
 };
