@@ -61,12 +61,7 @@ export function OrderAudit({ orderId }: { orderId: string }) {
   const [replay, setReplay] = useState<{ busy: boolean; result?: Replay; error?: string }>({ busy: false });
 
   if (log.status.state === 'not-found' || loaded.state === 'not-found') {
-    return (
-      <>
-        <h1>Order not found</h1>
-        <p>No order has the id {orderId}, or your role may not see it.</p>
-      </>
-    );
+    return <p>This order has no events your role may read.</p>;
   }
   const items = related ? log.items : log.items.filter((i) => !i.related);
   const relatedCount = log.items.filter((i) => i.related).length;
@@ -94,17 +89,11 @@ export function OrderAudit({ orderId }: { orderId: string }) {
   }
 
   return (
-    <>
-      <h1>
-        Order <code>{orderId.slice(0, 8)}</code>{' '}
-        {shown && <span className={`badge status-${String(state.status)}`}>{String(state.status)}</span>}
-      </h1>
-      <p className="muted">
-        <code>{orderId}</code>
-      </p>
+    <section aria-labelledby="audit-title">
+      <h2 id="audit-title">History (audit)</h2>
       <div className="audit">
         <section className="audit-history" aria-labelledby="history-title">
-          <h2 id="history-title">History</h2>
+          <h3 id="history-title">Events</h3>
           <label className="toggle">
             <input type="checkbox" checked={related} onChange={(e) => setRelated(e.target.checked)} /> Show related
             events of other streams ({relatedCount})
@@ -127,7 +116,7 @@ export function OrderAudit({ orderId }: { orderId: string }) {
         </section>
 
         <section className="audit-state" aria-labelledby="state-title">
-          <h2 id="state-title">The order as it was</h2>
+          <h3 id="state-title">The order as it was</h3>
           {!shown && loaded.state === 'failed' && (
             <p role="alert">The order could not be folded: {loaded.problem.title}</p>
           )}
@@ -175,7 +164,7 @@ export function OrderAudit({ orderId }: { orderId: string }) {
                   </div>
                 ))}
               </dl>
-              <h3>What this event changed</h3>
+              <h4>What this event changed</h4>
               {shown.changes.length === 0 ? (
                 <p className="muted">Nothing in the order’s state.</p>
               ) : (
@@ -202,7 +191,7 @@ export function OrderAudit({ orderId }: { orderId: string }) {
               </details>
             </>
           )}
-          <h3>Read model</h3>
+          <h4>Read model</h4>
           <p className="muted">
             Folds every event with today’s rules and compares the result with what the order list shows.
           </p>
@@ -242,6 +231,6 @@ export function OrderAudit({ orderId }: { orderId: string }) {
           </div>
         </section>
       </div>
-    </>
+    </section>
   );
 }

@@ -1,18 +1,27 @@
 'use client';
 
 import Link from 'next/link';
+import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
+import { SECTIONS } from '@/lib/admin/roles';
 import { ROLE_LABEL, StaffGate, useStaff } from '@/lib/admin/staff';
 
 function Bar() {
   const { who, signOut } = useStaff();
+  const pathname = usePathname();
+  // The section a page belongs to: the longest section address it starts with.
+  const current = SECTIONS.filter((s) => pathname === s.href || pathname.startsWith(`${s.href}/`)).at(-1)?.href;
   return (
     <header className="admin-top">
       <nav aria-label="Back office" className="admin-nav">
         <Link href="/admin" className="brand">
           Flowdose <span>back office</span>
         </Link>
-        <Link href="/admin">Orders</Link>
+        {SECTIONS.filter((s) => (s.roles as readonly string[]).includes(who.role)).map((s) => (
+          <Link key={s.href} href={s.href} aria-current={s.href === current ? 'page' : undefined}>
+            {s.label}
+          </Link>
+        ))}
         <span className="who">
           {who.email} <span className={`badge role-${who.role}`}>{ROLE_LABEL[who.role]}</span>
         </span>

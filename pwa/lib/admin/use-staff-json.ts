@@ -20,8 +20,9 @@ export async function problemOf(res: Response): Promise<Problem> {
 /**
  * Reads one query-API answer as the signed-in staff member. What their role may not see is
  * "not found", like what does not exist: a page never tells a role what it is missing.
+ * `minPosition` (a command's answer) reads again once the read model has reached it.
  */
-export function useStaffJson<T>(path: string | null): Loaded<T> {
+export function useStaffJson<T>(path: string | null, minPosition: string | null = null): Loaded<T> {
   const { call } = useStaff();
   const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
   useEffect(() => {
@@ -30,7 +31,7 @@ export function useStaffJson<T>(path: string | null): Loaded<T> {
     setLoaded({ state: 'loading' });
     void (async () => {
       try {
-        const res = await call(path);
+        const res = await call(path, minPosition ? { headers: { 'x-min-position': minPosition } } : {});
         const next: Loaded<T> = res.ok
           ? { state: 'ok', data: (await res.json()) as T }
           : res.status === 404 || res.status === 403
@@ -44,6 +45,6 @@ export function useStaffJson<T>(path: string | null): Loaded<T> {
     return () => {
       live = false;
     };
-  }, [path, call]);
+  }, [path, call, minPosition]);
   return loaded;
 }

@@ -28,7 +28,7 @@ export async function asStaff(
       'A back-office change must come from the back office’s own pages.',
     );
   }
-  const session = readStaffSession(request);
+  const session = readStaffSession(request.cookies);
   if (!session) return problem(401, 'unauthorized', 'Signed out', 'Sign in to the back office.');
   const body = await bodyOf(request);
   const send = (s: StaffSession) =>

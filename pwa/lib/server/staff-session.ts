@@ -27,10 +27,13 @@ export type StaffSession = StaffTokens & { email: string };
 export type StaffRole = 'admin' | 'ops' | 'analyst';
 export type StaffWho = { userId: string; email: string; role: StaffRole };
 
-export function readStaffSession(request: NextRequest): StaffSession | null {
-  const accessToken = request.cookies.get(ACCESS)?.value;
-  const refreshToken = request.cookies.get(REFRESH)?.value;
-  const email = request.cookies.get(EMAIL)?.value ?? '';
+type CookieJar = { get: (name: string) => { value: string } | undefined };
+
+/** The session from a request's cookies (a route's `request.cookies`, a page's `cookies()`). */
+export function readStaffSession(cookies: CookieJar): StaffSession | null {
+  const accessToken = cookies.get(ACCESS)?.value;
+  const refreshToken = cookies.get(REFRESH)?.value;
+  const email = cookies.get(EMAIL)?.value ?? '';
   return accessToken && refreshToken ? { accessToken, refreshToken, email } : null;
 }
 

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
-import { RecentOrders } from '@/components/admin/recent-orders';
+import { Dashboard } from '@/components/admin/dashboard';
 
-export const metadata: Metadata = { title: 'Orders' };
+export const metadata: Metadata = { title: 'Dashboard' };
 
-export default function AdminHome() {
-  return <RecentOrders />;
+export default function DashboardPage() {
+  return <Dashboard />;
 }

@@ -43,7 +43,7 @@ export async function POST(request: NextRequest) {
 }
 
 export async function GET(request: NextRequest) {
-  const session = readStaffSession(request);
+  const session = readStaffSession(request.cookies);
   const who = session && whoIs(session);
   if (!who) return problem(401, 'unauthorized', 'Signed out');
   return NextResponse.json(who, { headers: { 'cache-control': 'no-store' } });
@@ -52,7 +52,8 @@ export async function GET(request: NextRequest) {
 export async function DELETE(request: NextRequest) {
   if (!sameSiteMutation(request)) return problem(403, 'cross-site-request', 'Refused');
   // Revoked at the API (refreshed first if the access token had expired), then forgotten here.
-  if (readStaffSession(request)) await asStaff(request, 'commands', ['auth', 'logout'], 'POST').catch(() => null);
+  if (readStaffSession(request.cookies))
+    await asStaff(request, 'commands', ['auth', 'logout'], 'POST').catch(() => null);
   const out = new NextResponse(null, { status: 204 });
   endStaffSession(out);
   return out;

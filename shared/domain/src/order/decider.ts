@@ -60,10 +60,16 @@ const MOVES: Record<OrderStatus, OrderAction[]> = {
 
 const isPlaced = (order: Order): order is PlacedOrder => order.status !== 'none' && order.status !== 'expired';
 
-/** What may happen to an order next; refund only while something captured is left to refund. */
+/**
+ * What may happen next to an order in this status with these amounts; refund only while
+ * something captured is left to refund. The back office offers exactly these steps.
+ */
+export function nextSteps({ status, captured, refunded }: Pick<PlacedOrder, 'status' | 'captured' | 'refunded'>) {
+  return MOVES[status].filter((a) => a !== 'refund' || captured - refunded > 0);
+}
+
 export function allowedActions(order: Order): OrderAction[] {
-  if (!isPlaced(order)) return [];
-  return MOVES[order.status].filter((a) => a !== 'refund' || order.captured - order.refunded > 0);
+  return isPlaced(order) ? nextSteps(order) : [];
 }
 
 export const initialState = (): Order => ({ status: 'none' });

@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
-import { OrderAudit } from '@/components/admin/order-audit';
+import { OrderWorkspace } from '@/components/admin/order-workspace';
 
-export const metadata: Metadata = { title: 'Order audit' };
+export const metadata: Metadata = { title: 'Order' };
 
-export default async function OrderAuditPage({ params }: { params: Promise<{ orderId: string }> }) {
+export default async function OrderPage({ params }: { params: Promise<{ orderId: string }> }) {
   const { orderId } = await params;
-  return <OrderAudit orderId={orderId} />;
+  return <OrderWorkspace orderId={orderId} />;
 }

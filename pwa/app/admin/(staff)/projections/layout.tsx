@@ -1,0 +1,3 @@
+import { sectionLayout } from '@/lib/server/section';
+
+export default sectionLayout('Projections');

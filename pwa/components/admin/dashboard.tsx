@@ -1,0 +1,96 @@
+'use client';
+
+import Link from 'next/link';
+import type { Dashboard as DashboardAnswer } from '@/lib/admin/answers';
+import { useStaffJson } from '@/lib/admin/use-staff-json';
+import { formatMoney } from '@/lib/format';
+import { ProjectionTable } from './projection-table';
+
+/** Today at a glance: sales per currency, orders waiting for a step, stock running out, lag. */
+export function Dashboard() {
+  const loaded = useStaffJson<DashboardAnswer>('/queries/admin/dashboard');
+  if (loaded.state === 'loading') return <p className="muted">Loading…</p>;
+  if (loaded.state !== 'ok') {
+    return (
+      <p role="alert" className="error">
+        The dashboard could not be read
+        {loaded.state === 'failed' ? `: ${loaded.problem.detail ?? loaded.problem.title}` : '.'}
+      </p>
+    );
+  }
+  const d = loaded.data;
+  const waiting = [
+    { label: 'Waiting for capture', count: d.waiting.capture, status: 'authorized' },
+    { label: 'Waiting for fulfilment', count: d.waiting.fulfilment, status: 'captured' },
+    { label: 'Waiting for shipping', count: d.waiting.shipping, status: 'fulfilled' },
+  ];
+  return (
+    <>
+      <h1>Dashboard</h1>
+      <div className="admin-tiles">
+        <section className="admin-card" aria-labelledby="today-title">
+          <h2 id="today-title">Today ({d.date})</h2>
+          {d.sales.length === 0 ? (
+            <p>No orders yet today.</p>
+          ) : (
+            <dl className="totals">
+              {d.sales.map((s) => (
+                <div key={s.currency} data-currency={s.currency}>
+                  <dt>
+                    {s.orders} order{s.orders === 1 ? '' : 's'} in {s.currency}
+                  </dt>
+                  <dd>{formatMoney({ amount: s.gross, currency: s.currency })}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+        </section>
+        {waiting.map((w) => (
+          <section className="admin-card tile" key={w.status} aria-label={w.label}>
+            <p className="figure">{w.count}</p>
+            <Link href={`/admin/orders?status=${w.status}`}>{w.label}</Link>
+          </section>
+        ))}
+      </div>
+      <section aria-labelledby="low-title">
+        <h2 id="low-title">Low stock</h2>
+        {d.lowStock.length === 0 ? (
+          <p>Every SKU has stock to sell.</p>
+        ) : (
+          <table className="admin-table">
+            <thead>
+              <tr>
+                <th scope="col">SKU</th>
+                <th scope="col" className="num">
+                  Available
+                </th>
+                <th scope="col" className="num">
+                  Held
+                </th>
+                <th scope="col" className="num">
+                  On hand
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.lowStock.map((s) => (
+                <tr key={s.sku}>
+                  <td>
+                    <Link href={`/admin/inventory/${encodeURIComponent(s.sku)}`}>{s.sku}</Link>
+                  </td>
+                  <td className="num">{s.available}</td>
+                  <td className="num">{s.reserved}</td>
+                  <td className="num">{s.onHand}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section aria-labelledby="lag-title">
+        <h2 id="lag-title">Read models</h2>
+        <ProjectionTable projections={d.projections} />
+      </section>
+    </>
+  );
+}

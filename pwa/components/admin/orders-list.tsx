@@ -1,0 +1,63 @@
+'use client';
+
+import { ORDER_STATUSES } from '@flowdose/domain/contract/query-api';
+import type { OrderPage } from '@/lib/admin/answers';
+import { useStaffJson } from '@/lib/admin/use-staff-json';
+import { OrderRows } from './order-rows';
+import { Pager } from './pager';
+import { useListQuery } from './use-list';
+
+const FILTERS = ['status', 'from', 'to', 'customer'] as const;
+
+/** Orders, newest first, filtered by status, dates and customer email, a page at a time. */
+export function OrdersList() {
+  const { params, query, filter, older, paged, back } = useListQuery(FILTERS);
+  const orders = useStaffJson<OrderPage>(`/queries/admin/orders?${query}`);
+
+  return (
+    <>
+      <h1>Orders</h1>
+      <form className="admin-filters" onSubmit={filter} aria-label="Filter orders">
+        <label>
+          Status
+          <select name="status" defaultValue={params.get('status') ?? ''}>
+            <option value="">Any</option>
+            {ORDER_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Placed from
+          <input type="date" name="from" defaultValue={params.get('from') ?? ''} />
+        </label>
+        <label>
+          Placed until
+          <input type="date" name="to" defaultValue={params.get('to') ?? ''} />
+        </label>
+        <label>
+          Customer email
+          <input type="email" name="customer" defaultValue={params.get('customer') ?? ''} />
+        </label>
+        <button type="submit">Filter</button>
+      </form>
+      {orders.state === 'loading' && <p className="muted">Loading…</p>}
+      {orders.state === 'failed' && (
+        <p role="alert" className="error">
+          The orders could not be read: {orders.problem.detail ?? orders.problem.title}
+        </p>
+      )}
+      {orders.state === 'ok' &&
+        (orders.data.items.length === 0 ? (
+          <p>No orders match.</p>
+        ) : (
+          <>
+            <OrderRows orders={orders.data.items} caption="Orders, newest first" />
+            <Pager paged={paged} next={orders.data.nextCursor} onBack={back} onOlder={older} />
+          </>
+        ))}
+    </>
+  );
+}

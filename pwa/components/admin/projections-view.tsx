@@ -1,0 +1,78 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import type { ProjectionState } from '@/lib/admin/answers';
+import { explain, useCommand } from '@/lib/admin/commands';
+import { useStaff } from '@/lib/admin/staff';
+import { problemOf } from '@/lib/admin/use-staff-json';
+import { ProjectionTable } from './projection-table';
+
+// Read again this often: a rebuild's progress bar moves as the service reports it.
+const EVERY_MS = 1_000;
+
+/** Each read model's projection, live: lag, state, errors, and a rebuild to start and watch. */
+export function ProjectionsView() {
+  const { call } = useStaff();
+  const send = useCommand();
+  const [projections, setProjections] = useState<ProjectionState[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [said, setSaid] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const read = async () => {
+      try {
+        const res = await call('/queries/admin/projections');
+        if (!live) return;
+        if (res.ok) {
+          setProjections(((await res.json()) as { projections: ProjectionState[] }).projections);
+          setError(null);
+        } else setError(explain(await problemOf(res)));
+      } catch {
+        if (live) setError('The network is down.');
+      }
+      if (live) timer = setTimeout(read, EVERY_MS);
+    };
+    void read();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [call]);
+
+  async function rebuild(name: string) {
+    setSaid(null);
+    // One rebuild of a projection at a time: asking twice answers the same job.
+    const sent = await send('POST', `/admin/projections/${name}/rebuild`, {}, crypto.randomUUID());
+    setSaid(sent.ok ? `The rebuild of ${name} is queued: its progress shows below.` : explain(sent.problem));
+  }
+
+  return (
+    <>
+      <h1>Projections</h1>
+      <p className="muted">
+        A rebuild projects the whole log into new tables beside the live ones and swaps them in when it has caught up:
+        reads never stop.
+      </p>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <p role="status">{said}</p>
+      {projections ? (
+        <ProjectionTable
+          projections={projections}
+          actions={(p) => (
+            <button type="button" className="secondary" onClick={() => void rebuild(p.name)} disabled={!!p.rebuild}>
+              {p.rebuild ? 'Rebuilding…' : 'Rebuild'}
+            </button>
+          )}
+        />
+      ) : (
+        <p className="muted">Loading…</p>
+      )}
+    </>
+  );
+}

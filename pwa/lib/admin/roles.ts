@@ -1,0 +1,33 @@
+import { ORDER_STEP_ROLES, type OrderStep } from '@flowdose/domain/contract/command-api';
+import type { StaffRole } from './staff';
+
+/**
+ * The back office's sections and who sees each: admins everything; ops move orders up to
+ * delivery, keep stock and run projections; analysts read (and, later, analytics). A page
+ * outside a role's sections answers as not found. The APIs check every request again.
+ */
+export const SECTIONS = [
+  { href: '/admin', label: 'Dashboard', roles: ['admin', 'ops', 'analyst'] },
+  { href: '/admin/orders', label: 'Orders', roles: ['admin', 'ops', 'analyst'] },
+  { href: '/admin/products', label: 'Catalog', roles: ['admin', 'analyst'] },
+  { href: '/admin/inventory', label: 'Inventory', roles: ['admin', 'ops', 'analyst'] },
+  { href: '/admin/discounts', label: 'Discounts', roles: ['admin', 'analyst'] },
+  { href: '/admin/customers', label: 'Customers', roles: ['admin', 'analyst'] },
+  { href: '/admin/projections', label: 'Projections', roles: ['admin', 'ops'] },
+] as const satisfies readonly { href: string; label: string; roles: readonly StaffRole[] }[];
+
+export type Section = (typeof SECTIONS)[number]['label'];
+
+export const maySee = (role: StaffRole, section: Section) =>
+  (SECTIONS.find((s) => s.label === section)?.roles as readonly StaffRole[] | undefined)?.includes(role) ?? false;
+
+/** Changes to the catalog, discounts and stock levels: the command API lets only these roles. */
+export const mayEdit = {
+  catalog: (role: StaffRole) => role === 'admin',
+  discounts: (role: StaffRole) => role === 'admin',
+  inventory: (role: StaffRole) => role === 'admin',
+  projections: (role: StaffRole) => role === 'admin' || role === 'ops',
+};
+
+export const mayTakeStep = (role: StaffRole, step: OrderStep) =>
+  (ORDER_STEP_ROLES[step] as readonly string[]).includes(role);
