@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import type { Dashboard as DashboardAnswer } from '@/lib/admin/answers';
+import { explain } from '@/lib/admin/commands';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
 import { formatMoney } from '@/lib/format';
 import { ProjectionTable } from './projection-table';
@@ -9,13 +10,18 @@ import { ProjectionTable } from './projection-table';
 /** Today at a glance: sales per currency, orders waiting for a step, stock running out, lag. */
 export function Dashboard() {
   const loaded = useStaffJson<DashboardAnswer>('/queries/admin/dashboard');
-  if (loaded.state === 'loading') return <p className="muted">Loading…</p>;
   if (loaded.state !== 'ok') {
     return (
-      <p role="alert" className="error">
-        The dashboard could not be read
-        {loaded.state === 'failed' ? `: ${loaded.problem.detail ?? loaded.problem.title}` : '.'}
-      </p>
+      <>
+        <h1>Dashboard</h1>
+        {loaded.state === 'loading' ? (
+          <p className="muted">Loading…</p>
+        ) : (
+          <p role="alert" className="error">
+            The dashboard could not be read{loaded.state === 'failed' ? `: ${explain(loaded.problem)}` : '.'}
+          </p>
+        )}
+      </>
     );
   }
   const d = loaded.data;

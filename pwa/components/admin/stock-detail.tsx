@@ -20,7 +20,6 @@ export function StockDetail({ sku }: { sku: string }) {
   const stock = useStaffJson<StockAnswer>(path, position);
 
   if (stock.state === 'loading') return <p className="muted">Loading…</p>;
-  if (stock.state === 'not-found') return <h1>No stock is kept for {sku}</h1>;
   if (stock.state === 'failed') {
     return (
       <p role="alert" className="error">
@@ -28,7 +27,11 @@ export function StockDetail({ sku }: { sku: string }) {
       </p>
     );
   }
-  const s = stock.data;
+  // A SKU no stock was ever recorded for (a new variant) starts from nothing: restock it.
+  const s: StockAnswer =
+    stock.state === 'ok'
+      ? stock.data
+      : { sku, onHand: 0, reserved: 0, available: 0, productId: null, title: null, holds: [] };
   const change = async (kind: 'restock' | 'adjust', body: unknown, key: string) => {
     const sent = await send('POST', `/admin/inventory/${encodeURIComponent(sku)}/${kind}`, body, key);
     if (!sent.ok) return explain(sent.problem);
