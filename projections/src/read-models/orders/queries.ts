@@ -88,7 +88,7 @@ export type Sales = { currency: string; orders: number; gross: number };
  */
 export async function salesBetween(pool: Pool, from: Date, to: Date): Promise<Sales[]> {
   const { rows } = await pool.query<{ currency: string; orders: number; gross: bigint }>(
-    `select currency, count(*)::int as orders, sum((totals->>'grandTotal')::bigint) as gross
+    `select currency, count(*)::int as orders, sum((totals->>'grandTotal')::bigint)::bigint as gross
      from ${s}.orders where placed_at >= $1 and placed_at < $2 group by currency order by currency`,
     [from, to],
   );
