@@ -107,16 +107,24 @@ export async function expectStaffOnly(queries: TestServer, config: Config, path:
   }
 }
 
-/** Places a guest order of `quantity` units of `sku` with the test card; answers its id and position. */
+/**
+ * Places an order of `quantity` units of `sku` with the test card, a guest's unless `headers`
+ * sign a customer in; answers its id, position and cart token.
+ */
 export async function placeOrder(
   commands: TestServer,
   sku: string,
   quantity: number,
-  { currency = 'EUR', ...details }: { currency?: string } & Record<string, unknown> = {},
+  {
+    currency = 'EUR',
+    headers = {},
+    ...details
+  }: { currency?: string; headers?: Record<string, string> } & Record<string, unknown> = {},
 ): Promise<{ orderId: string; position: string; cartToken: string }> {
-  const cart = (await commands.request<{ cartId: string; cartToken: string }>('POST', '/carts', { body: { currency } }))
-    .body;
-  const access = { 'X-Cart-Token': cart.cartToken };
+  const cart = (
+    await commands.request<{ cartId: string; cartToken: string }>('POST', '/carts', { body: { currency }, headers })
+  ).body;
+  const access = { ...headers, 'X-Cart-Token': cart.cartToken };
   await commands.request('POST', `/carts/${cart.cartId}/items`, { body: { sku, quantity }, headers: access });
   const res = await commands.request<{ orderId: string; position: string }>('POST', `/carts/${cart.cartId}/checkout`, {
     headers: access,
