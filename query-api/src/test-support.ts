@@ -92,16 +92,22 @@ export async function bearer(config: Config, role: Role): Promise<{ Authorizatio
 
 /**
  * A back-office read's role matrix: without a token 401, a customer 403 (problem+json),
- * each staff role 200 and never cached.
+ * each staff role 200 and never cached. `minPosition`: what the read must have seen first.
  */
-export async function expectStaffOnly(queries: TestServer, config: Config, path: string): Promise<void> {
+export async function expectStaffOnly(
+  queries: TestServer,
+  config: Config,
+  path: string,
+  minPosition?: string,
+): Promise<void> {
+  const seen: Record<string, string> = minPosition ? { 'X-Min-Position': minPosition } : {};
   const anonymous = await queries.request('GET', path);
   expect(anonymous.status, path).toBe(401);
   const customer = await queries.request('GET', path, { headers: await bearer(config, 'customer') });
   expect(customer.status, path).toBe(403);
   expect(customer.headers.get('content-type')).toContain('application/problem+json');
   for (const role of ['admin', 'ops', 'analyst'] as const) {
-    const res = await queries.request('GET', path, { headers: await bearer(config, role) });
+    const res = await queries.request('GET', path, { headers: { ...(await bearer(config, role)), ...seen } });
     expect([role, res.status], `${path}: ${res.text}`).toEqual([role, 200]);
     expect(res.headers.get('cache-control')).toBe('no-store');
   }

@@ -36,7 +36,12 @@ const read = async <T>(path: string) =>
 describe('GET /admin/customers', () => {
   it('is for staff only', async () => {
     await expectStaffOnly(stack.queries, stack.config, '/admin/customers');
-    await expectStaffOnly(stack.queries, stack.config, `/admin/customers/${customers['ada@example.com']!.customerId}`);
+    await expectStaffOnly(
+      stack.queries,
+      stack.config,
+      `/admin/customers/${customers['ada@example.com']!.customerId}`,
+      position,
+    );
   });
 
   it('lists customers newest first with their order counts, filtered by part of the email in any case', async () => {

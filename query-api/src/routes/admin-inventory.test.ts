@@ -33,7 +33,7 @@ const read = async <T>(path: string) =>
 describe('GET /admin/inventory', () => {
   it('is for staff only', async () => {
     await expectStaffOnly(stack.queries, stack.config, '/admin/inventory');
-    await expectStaffOnly(stack.queries, stack.config, '/admin/inventory/MUG-WHITE');
+    await expectStaffOnly(stack.queries, stack.config, '/admin/inventory/MUG-WHITE', order.position);
   });
 
   it('lists every SKU of the catalog by SKU, stocked or not, with its product', async () => {

@@ -56,7 +56,7 @@ const read = async <T>(path: string) =>
 describe('GET /admin/products', () => {
   it('is for staff only', async () => {
     await expectStaffOnly(stack.queries, stack.config, '/admin/products');
-    await expectStaffOnly(stack.queries, stack.config, `/admin/products/${draftId}`);
+    await expectStaffOnly(stack.queries, stack.config, `/admin/products/${draftId}`, position);
   });
 
   it('lists every status, newest first, filtered by status and by title, handle or SKU', async () => {
