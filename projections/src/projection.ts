@@ -46,3 +46,17 @@ export function defineProjection<E extends { type: string }, T extends E['type']
     },
   };
 }
+
+/**
+ * One read model fed by several kinds of stream: each part is a `defineProjection` over one
+ * stream's events (so each reads its events through its own schema and upcasters), sharing
+ * the name, version and tables. An event goes to the part that handles its type.
+ */
+export function combineProjections(first: Projection, ...rest: Projection[]): Projection {
+  const parts = [first, ...rest];
+  return {
+    ...first,
+    handles: parts.flatMap((p) => p.handles),
+    apply: (recorded, schema) => parts.find((p) => p.handles.includes(recorded.type))?.apply(recorded, schema) ?? [],
+  };
+}

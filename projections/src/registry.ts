@@ -1,6 +1,8 @@
 import type { Projection } from './projection.ts';
 import { cartsProjection } from './read-models/carts/projection.ts';
 import { catalogProjection } from './read-models/catalog/projection.ts';
+import { customersProjection } from './read-models/customers/projection.ts';
+import { discountsProjection } from './read-models/discounts/projection.ts';
 import { inventoryProjection } from './read-models/inventory/projection.ts';
 import { ordersProjection } from './read-models/orders/projection.ts';
 
@@ -13,6 +15,8 @@ import { ordersProjection } from './read-models/orders/projection.ts';
 export const projections: readonly Projection[] = [
   cartsProjection,
   catalogProjection,
+  customersProjection,
+  discountsProjection,
   inventoryProjection,
   ordersProjection,
 ];

@@ -3,6 +3,11 @@ import { createHttpApp } from '@flowdose/shared/http/bootstrap';
 import type express from 'express';
 import type { Deps } from './deps.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { adminCustomerRoutes } from './routes/admin-customers.ts';
+import { adminDashboardRoutes } from './routes/admin-dashboard.ts';
+import { adminDiscountRoutes } from './routes/admin-discounts.ts';
+import { adminInventoryRoutes } from './routes/admin-inventory.ts';
+import { adminProductRoutes } from './routes/admin-products.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { cartRoutes } from './routes/carts.ts';
 import { healthRoute } from './routes/health.ts';
@@ -19,6 +24,17 @@ export function buildApp(deps: Deps): express.Express {
     health: healthRoute(deps),
     // Reads only: no request body is parsed.
     jsonBodies: false,
-    routes: [cartRoutes(deps), productRoutes(deps), orderRoutes(deps), adminRoutes(deps), auditRoutes(deps)],
+    routes: [
+      cartRoutes(deps),
+      productRoutes(deps),
+      orderRoutes(deps),
+      adminRoutes(deps),
+      adminDashboardRoutes(deps),
+      adminProductRoutes(deps),
+      adminInventoryRoutes(deps),
+      adminDiscountRoutes(deps),
+      adminCustomerRoutes(deps),
+      auditRoutes(deps),
+    ],
   });
 }

@@ -1,13 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { buildApp as buildCommandApp } from '@flowdose/command-api/app';
 import { commandDeps } from '@flowdose/command-api/deps';
 import { startPipeline } from '@flowdose/projections/test-support';
 import { createSessions } from '@flowdose/shared/auth/sessions';
+import { type Role, signAccessToken } from '@flowdose/shared/auth/tokens';
 import { type Config, testConfig } from '@flowdose/shared/config';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
 import { createNotifications } from '@flowdose/shared/notifications';
+import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { createTestDatabase } from '@flowdose/shared/testing/db';
 import { serve, type TestServer } from '@flowdose/shared/testing/http';
+import { expect } from 'vitest';
 import { buildApp } from './app.ts';
 import type { Deps } from './deps.ts';
 import { createPositionWaiter } from './min-position.ts';
@@ -74,4 +78,64 @@ export async function shopperWithCart(
     headers: cartAccess,
   });
   return { customer, cart, cartAccess, added: added.body.position };
+}
+
+/** A bearer header for a user of that role, signed as the API signs them. */
+export async function bearer(config: Config, role: Role): Promise<{ Authorization: string }> {
+  const token = await signAccessToken(
+    config.AUTH_JWT_SECRET,
+    { userId: randomUUID(), role, sessionId: randomUUID() },
+    600,
+  );
+  return { Authorization: `Bearer ${token}` };
+}
+
+/**
+ * A back-office read's role matrix: without a token 401, a customer 403 (problem+json),
+ * each staff role 200 and never cached. `minPosition`: what the read must have seen first.
+ */
+export async function expectStaffOnly(
+  queries: TestServer,
+  config: Config,
+  path: string,
+  minPosition?: string,
+): Promise<void> {
+  const seen: Record<string, string> = minPosition ? { 'X-Min-Position': minPosition } : {};
+  const anonymous = await queries.request('GET', path);
+  expect(anonymous.status, path).toBe(401);
+  const customer = await queries.request('GET', path, { headers: await bearer(config, 'customer') });
+  expect(customer.status, path).toBe(403);
+  expect(customer.headers.get('content-type')).toContain('application/problem+json');
+  for (const role of ['admin', 'ops', 'analyst'] as const) {
+    const res = await queries.request('GET', path, { headers: { ...(await bearer(config, role)), ...seen } });
+    expect([role, res.status], `${path}: ${res.text}`).toEqual([role, 200]);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  }
+}
+
+/**
+ * Places an order of `quantity` units of `sku` with the test card, a guest's unless `headers`
+ * sign a customer in; answers its id, position and cart token.
+ */
+export async function placeOrder(
+  commands: TestServer,
+  sku: string,
+  quantity: number,
+  {
+    currency = 'EUR',
+    headers = {},
+    ...details
+  }: { currency?: string; headers?: Record<string, string> } & Record<string, unknown> = {},
+): Promise<{ orderId: string; position: string; cartToken: string }> {
+  const cart = (
+    await commands.request<{ cartId: string; cartToken: string }>('POST', '/carts', { body: { currency }, headers })
+  ).body;
+  const access = { ...headers, 'X-Cart-Token': cart.cartToken };
+  await commands.request('POST', `/carts/${cart.cartId}/items`, { body: { sku, quantity }, headers: access });
+  const res = await commands.request<{ orderId: string; position: string }>('POST', `/carts/${cart.cartId}/checkout`, {
+    headers: access,
+    body: checkoutDetails(details),
+  });
+  if (res.status !== 201) throw new Error(`checkout failed: ${res.status} ${res.text}`);
+  return { ...res.body, cartToken: cart.cartToken };
 }

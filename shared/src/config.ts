@@ -37,6 +37,8 @@ const Env = z
     STOREFRONT_PORT: port(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MIN_POSITION_TIMEOUT_MS: z.coerce.number().int().min(0).max(30000).default(2000),
+    // The back office calls a SKU low on stock with this many units available or fewer.
+    LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(5),
     BODY_LIMIT: z.string().default('32kb'),
     QUEUE_PREFIX: z
       .string()

@@ -2,6 +2,7 @@ import type { Currency, Money } from '@flowdose/domain/money';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { availableSql } from '../inventory/queries.ts';
+import { containing } from '../like.ts';
 import type { ProductRow, VariantRow } from './tables.ts';
 
 const s = liveSchema('catalog');
@@ -58,7 +59,7 @@ export async function listProducts(
   };
   if (query.category) add((n) => `p.category = $${n}`, query.category);
   if (query.tag) add((n) => `$${n} = any(p.tags)`, query.tag);
-  if (query.q) add((n) => `p.title ilike $${n}`, `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (query.q) add((n) => `p.title ilike $${n}`, containing(query.q));
   if (query.minPrice !== undefined) add((n) => `pp.amount >= $${n}`, query.minPrice);
   if (query.maxPrice !== undefined) add((n) => `pp.amount <= $${n}`, query.maxPrice);
   if (query.inStock) where.push(IN_STOCK);
@@ -126,11 +127,44 @@ export type ProductDetail = {
   }[];
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** A published product by id or handle, with every variant and its prices. */
 export async function findProduct(pool: Pool, idOrHandle: string): Promise<ProductDetail | null> {
-  const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrHandle);
+  const found = await loadProduct(pool, idOrHandle, { publishedOnly: true });
+  if (!found) return null;
+  const { status: _status, createdAt: _createdAt, updatedAt: _updatedAt, ...product } = found;
+  return product;
+}
+
+export type AdminProduct = ProductDetail & { status: ProductStatus; createdAt: string; updatedAt: string };
+
+/** A product by id whatever its status, as staff edit it. */
+export async function findAdminProduct(pool: Pool, productId: string): Promise<AdminProduct | null> {
+  return UUID.test(productId) ? loadProduct(pool, productId, { publishedOnly: false }) : null;
+}
+
+async function loadProduct(
+  pool: Pool,
+  idOrHandle: string,
+  { publishedOnly }: { publishedOnly: boolean },
+): Promise<AdminProduct | null> {
+  const byId = UUID.test(idOrHandle);
   const { rows } = await pool.query<
-    Pick<ProductRow, 'product_id' | 'handle' | 'title' | 'description' | 'category' | 'tags' | 'options' | 'images'> & {
+    Pick<
+      ProductRow,
+      | 'product_id'
+      | 'handle'
+      | 'title'
+      | 'description'
+      | 'category'
+      | 'tags'
+      | 'options'
+      | 'images'
+      | 'status'
+      | 'created_at'
+      | 'updated_at'
+    > & {
       variants: (Pick<VariantRow, 'sku' | 'option_values' | 'weight_grams'> & {
         prices: Money[] | null;
         available: number;
@@ -138,6 +172,7 @@ export async function findProduct(pool: Pool, idOrHandle: string): Promise<Produ
     }
   >(
     `select p.product_id, p.handle, p.title, p.description, p.category, p.tags, p.options, p.images,
+       p.status, p.created_at, p.updated_at,
        coalesce((
          select json_agg(json_build_object('sku', v.sku, 'option_values', v.option_values, 'weight_grams', v.weight_grams,
            'available', ${availableSql('v.sku')},
@@ -145,8 +180,8 @@ export async function findProduct(pool: Pool, idOrHandle: string): Promise<Produ
                       from ${s}.variant_prices vp where vp.sku = v.sku)) order by v.added_position)
          from ${s}.variants v where v.product_id = p.product_id), '[]') as variants
      from ${s}.products p
-     where p.status = 'published' and ${byId ? 'p.product_id = $1::uuid' : 'p.handle = $1'}`,
-    [idOrHandle],
+     where ($2 or p.status = 'published') and ${byId ? 'p.product_id = $1::uuid' : 'p.handle = $1'}`,
+    [idOrHandle, !publishedOnly],
   );
   const row = rows[0];
   if (!row) return null;
@@ -166,6 +201,9 @@ export async function findProduct(pool: Pool, idOrHandle: string): Promise<Produ
       weightGrams: v.weight_grams,
       available: v.available,
     })),
+    status: row.status,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
   };
 }
 
@@ -176,4 +214,65 @@ export async function listCategories(pool: Pool): Promise<{ category: string; pr
      group by category order by products desc, category`,
   );
   return rows;
+}
+
+export type ProductStatus = ProductRow['status'];
+export type AdminProductListItem = {
+  productId: string;
+  handle: string;
+  title: string;
+  status: ProductStatus;
+  category: string;
+  /** How many variants it has. */
+  variants: number;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/**
+ * Staff's product list, every status, newest first by keyset on (created_position,
+ * product_id); `q` matches the title, the handle or one of its SKUs.
+ */
+export async function listAdminProducts(
+  pool: Pool,
+  query: { q?: string; status?: ProductStatus; after?: [number, string]; limit: number },
+): Promise<{ items: AdminProductListItem[]; last: [number, string] | null; more: boolean }> {
+  const { rows } = await pool.query<
+    Pick<
+      ProductRow,
+      'product_id' | 'handle' | 'title' | 'status' | 'category' | 'created_at' | 'updated_at' | 'created_position'
+    > & { variants: number }
+  >(
+    `select p.product_id, p.handle, p.title, p.status, p.category, p.created_at, p.updated_at, p.created_position,
+       (select count(*)::int from ${s}.variants v where v.product_id = p.product_id) as variants
+     from ${s}.products p
+     where ($1::text is null or p.title ilike $1 or p.handle ilike $1
+            or exists (select 1 from ${s}.variants v where v.product_id = p.product_id and v.sku ilike $1))
+       and ($2::text is null or p.status = $2)
+       and ($3::bigint is null or (p.created_position, p.product_id) < ($3::bigint, $4::uuid))
+     order by p.created_position desc, p.product_id desc limit $5`,
+    [
+      query.q ? containing(query.q) : null,
+      query.status ?? null,
+      query.after?.[0] ?? null,
+      query.after?.[1] ?? null,
+      query.limit + 1,
+    ],
+  );
+  const page = rows.slice(0, query.limit);
+  const lastRow = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      productId: r.product_id,
+      handle: r.handle,
+      title: r.title,
+      status: r.status,
+      category: r.category,
+      variants: r.variants,
+      createdAt: r.created_at.toISOString(),
+      updatedAt: r.updated_at.toISOString(),
+    })),
+    last: lastRow ? [Number(lastRow.created_position), lastRow.product_id] : null,
+    more: rows.length > query.limit,
+  };
 }

@@ -5,7 +5,7 @@ import { inventoryTables } from './tables.ts';
 
 export const inventoryProjection = defineProjection({
   name: 'inventory',
-  version: 2, // 2: reservations.order_id
+  version: 3, // 2: reservations.order_id; 3: reservations.held_at
   events: inventoryDecider.events,
   handles: inventoryEventTypes,
   tables: inventoryTables,
@@ -30,8 +30,9 @@ export const inventoryProjection = defineProjection({
         return [
           move(0, '$3::int', [quantity]),
           sql(
-            `insert into ${s}.reservations (reservation_id, sku, quantity, expires_at, order_id) values ($1, $2, $3, $4, $5)`,
-            [reservationId, sku, quantity, expiresAt, orderId ?? null],
+            `insert into ${s}.reservations (reservation_id, sku, quantity, held_at, expires_at, order_id)
+             values ($1, $2, $3, $4, $5, $6)`,
+            [reservationId, sku, quantity, at, expiresAt, orderId ?? null],
           ),
         ];
       }

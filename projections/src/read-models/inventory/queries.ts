@@ -1,6 +1,8 @@
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
-import type { ReservationRow } from './tables.ts';
+import { skuProductsSql } from '../catalog/sku-products.ts';
+import { containing } from '../like.ts';
+import type { ReservationRow, StockRow } from './tables.ts';
 
 const s = liveSchema('inventory');
 
@@ -22,4 +24,87 @@ export async function expiredReservations(pool: Pool, before: Date, limit: numbe
     [before, limit],
   );
   return rows.map((r) => ({ reservationId: r.reservation_id, sku: r.sku, orderId: r.order_id }));
+}
+
+// Every SKU that has stock or is a variant in the catalog (a variant never stocked has 0 of
+// everything; stock of a removed variant has no product), with its product.
+const STOCK_ITEMS = `(select coalesce(st.sku, vp.sku) as sku, coalesce(st.on_hand, 0) as on_hand,
+    coalesce(st.reserved, 0) as reserved, coalesce(st.available, 0) as available, vp.product_id, vp.title
+  from ${s}.stock st full join ${skuProductsSql} vp on vp.sku = st.sku) i`;
+
+type StockItemRow = Pick<StockRow, 'sku' | 'on_hand' | 'reserved' | 'available'> & {
+  product_id: string | null;
+  title: string | null;
+};
+export type StockItem = {
+  sku: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  productId: string | null;
+  title: string | null;
+};
+const stockItem = (r: StockItemRow): StockItem => ({
+  sku: r.sku,
+  onHand: r.on_hand,
+  reserved: r.reserved,
+  available: r.available,
+  productId: r.product_id,
+  title: r.title,
+});
+
+/** Staff's stock list by SKU, by keyset on it; `atMost` keeps SKUs with that many available or fewer. */
+export async function listStock(
+  pool: Pool,
+  { q, atMost, after, limit }: { q?: string; atMost?: number; after?: string; limit: number },
+): Promise<{ items: StockItem[]; last: string | null; more: boolean }> {
+  const { rows } = await pool.query<StockItemRow>(
+    `select * from ${STOCK_ITEMS}
+     where ($1::text is null or i.sku ilike $1 or i.title ilike $1)
+       and ($2::int is null or i.available <= $2) and ($3::text is null or i.sku > $3)
+     order by i.sku limit $4`,
+    [q ? containing(q) : null, atMost ?? null, after ?? null, limit + 1],
+  );
+  const page = rows.slice(0, limit);
+  return { items: page.map(stockItem), last: page.at(-1)?.sku ?? null, more: rows.length > limit };
+}
+
+/** The SKUs with the fewest units available, at most `atMost`, lowest first. */
+export async function lowStock(pool: Pool, atMost: number, limit: number): Promise<StockItem[]> {
+  const { rows } = await pool.query<StockItemRow>(
+    `select * from ${STOCK_ITEMS} where i.available <= $1 order by i.available, i.sku limit $2`,
+    [atMost, limit],
+  );
+  return rows.map(stockItem);
+}
+
+export type Hold = {
+  reservationId: string;
+  orderId: string | null;
+  quantity: number;
+  heldAt: string;
+  expiresAt: string;
+};
+
+/** One SKU's stock and its open holds, oldest first; null for a SKU neither stocked nor sold. */
+export async function findStock(pool: Pool, sku: string): Promise<(StockItem & { holds: Hold[] }) | null> {
+  const [{ rows }, holds] = await Promise.all([
+    pool.query<StockItemRow>(`select * from ${STOCK_ITEMS} where i.sku = $1`, [sku]),
+    pool.query<ReservationRow>(
+      `select reservation_id, sku, quantity, held_at, expires_at, order_id from ${s}.reservations
+       where sku = $1 order by held_at, reservation_id`,
+      [sku],
+    ),
+  ]);
+  if (!rows[0]) return null;
+  return {
+    ...stockItem(rows[0]),
+    holds: holds.rows.map((h) => ({
+      reservationId: h.reservation_id,
+      orderId: h.order_id,
+      quantity: h.quantity,
+      heldAt: h.held_at.toISOString(),
+      expiresAt: h.expires_at.toISOString(),
+    })),
+  };
 }

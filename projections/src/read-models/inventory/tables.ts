@@ -11,15 +11,26 @@ export const inventoryTables = (s: string) => `
       reservation_id uuid primary key,
       sku text not null,
       quantity int not null,
+      held_at timestamptz not null,
       expires_at timestamptz not null,
       order_id uuid
     );
-    create index on ${s}.reservations (expires_at);`;
+    create index on ${s}.reservations (expires_at);
+    create index on ${s}.reservations (sku);`;
+
+export type StockRow = {
+  sku: string;
+  on_hand: number;
+  reserved: number;
+  available: number;
+  updated_at: Date;
+};
 
 export type ReservationRow = {
   reservation_id: string;
   sku: string;
   quantity: number;
+  held_at: Date;
   expires_at: Date;
   order_id: string | null;
 };

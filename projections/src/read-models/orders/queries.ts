@@ -79,3 +79,31 @@ export async function listOrders(
     more: rows.length > filter.limit,
   };
 }
+
+export type Sales = { currency: string; orders: number; gross: number };
+
+/**
+ * Orders placed in [from, to) per currency, with the sum of their grand totals: gross, so
+ * canceled and refunded ones count as placed. Never summed across currencies.
+ */
+export async function salesBetween(pool: Pool, from: Date, to: Date): Promise<Sales[]> {
+  const { rows } = await pool.query<{ currency: string; orders: number; gross: bigint }>(
+    `select currency, count(*)::int as orders, sum((totals->>'grandTotal')::bigint)::bigint as gross
+     from ${s}.orders where placed_at >= $1 and placed_at < $2 group by currency order by currency`,
+    [from, to],
+  );
+  return rows.map(view);
+}
+
+export type Waiting = { capture: number; fulfilment: number; shipping: number };
+
+/** Orders waiting for staff: not yet captured, captured not yet fulfilled, fulfilled not yet shipped. */
+export async function ordersWaiting(pool: Pool): Promise<Waiting> {
+  const { rows } = await pool.query<Waiting>(
+    `select count(*) filter (where status in ('placed', 'authorized'))::int as capture,
+       count(*) filter (where status = 'captured')::int as fulfilment,
+       count(*) filter (where status = 'fulfilled')::int as shipping
+     from ${s}.orders where status in ('placed', 'authorized', 'captured', 'fulfilled')`,
+  );
+  return rows[0]!;
+}

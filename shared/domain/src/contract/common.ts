@@ -30,6 +30,7 @@ export const PathParams = {
   cartId: Id,
   lineId: Id,
   orderId: Id,
+  customerId: Id,
   productId: Id,
   sku: Sku,
   code: DiscountCode,

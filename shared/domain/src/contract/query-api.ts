@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { Sku } from '../cart/events.ts';
+import { DiscountValue, PerCurrency } from '../discount/events.ts';
 import { Id } from '../ids.ts';
 import { Currency, Money, STORE_CURRENCY } from '../money.ts';
 import { Address, OrderLine, OrderTotals } from '../order/events.ts';
 import { Category } from '../product/events.ts';
 import { Limit, PositionCursorParam, VersionCursorParam } from './audit-cursor.ts';
 import { Email } from './credentials.ts';
-import { Cursor } from './cursor.ts';
-import { type ApiContract, probeRoutes } from './routes.ts';
+import { Cursor, cursorOf } from './cursor.ts';
+import { type ApiContract, probeRoutes, type RouteContract } from './routes.ts';
 
 // Requests: what each route validates its query string with.
 
@@ -173,6 +175,142 @@ export const ProjectionStatuses = z.object({
   projections: z.array(z.looseObject({ name: z.string(), version: z.number().int(), state: z.string() })),
 });
 
+// The back office's reads: staff see every status, and page by keyset like the order list.
+
+const StaffLimit = z.coerce.number().int().min(1).max(200).default(50);
+const Search = z.string().trim().min(1).max(100);
+const PageCursor = <T>(keys: z.ZodType<T>) =>
+  cursorOf(keys).optional().meta({ description: 'nextCursor of the previous page.' });
+const PRODUCT_STATUSES = ['draft', 'published', 'archived'] as const;
+
+export const AdminProductListQuery = z.strictObject({
+  q: Search.optional().meta({ description: 'Part of the title, the handle or one of its SKUs, in any case.' }),
+  status: z.enum(PRODUCT_STATUSES).optional(),
+  cursor: PageCursor(z.tuple([z.number().int().min(0), Id])),
+  limit: StaffLimit,
+});
+export const InventoryListQuery = z.strictObject({
+  q: Search.optional().meta({ description: 'Part of the SKU or of its product’s title, in any case.' }),
+  low: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .meta({ description: 'true: only SKUs with LOW_STOCK_THRESHOLD units available or fewer.' }),
+  cursor: PageCursor(z.tuple([Sku])),
+  limit: StaffLimit,
+});
+export const DiscountListQuery = z.strictObject({
+  cursor: PageCursor(z.tuple([z.iso.datetime(), z.string().regex(/^[A-Z0-9_-]{3,32}$/)])),
+  limit: StaffLimit,
+});
+export const CustomerListQuery = z.strictObject({
+  email: z.string().trim().min(1).max(254).optional().meta({ description: 'Part of the email, in any case.' }),
+  cursor: PageCursor(z.tuple([z.iso.datetime(), Id])),
+  limit: StaffLimit,
+});
+
+export const StockItem = z
+  .object({
+    sku: z.string(),
+    onHand: z.number().int(),
+    reserved: z.number().int(),
+    available: z.number().int(),
+    productId: Id.nullable().meta({ description: 'null for stock of a SKU no product has (any more).' }),
+    title: z.string().nullable(),
+  })
+  .meta({ id: 'StockItem' });
+export const InventoryPage = z.object({ items: z.array(StockItem), nextCursor: NextCursor });
+export const StockDetail = StockItem.extend({
+  holds: z.array(
+    z.object({
+      reservationId: Id,
+      orderId: Id.nullable(),
+      quantity: z.number().int(),
+      heldAt: z.string(),
+      expiresAt: z.string(),
+    }),
+  ),
+}).meta({ id: 'StockDetail' });
+
+export const AdminProductListItem = z
+  .object({
+    productId: Id,
+    handle: z.string(),
+    title: z.string(),
+    status: z.enum(PRODUCT_STATUSES),
+    category: z.string(),
+    variants: z.number().int().meta({ description: 'How many variants it has.' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'AdminProductListItem' });
+export const AdminProductPage = z.object({ items: z.array(AdminProductListItem), nextCursor: NextCursor });
+/** The product as staff edit it: the field names of the command API's product bodies. */
+export const AdminProduct = ProductDetail.extend({
+  status: z.enum(PRODUCT_STATUSES),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}).meta({ id: 'AdminProduct' });
+
+export const DiscountItem = z
+  .object({
+    code: z.string(),
+    value: DiscountValue,
+    minimum: PerCurrency.meta({ description: 'The least subtotal per currency (minimumSubtotal when created).' }),
+    startsAt: z.string().nullable().meta({ description: 'validFrom when created.' }),
+    endsAt: z.string().nullable().meta({ description: 'validUntil when created.' }),
+    usageLimit: z.number().int().nullable(),
+    uses: z.number().int().meta({ description: 'Redemptions net of those given back: what the limit counts.' }),
+    releasedUses: z.number().int(),
+    disabled: z.boolean(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Discount' });
+export const DiscountPage = z.object({ items: z.array(DiscountItem), nextCursor: NextCursor });
+
+export const CustomerSummary = z
+  .object({
+    customerId: Id,
+    email: z.string(),
+    registeredAt: z.string(),
+    orders: z.number().int(),
+    lastOrderAt: z.string().nullable(),
+  })
+  .meta({ id: 'CustomerSummary' });
+export const CustomerPage = z.object({ items: z.array(CustomerSummary), nextCursor: NextCursor });
+export const CustomerDetail = CustomerSummary.extend({
+  recentOrders: z.array(OrderSummary).meta({ description: 'The newest 20.' }),
+}).meta({ id: 'CustomerDetail' });
+
+export const Dashboard = z.object({
+  date: z.iso.date().meta({ description: 'Today (UTC).' }),
+  sales: z
+    .array(z.object({ currency: Currency, orders: z.number().int(), gross: z.number().int() }))
+    .meta({ description: 'Orders placed today per currency and the sum of their grand totals (minor units).' }),
+  waiting: z.object({
+    capture: z.number().int().meta({ description: 'Placed or authorized, not yet captured.' }),
+    fulfilment: z.number().int().meta({ description: 'Captured, not yet fulfilled.' }),
+    shipping: z.number().int().meta({ description: 'Fulfilled, not yet shipped.' }),
+  }),
+  lowStock: z
+    .array(StockItem)
+    .meta({ description: 'At most 20 SKUs with LOW_STOCK_THRESHOLD units available or fewer, lowest first.' }),
+  projections: ProjectionStatuses.shape.projections,
+});
+
+export type StockItem = z.infer<typeof StockItem>;
+export type InventoryPage = z.infer<typeof InventoryPage>;
+export type StockDetail = z.infer<typeof StockDetail>;
+export type AdminProductListItem = z.infer<typeof AdminProductListItem>;
+export type AdminProductPage = z.infer<typeof AdminProductPage>;
+export type AdminProduct = z.infer<typeof AdminProduct>;
+export type DiscountItem = z.infer<typeof DiscountItem>;
+export type DiscountPage = z.infer<typeof DiscountPage>;
+export type CustomerSummary = z.infer<typeof CustomerSummary>;
+export type CustomerPage = z.infer<typeof CustomerPage>;
+export type CustomerDetail = z.infer<typeof CustomerDetail>;
+export type Dashboard = z.infer<typeof Dashboard>;
+
 // The audit (reads of the log itself).
 export const AuditPageQuery = z.strictObject({ cursor: PositionCursorParam.optional(), limit: Limit });
 export const StreamPageQuery = z.strictObject({ cursor: VersionCursorParam.optional(), limit: Limit });
@@ -232,6 +370,23 @@ export const ReplayResult = z.object({
 
 const reader = { minPosition: true } as const;
 const auditor = { tag: 'audit', credentials: ['bearer'], roles: ['admin', 'ops', 'analyst'] } as const;
+
+/** A back-office read: every staff role, and `X-Min-Position` for the models it reads. */
+const staffRead = (
+  path: string,
+  summary: string,
+  { query = NoQuery, answer }: { query?: z.ZodObject; answer: z.ZodType },
+): RouteContract => ({
+  method: 'get',
+  path,
+  summary,
+  tag: 'back office',
+  credentials: ['bearer'],
+  roles: ['admin', 'ops', 'analyst'],
+  ...reader,
+  query,
+  answers: { 200: { description: 'Never cached (Cache-Control: no-store).', schema: answer } },
+});
 
 export const queryApi: ApiContract = {
   title: 'Flowdose query API',
@@ -324,6 +479,30 @@ export const queryApi: ApiContract = {
       roles: ['ops', 'admin'],
       answers: { 200: { description: 'The projections.', schema: ProjectionStatuses } },
     },
+    staffRead('/admin/dashboard', "Today's sales per currency, orders waiting for staff, low stock, projections", {
+      answer: Dashboard,
+    }),
+    staffRead('/admin/products', 'Products of every status, newest first, a page at a time', {
+      query: AdminProductListQuery,
+      answer: AdminProductPage,
+    }),
+    staffRead('/admin/products/:productId', 'A product as staff edit it, whatever its status', {
+      answer: AdminProduct,
+    }),
+    staffRead('/admin/inventory', "Each SKU's stock with its product, by SKU, a page at a time", {
+      query: InventoryListQuery,
+      answer: InventoryPage,
+    }),
+    staffRead('/admin/inventory/:sku', "A SKU's stock and its open holds", { answer: StockDetail }),
+    staffRead('/admin/discounts', 'Discount codes with their uses, newest first, a page at a time', {
+      query: DiscountListQuery,
+      answer: DiscountPage,
+    }),
+    staffRead('/admin/customers', 'Customers with their order counts, newest first, a page at a time', {
+      query: CustomerListQuery,
+      answer: CustomerPage,
+    }),
+    staffRead('/admin/customers/:customerId', 'A customer with their newest orders', { answer: CustomerDetail }),
     {
       method: 'get',
       path: '/admin/orders/:orderId/events',

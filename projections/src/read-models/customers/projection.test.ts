@@ -1,0 +1,71 @@
+import { customerStream } from '@flowdose/domain/customer/events';
+import { orderStream } from '@flowdose/domain/order/events';
+import { orderPlacedV1 } from '@flowdose/domain/testing/events';
+import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
+import { readableAt } from '@flowdose/shared/event-store/readable';
+import { liveSchema } from '@flowdose/shared/read-models';
+import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { testMetadata } from '@flowdose/shared/testing/events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRange } from '../../run-range.ts';
+import { createSchema } from '../../schema.ts';
+import { customersProjection } from './projection.ts';
+import { findCustomer, listCustomers } from './queries.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => db.drop());
+
+const event = (type: string, data: object, schemaVersion = 1) => ({
+  id: crypto.randomUUID(),
+  type,
+  data,
+  metadata: { ...testMetadata, schemaVersion },
+});
+
+describe('customers read model', () => {
+  it('counts the orders each customer placed from two kinds of stream, the same when applied twice', async () => {
+    const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    const [ada, bob] = [crypto.randomUUID(), crypto.randomUUID()];
+    await store.append(
+      customerStream(ada),
+      [event('CustomerRegistered', { customerId: ada, email: 'Ada@Example.com' })],
+      'no_stream',
+    );
+    await store.append(
+      customerStream(bob),
+      [event('CustomerRegistered', { customerId: bob, email: 'bob@example.com' })],
+      'no_stream',
+    );
+    // Two orders of Ada's (one written at the order stream's first schema version), one guest order.
+    const placed = (customerId: string | null) => ({ ...orderPlacedV1(), customerId });
+    for (const data of [placed(ada), placed(ada), placed(null)]) {
+      await store.append(orderStream(data.orderId), [event('OrderPlaced', data)], 'no_stream');
+    }
+    const { position } = await store.append(
+      orderStream(crypto.randomUUID()),
+      [event('OrderPlaced', { ...placed(ada), paymentId: 'pay_1' }, 2)],
+      'no_stream',
+    );
+    await readableAt(store, position);
+    await createSchema(db.pool, customersProjection, liveSchema('customers'));
+    await runRange(db.pool, store, customersProjection, liveSchema('customers'), { to: position });
+
+    const adaRow = await findCustomer(db.pool, ada);
+    expect(adaRow).toMatchObject({ customerId: ada, email: 'Ada@Example.com', orders: 3 });
+    expect(adaRow?.lastOrderAt).not.toBeNull();
+    expect(await findCustomer(db.pool, bob)).toMatchObject({ orders: 0, lastOrderAt: null });
+    expect((await listCustomers(db.pool, { email: 'ADA@', limit: 10 })).items.map((c) => c.customerId)).toEqual([ada]);
+    const firstPage = await listCustomers(db.pool, { limit: 1 });
+    expect(firstPage.items.map((c) => c.customerId)).toEqual([bob]);
+    expect(firstPage.more).toBe(true);
+    const secondPage = await listCustomers(db.pool, { limit: 1, after: firstPage.last! });
+    expect([secondPage.items.map((c) => c.customerId), secondPage.more]).toEqual([[ada], false]);
+
+    expect(await runRange(db.pool, store, customersProjection, liveSchema('customers'), { to: position })).toBeNull();
+    expect(await findCustomer(db.pool, ada)).toEqual(adaRow);
+    await store.close();
+  });
+});

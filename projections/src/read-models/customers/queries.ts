@@ -1,0 +1,38 @@
+import type { Pool } from '@flowdose/shared/db';
+import { liveSchema } from '@flowdose/shared/read-models';
+import { containing } from '../like.ts';
+import { type View, view } from '../view.ts';
+import type { CustomerRow } from './tables.ts';
+
+const s = liveSchema('customers');
+
+export type CustomerSummary = View<CustomerRow>;
+
+/** Customers, newest registration first, by keyset on (registered_at, customer_id). */
+export async function listCustomers(
+  pool: Pool,
+  { email, after, limit }: { email?: string; after?: [string, string]; limit: number },
+): Promise<{ items: CustomerSummary[]; last: [string, string] | null; more: boolean }> {
+  const { rows } = await pool.query<CustomerRow>(
+    `select customer_id, email, registered_at, orders, last_order_at from ${s}.customers
+     where ($1::text is null or email ilike $1)
+       and ($2::timestamptz is null or (registered_at, customer_id) < ($2::timestamptz, $3::uuid))
+     order by registered_at desc, customer_id desc limit $4`,
+    [email ? containing(email) : null, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+  );
+  const page = rows.slice(0, limit);
+  const lastRow = page.at(-1);
+  return {
+    items: page.map(view),
+    last: lastRow ? [lastRow.registered_at.toISOString(), lastRow.customer_id] : null,
+    more: rows.length > limit,
+  };
+}
+
+export async function findCustomer(pool: Pool, customerId: string): Promise<CustomerSummary | null> {
+  const { rows } = await pool.query<CustomerRow>(
+    `select customer_id, email, registered_at, orders, last_order_at from ${s}.customers where customer_id = $1`,
+    [customerId],
+  );
+  return rows[0] ? view(rows[0]) : null;
+}

@@ -1,0 +1,39 @@
+import { encodeCursor } from '@flowdose/domain/contract/cursor';
+import { CustomerListQuery, NoQuery } from '@flowdose/domain/contract/query-api';
+import { NotFoundError } from '@flowdose/domain/errors';
+import { Id } from '@flowdose/domain/ids';
+import { findCustomer, listCustomers } from '@flowdose/projections/read-models/customers/queries';
+import { listOrders } from '@flowdose/projections/read-models/orders/queries';
+import { validate } from '@flowdose/shared/http/validate';
+import { Router } from 'express';
+import type { Deps } from '../deps.ts';
+import { minPosition } from '../min-position.ts';
+import { sendFresh, staffRead } from './staff.ts';
+
+const RECENT_ORDERS = 20;
+
+export function adminCustomerRoutes({ pool, waitForPosition }: Deps): Router {
+  const router = Router();
+  router.get('/admin/customers', staffRead, async (req, res) => {
+    const { email, cursor, limit } = validate(CustomerListQuery, req.query);
+    await minPosition(req, waitForPosition, 'customers');
+    const { items, last, more } = await listCustomers(pool, {
+      limit,
+      ...(email ? { email } : {}),
+      ...(cursor ? { after: cursor } : {}),
+    });
+    sendFresh(res, { items, nextCursor: more && last ? encodeCursor(last) : null });
+  });
+
+  router.get('/admin/customers/:customerId', staffRead, async (req, res) => {
+    validate(NoQuery, req.query);
+    const customerId = String(req.params.customerId);
+    if (!Id.safeParse(customerId).success) throw new NotFoundError('Customer');
+    await minPosition(req, waitForPosition, 'customers', 'orders');
+    const customer = await findCustomer(pool, customerId);
+    if (!customer) throw new NotFoundError('Customer');
+    const recent = await listOrders(pool, { customer: { id: customerId }, limit: RECENT_ORDERS });
+    sendFresh(res, { ...customer, recentOrders: recent.items });
+  });
+  return router;
+}

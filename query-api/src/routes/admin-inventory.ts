@@ -1,0 +1,33 @@
+import { encodeCursor } from '@flowdose/domain/contract/cursor';
+import { InventoryListQuery, NoQuery } from '@flowdose/domain/contract/query-api';
+import { NotFoundError } from '@flowdose/domain/errors';
+import { findStock, listStock } from '@flowdose/projections/read-models/inventory/queries';
+import { validate } from '@flowdose/shared/http/validate';
+import { Router } from 'express';
+import type { Deps } from '../deps.ts';
+import { minPosition } from '../min-position.ts';
+import { sendFresh, staffRead } from './staff.ts';
+
+export function adminInventoryRoutes({ pool, config, waitForPosition }: Deps): Router {
+  const router = Router();
+  router.get('/admin/inventory', staffRead, async (req, res) => {
+    const { q, low, cursor, limit } = validate(InventoryListQuery, req.query);
+    await minPosition(req, waitForPosition, 'inventory', 'catalog');
+    const { items, last, more } = await listStock(pool, {
+      limit,
+      ...(q ? { q } : {}),
+      ...(low ? { atMost: config.LOW_STOCK_THRESHOLD } : {}),
+      ...(cursor ? { after: cursor[0] } : {}),
+    });
+    sendFresh(res, { items, nextCursor: more && last ? encodeCursor([last]) : null });
+  });
+
+  router.get('/admin/inventory/:sku', staffRead, async (req, res) => {
+    validate(NoQuery, req.query);
+    await minPosition(req, waitForPosition, 'inventory', 'catalog');
+    const stock = await findStock(pool, String(req.params.sku));
+    if (!stock) throw new NotFoundError('SKU');
+    sendFresh(res, stock);
+  });
+  return router;
+}

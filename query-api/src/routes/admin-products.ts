@@ -1,0 +1,28 @@
+import { encodeCursor } from '@flowdose/domain/contract/cursor';
+import { AdminProductListQuery, NoQuery } from '@flowdose/domain/contract/query-api';
+import { NotFoundError } from '@flowdose/domain/errors';
+import { findAdminProduct, listAdminProducts } from '@flowdose/projections/read-models/catalog/queries';
+import { validate } from '@flowdose/shared/http/validate';
+import { Router } from 'express';
+import type { Deps } from '../deps.ts';
+import { minPosition } from '../min-position.ts';
+import { sendFresh, staffRead } from './staff.ts';
+
+export function adminProductRoutes({ pool, waitForPosition }: Deps): Router {
+  const router = Router();
+  router.get('/admin/products', staffRead, async (req, res) => {
+    const { cursor, ...query } = validate(AdminProductListQuery, req.query);
+    await minPosition(req, waitForPosition, 'catalog');
+    const { items, last, more } = await listAdminProducts(pool, { ...query, ...(cursor ? { after: cursor } : {}) });
+    sendFresh(res, { items, nextCursor: more && last ? encodeCursor(last) : null });
+  });
+
+  router.get('/admin/products/:productId', staffRead, async (req, res) => {
+    validate(NoQuery, req.query);
+    await minPosition(req, waitForPosition, 'catalog', 'inventory');
+    const product = await findAdminProduct(pool, String(req.params.productId));
+    if (!product) throw new NotFoundError('Product');
+    sendFresh(res, product);
+  });
+  return router;
+}
