@@ -156,9 +156,9 @@ export function DiscountsView() {
                   </th>
                   <td>{describeValue(d)}</td>
                   <td>
-                    {d.validFrom ? new Date(d.validFrom).toLocaleDateString() : 'always'}
+                    {d.startsAt ? new Date(d.startsAt).toLocaleDateString() : 'always'}
                     {' – '}
-                    {d.validUntil ? new Date(d.validUntil).toLocaleDateString() : 'no end'}
+                    {d.endsAt ? new Date(d.endsAt).toLocaleDateString() : 'no end'}
                   </td>
                   <td className="num">
                     {d.uses}

@@ -3,7 +3,7 @@
 import { Currency } from '@flowdose/domain/money';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
-import type { AdminProduct, EditableVariant } from '@/lib/admin/answers';
+import type { AdminProduct } from '@/lib/admin/answers';
 import { explain, useCommand } from '@/lib/admin/commands';
 import { mayEdit } from '@/lib/admin/roles';
 import { useStaff } from '@/lib/admin/staff';
@@ -20,11 +20,11 @@ type Draft = {
 type OptionDraft = { id: string; name: string; values: string };
 
 const major = (minor: number | undefined) => (minor === undefined ? '' : (minor / 100).toFixed(2));
-const toDraft = (v: EditableVariant): Draft => ({
+const toDraft = (v: AdminProduct['variants'][number]): Draft => ({
   id: v.sku,
   sku: v.sku,
   optionValues: v.optionValues,
-  prices: Object.fromEntries(CURRENCIES.map((c) => [c, major(v.prices[c])])),
+  prices: Object.fromEntries(CURRENCIES.map((c) => [c, major(v.prices.find((p) => p.currency === c)?.amount)])),
   weightGrams: String(v.weightGrams),
 });
 // Rows keep an id of their own: a SKU is typed in and may be empty or repeated meanwhile.
