@@ -28,8 +28,12 @@ export function adminInventoryRoutes({ pool, store, config }: Deps): Router {
   router.post('/admin/inventory/:sku/restock', ...admin, async (req, res) => {
     const body = validate(RestockBody, req.body);
     const sku = await knownSku(req);
-    const { position } = await handle(store, inventoryDecider, inventoryStream(sku), req.context, (state) =>
-      inventoryDecider.decide({ type: 'Restock', data: { sku, ...body } }, state),
+    const { position } = await handle(
+      store,
+      inventoryDecider,
+      inventoryStream(sku),
+      { type: 'Restock', data: { sku, ...body } },
+      req.context,
     );
     res.json({ position: positionToken(position) });
   });
@@ -37,8 +41,12 @@ export function adminInventoryRoutes({ pool, store, config }: Deps): Router {
   router.post('/admin/inventory/:sku/adjust', ...admin, async (req, res) => {
     const body = validate(AdjustBody, req.body);
     const sku = await knownSku(req);
-    const { position } = await handle(store, inventoryDecider, inventoryStream(sku), req.context, (state) =>
-      inventoryDecider.decide({ type: 'Adjust', data: { sku, ...body } }, state),
+    const { position } = await handle(
+      store,
+      inventoryDecider,
+      inventoryStream(sku),
+      { type: 'Adjust', data: { sku, ...body } },
+      req.context,
     );
     res.json({ position: positionToken(position) });
   });
