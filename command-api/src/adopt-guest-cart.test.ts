@@ -41,8 +41,12 @@ describe('adopting a guest cart at login', () => {
     await createSchema(db.pool, cartsProjection, liveSchema('carts'));
     await catchUp(db.pool, store, cartsProjection, liveSchema('carts'), seen);
     // Checked out after the read model was built: it still lists the cart as open.
-    await handle(store, cartDecider, cartStream(own.cartId), systemContext('test'), (state) =>
-      cartDecider.decide({ type: 'CheckOutCart', data: { cartId: own.cartId, orderId: randomUUID() } }, state),
+    await handle(
+      store,
+      cartDecider,
+      cartStream(own.cartId),
+      { type: 'CheckOutCart', data: { cartId: own.cartId, orderId: randomUUID() } },
+      systemContext('test'),
     );
 
     const guest = await cartWith([['CAP-BLACK', 2]]);

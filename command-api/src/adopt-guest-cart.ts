@@ -31,8 +31,12 @@ export async function adoptGuestCart(
 
   const as = { ...ctx, actor: { userId: customerId, role: 'customer' }, idempotencyKey: `adopt-cart:${guestCartId}` };
   const claim = async () => {
-    const { position } = await handle(store, cartDecider, cartStream(guestCartId), as, (state) =>
-      cartDecider.decide({ type: 'ClaimCart', data: { cartId: guestCartId, customerId } }, state),
+    const { position } = await handle(
+      store,
+      cartDecider,
+      cartStream(guestCartId),
+      { type: 'ClaimCart', data: { cartId: guestCartId, customerId } },
+      as,
     );
     return { cartId: guestCartId, position };
   };
@@ -43,22 +47,33 @@ export async function adoptGuestCart(
   const target = await openCartOf(pool, customerId, guestCartId);
   if (!target) return claim();
   let targetOpen = false;
-  await handle(store, cartDecider, cartStream(target), as, async (state) => {
-    targetOpen = state.status === 'open';
-    if (state.status !== 'open') return [];
-    const priced = await Promise.all(
-      [...guest.lines.values()].map(async (line) => {
-        // Priced afresh in the customer's cart currency; a SKU no longer sold there is left out.
-        const unitPrice = await prices.priceOf(line.sku, state.currency).catch(() => null);
-        const { sku, quantity } = line;
-        return unitPrice ? [{ lineId: derivedId(guestCartId, target, line.lineId), sku, quantity, unitPrice }] : [];
-      }),
-    );
-    return cartDecider.decide({ type: 'MergeLines', data: { cartId: target, lines: priced.flat() } }, state);
-  });
+  // A function of the state: the lines are priced in the target cart's currency, and only an open cart takes them.
+  await handle(
+    store,
+    cartDecider,
+    cartStream(target),
+    async (state) => {
+      targetOpen = state.status === 'open';
+      if (state.status !== 'open') return null;
+      const priced = await Promise.all(
+        [...guest.lines.values()].map(async (line) => {
+          // Priced afresh in the customer's cart currency; a SKU no longer sold there is left out.
+          const unitPrice = await prices.priceOf(line.sku, state.currency).catch(() => null);
+          const { sku, quantity } = line;
+          return unitPrice ? [{ lineId: derivedId(guestCartId, target, line.lineId), sku, quantity, unitPrice }] : [];
+        }),
+      );
+      return { type: 'MergeLines', data: { cartId: target, lines: priced.flat() } };
+    },
+    as,
+  );
   if (!targetOpen) return claim();
-  const { position } = await handle(store, cartDecider, cartStream(guestCartId), as, (state) =>
-    cartDecider.decide({ type: 'CloseMergedCart', data: { cartId: guestCartId, intoCartId: target } }, state),
+  const { position } = await handle(
+    store,
+    cartDecider,
+    cartStream(guestCartId),
+    { type: 'CloseMergedCart', data: { cartId: guestCartId, intoCartId: target } },
+    as,
   );
   return { cartId: target, position };
 }

@@ -167,8 +167,8 @@ const record = (deps: CheckoutDeps, ctx: CommandContext, orderId: string, comman
     deps.store,
     checkoutDecider,
     checkoutStream(orderId),
+    command,
     stepCtx(ctx, orderId, command.type === 'RecordStep' ? command.event.type : command.type),
-    (state) => checkoutDecider.decide(command, state),
   );
 
 /** Records that the checkout cannot finish; the next run gives back what it took. */
@@ -243,8 +243,8 @@ async function advance(deps: CheckoutDeps, ctx: CommandContext, process: Running
         deps.store,
         discountDecider,
         discountStream(code),
+        { type: 'RedeemDiscount', data: { code, orderId, ...use } },
         stepCtx(ctx, orderId, 'redeem'),
-        (state) => discountDecider.decide({ type: 'RedeemDiscount', data: { code, orderId, ...use } }, state),
         { attempts: HOT_STREAM_ATTEMPTS },
       );
       failpoint(deps.config, 'checkout:before-CheckoutDiscountRedeemed');
@@ -290,11 +290,12 @@ async function holdStock(deps: CheckoutDeps, ctx: CommandContext, orderId: strin
         deps.store,
         inventoryDecider,
         inventoryStream(r.sku),
-        stepCtx(ctx, orderId, 'reserve'),
+        // A function of the state: a hold an earlier run took is not taken twice.
         (state) =>
           state.reservations.has(r.reservationId)
-            ? []
-            : inventoryDecider.decide({ type: 'Reserve', data: { ...r, expiresAt: plan.expiresAt, orderId } }, state),
+            ? null
+            : { type: 'Reserve', data: { ...r, expiresAt: plan.expiresAt, orderId } },
+        stepCtx(ctx, orderId, 'reserve'),
         { attempts: HOT_STREAM_ATTEMPTS },
       );
       // The hold's event exists from an earlier run, but the hold is gone (expired and
@@ -342,14 +343,21 @@ const authorize = (deps: CheckoutDeps, { orderId, plan }: Running) =>
 
 async function placeOrder(deps: CheckoutDeps, ctx: CommandContext, { orderId, plan, payment }: Running) {
   const { paymentId, confirmed } = payment!;
-  await handle(deps.store, orderDecider, orderStream(orderId), stepCtx(ctx, orderId, 'place'), (state) => {
+  const place = { type: 'PlaceOrder', data: { ...plan.order, paymentId } } as const;
+  await handle(
+    deps.store,
+    orderDecider,
+    orderStream(orderId),
     // Placed by an earlier run of this process: nothing to add. Expired: refused by the decider.
-    if (state.status !== 'none' && state.status !== 'expired') return [];
-    const placed = orderDecider.decide({ type: 'PlaceOrder', data: { ...plan.order, paymentId } }, state);
-    if (!confirmed) return placed; // confirmed later by the provider's webhook
-    const next = placed.reduce(orderDecider.evolve, state);
-    return [...placed, ...orderDecider.decide({ type: 'AuthorizePayment', data: { orderId, paymentId } }, next)];
-  });
+    // An unconfirmed payment is confirmed later, by the provider's webhook.
+    (state) =>
+      state.status !== 'none' && state.status !== 'expired'
+        ? null
+        : confirmed
+          ? [place, { type: 'AuthorizePayment', data: { orderId, paymentId } }]
+          : place,
+    stepCtx(ctx, orderId, 'place'),
+  );
 }
 
 /** The cart closes at the version the checkout was decided on: changed meanwhile, the order is undone. */
@@ -362,8 +370,8 @@ async function closeCart(deps: CheckoutDeps, ctx: CommandContext, { orderId, pla
       deps.store,
       cartDecider,
       cartStream(cartId),
+      { type: 'CheckOutCart', data: { cartId, orderId } },
       stepCtx(ctx, orderId, 'close-cart'),
-      (s) => cartDecider.decide({ type: 'CheckOutCart', data: { cartId, orderId } }, s),
       { atVersion: BigInt(plan.cartVersion) },
     );
   } catch (error) {

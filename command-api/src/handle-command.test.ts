@@ -22,8 +22,12 @@ const cartId = '0190b8a0-0000-7000-8000-0000000000c7';
 describe('handle', () => {
   it('with atVersion decides only on the version the caller saw, and never retries', async () => {
     const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
-    await handle(store, cartDecider, cartStream(cartId), ctx, (s) =>
-      cartDecider.decide({ type: 'OpenCart', data: { cartId, currency: 'EUR', customerId: null } }, s),
+    await handle(
+      store,
+      cartDecider,
+      cartStream(cartId),
+      { type: 'OpenCart', data: { cartId, currency: 'EUR', customerId: null } },
+      ctx,
     );
     let decisions = 0;
     const remove = () =>
@@ -31,11 +35,11 @@ describe('handle', () => {
         store,
         cartDecider,
         cartStream(cartId),
-        ctx,
-        (s) => {
+        () => {
           decisions++;
-          return cartDecider.decide({ type: 'CheckOutCart', data: { cartId, orderId: cartId } }, s);
+          return { type: 'CheckOutCart', data: { cartId, orderId: cartId } };
         },
+        ctx,
         { atVersion: 0n },
       );
     await expect(remove()).rejects.toBeInstanceOf(ConcurrencyError);
@@ -47,9 +51,35 @@ describe('handle', () => {
   it('appends nothing for an empty decision and answers where the stream stands', async () => {
     const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
     const [last] = await store.readStream(cartStream(cartId), { direction: 'backward', limit: 1 });
-    const result = await handle(store, cartDecider, cartStream(cartId), ctx, () => []);
-    expect(result).toEqual({ position: last!.position, nextVersion: 1n, duplicate: false });
+    const result = await handle(store, cartDecider, cartStream(cartId), null, ctx);
+    expect(result).toEqual({ position: last!.position, nextVersion: 1n, duplicate: false, events: [] });
     expect(await store.readStream(cartStream(cartId))).toHaveLength(1);
+    await store.close();
+  });
+
+  it('decides several commands in turn, each on the state the one before leaves, and appends them at once', async () => {
+    const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    const other = '0190b8a0-0000-7000-8000-0000000000c8';
+    const line = {
+      lineId: cartId,
+      sku: 'MUG-WHITE',
+      quantity: 2,
+      unitPrice: { amount: 900, currency: 'EUR' as const },
+    };
+    const { events, nextVersion } = await handle(
+      store,
+      cartDecider,
+      cartStream(other),
+      [
+        { type: 'OpenCart', data: { cartId: other, currency: 'EUR', customerId: null } },
+        // Refused on the empty cart: it sees the cart the first command opened.
+        { type: 'AddCartItem', data: { cartId: other, ...line } },
+      ],
+      ctx,
+    );
+    expect(events.map((e) => e.type)).toEqual(['CartOpened', 'CartItemAdded']);
+    expect(nextVersion).toBe(2n);
+    expect((await store.readStream(cartStream(other))).map((e) => e.type)).toEqual(['CartOpened', 'CartItemAdded']);
     await store.close();
   });
 });
@@ -74,8 +104,12 @@ describe('loadState', () => {
     }
     const first = await loadState(store, inventoryDecider, inventoryStream(sku));
     expect([first.version, first.state.onHand]).toEqual([12_000n, 12_000]);
-    await handle(other, inventoryDecider, inventoryStream(sku), ctx, (s) =>
-      inventoryDecider.decide({ type: 'Restock', data: { sku, quantity: 5, reason: 'elsewhere' } }, s),
+    await handle(
+      other,
+      inventoryDecider,
+      inventoryStream(sku),
+      { type: 'Restock', data: { sku, quantity: 5, reason: 'elsewhere' } },
+      ctx,
     );
     const again = await loadState(store, inventoryDecider, inventoryStream(sku));
     expect([again.version, again.state.onHand]).toEqual([12_001n, 12_005]);

@@ -29,7 +29,8 @@ export const newId = (ctx: CommandContext, purpose: string): string =>
 const PAGE = 5_000;
 // Folded states by store and stream, at the version they were folded to. Events never
 // change once appended, so a cached state only needs the events after it: one short read
-// instead of the whole stream. Least recently used entries go first.
+// instead of the whole stream. Bounded: CACHED_STREAMS a store, least recently used go
+// first, and a store's entries go with the store (a WeakMap).
 const CACHED_STREAMS = 20_000;
 type Folded = { decider: unknown; state: unknown; version: bigint; last: Position | null };
 const folded = new WeakMap<EventStore, Map<string, Folded>>();
@@ -71,12 +72,36 @@ export async function loadState<C, E extends { type: string; data: unknown }, S>
 /**
  * `duplicate`: the store had these event ids already, from an earlier run of this key, and
  * appended nothing now. That earlier run may have been undone since (a hold released): a
- * caller for whom that matters checks the state.
+ * caller for whom that matters checks the state. `events`: what was decided (and appended,
+ * unless a duplicate); none when there was nothing to record.
  */
-export type Handled = { position: Position; nextVersion: bigint; duplicate: boolean };
+export type Handled<E> = { position: Position; nextVersion: bigint; duplicate: boolean; events: E[] };
+
+/** Commands decided in turn, each on the state the ones before it leave, and appended together; null records nothing. */
+export type Commands<C> = C | readonly C[] | null;
+
+/**
+ * What `handle` decides: as a rule the command itself. A function of the stream's state only
+ * where the command cannot be known before it (a price in the cart's currency, a step an
+ * earlier run took already, who may touch this cart): it runs again on each attempt's state.
+ */
+export type CommandOf<C, S> = Commands<C> | OfState<C, S>;
+type OfState<C, S> = (state: S) => Commands<C> | Promise<Commands<C>>;
+
+function decideAll<C, E, S>(decider: Decider<C, E, S>, commands: Commands<C>, state: S): E[] {
+  const list = commands === null ? [] : Array.isArray(commands) ? (commands as readonly C[]) : [commands as C];
+  const events: E[] = [];
+  for (const command of list) {
+    const decided = decider.decide(command, state);
+    state = decided.reduce(decider.evolve, state);
+    events.push(...decided);
+  }
+  return events;
+}
 
 // Writers to one stream in this process take turns: on a hot stream (one SKU at a sale)
 // racing them only makes them fail each other's appends and read the stream again.
+// Bounded by the streams being written now: a stream's entry goes when its last writer ends.
 const turns = new Map<string, Promise<unknown>>();
 async function inTurn<T>(streamId: string, work: () => Promise<T>): Promise<T> {
   const previous = turns.get(streamId) ?? Promise.resolve();
@@ -104,32 +129,36 @@ export async function handle<C, E extends { type: string; data: unknown }, S>(
   store: EventStore,
   decider: Decider<C, E, S>,
   streamId: string,
+  command: NoInfer<CommandOf<C, S>>,
   ctx: CommandContext,
-  // May await what the decision needs from elsewhere (a price); the decider itself stays pure.
-  decide: (state: S) => E[] | Promise<E[]>,
   // A hot stream (one SKU's stock at a sale) needs more tries than the default. `atVersion`
   // decides only if the stream is still where the caller saw it, and never retries.
   { attempts = MAX_ATTEMPTS, atVersion }: { attempts?: number; atVersion?: bigint } = {},
-): Promise<Handled> {
-  return inTurn(streamId, () => decideAndAppend(store, decider, streamId, ctx, decide, attempts, atVersion));
+): Promise<Handled<E>> {
+  return inTurn(streamId, () => decideAndAppend(store, decider, streamId, command, ctx, attempts, atVersion));
 }
 
 async function decideAndAppend<C, E extends { type: string; data: unknown }, S>(
   store: EventStore,
   decider: Decider<C, E, S>,
   streamId: string,
+  command: CommandOf<C, S>,
   ctx: CommandContext,
-  decide: (state: S) => E[] | Promise<E[]>,
   attempts: number,
   atVersion: bigint | undefined,
-): Promise<Handled> {
+): Promise<Handled<E>> {
   for (let attempt = 1; ; attempt++) {
     const { state, version, last } = await loadState(store, decider, streamId);
     if (atVersion !== undefined && version !== atVersion)
       throw new ConcurrencyError(streamId, String(atVersion), version);
-    const events = await decide(state);
+    // A function of the state may await what the decision needs from elsewhere (a price); the decider stays pure.
+    const events = decideAll(
+      decider,
+      typeof command === 'function' ? await (command as OfState<C, S>)(state) : (command as Commands<C>),
+      state,
+    );
     // Nothing to record (the change happened already, say): answer where the stream stands.
-    if (events.length === 0) return { position: last ?? START, nextVersion: version, duplicate: false };
+    if (events.length === 0) return { position: last ?? START, nextVersion: version, duplicate: false, events };
     const toAppend: NewEvent[] = events.map((event, index) => ({
       id: ctx.idempotencyKey ? derivedId(ctx.idempotencyKey, streamId, String(index)) : randomIds.next(),
       type: event.type,
@@ -144,7 +173,7 @@ async function decideAndAppend<C, E extends { type: string; data: unknown }, S>(
     }));
     try {
       const { position, nextVersion, duplicate } = await store.append(streamId, toAppend, version);
-      return { position, nextVersion, duplicate };
+      return { position, nextVersion, duplicate, events };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= attempts || atVersion !== undefined) throw error;
       // A little random wait spreads the writers that just collided.

@@ -1,10 +1,10 @@
 import { discountDecider } from '@flowdose/domain/discount/decider';
 import { discountStream } from '@flowdose/domain/discount/events';
-import { inventoryDecider, type Stock } from '@flowdose/domain/inventory/decider';
-import { type InventoryEvent, inventoryStream } from '@flowdose/domain/inventory/events';
+import { type InventoryCommand, inventoryDecider, type Stock } from '@flowdose/domain/inventory/decider';
+import { inventoryStream } from '@flowdose/domain/inventory/events';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import type { CommandContext } from '@flowdose/shared/http/context';
-import { handle } from './handle-command.ts';
+import { type CommandOf, handle } from './handle-command.ts';
 
 // A sale puts many writers on one SKU's stream: more tries than the default.
 export const HOT_STREAM_ATTEMPTS = 25;
@@ -16,13 +16,11 @@ const onEachHeld = (
   store: EventStore,
   ctx: CommandContext,
   held: Held[],
-  decide: (state: Stock, r: Held) => InventoryEvent[],
+  command: (r: Held) => CommandOf<InventoryCommand, Stock>,
 ) =>
   Promise.all(
     held.map((r) =>
-      handle(store, inventoryDecider, inventoryStream(r.sku), ctx, (state) => decide(state, r), {
-        attempts: HOT_STREAM_ATTEMPTS,
-      }),
+      handle(store, inventoryDecider, inventoryStream(r.sku), command(r), ctx, { attempts: HOT_STREAM_ATTEMPTS }),
     ),
   );
 
@@ -31,17 +29,19 @@ const onEachHeld = (
  * never taken) is skipped. Errors reach the caller: a process that must release retries.
  */
 export const releaseReservations = (store: EventStore, ctx: CommandContext, held: Held[], reason: string) =>
-  onEachHeld(store, ctx, held, (state, { sku, reservationId }) =>
-    state.reservations.has(reservationId)
-      ? inventoryDecider.decide({ type: 'Release', data: { sku, reservationId, reason } }, state)
-      : [],
+  onEachHeld(
+    store,
+    ctx,
+    held,
+    // A function of the state: a hold that is gone already is skipped.
+    ({ sku, reservationId }) =>
+      (state) =>
+        state.reservations.has(reservationId) ? { type: 'Release', data: { sku, reservationId, reason } } : null,
   );
 
 /** The held stock leaves the warehouse: on hand drops. A hold that is gone is an error, never a skip. */
 export const commitReservations = (store: EventStore, ctx: CommandContext, held: Held[]) =>
-  onEachHeld(store, ctx, held, (state, { sku, reservationId }) =>
-    inventoryDecider.decide({ type: 'Commit', data: { sku, reservationId } }, state),
-  );
+  onEachHeld(store, ctx, held, ({ sku, reservationId }) => ({ type: 'Commit', data: { sku, reservationId } }));
 
 /** A canceled or failed order gives its use of a discount code back. */
 export async function releaseDiscountUse(
@@ -56,8 +56,10 @@ export async function releaseDiscountUse(
     store,
     discountDecider,
     discountStream(code),
+    { type: 'ReleaseRedemption', data: { code, orderId, reason } },
     ctx,
-    (state) => discountDecider.decide({ type: 'ReleaseRedemption', data: { code, orderId, reason } }, state),
-    { attempts: HOT_STREAM_ATTEMPTS },
+    {
+      attempts: HOT_STREAM_ATTEMPTS,
+    },
   );
 }

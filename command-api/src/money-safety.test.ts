@@ -11,7 +11,7 @@ import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmTestPayment, signWebhook } from './payments.ts';
 import { recoverProcesses } from './recover.ts';
-import { startShop, type TestCart } from './test-support.ts';
+import { startShop, type TestCart, untilServing } from './test-support.ts';
 
 // Money and stock across crashes and races: real command API processes killed with
 // SIGKILL at each step, and steps raced across two processes, checked against the test
@@ -48,15 +48,7 @@ async function startApi(env: Record<string, string> = {}) {
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;
-  await until(
-    () =>
-      fetch(`${url}/health`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    30_000,
-    'command API up',
-  );
+  await untilServing(url);
   const post = (path: string, body: object, headers: Record<string, string>) =>
     fetch(url + path, {
       method: 'POST',

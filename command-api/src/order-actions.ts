@@ -52,7 +52,7 @@ async function move(deps: ActionDeps, ctx: CommandContext, order: PlacedOrder) {
 }
 
 const decideOn = (deps: ActionDeps, ctx: CommandContext, orderId: string, command: OrderCommand) =>
-  handle(deps.store, orderDecider, orderStream(orderId), ctx, (state) => orderDecider.decide(command, state));
+  handle(deps.store, orderDecider, orderStream(orderId), command, ctx);
 
 /**
  * Finishes a requested step: moves what it moves, then records the outcome (or, when the

@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
+import { freePort, spawnTs } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { untilServing } from './test-support.ts';
 
 // Redis is a cache and a queue here: with nothing listening at REDIS_URL, the command API (a
 // real process, so a stray rejection would end it) answers commands at once (rate limits
@@ -18,15 +19,7 @@ beforeAll(async () => {
     COMMAND_API_PORT: String(port),
     COMMANDS_PER_MINUTE: '3',
   });
-  await until(
-    () =>
-      fetch(`${url}/health`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    30_000,
-    'command API up',
-  );
+  await untilServing(url);
 });
 afterAll(async () => {
   api.child.kill('SIGTERM');

@@ -60,20 +60,21 @@ describe('reservation expiry', () => {
     // A checkout that crashed after reserving 2 units: no order was ever placed.
     const ctx = { requestId: 'r', correlationId: 'c', actor: { userId: null, role: 'test' }, idempotencyKey: null };
     const neverPlaced = randomUUID();
-    const { position } = await handle(store, inventoryDecider, inventoryStream('MUG-WHITE'), ctx, (state) =>
-      inventoryDecider.decide(
-        {
-          type: 'Reserve',
-          data: {
-            sku: 'MUG-WHITE',
-            reservationId: randomUUID(),
-            quantity: 2,
-            expiresAt: new Date().toISOString(),
-            orderId: neverPlaced,
-          },
+    const { position } = await handle(
+      store,
+      inventoryDecider,
+      inventoryStream('MUG-WHITE'),
+      {
+        type: 'Reserve',
+        data: {
+          sku: 'MUG-WHITE',
+          reservationId: randomUUID(),
+          quantity: 2,
+          expiresAt: new Date().toISOString(),
+          orderId: neverPlaced,
         },
-        state,
-      ),
+      },
+      ctx,
     );
     expect(available(await stockOf('MUG-WHITE'))).toBe(2);
 

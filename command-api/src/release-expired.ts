@@ -37,24 +37,18 @@ export async function releaseExpired(
     // order never placed gets a tombstone first, so its checkout can no longer place it late.
     if (r.orderId && !(await orderGivenUp(store, ctx, r.orderId))) continue;
     // The read model may still list a reservation released a moment ago: count real releases only.
-    let held = false;
-    await handle(
+    const { events } = await handle(
       store,
       inventoryDecider,
       inventoryStream(r.sku),
+      (state) =>
+        state.reservations.has(r.reservationId)
+          ? { type: 'Release', data: { sku: r.sku, reservationId: r.reservationId, reason: 'expired' } }
+          : null,
       ctx,
-      (state) => {
-        held = state.reservations.has(r.reservationId);
-        return held
-          ? inventoryDecider.decide(
-              { type: 'Release', data: { sku: r.sku, reservationId: r.reservationId, reason: 'expired' } },
-              state,
-            )
-          : [];
-      },
       { attempts: HOT_STREAM_ATTEMPTS },
     );
-    if (held) released++;
+    if (events.length > 0) released++;
   }
   return released;
 }
@@ -62,10 +56,13 @@ export async function releaseExpired(
 /** True when the order will never hold stock: canceled, expired, or now tombstoned (placement raced and lost). */
 async function orderGivenUp(store: EventStore, ctx: CommandContext, orderId: string): Promise<boolean> {
   try {
-    await handle(store, orderDecider, orderStream(orderId), ctx, (order) =>
-      order.status === 'none'
-        ? orderDecider.decide({ type: 'ExpireOrder', data: { orderId, reason: 'stock hold expired' } }, order)
-        : [],
+    await handle(
+      store,
+      orderDecider,
+      orderStream(orderId),
+      (order) =>
+        order.status === 'none' ? { type: 'ExpireOrder', data: { orderId, reason: 'stock hold expired' } } : null,
+      ctx,
     );
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;

@@ -44,8 +44,12 @@ describe('stored events are read through their schema', () => {
     expect(state).toMatchObject({ status: 'placed', orderId, grandTotal: 1250, paymentId: null });
 
     // Today's writer appends v2 after the v1 event, and a fresh read folds both.
-    await handle(store, orderDecider, streamId, ctx, (s) =>
-      orderDecider.decide({ type: 'AuthorizePayment', data: { orderId, paymentId: 'pay_1' } }, s),
+    await handle(
+      store,
+      orderDecider,
+      streamId,
+      { type: 'AuthorizePayment', data: { orderId, paymentId: 'pay_1' } },
+      ctx,
     );
     const events = await store.readStream(streamId);
     expect(events.map((e) => [e.type, e.metadata.schemaVersion])).toEqual([
@@ -79,8 +83,12 @@ describe('stored events are read through their schema', () => {
     );
     await expect(reading).rejects.toThrow(/data\.amount/);
 
-    const deciding = handle(store, orderDecider, streamId, ctx, (s) =>
-      orderDecider.decide({ type: 'AuthorizePayment', data: { orderId, paymentId: 'pay_1' } }, s),
+    const deciding = handle(
+      store,
+      orderDecider,
+      streamId,
+      { type: 'AuthorizePayment', data: { orderId, paymentId: 'pay_1' } },
+      ctx,
     );
     await expect(deciding).rejects.toBeInstanceOf(UnreadableEventError);
     expect(await store.readStream(streamId)).toHaveLength(2);

@@ -11,6 +11,7 @@ import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { createTestDatabase } from '@flowdose/shared/testing/db';
 import { serve } from '@flowdose/shared/testing/http';
+import { until } from '@flowdose/shared/testing/process';
 import { buildApp } from './app.ts';
 import { commandDeps } from './deps.ts';
 
@@ -85,3 +86,15 @@ export async function startShop(config: Config) {
     fold(inventoryDecider, (await stream(`inventory-${sku}`)) as unknown as InventoryEvent[]);
   return { ...started, admin, restock, cartWith, checkOut, stream, stockOf };
 }
+
+/** Waits until a command API run as its own process (spawnTs) answers /health. */
+export const untilServing = (url: string) =>
+  until(
+    () =>
+      fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    30_000,
+    `command API at ${url} up`,
+  );

@@ -22,6 +22,8 @@ const logger = createLogger('projections', config.LOG_LEVEL);
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const { pool, store, redis, queueRedis, queues, close } = connect(config, logger);
 
+// This process's own parts, not caches: set once by the start below (one dispatcher, the
+// configured number of workers), read by the status server and the shutdown.
 let dispatcher: Dispatcher | null = null;
 let workers: Worker[] = [];
 /** Set once the schemas are checked, the workers run and the log's head is enqueued. */
@@ -132,7 +134,7 @@ async function start() {
 // stay behind. So now and then each projection behind the log's head gets a range to it;
 // its checkpoint, in PostgreSQL, makes a range already applied do nothing.
 const NUDGE_EVERY_MS = 10_000;
-let nudging: NodeJS.Timeout | undefined;
+let nudging: NodeJS.Timeout | undefined; // the one timer, set at start and cleared at shutdown
 async function nudgeLagging() {
   try {
     const head = await store.head();

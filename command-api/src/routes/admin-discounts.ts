@@ -24,8 +24,12 @@ export function adminDiscountRoutes({ pool, store, config }: Deps): Router {
       validFrom: body.validFrom && new Date(body.validFrom).toISOString(),
       validUntil: body.validUntil && new Date(body.validUntil).toISOString(),
     };
-    const { position } = await handle(store, discountDecider, discountStream(body.code), req.context, (state) =>
-      discountDecider.decide({ type: 'CreateDiscount', data: normalised }, state),
+    const { position } = await handle(
+      store,
+      discountDecider,
+      discountStream(body.code),
+      { type: 'CreateDiscount', data: normalised },
+      req.context,
     );
     res.status(201).json({ code: body.code, position: positionToken(position) });
   });
@@ -35,8 +39,12 @@ export function adminDiscountRoutes({ pool, store, config }: Deps): Router {
     const parsed = DiscountCode.safeParse(req.params.code);
     if (!parsed.success) throw new NotFoundError('Discount');
     const code = parsed.data;
-    const { position } = await handle(store, discountDecider, discountStream(code), req.context, (state) =>
-      discountDecider.decide({ type: 'DisableDiscount', data: { code, reason } }, state),
+    const { position } = await handle(
+      store,
+      discountDecider,
+      discountStream(code),
+      { type: 'DisableDiscount', data: { code, reason } },
+      req.context,
     );
     res.json({ position: positionToken(position) });
   });

@@ -1,11 +1,11 @@
 import { AdjustBody, RestockBody } from '@flowdose/domain/contract/command-api';
 import { NotFoundError } from '@flowdose/domain/errors';
-import { inventoryDecider } from '@flowdose/domain/inventory/decider';
+import { type InventoryCommand, inventoryDecider } from '@flowdose/domain/inventory/decider';
 import { inventoryStream } from '@flowdose/domain/inventory/events';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { idempotent } from '@flowdose/shared/http/idempotency';
-import { validate } from '@flowdose/shared/http/validate';
+import { type Schema, validate } from '@flowdose/shared/http/validate';
 import { type Request, Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { handle } from '../handle-command.ts';
@@ -25,23 +25,22 @@ export function adminInventoryRoutes({ pool, store, config }: Deps): Router {
     return sku;
   };
 
-  router.post('/admin/inventory/:sku/restock', ...admin, async (req, res) => {
-    const body = validate(RestockBody, req.body);
-    const sku = await knownSku(req);
-    const { position } = await handle(store, inventoryDecider, inventoryStream(sku), req.context, (state) =>
-      inventoryDecider.decide({ type: 'Restock', data: { sku, ...body } }, state),
-    );
-    res.json({ position: positionToken(position) });
-  });
-
-  router.post('/admin/inventory/:sku/adjust', ...admin, async (req, res) => {
-    const body = validate(AdjustBody, req.body);
-    const sku = await knownSku(req);
-    const { position } = await handle(store, inventoryDecider, inventoryStream(sku), req.context, (state) =>
-      inventoryDecider.decide({ type: 'Adjust', data: { sku, ...body } }, state),
-    );
-    res.json({ position: positionToken(position) });
-  });
+  /** A stock change on a known SKU's stream: the body, checked, is the command's data. */
+  const stockChange = <B>(action: string, body: Schema<B>, command: (sku: string, body: B) => InventoryCommand) =>
+    router.post(`/admin/inventory/:sku/${action}`, ...admin, async (req, res) => {
+      const valid = validate(body, req.body);
+      const sku = await knownSku(req);
+      const { position } = await handle(
+        store,
+        inventoryDecider,
+        inventoryStream(sku),
+        command(sku, valid),
+        req.context,
+      );
+      res.json({ position: positionToken(position) });
+    });
+  stockChange('restock', RestockBody, (sku, body) => ({ type: 'Restock', data: { sku, ...body } }));
+  stockChange('adjust', AdjustBody, (sku, body) => ({ type: 'Adjust', data: { sku, ...body } }));
 
   return router;
 }

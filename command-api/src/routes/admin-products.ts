@@ -8,16 +8,17 @@ import {
 } from '@flowdose/domain/contract/command-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
-import { productDecider } from '@flowdose/domain/product/decider';
+import { type Product, type ProductCommand, productDecider } from '@flowdose/domain/product/decider';
 import { productStream } from '@flowdose/domain/product/events';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { requireRole } from '@flowdose/shared/http/auth';
+import type { CommandContext } from '@flowdose/shared/http/context';
 import { idempotent } from '@flowdose/shared/http/idempotency';
 import { validate } from '@flowdose/shared/http/validate';
 import { type Request, Router } from 'express';
 import { type Claim, claim, release } from '../catalog-claims.ts';
 import type { Deps } from '../deps.ts';
-import { handle, newId } from '../handle-command.ts';
+import { type CommandOf, handle, newId } from '../handle-command.ts';
 
 const productIdOf = (req: Request) => {
   const productId = String(req.params.productId);
@@ -31,6 +32,10 @@ export function adminProductRoutes({ pool, store, config }: Deps): Router {
     requireRole('admin'),
     idempotent(pool, (req) => `admin:${req.principal!.userId}`, config.IDEMPOTENCY_LOCK_SECONDS),
   ];
+
+  // Every route here decides on one product's stream.
+  const onProduct = (productId: string, command: CommandOf<ProductCommand, Product>, ctx: CommandContext) =>
+    handle(store, productDecider, productStream(productId), command, ctx);
 
   /** Runs a product command holding the claims it needs; a refused command gives them back. */
   async function withClaims<T>(productId: string, claims: Claim[], run: () => Promise<T>): Promise<T> {
@@ -51,9 +56,7 @@ export function adminProductRoutes({ pool, store, config }: Deps): Router {
       ...body.variants.map((v) => ({ kind: 'sku' as const, key: v.sku })),
     ];
     const { position } = await withClaims(productId, claims, () =>
-      handle(store, productDecider, productStream(productId), req.context, (state) =>
-        productDecider.decide({ type: 'CreateProduct', data: { productId, ...body } }, state),
-      ),
+      onProduct(productId, { type: 'CreateProduct', data: { productId, ...body } }, req.context),
     );
     res.status(201).json({ productId, position: positionToken(position) });
   });
@@ -64,10 +67,15 @@ export function adminProductRoutes({ pool, store, config }: Deps): Router {
     let oldHandle: string | null = null;
     const claims: Claim[] = changes.handle ? [{ kind: 'handle', key: changes.handle }] : [];
     const { position } = await withClaims(productId, claims, () =>
-      handle(store, productDecider, productStream(productId), req.context, (state) => {
-        if (state.status !== 'none' && changes.handle && changes.handle !== state.handle) oldHandle = state.handle;
-        return productDecider.decide({ type: 'UpdateProductDetails', data: { productId, changes } }, state);
-      }),
+      onProduct(
+        productId,
+        // A function of the state: the handle to free is the one the change was decided against.
+        (state) => {
+          if (state.status !== 'none' && changes.handle && changes.handle !== state.handle) oldHandle = state.handle;
+          return { type: 'UpdateProductDetails', data: { productId, changes } };
+        },
+        req.context,
+      ),
     );
     // The old handle is free only once the new one is in the product's history.
     if (oldHandle) await release(pool, productId, [{ kind: 'handle', key: oldHandle }]);
@@ -78,8 +86,10 @@ export function adminProductRoutes({ pool, store, config }: Deps): Router {
     const productId = productIdOf(req);
     const sku = String(req.params.sku);
     const changes = validate(VariantChangesBody, req.body);
-    const { position } = await handle(store, productDecider, productStream(productId), req.context, (state) =>
-      productDecider.decide({ type: 'UpdateVariant', data: { productId, sku, changes } }, state),
+    const { position } = await onProduct(
+      productId,
+      { type: 'UpdateVariant', data: { productId, sku, changes } },
+      req.context,
     );
     res.json({ position: positionToken(position) });
   });
@@ -88,9 +98,7 @@ export function adminProductRoutes({ pool, store, config }: Deps): Router {
     const productId = productIdOf(req);
     const variant = validate(NewVariantBody, req.body);
     const { position } = await withClaims(productId, [{ kind: 'sku', key: variant.sku }], () =>
-      handle(store, productDecider, productStream(productId), req.context, (state) =>
-        productDecider.decide({ type: 'AddVariant', data: { productId, ...variant } }, state),
-      ),
+      onProduct(productId, { type: 'AddVariant', data: { productId, ...variant } }, req.context),
     );
     res.status(201).json({ position: positionToken(position) });
   });
@@ -98,9 +106,7 @@ export function adminProductRoutes({ pool, store, config }: Deps): Router {
   router.delete('/admin/products/:productId/variants/:sku', ...admin, async (req, res) => {
     const productId = productIdOf(req);
     const sku = String(req.params.sku);
-    const { position } = await handle(store, productDecider, productStream(productId), req.context, (state) =>
-      productDecider.decide({ type: 'RemoveVariant', data: { productId, sku } }, state),
-    );
+    const { position } = await onProduct(productId, { type: 'RemoveVariant', data: { productId, sku } }, req.context);
     await release(pool, productId, [{ kind: 'sku', key: sku }]);
     res.json({ position: positionToken(position) });
   });
@@ -108,8 +114,10 @@ export function adminProductRoutes({ pool, store, config }: Deps): Router {
   router.put('/admin/products/:productId/options', ...admin, async (req, res) => {
     const productId = productIdOf(req);
     const { options } = validate(OptionsBody, req.body);
-    const { position } = await handle(store, productDecider, productStream(productId), req.context, (state) =>
-      productDecider.decide({ type: 'ChangeOptions', data: { productId, options } }, state),
+    const { position } = await onProduct(
+      productId,
+      { type: 'ChangeOptions', data: { productId, options } },
+      req.context,
     );
     res.json({ position: positionToken(position) });
   });
@@ -118,9 +126,7 @@ export function adminProductRoutes({ pool, store, config }: Deps): Router {
   router.put('/admin/products/:productId/images', ...admin, async (req, res) => {
     const productId = productIdOf(req);
     const { images } = validate(ImagesBody, req.body);
-    const { position } = await handle(store, productDecider, productStream(productId), req.context, (state) =>
-      productDecider.decide({ type: 'SetImages', data: { productId, images } }, state),
-    );
+    const { position } = await onProduct(productId, { type: 'SetImages', data: { productId, images } }, req.context);
     res.json({ position: positionToken(position) });
   });
 
@@ -128,9 +134,7 @@ export function adminProductRoutes({ pool, store, config }: Deps): Router {
   for (const [action, type] of Object.entries(lifecycle)) {
     router.post(`/admin/products/:productId/${action}`, ...admin, async (req, res) => {
       const productId = productIdOf(req);
-      const { position } = await handle(store, productDecider, productStream(productId), req.context, (state) =>
-        productDecider.decide({ type, data: { productId } }, state),
-      );
+      const { position } = await onProduct(productId, { type, data: { productId } }, req.context);
       res.json({ position: positionToken(position) });
     });
   }

@@ -6,12 +6,12 @@ import { createLogger } from '@flowdose/shared/logger';
 import type { Redis } from '@flowdose/shared/redis';
 import { countEvents, type TestDatabase } from '@flowdose/shared/testing/db';
 import { serve, type TestServer } from '@flowdose/shared/testing/http';
-import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
+import { freePort, spawnTs } from '@flowdose/shared/testing/process';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { commandDeps } from '../deps.ts';
-import { startCommandApi } from '../test-support.ts';
+import { startCommandApi, untilServing } from '../test-support.ts';
 
 type Tokens = { customerId: string; accessToken: string; refreshToken: string; position?: string };
 type Problem = { type: string; status: number };
@@ -246,21 +246,7 @@ describe('login brute force', () => {
       spawnTs('command-api/src/main.ts', [], { ...env, COMMAND_API_PORT: String(port) }),
     );
     try {
-      await until(
-        async () => {
-          const up = await Promise.all(
-            ports.map((p) =>
-              fetch(`http://127.0.0.1:${p}/health`).then(
-                (r) => r.ok,
-                () => false,
-              ),
-            ),
-          );
-          return up.every(Boolean);
-        },
-        30_000,
-        'both APIs up',
-      );
+      await Promise.all(ports.map((p) => untilServing(`http://127.0.0.1:${p}`)));
       const attempt = async (port: number, pass: string) => {
         const started = Date.now();
         const res = await fetch(`http://127.0.0.1:${port}/auth/login`, {

@@ -54,8 +54,12 @@ export function authRoutes(deps: Deps): Router {
       throw new DomainError('email-taken', 'An account with this email exists; log in instead.');
     req.context.actor = { userId: customerId, role: 'customer' };
     try {
-      const { position } = await handle(store, customerDecider, customerStream(customerId), req.context, (state) =>
-        customerDecider.decide({ type: 'RegisterCustomer', data: { customerId, email } }, state),
+      const { position } = await handle(
+        store,
+        customerDecider,
+        customerStream(customerId),
+        { type: 'RegisterCustomer', data: { customerId, email } },
+        req.context,
       );
       const tokens = await sessions.start(customerId, 'customer');
       // A shopper who fills a cart and then signs up keeps the cart, as at login.

@@ -1,5 +1,6 @@
+import type { CartCommand } from '@flowdose/domain/cart/commands';
 import { type Cart, cartDecider } from '@flowdose/domain/cart/decider';
-import { type CartEvent, cartStream } from '@flowdose/domain/cart/events';
+import { cartStream } from '@flowdose/domain/cart/events';
 import { AddItemBody, ChangeQuantityBody, CheckoutBody, OpenCartBody } from '@flowdose/domain/contract/command-api';
 import { DomainError, NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
@@ -14,7 +15,7 @@ import { validate } from '@flowdose/shared/http/validate';
 import { type Request, type RequestHandler, Router } from 'express';
 import { checkout } from '../checkout.ts';
 import type { Deps } from '../deps.ts';
-import { handle, loadState, newId } from '../handle-command.ts';
+import { type CommandOf, handle, loadState, newId } from '../handle-command.ts';
 
 export function cartRoutes(deps: Deps): Router {
   const { store, pool, config, prices } = deps;
@@ -25,12 +26,13 @@ export function cartRoutes(deps: Deps): Router {
     mayTryCart(config.CART_TOKEN_SECRET, String(req.params.cartId), caller(req));
     next();
   };
-  // The owner is known once the stream is loaded: every cart decision checks it first.
-  const guarded =
-    (req: Request, decision: (state: Cart) => CartEvent[] | Promise<CartEvent[]>) =>
-    (state: Cart): CartEvent[] | Promise<CartEvent[]> => {
+  // The owner is known once the stream is loaded: every cart command is a function of the
+  // state that checks the caller may reach this cart first.
+  const owned =
+    (req: Request, command: CommandOf<CartCommand, Cart>): CommandOf<CartCommand, Cart> =>
+    (state) => {
       if (state.status !== 'empty') requireCartReach(config.CART_TOKEN_SECRET, state, caller(req));
-      return decision(state);
+      return typeof command === 'function' ? command(state) : command;
     };
   const availableOf = async (sku: string) =>
     available((await loadState(store, inventoryDecider, inventoryStream(sku))).state);
@@ -52,13 +54,17 @@ export function cartRoutes(deps: Deps): Router {
     // by this very request, whose answer was lost (a crash before it was stored). It is
     // answered again as it was, not refused as existing.
     const retried = req.context.idempotencyKey !== null;
-    let again = false;
-    const handled = await handle(store, cartDecider, cartStream(cartId), req.context, (state) => {
-      again = retried && state.status !== 'empty';
-      return again
-        ? []
-        : cartDecider.decide({ type: 'OpenCart', data: { cartId, currency, customerId: customerOf(req) } }, state);
-    });
+    const handled = await handle(
+      store,
+      cartDecider,
+      cartStream(cartId),
+      (state) =>
+        retried && state.status !== 'empty'
+          ? null
+          : { type: 'OpenCart', data: { cartId, currency, customerId: customerOf(req) } },
+      req.context,
+    );
+    const again = handled.events.length === 0;
     const position = again ? (await store.readStream(cartStream(cartId), { limit: 1 }))[0]!.position : handled.position;
     res
       .status(201)
@@ -69,27 +75,23 @@ export function cartRoutes(deps: Deps): Router {
     const body = validate(AddItemBody, req.body);
     const cartId = String(req.params.cartId);
     const newLineId = newId(req.context, 'line');
-    let lineId = newLineId;
-    const { position } = await handle(
+    const { position, events } = await handle(
       store,
       cartDecider,
       cartStream(cartId),
-      req.context,
-      guarded(req, async (state) => {
-        // A cart that is not open is refused by the decider, whatever it would have been priced in.
+      owned(req, async (state) => {
+        // Priced in the cart's currency. A cart that is not open is refused by the decider,
+        // whatever it would have been priced in.
         const currency = state.status === 'open' ? state.currency : STORE_CURRENCY;
         const [unitPrice, free] = await Promise.all([prices.priceOf(body.sku, currency), availableOf(body.sku)]);
         const inCart = state.status === 'open' ? [...state.lines.values()].find((l) => l.sku === body.sku) : undefined;
         requireStock(body.sku, (inCart?.quantity ?? 0) + body.quantity, free, inCart?.quantity ?? 0);
-        const events = cartDecider.decide(
-          { type: 'AddCartItem', data: { cartId, lineId: newLineId, ...body, unitPrice } },
-          state,
-        );
-        // The same SKU again grows its existing line: answer that line's id.
-        lineId = events[0]?.type === 'CartItemQuantityChanged' ? events[0].data.lineId : newLineId;
-        return events;
+        return { type: 'AddCartItem', data: { cartId, lineId: newLineId, ...body, unitPrice } };
       }),
+      req.context,
     );
+    // The same SKU again grows its existing line: answer that line's id.
+    const lineId = events[0]?.type === 'CartItemQuantityChanged' ? events[0].data.lineId : newLineId;
     res.status(201).json({ lineId, position: positionToken(position) });
   });
 
@@ -100,13 +102,14 @@ export function cartRoutes(deps: Deps): Router {
       store,
       cartDecider,
       cartStream(cartId),
-      req.context,
-      guarded(req, async (state) => {
+      owned(req, async (state) => {
+        // The stock is asked about only for a line that grows.
         const line = state.status === 'open' ? state.lines.get(lineId) : undefined;
         if (line && quantity > line.quantity)
           requireStock(line.sku, quantity, await availableOf(line.sku), line.quantity);
-        return cartDecider.decide({ type: 'ChangeCartItemQuantity', data: { cartId, lineId, quantity } }, state);
+        return { type: 'ChangeCartItemQuantity', data: { cartId, lineId, quantity } };
       }),
+      req.context,
     );
     res.json({ position: positionToken(position) });
   });
@@ -117,8 +120,8 @@ export function cartRoutes(deps: Deps): Router {
       store,
       cartDecider,
       cartStream(cartId),
+      owned(req, { type: 'RemoveCartItem', data: { cartId, lineId } }),
       req.context,
-      guarded(req, (state) => cartDecider.decide({ type: 'RemoveCartItem', data: { cartId, lineId } }, state)),
     );
     res.json({ position: positionToken(position) });
   });
