@@ -1,4 +1,4 @@
-import { AdjustBody, RestockBody } from '@flowdose/domain/contract/command-api';
+import { AdjustBody, RestockBody, STOCK_ROLES } from '@flowdose/domain/contract/command-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { type InventoryCommand, inventoryDecider } from '@flowdose/domain/inventory/decider';
 import { inventoryStream } from '@flowdose/domain/inventory/events';
@@ -12,8 +12,8 @@ import { handle } from '../handle-command.ts';
 
 export function adminInventoryRoutes({ pool, store, config }: Deps): Router {
   const router = Router();
-  const admin = [
-    requireRole('admin'),
+  const keepers = [
+    requireRole(...STOCK_ROLES),
     idempotent(pool, (req) => `admin:${req.principal!.userId}`, config.IDEMPOTENCY_LOCK_SECONDS),
   ];
 
@@ -27,7 +27,7 @@ export function adminInventoryRoutes({ pool, store, config }: Deps): Router {
 
   /** A stock change on a known SKU's stream: the body, checked, is the command's data. */
   const stockChange = <B>(action: string, body: Schema<B>, command: (sku: string, body: B) => InventoryCommand) =>
-    router.post(`/admin/inventory/:sku/${action}`, ...admin, async (req, res) => {
+    router.post(`/admin/inventory/:sku/${action}`, ...keepers, async (req, res) => {
       const valid = validate(body, req.body);
       const sku = await knownSku(req);
       const { position } = await handle(

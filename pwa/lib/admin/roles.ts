@@ -1,4 +1,4 @@
-import { ORDER_STEP_ROLES, type OrderStep } from '@flowdose/domain/contract/command-api';
+import { ORDER_STEP_ROLES, type OrderStep, STOCK_ROLES } from '@flowdose/domain/contract/command-api';
 import type { StaffRole } from './staff';
 
 /**
@@ -25,7 +25,7 @@ export const maySee = (role: StaffRole, section: Section) =>
 export const mayEdit = {
   catalog: (role: StaffRole) => role === 'admin',
   discounts: (role: StaffRole) => role === 'admin',
-  inventory: (role: StaffRole) => role === 'admin',
+  inventory: (role: StaffRole) => (STOCK_ROLES as readonly string[]).includes(role),
   projections: (role: StaffRole) => role === 'admin' || role === 'ops',
 };
 

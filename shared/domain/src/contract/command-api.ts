@@ -116,6 +116,10 @@ const productLifecycle = (['publish', 'unpublish', 'archive'] as const).map(
   }),
 );
 
+/** Who keeps the stock (restock, adjust): ops run the warehouse beside admins. */
+export const STOCK_ROLES = ['admin', 'ops'] as const;
+const stock = { credentials: ['bearer'], roles: STOCK_ROLES, idempotent: true } as const;
+
 /** Who may take each order step: ops move goods; money goes back only on an admin's word. */
 export const ORDER_STEP_ROLES = {
   capture: ['admin', 'ops'],
@@ -319,7 +323,7 @@ export const commandApi: ApiContract = {
       path: '/admin/inventory/:sku/restock',
       summary: 'Restock a SKU',
       tag: 'inventory',
-      ...admin,
+      ...stock,
       body: RestockBody,
       answers: appended,
     },
@@ -328,7 +332,7 @@ export const commandApi: ApiContract = {
       path: '/admin/inventory/:sku/adjust',
       summary: "Adjust a SKU's stock (never below what is reserved)",
       tag: 'inventory',
-      ...admin,
+      ...stock,
       body: AdjustBody,
       answers: appended,
     },
