@@ -1,3 +1,4 @@
+import type { ProjectionStatus } from '@flowdose/domain/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import { positionToken, START } from '@flowdose/shared/event-store/position';
@@ -6,18 +7,8 @@ import type { Projection } from './projection.ts';
 import type { ProjectionQueues } from './queues.ts';
 import { schemaState } from './schema.ts';
 
-export type ProjectionStatus = {
-  name: string;
-  version: number;
-  state: 'live' | 'missing' | 'stale';
-  checkpoint: string | null;
-  head: string | null;
-  /** Events between the checkpoint and the head (global positions, so aborted writes count too). */
-  lag: number;
-  lastError: string | null;
-  rebuild: { checkpoint: string; progress: number } | null;
-  queue: { waiting: number; active: number; failed: number; delayed: number } | null;
-};
+// The shape is the query API's answer, defined once in the contract.
+export type { ProjectionStatus };
 
 export async function projectionStatus(
   pool: Pool,

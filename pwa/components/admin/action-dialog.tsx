@@ -75,3 +75,13 @@ export function ActionDialog({ label, title, description, children, confirm, dan
     </>
   );
 }
+
+/** Why: every change to stock, money or an order's course records a reason. */
+export function ReasonField({ defaultValue }: { defaultValue?: string }) {
+  return (
+    <label>
+      Reason
+      <input name="reason" required maxLength={200} defaultValue={defaultValue} />
+    </label>
+  );
+}

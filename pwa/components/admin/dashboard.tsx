@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import type { Dashboard as DashboardAnswer, ProjectionState } from '@/lib/admin/answers';
+import type { Dashboard as DashboardAnswer } from '@/lib/admin/answers';
 import { explain } from '@/lib/admin/commands';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
 import { formatMoney } from '@/lib/format';
@@ -95,7 +95,7 @@ export function Dashboard() {
       </section>
       <section aria-labelledby="lag-title">
         <h2 id="lag-title">Read models</h2>
-        <ProjectionTable projections={d.projections as ProjectionState[]} />
+        <ProjectionTable projections={d.projections} />
       </section>
     </>
   );

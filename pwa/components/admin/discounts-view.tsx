@@ -8,7 +8,7 @@ import { mayEdit } from '@/lib/admin/roles';
 import { useStaff } from '@/lib/admin/staff';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
 import { formatMoney } from '@/lib/format';
-import { ActionDialog } from './action-dialog';
+import { ActionDialog, ReasonField } from './action-dialog';
 import { Pager } from './pager';
 import { useListQuery } from './use-list';
 
@@ -176,10 +176,7 @@ export function DiscountsView() {
                           danger
                           onConfirm={(form, key) => disable(d.code, String(form.get('reason') ?? ''), key)}
                         >
-                          <label>
-                            Reason
-                            <input name="reason" required maxLength={200} />
-                          </label>
+                          <ReasonField />
                         </ActionDialog>
                       )}
                     </td>

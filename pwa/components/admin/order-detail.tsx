@@ -9,7 +9,7 @@ import { mayTakeStep } from '@/lib/admin/roles';
 import { useStaff } from '@/lib/admin/staff';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
 import { formatMoney } from '@/lib/format';
-import { ActionDialog } from './action-dialog';
+import { ActionDialog, ReasonField } from './action-dialog';
 
 /** "5.00" or "5" → 500 minor units; null for what is not an amount. */
 const minorUnits = (text: string) => {
@@ -144,10 +144,7 @@ export function OrderDetail({ orderId, onChanged }: { orderId: string; onChanged
                   Amount ({o.currency})
                   <input name="amount" inputMode="decimal" required placeholder="5.00" autoComplete="off" />
                 </label>
-                <label>
-                  Reason
-                  <input name="reason" required maxLength={200} />
-                </label>
+                <ReasonField />
               </ActionDialog>
             )}
             {steps.includes('cancel') && (
@@ -159,10 +156,7 @@ export function OrderDetail({ orderId, onChanged }: { orderId: string; onChanged
                 danger
                 onConfirm={(form, key) => step('cancel', { reason: String(form.get('reason') ?? '') }, key)}
               >
-                <label>
-                  Reason
-                  <input name="reason" required maxLength={200} />
-                </label>
+                <ReasonField />
               </ActionDialog>
             )}
           </div>

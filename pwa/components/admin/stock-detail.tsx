@@ -7,7 +7,7 @@ import { explain, useCommand } from '@/lib/admin/commands';
 import { mayEdit } from '@/lib/admin/roles';
 import { useStaff } from '@/lib/admin/staff';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
-import { ActionDialog } from './action-dialog';
+import { ActionDialog, ReasonField } from './action-dialog';
 
 /** One SKU's stock with the holds on it and their orders; restock and adjust with a reason. */
 export function StockDetail({ sku }: { sku: string }) {
@@ -82,10 +82,7 @@ export function StockDetail({ sku }: { sku: string }) {
               Units received
               <input name="quantity" type="number" min={1} step={1} required />
             </label>
-            <label>
-              Reason
-              <input name="reason" required maxLength={200} defaultValue="delivery received" />
-            </label>
+            <ReasonField defaultValue="delivery received" />
           </ActionDialog>
           <ActionDialog
             label="Adjust"
@@ -100,10 +97,7 @@ export function StockDetail({ sku }: { sku: string }) {
               Change in units (+/−)
               <input name="delta" type="number" step={1} required />
             </label>
-            <label>
-              Reason
-              <input name="reason" required maxLength={200} />
-            </label>
+            <ReasonField />
           </ActionDialog>
         </div>
       )}

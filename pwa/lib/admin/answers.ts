@@ -14,6 +14,7 @@ import type {
   OrderAtVersion,
   OrderPage as OrderPageSchema,
   OrderView as OrderViewSchema,
+  ProjectionStatus,
   ReplayResult,
   StockDetail as StockDetailSchema,
 } from '@flowdose/domain/contract/query-api';
@@ -35,18 +36,4 @@ export type CustomerDetail = z.infer<typeof CustomerDetailSchema>;
 export type AdminProductPage = z.infer<typeof AdminProductPageSchema>;
 export type AdminProduct = z.infer<typeof AdminProductSchema>;
 
-/**
- * Each projection as GET /admin/projections answers it: the contract keeps this answer
- * loose (the projections service's own status type), so its fields are written here.
- */
-export type ProjectionState = {
-  name: string;
-  version: number;
-  state: 'live' | 'missing' | 'stale';
-  checkpoint: string | null;
-  head: string | null;
-  lag: number;
-  lastError: string | null;
-  rebuild: { checkpoint: string; progress: number } | null;
-  queue: { waiting: number; active: number; failed: number; delayed: number } | null;
-};
+export type ProjectionState = z.infer<typeof ProjectionStatus>;

@@ -170,10 +170,33 @@ export const OrderSummary = z
   .meta({ id: 'OrderSummary' });
 export const OrderPage = z.object({ items: z.array(OrderSummary), nextCursor: NextCursor });
 
-// Loose for now: the projections service's own status type, not yet a schema of its own.
-export const ProjectionStatuses = z.object({
-  projections: z.array(z.looseObject({ name: z.string(), version: z.number().int(), state: z.string() })),
-});
+/** A projection: how far its read model is behind the log, and a rebuild under way. */
+export const ProjectionStatus = z
+  .object({
+    name: z.string(),
+    version: z.number().int(),
+    state: z.enum(['live', 'missing', 'stale']),
+    checkpoint: z.string().nullable(),
+    head: z.string().nullable(),
+    lag: z
+      .number()
+      .int()
+      .meta({ description: 'Events between the checkpoint and the head (aborted writes count too).' }),
+    lastError: z.string().nullable(),
+    rebuild: z.object({ checkpoint: z.string(), progress: z.number().min(0).max(1) }).nullable(),
+    queue: z
+      .object({
+        waiting: z.number().int(),
+        active: z.number().int(),
+        failed: z.number().int(),
+        delayed: z.number().int(),
+      })
+      .nullable()
+      .meta({ description: 'The projection queue, where the answering service can see it.' }),
+  })
+  .meta({ id: 'ProjectionStatus' });
+export type ProjectionStatus = z.infer<typeof ProjectionStatus>;
+export const ProjectionStatuses = z.object({ projections: z.array(ProjectionStatus) });
 
 // The back office's reads: staff see every status, and page by keyset like the order list.
 
