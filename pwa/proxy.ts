@@ -1,8 +1,12 @@
 import { type NextRequest, NextResponse } from 'next/server';
 
+// `next dev` (never used to serve the shop) evaluates its modules and error stacks with eval.
+const DEVELOPMENT = process.env.NODE_ENV === 'development';
+
 /**
  * The policy of every page: scripts run only with this response's nonce (and what those
- * scripts load, 'strict-dynamic'); no eval, no inline event handlers, no `javascript:` URLs.
+ * scripts load, 'strict-dynamic'); no eval (but under `next dev`), no inline event handlers, no
+ * `javascript:` URLs.
  * 'self' in script-src is only for browsers without 'strict-dynamic', which ignore it otherwise.
  * Styles are the app's own files (no style attributes: components use classes); the nonce
  * covers any inline style Next itself writes.
@@ -10,7 +14,7 @@ import { type NextRequest, NextResponse } from 'next/server';
 const policy = (nonce: string) =>
   [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${DEVELOPMENT ? " 'unsafe-eval'" : ''}`,
     `style-src 'self' 'nonce-${nonce}'`,
     "img-src 'self' data: blob:",
     "font-src 'self'",
