@@ -11,6 +11,8 @@ const SOURCES = [
   'lib',
   'public/icons',
   'next.config.mjs',
+  'proxy.ts',
+  'instrumentation-client.ts',
   'package.json',
   '../shared/domain/src',
   '../shared/domain/package.json',

@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import './globals.css';
 
@@ -14,7 +15,10 @@ export const viewport: Viewport = { themeColor: '#14532d', width: 'device-width'
 
 // What every page shares; the shop, app/(shop), and the back office, app/admin, each add
 // their own header and frame.
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request: its scripts carry that request's nonce (proxy.ts), which
+  // a page built ahead of time could not know.
+  await connection();
   return (
     <html lang="en">
       <body>

@@ -2,12 +2,14 @@ import type { ProductListItem } from '@flowdose/domain/contract/query-api';
 import Link from 'next/link';
 import { formatMoney } from '@/lib/format';
 
-// Until the blob store serves photos, each product shows a tile in its category's colour.
-const COLOURS = ['#14532d', '#1e3a8a', '#7c2d12', '#581c87', '#134e4a', '#831843', '#374151'];
-export function tileColour(category: string) {
+// Until the blob store serves photos, each product shows a tile in its category's colour:
+// one of the classes .tile-0 to .tile-6 (globals.css), not a style attribute, which the
+// Content-Security-Policy (proxy.ts) would refuse.
+const SHADES = 7;
+function tileShade(category: string) {
   let hash = 0;
   for (const c of category) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
-  return COLOURS[hash % COLOURS.length];
+  return hash % SHADES;
 }
 const initials = (title: string) =>
   title
@@ -18,7 +20,7 @@ const initials = (title: string) =>
 
 export function ProductTile({ title, category }: { title: string; category: string }) {
   return (
-    <div className="tile" style={{ background: tileColour(category) }} aria-hidden="true">
+    <div className={`tile tile-${tileShade(category)}`} aria-hidden="true">
       {initials(title)}
     </div>
   );

@@ -1,0 +1,59 @@
+import { type NextRequest, NextResponse } from 'next/server';
+
+// `next dev` (never used to serve the shop) evaluates its modules and error stacks with eval.
+const DEVELOPMENT = process.env.NODE_ENV === 'development';
+
+/**
+ * The policy of every page: scripts run only with this response's nonce (and what those
+ * scripts load, 'strict-dynamic'); no eval (but under `next dev`), no inline event handlers, no
+ * `javascript:` URLs.
+ * 'self' in script-src is only for browsers without 'strict-dynamic', which ignore it otherwise.
+ * Styles are the app's own files (no style attributes: components use classes); the nonce
+ * covers any inline style Next itself writes.
+ */
+const policy = (nonce: string) =>
+  [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${DEVELOPMENT ? " 'unsafe-eval'" : ''}`,
+    `style-src 'self' 'nonce-${nonce}'`,
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+
+/**
+ * A fresh nonce per page. Next reads it from the request's Content-Security-Policy header and
+ * puts it on its own scripts, so every page renders per request (app/layout.tsx). A page the
+ * service worker keeps is kept with its header, so the nonce it serves offline still matches.
+ */
+export function proxy(request: NextRequest) {
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
+  const csp = policy(nonce);
+  const headers = new Headers(request.headers);
+  headers.set('content-security-policy', csp);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set('content-security-policy', csp);
+  return response;
+}
+
+export const config = {
+  matcher: [
+    {
+      // Pages only: not the API forwarders and the staff session route (JSON), Next's built
+      // files, the service worker's scripts, the icons or the manifest.
+      source:
+        '/((?!api/|admin/api/|admin/session|_next/static|_next/image|sw\\.js|swe-worker-|icons/|manifest\\.webmanifest|favicon\\.ico).*)',
+      // A prefetch fetches data for a later navigation, not a document a policy would apply to.
+      missing: [
+        { type: 'header', key: 'next-router-prefetch' },
+        { type: 'header', key: 'purpose', value: 'prefetch' },
+      ],
+    },
+  ],
+};
