@@ -1,4 +1,6 @@
 import { type NextRequest, NextResponse } from 'next/server';
+import { maySee, sectionOf } from './lib/admin/roles';
+import { readStaffSession, whoIs } from './lib/server/staff-session';
 
 // `next dev` (never used to serve the shop) evaluates its modules and error stacks with eval.
 const DEVELOPMENT = process.env.NODE_ENV === 'development';
@@ -37,7 +39,15 @@ export function proxy(request: NextRequest) {
   const csp = policy(nonce);
   const headers = new Headers(request.headers);
   headers.set('content-security-policy', csp);
-  const response = NextResponse.next({ request: { headers } });
+  // A back-office section the signed-in role may not see answers 404, as if it did not
+  // exist (the section's layout renders the not-found page; this gives it its status).
+  const section = request.nextUrl.pathname.startsWith('/admin') ? sectionOf(request.nextUrl.pathname) : undefined;
+  const session = section ? readStaffSession(request.cookies) : null;
+  const who = session && whoIs(session);
+  const hidden = section && who && !maySee(who.role, section.label);
+  const response = hidden
+    ? NextResponse.rewrite(new URL('/admin/not-for-this-role', request.url), { request: { headers }, status: 404 })
+    : NextResponse.next({ request: { headers } });
   response.headers.set('content-security-policy', csp);
   return response;
 }

@@ -3,14 +3,13 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { SECTIONS } from '@/lib/admin/roles';
+import { SECTIONS, sectionOf } from '@/lib/admin/roles';
 import { ROLE_LABEL, StaffGate, useStaff } from '@/lib/admin/staff';
 
 function Bar() {
   const { who, signOut } = useStaff();
   const pathname = usePathname();
-  // The section a page belongs to: the longest section address it starts with.
-  const current = SECTIONS.filter((s) => pathname === s.href || pathname.startsWith(`${s.href}/`)).at(-1)?.href;
+  const current = sectionOf(pathname)?.href;
   return (
     <header className="admin-top">
       <nav aria-label="Back office" className="admin-nav">

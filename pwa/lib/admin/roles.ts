@@ -4,7 +4,7 @@ import type { StaffRole } from './staff';
 /**
  * The back office's sections and who sees each: admins everything; ops move orders up to
  * delivery, keep stock and run projections; analysts read (and, later, analytics). A page
- * outside a role's sections answers as not found. The APIs check every request again.
+ * outside a role's sections answers 404 (proxy.ts). The APIs check every request again.
  */
 export const SECTIONS = [
   { href: '/admin', label: 'Dashboard', roles: ['admin', 'ops', 'analyst'] },
@@ -17,6 +17,10 @@ export const SECTIONS = [
 ] as const satisfies readonly { href: string; label: string; roles: readonly StaffRole[] }[];
 
 export type Section = (typeof SECTIONS)[number]['label'];
+
+/** The section an address of the back office belongs to: the longest section address it starts with. */
+export const sectionOf = (pathname: string) =>
+  SECTIONS.filter((s) => pathname === s.href || pathname.startsWith(`${s.href}/`)).at(-1);
 
 export const maySee = (role: StaffRole, section: Section) =>
   (SECTIONS.find((s) => s.label === section)?.roles as readonly StaffRole[] | undefined)?.includes(role) ?? false;

@@ -1,3 +1,0 @@
-import { sectionLayout } from '@/lib/server/section';
-
-export default sectionLayout('Customers');
