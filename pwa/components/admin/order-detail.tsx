@@ -38,7 +38,14 @@ export function OrderDetail({ orderId, onChanged }: { orderId: string; onChanged
   // Read again after each step, at least at the step's position (read-your-writes).
   const order = useStaffJson<OrderView>(`/queries/admin/orders/${orderId}`, position);
 
-  if (order.state === 'loading') return <p className="muted">Loading the order…</p>;
+  // As tall as the order will be: what is below does not jump when it arrives.
+  if (order.state === 'loading') {
+    return (
+      <p className="muted placeholder" aria-busy="true">
+        Loading the order…
+      </p>
+    );
+  }
   if (order.state === 'not-found') {
     return (
       <>
