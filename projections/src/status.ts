@@ -45,10 +45,17 @@ export async function projectionStatus(
               progress: headMinor === 0n ? 1 : Math.min(1, Number(shadowAt.minor) / Number(headMinor)),
             }
           : null,
-        queue: queue
-          ? ((await queue.getJobCounts('waiting', 'active', 'failed', 'delayed')) as ProjectionStatus['queue'])
-          : null,
+        // Redis away: the queue is unknown, the rest of the status still stands.
+        queue: queue ? await queueDepth(queue) : null,
       };
     }),
   );
+}
+
+/** How many of a queue's range jobs wait, run, failed or wait for a retry; null without Redis. */
+async function queueDepth(queue: ProjectionQueues extends Map<string, infer Q> ? Q : never) {
+  const counts = await queue.getJobCounts('waiting', 'active', 'failed', 'delayed').catch(() => null);
+  if (!counts) return null;
+  const { waiting = 0, active = 0, failed = 0, delayed = 0 } = counts;
+  return { waiting, active, failed, delayed } satisfies ProjectionStatus['queue'];
 }

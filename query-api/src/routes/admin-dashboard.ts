@@ -1,18 +1,18 @@
 import { NoQuery } from '@flowdose/domain/contract/query-api';
 import { lowStock } from '@flowdose/projections/read-models/inventory/queries';
 import { ordersWaiting, salesBetween } from '@flowdose/projections/read-models/orders/queries';
-import { projections } from '@flowdose/projections/registry';
-import { projectionStatus } from '@flowdose/projections/status';
 import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
+import { projectionStatuses } from '../projection-status.ts';
 import { sendFresh, staffRead } from './staff.ts';
 
 const DAY_MS = 86_400_000;
 const LOW_STOCK_SHOWN = 20;
 
-export function adminDashboardRoutes({ pool, store, config, waitForPosition }: Deps): Router {
+export function adminDashboardRoutes(deps: Deps): Router {
+  const { pool, config, waitForPosition } = deps;
   const router = Router();
   router.get('/admin/dashboard', staffRead, async (req, res) => {
     validate(NoQuery, req.query);
@@ -23,7 +23,7 @@ export function adminDashboardRoutes({ pool, store, config, waitForPosition }: D
       salesBetween(pool, from, new Date(from.getTime() + DAY_MS)),
       ordersWaiting(pool),
       lowStock(pool, config.LOW_STOCK_THRESHOLD, LOW_STOCK_SHOWN),
-      projectionStatus(pool, store, projections),
+      projectionStatuses(deps),
     ]);
     sendFresh(res, { date, sales, waiting, lowStock: low, projections: status });
   });

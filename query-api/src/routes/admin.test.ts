@@ -61,15 +61,22 @@ describe('GET /admin/projections', () => {
       expect(res.headers.get('content-type')).toContain('application/problem+json');
     }
     for (const role of ['ops', 'admin'] as const) {
-      const res = await api.request<{ projections: { name: string; state: string; lag: number }[] }>(
-        'GET',
-        '/admin/projections',
-        {
-          headers: { Authorization: `Bearer ${await tokenFor(role)}` },
-        },
-      );
+      const res = await api.request<{
+        projections: { name: string; state: string; lag: number; queue: Record<string, number> | null }[];
+      }>('GET', '/admin/projections', {
+        headers: { Authorization: `Bearer ${await tokenFor(role)}` },
+      });
       expect(res.status).toBe(200);
       expect(res.body.projections.map((p) => p.name)).toContain('carts');
+      // Each projection's queue, read from Redis: how many range jobs wait, run and failed.
+      for (const p of res.body.projections) {
+        expect(p.queue, p.name).toEqual({
+          waiting: expect.any(Number),
+          active: expect.any(Number),
+          failed: expect.any(Number),
+          delayed: expect.any(Number),
+        });
+      }
     }
   });
 

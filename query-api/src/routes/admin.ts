@@ -3,19 +3,19 @@ import { NoQuery, OrderListQuery } from '@flowdose/domain/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
 import { findOrder, listOrders } from '@flowdose/projections/read-models/orders/queries';
-import { projections } from '@flowdose/projections/registry';
-import { projectionStatus } from '@flowdose/projections/status';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
+import { projectionStatuses } from '../projection-status.ts';
 
-export function adminRoutes({ pool, store, waitForPosition }: Deps): Router {
+export function adminRoutes(deps: Deps): Router {
+  const { pool, waitForPosition } = deps;
   const router = Router();
   router.get('/admin/projections', requireRole('ops', 'admin'), async (_req, res) => {
     res.set('Cache-Control', 'no-store');
-    res.json({ projections: await projectionStatus(pool, store, projections) });
+    res.json({ projections: await projectionStatuses(deps) });
   });
 
   router.get('/admin/orders', requireRole('admin', 'ops', 'analyst'), async (req, res) => {
