@@ -24,10 +24,10 @@ const serwist = new Serwist({
         sameOrigin && /^\/api\/(commands|queries\/(carts|orders|me|admin))/.test(url.pathname),
       handler: new NetworkOnly(),
     },
-    // The back office's pages: staff's, on a device others may use, so never kept either.
+    // The back office (its pages, its session, its API calls): staff's data on a device
+    // others may use, so never kept either, online or off.
     {
-      matcher: ({ url, request, sameOrigin }) =>
-        sameOrigin && request.mode === 'navigate' && /^\/admin(\/|$)/.test(url.pathname),
+      matcher: ({ url, sameOrigin }) => sameOrigin && /^\/admin(\/|$)/.test(url.pathname),
       handler: new NetworkOnly(),
     },
     // Catalog reads: answered at once from the cache, refreshed behind.

@@ -208,6 +208,19 @@ describe('the back office', () => {
     }).then((r) => r.json() as Promise<{ state: { status: string } }>);
     expect(status.state.status).toBe('shipped');
 
+    // The access token stops working (it expired): requests sent at once refresh it once
+    // between them (a refresh token spent twice would end the session), and the session
+    // goes on with the new tokens.
+    const [access] = (await context.cookies()).filter((c) => c.name === 'fd_staff_access');
+    await context.addCookies([{ ...access!, value: 'expired' }]);
+    const together = await page.evaluate(() =>
+      Promise.all([1, 2, 3, 4].map(() => fetch('/admin/api/queries/admin/orders?limit=1').then((r) => r.status))),
+    );
+    expect(together).toEqual([200, 200, 200, 200]);
+    const renewed = (await context.cookies()).find((c) => c.name === 'fd_staff_access')!.value;
+    expect(renewed).not.toBe('expired');
+    expect(await page.evaluate(() => fetch('/admin/api/queries/admin/orders?limit=1').then((r) => r.status))).toBe(200);
+
     // Signing out ends the session: the page asks to sign in again.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/admin\/login/);

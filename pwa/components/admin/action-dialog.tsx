@@ -1,6 +1,7 @@
 'use client';
 
 import { type FormEvent, type ReactNode, useId, useRef, useState } from 'react';
+import type { Refusal } from '@/lib/admin/commands';
 
 type Props = {
   /** The button that opens it, and the dialog's title. */
@@ -13,10 +14,11 @@ type Props = {
   confirm: string;
   danger?: boolean;
   /**
-   * Sends the change with the key chosen when the dialog opened; answers a refusal to show,
-   * or null when done. A retry after a refusal or a lost answer sends the same key.
+   * Sends the change with this intent's Idempotency-Key; answers null when done, or what to
+   * show. The key stays for a retry whose first answer never came (done once), and is new
+   * after a refusal (the corrected request is another one) or a success.
    */
-  onConfirm: (form: FormData, idempotencyKey: string) => Promise<string | null>;
+  onConfirm: (form: FormData, idempotencyKey: string) => Promise<Refusal | null>;
 };
 
 /**
@@ -26,24 +28,26 @@ type Props = {
  */
 export function ActionDialog({ label, title, description, children, confirm, danger, onConfirm }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const [key, setKey] = useState('');
+  const key = useRef<string | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const titleId = useId();
   const errorId = useId();
 
   function open() {
-    setKey(crypto.randomUUID());
     setRefusal(null);
     dialog.current?.showModal();
   }
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (busy) return;
+    key.current ??= crypto.randomUUID();
     setBusy(true);
-    const refused = await onConfirm(new FormData(event.currentTarget), key);
+    const refused = await onConfirm(new FormData(event.currentTarget), key.current);
     setBusy(false);
-    setRefusal(refused);
+    setRefusal(refused?.message ?? null);
+    if (!refused?.sameKeyAgain) key.current = null;
     if (!refused) dialog.current?.close();
   }
 
@@ -52,7 +56,13 @@ export function ActionDialog({ label, title, description, children, confirm, dan
       <button type="button" className={danger ? 'danger' : undefined} onClick={open}>
         {label}
       </button>
-      <dialog ref={dialog} aria-labelledby={titleId} className="admin-dialog">
+      <dialog
+        ref={dialog}
+        aria-labelledby={titleId}
+        className="admin-dialog"
+        // Not closed while its change is on the way: its answer must be seen.
+        onCancel={(event) => busy && event.preventDefault()}
+      >
         <form onSubmit={submit} className="stack" aria-describedby={refusal ? errorId : undefined}>
           <h2 id={titleId}>{title}</h2>
           {description && <div>{description}</div>}
@@ -63,7 +73,7 @@ export function ActionDialog({ label, title, description, children, confirm, dan
             </p>
           )}
           <div className="dialog-buttons">
-            <button type="button" className="secondary" onClick={() => dialog.current?.close()}>
+            <button type="button" className="secondary" onClick={() => dialog.current?.close()} disabled={busy}>
               Cancel
             </button>
             <button type="submit" className={danger ? 'danger' : undefined} disabled={busy}>

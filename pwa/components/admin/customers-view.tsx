@@ -66,7 +66,7 @@ export function CustomersList() {
 
 /** One customer and their newest orders. */
 export function CustomerView({ customerId }: { customerId: string }) {
-  const customer = useStaffJson<CustomerDetail>(`/queries/admin/customers/${customerId}`);
+  const customer = useStaffJson<CustomerDetail>(`/queries/admin/customers/${encodeURIComponent(customerId)}`);
   if (customer.state === 'loading') return <p className="muted">Loading…</p>;
   if (customer.state === 'not-found') return <h1>No such customer</h1>;
   if (customer.state === 'failed') {

@@ -3,25 +3,24 @@
 import { Currency } from '@flowdose/domain/money';
 import { useState } from 'react';
 import type { DiscountItem, DiscountPage } from '@/lib/admin/answers';
-import { explain, useCommand } from '@/lib/admin/commands';
+import { explain, refusalOf, useCommand } from '@/lib/admin/commands';
 import { mayEdit } from '@/lib/admin/roles';
 import { useStaff } from '@/lib/admin/staff';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
-import { formatMoney } from '@/lib/format';
+import { formatMoney, parseMinorUnits } from '@/lib/format';
 import { ActionDialog, ReasonField } from './action-dialog';
 import { Pager } from './pager';
 import { useListQuery } from './use-list';
 
 const CURRENCIES = Currency.options;
 
-/** "5.00" → 500; empty → null (the currency is left out). */
-const minor = (value: FormDataEntryValue | null) => {
-  const text = String(value ?? '').trim();
-  return text ? Math.round(Number(text.replace(',', '.')) * 100) : null;
-};
+// An empty field leaves its currency out; what is not an amount is sent as is, for the API to refuse by name.
 const perCurrency = (form: FormData, prefix: string) =>
   Object.fromEntries(
-    CURRENCIES.map((c) => [c, minor(form.get(`${prefix}-${c}`))]).filter(([, amount]) => amount !== null),
+    CURRENCIES.flatMap((c) => {
+      const text = String(form.get(`${prefix}-${c}`) ?? '').trim();
+      return text ? [[c, parseMinorUnits(text) ?? text]] : [];
+    }),
   );
 const instant = (value: FormDataEntryValue | null) => {
   const text = String(value ?? '');
@@ -60,14 +59,14 @@ export function DiscountsView() {
       usageLimit: limit ? Number(limit) : null,
     };
     const sent = await send('POST', '/admin/discounts', body, key);
-    if (!sent.ok) return explain(sent.problem);
+    if (!sent.ok) return refusalOf(sent);
     setDone(`${body.code.toUpperCase()} created.`);
     setPosition(sent.position);
     return null;
   };
   const disable = async (code: string, reason: string, key: string) => {
     const sent = await send('POST', `/admin/discounts/${encodeURIComponent(code)}/disable`, { reason }, key);
-    if (!sent.ok) return explain(sent.problem);
+    if (!sent.ok) return refusalOf(sent);
     setDone(`${code} disabled.`);
     setPosition(sent.position);
     return null;

@@ -117,9 +117,7 @@ export function OrderAudit({ orderId }: { orderId: string }) {
 
         <section className="audit-state" aria-labelledby="state-title">
           <h3 id="state-title">The order as it was</h3>
-          {!shown && loaded.state === 'failed' && (
-            <p role="alert">The order could not be folded: {loaded.problem.title}</p>
-          )}
+          {loaded.state === 'failed' && <p role="alert">The order could not be folded: {loaded.problem.title}</p>}
           {shown && (
             <>
               <div className="stepper">

@@ -4,18 +4,12 @@ import type { OrderStep } from '@flowdose/domain/contract/command-api';
 import { nextSteps } from '@flowdose/domain/order/decider';
 import { useState } from 'react';
 import type { OrderView } from '@/lib/admin/answers';
-import { explain, useCommand } from '@/lib/admin/commands';
+import { refusalOf, useCommand } from '@/lib/admin/commands';
 import { mayTakeStep } from '@/lib/admin/roles';
 import { useStaff } from '@/lib/admin/staff';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
-import { formatMoney } from '@/lib/format';
+import { formatMoney, parseMinorUnits } from '@/lib/format';
 import { ActionDialog, ReasonField } from './action-dialog';
-
-/** "5.00" or "5" → 500 minor units; null for what is not an amount. */
-const minorUnits = (text: string) => {
-  const match = /^\s*(\d+)(?:[.,](\d{1,2}))?\s*$/.exec(text);
-  return match ? Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')) : null;
-};
 
 const STEP_LABEL: Record<OrderStep, string> = {
   capture: 'Capture payment',
@@ -36,7 +30,7 @@ export function OrderDetail({ orderId, onChanged }: { orderId: string; onChanged
   const [position, setPosition] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   // Read again after each step, at least at the step's position (read-your-writes).
-  const order = useStaffJson<OrderView>(`/queries/admin/orders/${orderId}`, position);
+  const order = useStaffJson<OrderView>(`/queries/admin/orders/${encodeURIComponent(orderId)}`, position);
 
   // As tall as the order will be: what is below does not jump when it arrives.
   if (order.state === 'loading') {
@@ -67,8 +61,8 @@ export function OrderDetail({ orderId, onChanged }: { orderId: string; onChanged
   const refundable = o.captured - o.refunded;
 
   const step = async (name: OrderStep, body: unknown, key: string) => {
-    const sent = await send('POST', `/admin/orders/${orderId}/${name}`, body, key);
-    if (!sent.ok) return explain(sent.problem);
+    const sent = await send('POST', `/admin/orders/${encodeURIComponent(orderId)}/${name}`, body, key);
+    if (!sent.ok) return refusalOf(sent);
     setDone(`${STEP_LABEL[name]}: done.`);
     setPosition(sent.position);
     onChanged();
@@ -142,8 +136,10 @@ export function OrderDetail({ orderId, onChanged }: { orderId: string; onChanged
                 confirm="Refund"
                 danger
                 onConfirm={(form, key) => {
-                  const amount = minorUnits(String(form.get('amount') ?? ''));
-                  if (amount === null || amount <= 0) return Promise.resolve('Enter an amount such as 5.00.');
+                  const amount = parseMinorUnits(String(form.get('amount') ?? ''));
+                  if (amount === null || amount <= 0) {
+                    return Promise.resolve({ message: 'Enter an amount such as 5.00.', sameKeyAgain: true });
+                  }
                   return step('refund', { amount, reason: String(form.get('reason') ?? '') }, key);
                 }}
               >

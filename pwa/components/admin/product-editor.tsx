@@ -4,10 +4,11 @@ import { Currency } from '@flowdose/domain/money';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import type { AdminProduct } from '@/lib/admin/answers';
-import { explain, useCommand } from '@/lib/admin/commands';
+import { explain, type Sent, useOneAtATime } from '@/lib/admin/commands';
 import { mayEdit } from '@/lib/admin/roles';
 import { useStaff } from '@/lib/admin/staff';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
+import { parseMinorUnits } from '@/lib/format';
 
 const CURRENCIES = Currency.options;
 type Draft = {
@@ -42,7 +43,7 @@ const toVariant = (d: Draft) => ({
   prices: Object.fromEntries(
     Object.entries(d.prices)
       .filter(([, text]) => text.trim() !== '')
-      .map(([c, text]) => [c, Math.round(Number(text.replace(',', '.')) * 100)]),
+      .map(([c, text]) => [c, parseMinorUnits(text) ?? text]),
   ),
   weightGrams: Number(d.weightGrams || 0),
 });
@@ -58,7 +59,9 @@ const words = (text: string) =>
  * save is one command with its own Idempotency-Key; a refusal is shown where it happened.
  */
 export function ProductEditor({ productId }: { productId: string | null }) {
-  const loaded = useStaffJson<AdminProduct>(productId ? `/queries/admin/products/${productId}` : null);
+  const loaded = useStaffJson<AdminProduct>(
+    productId ? `/queries/admin/products/${encodeURIComponent(productId)}` : null,
+  );
   if (!productId) return <ProductForm product={null} />;
   if (loaded.state === 'loading') return <p className="muted">Loading…</p>;
   if (loaded.state === 'not-found') return <h1>No such product</h1>;
@@ -74,7 +77,7 @@ export function ProductEditor({ productId }: { productId: string | null }) {
 
 function ProductForm({ product }: { product: AdminProduct | null }) {
   const { who } = useStaff();
-  const send = useCommand();
+  const { run, busy } = useOneAtATime();
   const router = useRouter();
   const editable = mayEdit.catalog(who.role);
   const [options, setOptions] = useState<OptionDraft[]>(
@@ -86,11 +89,25 @@ function ProductForm({ product }: { product: AdminProduct | null }) {
   const [added, setAdded] = useState<Draft | null>(null);
   const [said, setSaid] = useState<{ ok: boolean; text: string } | null>(null);
   const [status, setStatus] = useState(product?.status ?? 'draft');
+  // The details as last saved: what a save compares with, and the page's title.
+  const [baseline, setBaseline] = useState(() =>
+    product
+      ? {
+          title: product.title,
+          handle: product.handle,
+          description: product.description,
+          category: product.category,
+          tags: product.tags,
+        }
+      : null,
+  );
   const optionNames = (product?.options ?? options.map((o) => ({ name: o.name.trim() })))
     .map((o) => o.name)
     .filter(Boolean);
 
-  const report = (sent: Awaited<ReturnType<typeof send>>, text: string) => {
+  // null: another change was on its way, this click did nothing.
+  const report = (sent: Sent | null, text: string) => {
+    if (!sent) return false;
     setSaid(sent.ok ? { ok: true, text } : { ok: false, text: explain(sent.problem) });
     return sent.ok;
   };
@@ -111,40 +128,50 @@ function ProductForm({ product }: { product: AdminProduct | null }) {
         options: options.filter((o) => o.name.trim()).map((o) => ({ name: o.name.trim(), values: words(o.values) })),
         variants: variants.map(toVariant),
       };
-      const sent = await send('POST', '/admin/products', body, crypto.randomUUID());
-      if (report(sent, 'Created.') && sent.ok) {
+      const sent = await run('create', 'POST', '/admin/products', body);
+      if (report(sent, 'Created.') && sent?.ok) {
         router.push(`/admin/products/${(sent.body as { productId: string }).productId}`);
       }
       return;
     }
     // Only what changed: the API refuses an empty change, and the log records what moved.
     const now = details(form);
-    const was = { ...product, tags: product.tags };
+    const was = baseline ?? {};
     const changes = Object.fromEntries(
       Object.entries(now).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(was[k as keyof typeof was])),
     );
     if (Object.keys(changes).length === 0) return setSaid({ ok: true, text: 'Nothing changed.' });
-    report(await send('PATCH', `/admin/products/${product.productId}`, changes, crypto.randomUUID()), 'Details saved.');
+    if (
+      report(
+        await run('details', 'PATCH', `/admin/products/${encodeURIComponent(product.productId)}`, changes),
+        'Details saved.',
+      )
+    ) {
+      setBaseline(now);
+    }
   }
 
   async function saveVariant(d: Draft) {
     if (!product) return;
     const { prices, weightGrams } = toVariant(d);
-    const sent = await send(
+    const sent = await run(
+      `variant:${d.sku}`,
       'PATCH',
-      `/admin/products/${product.productId}/variants/${encodeURIComponent(d.sku)}`,
-      { prices, weightGrams },
-      crypto.randomUUID(),
+      `/admin/products/${encodeURIComponent(product.productId)}/variants/${encodeURIComponent(d.sku)}`,
+      {
+        prices,
+        weightGrams,
+      },
     );
     report(sent, `${d.sku} saved.`);
   }
   async function addVariant() {
     if (!product || !added) return;
-    const sent = await send(
+    const sent = await run(
+      'add-variant',
       'POST',
-      `/admin/products/${product.productId}/variants`,
+      `/admin/products/${encodeURIComponent(product.productId)}/variants`,
       toVariant(added),
-      crypto.randomUUID(),
     );
     if (report(sent, `${added.sku} added.`)) {
       setVariants((vs) => [...vs, added]);
@@ -153,17 +180,17 @@ function ProductForm({ product }: { product: AdminProduct | null }) {
   }
   async function removeVariant(sku: string) {
     if (!product) return;
-    const sent = await send(
+    const sent = await run(
+      `remove:${sku}`,
       'DELETE',
-      `/admin/products/${product.productId}/variants/${encodeURIComponent(sku)}`,
+      `/admin/products/${encodeURIComponent(product.productId)}/variants/${encodeURIComponent(sku)}`,
       undefined,
-      crypto.randomUUID(),
     );
     if (report(sent, `${sku} removed.`)) setVariants((vs) => vs.filter((v) => v.sku !== sku));
   }
   async function lifecycle(action: 'publish' | 'unpublish' | 'archive') {
     if (!product) return;
-    const sent = await send('POST', `/admin/products/${product.productId}/${action}`, {}, crypto.randomUUID());
+    const sent = await run(action, 'POST', `/admin/products/${encodeURIComponent(product.productId)}/${action}`, {});
     const next = { publish: 'published', unpublish: 'draft', archive: 'archived' } as const;
     if (
       report(sent, `${action === 'unpublish' ? 'Unpublished' : `${action[0]!.toUpperCase()}${action.slice(1)}ed`}.`)
@@ -225,7 +252,7 @@ function ProductForm({ product }: { product: AdminProduct | null }) {
   return (
     <>
       <h1>
-        {product ? product.title : 'New product'}{' '}
+        {baseline ? baseline.title : 'New product'}{' '}
         {product && <span className={`badge product-${status}`}>{status}</span>}
       </h1>
       {said && (
@@ -236,17 +263,17 @@ function ProductForm({ product }: { product: AdminProduct | null }) {
       {product && editable && (
         <div className="actions">
           {status !== 'published' && (
-            <button type="button" onClick={() => void lifecycle('publish')}>
+            <button type="button" onClick={() => void lifecycle('publish')} disabled={busy}>
               Publish
             </button>
           )}
           {status === 'published' && (
-            <button type="button" className="secondary" onClick={() => void lifecycle('unpublish')}>
+            <button type="button" className="secondary" onClick={() => void lifecycle('unpublish')} disabled={busy}>
               Unpublish
             </button>
           )}
           {status !== 'archived' && (
-            <button type="button" className="danger" onClick={() => void lifecycle('archive')}>
+            <button type="button" className="danger" onClick={() => void lifecycle('archive')} disabled={busy}>
               Archive
             </button>
           )}
@@ -337,7 +364,11 @@ function ProductForm({ product }: { product: AdminProduct | null }) {
             </button>
           </>
         )}
-        {editable && <button type="submit">{product ? 'Save details' : 'Create product'}</button>}
+        {editable && (
+          <button type="submit" disabled={busy}>
+            {product ? 'Save details' : 'Create product'}
+          </button>
+        )}
       </form>
 
       {product && (
@@ -348,10 +379,10 @@ function ProductForm({ product }: { product: AdminProduct | null }) {
               {row(d, setRow(i), true)}
               {editable && (
                 <div className="actions">
-                  <button type="button" onClick={() => void saveVariant(d)}>
+                  <button type="button" onClick={() => void saveVariant(d)} disabled={busy}>
                     Save {d.sku}
                   </button>
-                  <button type="button" className="secondary" onClick={() => void removeVariant(d.sku)}>
+                  <button type="button" className="secondary" onClick={() => void removeVariant(d.sku)} disabled={busy}>
                     Remove {d.sku}
                   </button>
                 </div>
@@ -362,7 +393,7 @@ function ProductForm({ product }: { product: AdminProduct | null }) {
             (added ? (
               <>
                 {row(added, setAdded, false)}
-                <button type="button" onClick={() => void addVariant()}>
+                <button type="button" onClick={() => void addVariant()} disabled={busy}>
                   Add this variant
                 </button>
               </>

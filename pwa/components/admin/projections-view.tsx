@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import type { ProjectionState } from '@/lib/admin/answers';
-import { explain, useCommand } from '@/lib/admin/commands';
+import { explain, useOneAtATime } from '@/lib/admin/commands';
 import { useStaff } from '@/lib/admin/staff';
 import { problemOf } from '@/lib/admin/use-staff-json';
 import { ProjectionTable } from './projection-table';
@@ -13,7 +13,7 @@ const EVERY_MS = 1_000;
 /** Each read model's projection, live: lag, state, errors, and a rebuild to start and watch. */
 export function ProjectionsView() {
   const { call } = useStaff();
-  const send = useCommand();
+  const { run, busy } = useOneAtATime();
   const [projections, setProjections] = useState<ProjectionState[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [said, setSaid] = useState<string | null>(null);
@@ -32,20 +32,27 @@ export function ProjectionsView() {
       } catch {
         if (live) setError('The network is down.');
       }
-      if (live) timer = setTimeout(read, EVERY_MS);
+      // Only while someone looks: a hidden tab's reads would keep an idle session alive.
+      if (live && document.visibilityState === 'visible') timer = setTimeout(read, EVERY_MS);
+    };
+    const resume = () => {
+      clearTimeout(timer);
+      if (document.visibilityState === 'visible') void read();
     };
     void read();
+    document.addEventListener('visibilitychange', resume);
     return () => {
       live = false;
       clearTimeout(timer);
+      document.removeEventListener('visibilitychange', resume);
     };
   }, [call]);
 
   async function rebuild(name: string) {
     setSaid(null);
     // One rebuild of a projection at a time: asking twice answers the same job.
-    const sent = await send('POST', `/admin/projections/${name}/rebuild`, {}, crypto.randomUUID());
-    setSaid(sent.ok ? `The rebuild of ${name} is queued: its progress shows below.` : explain(sent.problem));
+    const sent = await run(`rebuild:${name}`, 'POST', `/admin/projections/${encodeURIComponent(name)}/rebuild`, {});
+    if (sent) setSaid(sent.ok ? `The rebuild of ${name} is queued: its progress shows below.` : explain(sent.problem));
   }
 
   return (
@@ -65,7 +72,12 @@ export function ProjectionsView() {
         <ProjectionTable
           projections={projections}
           actions={(p) => (
-            <button type="button" className="secondary" onClick={() => void rebuild(p.name)} disabled={!!p.rebuild}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => void rebuild(p.name)}
+              disabled={busy || !!p.rebuild}
+            >
               {p.rebuild ? 'Rebuilding…' : 'Rebuild'}
             </button>
           )}

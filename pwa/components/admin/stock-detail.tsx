@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import type { StockDetail as StockAnswer } from '@/lib/admin/answers';
-import { explain, useCommand } from '@/lib/admin/commands';
+import { explain, refusalOf, useCommand } from '@/lib/admin/commands';
 import { mayEdit } from '@/lib/admin/roles';
 import { useStaff } from '@/lib/admin/staff';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
@@ -34,7 +34,7 @@ export function StockDetail({ sku }: { sku: string }) {
       : { sku, onHand: 0, reserved: 0, available: 0, productId: null, title: null, holds: [] };
   const change = async (kind: 'restock' | 'adjust', body: unknown, key: string) => {
     const sent = await send('POST', `/admin/inventory/${encodeURIComponent(sku)}/${kind}`, body, key);
-    if (!sent.ok) return explain(sent.problem);
+    if (!sent.ok) return refusalOf(sent);
     setDone(kind === 'restock' ? 'Restocked.' : 'Adjusted.');
     setPosition(sent.position);
     return null;

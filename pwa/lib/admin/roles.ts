@@ -1,5 +1,8 @@
 import { ORDER_STEP_ROLES, type OrderStep, STOCK_ROLES } from '@flowdose/domain/contract/command-api';
-import type { StaffRole } from './staff';
+
+export type StaffRole = 'admin' | 'ops' | 'analyst';
+/** Who is signed in, as the session route says: the page never sees a token. */
+export type StaffWho = { userId: string; email: string; role: StaffRole };
 
 /**
  * The back office's sections and who sees each: admins everything; ops move orders up to

@@ -1,11 +1,10 @@
 'use client';
 
-import { usePathname, useRouter } from 'next/navigation';
+import { useRouter } from 'next/navigation';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import type { StaffRole, StaffWho } from './roles';
 
-export type StaffRole = 'admin' | 'ops' | 'analyst';
-/** Who is signed in, as the session route says: the page never sees a token. */
-export type StaffWho = { userId: string; email: string; role: StaffRole };
+export type { StaffRole, StaffWho };
 
 export const ROLE_LABEL: Record<StaffRole, string> = { admin: 'Admin', ops: 'Operations', analyst: 'Analyst' };
 
@@ -32,6 +31,8 @@ export function useStaff(): StaffState {
 }
 
 const signInPath = (from: string) => `/admin/login?next=${encodeURIComponent(from)}`;
+// The page asked for, filters included: sign-in comes back to it.
+const here = () => window.location.pathname + window.location.search;
 
 /**
  * Renders its children only for a signed-in staff member; anyone else is sent to sign in
@@ -39,20 +40,23 @@ const signInPath = (from: string) => `/admin/login?next=${encodeURIComponent(fro
  */
 export function StaffGate({ children, fallback }: { children: ReactNode; fallback: ReactNode }) {
   const router = useRouter();
-  const pathname = usePathname();
   const [who, setWho] = useState<StaffWho | null>(null);
 
+  const [down, setDown] = useState(false);
   useEffect(() => {
     let live = true;
-    void fetch('/admin/session', { cache: 'no-store' }).then(async (res) => {
-      if (!live) return;
-      if (res.ok) setWho((await res.json()) as StaffWho);
-      else router.replace(signInPath(pathname));
-    });
+    fetch('/admin/session', { cache: 'no-store' }).then(
+      async (res) => {
+        if (!live) return;
+        if (res.ok) setWho((await res.json()) as StaffWho);
+        else router.replace(signInPath(here()));
+      },
+      () => live && setDown(true),
+    );
     return () => {
       live = false;
     };
-  }, [router, pathname]);
+  }, [router]);
 
   const call = useCallback(
     async (path: string, init: RequestInit = {}) => {
@@ -60,10 +64,10 @@ export function StaffGate({ children, fallback }: { children: ReactNode; fallbac
       for (const [name, value] of Object.entries(STAFF_HEADERS)) headers.set(name, value);
       const res = await fetch(`/admin/api${path}`, { ...init, headers, cache: 'no-store' });
       // Still 401 after the forwarder's refresh: the session ended (idle, revoked, signed out elsewhere).
-      if (res.status === 401) router.replace(signInPath(pathname));
+      if (res.status === 401) router.replace(signInPath(here()));
       return res;
     },
-    [router, pathname],
+    [router],
   );
 
   const signOut = useCallback(async () => {
@@ -71,6 +75,13 @@ export function StaffGate({ children, fallback }: { children: ReactNode; fallbac
     router.replace('/admin/login');
   }, [router]);
 
+  if (down) {
+    return (
+      <p role="alert" className="error">
+        The back office cannot be reached: check the network and reload.
+      </p>
+    );
+  }
   if (!who) return <>{fallback}</>;
   return <StaffContext.Provider value={{ who, call, signOut }}>{children}</StaffContext.Provider>;
 }

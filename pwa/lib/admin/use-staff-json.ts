@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStaff } from './staff';
 
 export type Problem = { title?: string; detail?: string; status?: number };
@@ -25,10 +25,15 @@ export async function problemOf(res: Response): Promise<Problem> {
 export function useStaffJson<T>(path: string | null, minPosition: string | null = null): Loaded<T> {
   const { call } = useStaff();
   const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
+  const shown = useRef<string | null>(null);
   useEffect(() => {
     if (!path) return;
     let live = true;
-    setLoaded({ state: 'loading' });
+    // A re-read of the same answer (after a change) keeps showing the last one meanwhile:
+    // the page does not jump, and focus stays where it was.
+    const again = shown.current === path;
+    shown.current = path;
+    if (!again) setLoaded({ state: 'loading' });
     void (async () => {
       try {
         const res = await call(path, minPosition ? { headers: { 'x-min-position': minPosition } } : {});

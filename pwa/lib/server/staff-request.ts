@@ -5,6 +5,7 @@ import {
   keepStaffSession,
   readStaffSession,
   refreshStaffSession,
+  rotatedFrom,
   type StaffSession,
   sameSiteMutation,
 } from './staff-session';
@@ -34,19 +35,29 @@ export async function asStaff(
   const send = (s: StaffSession) =>
     forward(request, service, path, { authorization: `Bearer ${s.accessToken}`, body, method });
 
-  let kept = session;
-  let res = await send(session);
+  // Cookies another request has already rotated (this one left before their answer came
+  // back) are brought up to date, or they would put a spent token back in the browser.
+  let kept: StaffSession = session;
+  for (let newer = rotatedFrom(kept.refreshToken); newer; newer = rotatedFrom(kept.refreshToken)) {
+    kept = { ...kept, ...newer };
+  }
+  let res = await send(kept);
   if (res.status === 401) {
-    const refresh = await refreshStaffSession(session.refreshToken);
+    const refresh = await refreshStaffSession(kept.refreshToken);
     if (refresh.kind === 'refused') {
       const out = new NextResponse(res.body, res);
       endStaffSession(out);
       return out;
     }
-    if (refresh.kind === 'refreshed') {
-      kept = { ...session, ...refresh.tokens };
-      res = await send(kept);
+    await res.arrayBuffer().catch(() => null); // the 401's small body, read so its connection is free
+    if (refresh.kind === 'unavailable') {
+      // Not a sign-out: the command API cannot be asked right now.
+      return problem(503, 'upstream-unavailable', 'Service unavailable', 'Sign-in cannot be renewed right now.', {
+        'retry-after': '1',
+      });
     }
+    kept = { ...kept, ...refresh.tokens };
+    res = await send(kept);
   }
   const out = new NextResponse(res.body, res);
   keepStaffSession(out, kept);

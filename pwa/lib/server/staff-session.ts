@@ -1,4 +1,5 @@
 import type { NextRequest, NextResponse } from 'next/server';
+import type { StaffWho } from '../admin/roles';
 import { UPSTREAM } from './forward';
 
 /**
@@ -24,8 +25,6 @@ export const CSRF_HEADER = 'x-flowdose-staff';
 
 export type StaffTokens = { accessToken: string; refreshToken: string };
 export type StaffSession = StaffTokens & { email: string };
-export type StaffRole = 'admin' | 'ops' | 'analyst';
-export type StaffWho = { userId: string; email: string; role: StaffRole };
 
 type CookieJar = { get: (name: string) => { value: string } | undefined };
 
@@ -82,11 +81,12 @@ export function whoIs(session: StaffSession): StaffWho | null {
 export function sameSiteMutation(request: NextRequest): boolean {
   if (request.method === 'GET' || request.method === 'HEAD') return true;
   if (request.headers.get(CSRF_HEADER) !== '1') return false;
+  // Browsers send Origin with every such fetch. It must name the host the browser asked
+  // for: a proxy in front says which in X-Forwarded-Host (nextUrl names where this listens).
   const origin = request.headers.get('origin');
-  if (origin === null) return true;
-  // Against the Host the browser asked for: behind server.mjs, nextUrl names the address it listens on.
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
   try {
-    return new URL(origin).host === request.headers.get('host');
+    return origin !== null && new URL(origin).host === host;
   } catch {
     return false;
   }
@@ -94,14 +94,19 @@ export function sameSiteMutation(request: NextRequest): boolean {
 
 // Refreshes by the spent refresh token: a refresh token works once (a second use revokes
 // the session), and a page sends several requests at once, each with the same cookie. The
-// first one refreshes; the others, arriving while it runs or up to a minute after (with the
-// old cookie still in their hands), get its answer. Entries leave after that minute, so the
-// map holds at most a minute's refreshes. One server process: behind several, a request
-// that lands on another process spends the old token again and the session ends (safe: the
-// staff member signs in again); that is the price of keeping no shared state here.
+// first one refreshes; the others, arriving while it runs or later with the old cookie
+// still in their hands (a slow request answered after the refresh), get its tokens instead
+// of spending the old one again. An answer is kept as long as the cookie it replaces could
+// live (the idle time), then let go: the maps hold at most that long's refreshes. One
+// server process: behind several, a request that lands on another process spends the old
+// token again and the session ends (safe: the staff member signs in again); that is the
+// price of keeping no shared state here.
 export type Refresh = { kind: 'refreshed'; tokens: StaffTokens } | { kind: 'refused' } | { kind: 'unavailable' };
 const refreshes = new Map<string, Promise<Refresh>>();
-const REMEMBER_MS = 60_000;
+const rotated = new Map<string, StaffTokens>();
+
+/** The tokens that replaced a spent refresh token, when this process did the refresh. */
+export const rotatedFrom = (refreshToken: string) => rotated.get(refreshToken);
 
 export function refreshStaffSession(refreshToken: string): Promise<Refresh> {
   const running = refreshes.get(refreshToken);
@@ -121,10 +126,17 @@ export function refreshStaffSession(refreshToken: string): Promise<Refresh> {
     }
   })();
   refreshes.set(refreshToken, refreshed);
-  // An answer the API gave is kept a minute; a failure to reach it is not (the token is unspent).
+  // An answer the API gave is kept; a failure to reach it is not (the token is unspent).
   void refreshed.then((r) => {
-    if (r.kind === 'unavailable') refreshes.delete(refreshToken);
-    else setTimeout(() => refreshes.delete(refreshToken), REMEMBER_MS).unref();
+    if (r.kind === 'unavailable') {
+      refreshes.delete(refreshToken);
+      return;
+    }
+    if (r.kind === 'refreshed') rotated.set(refreshToken, r.tokens);
+    setTimeout(() => {
+      refreshes.delete(refreshToken);
+      rotated.delete(refreshToken);
+    }, IDLE_SECONDS * 1000).unref();
   });
   return refreshed;
 }

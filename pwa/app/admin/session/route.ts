@@ -1,5 +1,5 @@
 import { type NextRequest, NextResponse } from 'next/server';
-import { problem, UPSTREAM } from '@/lib/server/forward';
+import { forward, problem } from '@/lib/server/forward';
 import { asStaff } from '@/lib/server/staff-request';
 import {
   endStaffSession,
@@ -14,26 +14,16 @@ import {
 
 export async function POST(request: NextRequest) {
   if (!sameSiteMutation(request)) return problem(403, 'cross-site-request', 'Refused');
-  const client = request.headers.get('x-forwarded-for');
-  const credentials = await request.text();
-  let res: Response;
-  try {
-    res = await fetch(`${UPSTREAM.commands}/admin/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(client ? { 'x-forwarded-for': client } : {}) },
-      body: credentials,
-      cache: 'no-store',
-    });
-  } catch {
-    return problem(503, 'upstream-unavailable', 'Service unavailable', 'The command API is down', {
-      'retry-after': '1',
-    });
-  }
-  if (!res.ok)
-    return new Response(res.body, { status: res.status, headers: { 'content-type': 'application/problem+json' } });
+  const credentials = await request.arrayBuffer();
+  const res = await forward(request, 'commands', ['admin', 'auth', 'login'], {
+    authorization: null,
+    body: credentials,
+  });
+  // A refusal (401, 429 with its Retry-After, 503) goes back as the API said it.
+  if (!res.ok) return res;
   const tokens = (await res.json()) as { accessToken: string; refreshToken: string };
   // The API took these credentials, so they parse; the email is kept to show who is signed in.
-  const { email } = JSON.parse(credentials) as { email: string };
+  const { email } = JSON.parse(new TextDecoder().decode(credentials)) as { email: string };
   const session = { ...tokens, email: email.trim().toLowerCase() };
   const who = whoIs(session);
   if (!who) return problem(502, 'bad-upstream', 'The command API answered a token that is not a staff token');
