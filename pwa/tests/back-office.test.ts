@@ -6,10 +6,11 @@ import { createStaffUser } from '@flowdose/shared/auth/staff';
 import type { StaffRole } from '@flowdose/shared/auth/tokens';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
+import { SignJWT } from 'jose';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { demoCatalog } from '../../infra/src/seed/demo-catalog.ts';
-import { SCREENSHOTS, startStorefront } from './storefront-stack.ts';
+import { JWT_SECRET, SCREENSHOTS, startStorefront } from './storefront-stack.ts';
 
 let shop: Awaited<ReturnType<typeof startStorefront>>;
 const PASSWORD = 'staff password for the browser test';
@@ -220,6 +221,31 @@ describe('the back office', () => {
     const renewed = (await context.cookies()).find((c) => c.name === 'fd_staff_access')!.value;
     expect(renewed).not.toBe('expired');
     expect(await page.evaluate(() => fetch('/admin/api/queries/admin/orders?limit=1').then((r) => r.status))).toBe(200);
+
+    // An access token five minutes old is renewed with the next request, so the API's idle
+    // bound (from the last refresh) follows the staff member's work.
+    const held = await context.cookies();
+    const current = held.find((c) => c.name === 'fd_staff_access')!;
+    const refreshBefore = held.find((c) => c.name === 'fd_staff_refresh')!.value;
+    const claims = JSON.parse(Buffer.from(current.value.split('.')[1]!, 'base64url').toString()) as {
+      sub: string;
+      role: string;
+      sid: string;
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const aged = await new SignJWT({ role: claims.role, sid: claims.sid })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(claims.sub)
+      .setIssuer('flowdose')
+      .setAudience('flowdose-api')
+      .setIssuedAt(now - 6 * 60)
+      .setExpirationTime(now + 5 * 60)
+      .sign(new TextEncoder().encode(JWT_SECRET));
+    await context.addCookies([{ ...current, value: aged }]);
+    expect(await page.evaluate(() => fetch('/admin/api/queries/admin/orders?limit=1').then((r) => r.status))).toBe(200);
+    const after = await context.cookies();
+    expect(after.find((c) => c.name === 'fd_staff_refresh')!.value).not.toBe(refreshBefore);
+    expect(after.find((c) => c.name === 'fd_staff_access')!.value).not.toBe(aged);
 
     // Signing out ends the session: the page asks to sign in again.
     await page.getByRole('button', { name: 'Sign out' }).click();

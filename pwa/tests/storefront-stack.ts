@@ -14,7 +14,7 @@ const PWA = fileURLToPath(new URL('..', import.meta.url));
 export const SCREENSHOTS = fileURLToPath(new URL('../../artifacts/screenshots', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The secret spawnTs gives the services, so the test can act as staff.
-const JWT_SECRET = 'test-jwt-secret-test-jwt-secret-test-0000';
+export const JWT_SECRET = 'test-jwt-secret-test-jwt-secret-test-0000';
 
 const healthy = (url: string) =>
   fetch(url).then(

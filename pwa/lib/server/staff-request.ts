@@ -1,6 +1,7 @@
 import { type NextRequest, NextResponse } from 'next/server';
 import { bodyOf, forward, problem } from './forward';
 import {
+  dueForRenewal,
   endStaffSession,
   keepStaffSession,
   readStaffSession,
@@ -40,6 +41,11 @@ export async function asStaff(
   let kept: StaffSession = session;
   for (let newer = rotatedFrom(kept.refreshToken); newer; newer = rotatedFrom(kept.refreshToken)) {
     kept = { ...kept, ...newer };
+  }
+  // Renewed ahead of expiry while staff work, so the API's idle bound follows their requests.
+  if (dueForRenewal(kept)) {
+    const renewal = await refreshStaffSession(kept.refreshToken);
+    if (renewal.kind === 'refreshed') kept = { ...kept, ...renewal.tokens };
   }
   let res = await send(kept);
   if (res.status === 401) {

@@ -20,6 +20,19 @@ const EMAIL = 'fd_staff_email';
  */
 const IDLE_SECONDS = 60 * Number(process.env.STAFF_IDLE_MINUTES ?? 30);
 
+/**
+ * An access token older than this is renewed on the next request: the API's idle bound
+ * counts from the last refresh, so renewing while staff work makes it count from their
+ * last request (give or take this long).
+ */
+const RENEW_AFTER_SECONDS = 5 * 60;
+
+/** Whether the session's access token is old enough to renew before it is used again. */
+export function dueForRenewal(session: StaffSession, now = Date.now()): boolean {
+  const issued = claimsOf(session.accessToken)?.iat;
+  return typeof issued === 'number' && now / 1000 - issued > RENEW_AFTER_SECONDS;
+}
+
 /** A mutation must carry this header: a cross-site form or a plain link cannot add one. */
 export const CSRF_HEADER = 'x-flowdose-staff';
 
@@ -60,18 +73,19 @@ export function endStaffSession(response: NextResponse) {
  * Who a token names, for the page to show (not trusted for anything: the APIs verify every
  * token they are sent). Null for anything but a staff token.
  */
-export function whoIs(session: StaffSession): StaffWho | null {
+const claimsOf = (token: string): { sub?: unknown; role?: unknown; iat?: unknown } | null => {
   try {
-    const payload = JSON.parse(Buffer.from(session.accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-      sub?: unknown;
-      role?: unknown;
-    };
-    const role = payload.role;
-    if (typeof payload.sub !== 'string' || (role !== 'admin' && role !== 'ops' && role !== 'analyst')) return null;
-    return { userId: payload.sub, email: session.email, role };
+    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
   } catch {
     return null;
   }
+};
+
+export function whoIs(session: StaffSession): StaffWho | null {
+  const payload = claimsOf(session.accessToken) ?? {};
+  const role = payload.role;
+  if (typeof payload.sub !== 'string' || (role !== 'admin' && role !== 'ops' && role !== 'analyst')) return null;
+  return { userId: payload.sub, email: session.email, role };
 }
 
 /**
