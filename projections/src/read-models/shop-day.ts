@@ -1,16 +1,19 @@
+let format: Intl.DateTimeFormat | undefined;
+
 /**
- * The shop's calendar day of an instant, in `SHOP_TIME_ZONE` (an IANA name, default UTC): the
- * analytics models bucket by it. Read once at start: a new zone changes past rows too, so it
- * takes a rebuild of those models (which is what a rebuild is for).
+ * The shop's calendar day (YYYY-MM-DD) of an instant in `SHOP_TIME_ZONE` (default UTC): the
+ * analytics models bucket by it. A projection's `apply` is pure and gets no config, so this
+ * reads the variable itself, on first use: by then the service has loaded and checked its
+ * configuration (shared/src/config.ts refuses a zone that is none, .env included). A new zone
+ * moves past events between days, which is what a rebuild of those models is for.
  */
-export const SHOP_TIME_ZONE = process.env.SHOP_TIME_ZONE || 'UTC';
-
-// en-CA formats as YYYY-MM-DD; an unknown zone throws here, at start, not mid-projection.
-const format = new Intl.DateTimeFormat('en-CA', {
-  timeZone: SHOP_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-export const shopDay = (at: Date): string => format.format(at);
+export function shopDay(at: Date): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  format ??= new Intl.DateTimeFormat('en-CA', {
+    timeZone: process.env.SHOP_TIME_ZONE || 'UTC',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  return format.format(at);
+}
