@@ -5,6 +5,8 @@ import { customersProjection } from './read-models/customers/projection.ts';
 import { discountsProjection } from './read-models/discounts/projection.ts';
 import { inventoryProjection } from './read-models/inventory/projection.ts';
 import { ordersProjection } from './read-models/orders/projection.ts';
+import { productSalesProjection } from './read-models/product_sales/projection.ts';
+import { salesDailyProjection } from './read-models/sales_daily/projection.ts';
 
 /**
  * Each read model is one folder in `read-models/<name>/`: `tables.ts` (its tables and their
@@ -19,6 +21,8 @@ export const projections: readonly Projection[] = [
   discountsProjection,
   inventoryProjection,
   ordersProjection,
+  productSalesProjection,
+  salesDailyProjection,
 ];
 
 export function projectionNamed(name: string): Projection {

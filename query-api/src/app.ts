@@ -3,6 +3,7 @@ import { createHttpApp } from '@flowdose/shared/http/bootstrap';
 import type express from 'express';
 import type { Deps } from './deps.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { adminAnalyticsRoutes } from './routes/admin-analytics.ts';
 import { adminCustomerRoutes } from './routes/admin-customers.ts';
 import { adminDashboardRoutes } from './routes/admin-dashboard.ts';
 import { adminDiscountRoutes } from './routes/admin-discounts.ts';
@@ -34,6 +35,7 @@ export function buildApp(deps: Deps): express.Express {
       adminInventoryRoutes(deps),
       adminDiscountRoutes(deps),
       adminCustomerRoutes(deps),
+      adminAnalyticsRoutes(deps),
       auditRoutes(deps),
     ],
   });

@@ -4,6 +4,15 @@ import { z } from 'zod';
 // 0 asks the OS for a free port (tests).
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
+const isTimeZone = (name: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const Env = z
   .object({
     DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/flowdose'),
@@ -39,6 +48,9 @@ const Env = z
     MIN_POSITION_TIMEOUT_MS: z.coerce.number().int().min(0).max(30000).default(2000),
     // The back office calls a SKU low on stock with this many units available or fewer.
     LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(5),
+    // The shop's days for the analytics read models (projections/src/read-models/shop-day.ts
+    // reads it); a new zone moves past events between days, so those models want a rebuild.
+    SHOP_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'not a time zone (an IANA name: Europe/Paris)'),
     BODY_LIMIT: z.string().default('32kb'),
     QUEUE_PREFIX: z
       .string()

@@ -334,6 +334,70 @@ export type CustomerPage = z.infer<typeof CustomerPage>;
 export type CustomerDetail = z.infer<typeof CustomerDetail>;
 export type Dashboard = z.infer<typeof Dashboard>;
 
+// Analytics: figures per shop day (SHOP_TIME_ZONE), money in minor units of one currency.
+const THREE_YEARS_DAYS = 3 * 366;
+const AnalyticsRange = {
+  from: z.iso.date().meta({ description: 'The first shop day, included (YYYY-MM-DD).' }),
+  to: z.iso.date().meta({ description: 'The last shop day, included; at most three years after from.' }),
+};
+/** from ≤ to, at most three years apart: a field error on `to` otherwise. */
+const checkRange = (range: { from: string; to: string }, ctx: z.RefinementCtx) => {
+  const days = (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000;
+  if (days < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to is before from' });
+  else if (days > THREE_YEARS_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: 'more than three years' });
+};
+export const SalesQuery = z
+  .strictObject({
+    ...AnalyticsRange,
+    currency: Currency.optional().meta({ description: 'One currency; without it, a row per currency.' }),
+    granularity: z.enum(['day', 'week', 'month']).default('day'),
+    limit: z.coerce.number().int().min(1).max(5000).default(1000),
+  })
+  .superRefine(checkRange);
+export const ProductSalesQuery = z
+  .strictObject({
+    ...AnalyticsRange,
+    currency: Currency.meta({ description: 'Revenue is ranked within one currency.' }),
+    by: z.enum(['variant', 'category']).default('variant'),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .superRefine(checkRange);
+const minor = z.number().int();
+export const SalesBucket = z
+  .object({
+    period: z.iso.date().meta({ description: 'The first day of the bucket (weeks start on Monday).' }),
+    currency: Currency,
+    orders: z.number().int().meta({ description: 'Orders placed.' }),
+    items: z.number().int().meta({ description: 'Units in those orders.' }),
+    subtotal: minor.meta({ description: 'Line prices before discount, tax and shipping.' }),
+    discounts: minor,
+    shipping: minor,
+    tax: minor,
+    gross: minor.meta({ description: 'Grand totals of the orders placed.' }),
+    refunds: minor.meta({ description: 'Refunded in the bucket, whenever the order was placed.' }),
+    canceledOrders: z.number().int(),
+    canceled: minor.meta({ description: 'Of orders canceled in the bucket, what was never paid or refunded.' }),
+    net: minor.meta({ description: 'gross − refunds − canceled.' }),
+    averageOrderValue: minor.meta({ description: 'gross / orders, rounded (0 without orders).' }),
+  })
+  .meta({ id: 'SalesBucket' });
+export const ProductSalesItem = z
+  .object({
+    sku: Sku.nullable().meta({ description: 'Null when rolled up by category.' }),
+    productId: Id.nullable(),
+    title: z.string().nullable(),
+    category: z.string().nullable().meta({ description: "The product's category now." }),
+    units: z.number().int(),
+    revenue: minor.meta({ description: 'Price × quantity less line discounts, before tax and shipping.' }),
+    refunds: minor.meta({ description: "Refunds shared among an order's lines pro rata to their revenue." }),
+    net: minor,
+  })
+  .meta({ id: 'ProductSalesItem' });
+export const SalesReport = z.object({ items: z.array(SalesBucket) });
+export const ProductSalesReport = z.object({ items: z.array(ProductSalesItem) });
+export type SalesReport = z.infer<typeof SalesReport>;
+export type ProductSalesReport = z.infer<typeof ProductSalesReport>;
+
 // The audit (reads of the log itself).
 export const AuditPageQuery = z.strictObject({ cursor: PositionCursorParam.optional(), limit: Limit });
 export const StreamPageQuery = z.strictObject({ cursor: VersionCursorParam.optional(), limit: Limit });
@@ -406,6 +470,22 @@ const staffRead = (
   tag: 'back office',
   credentials: ['bearer'],
   roles: ['admin', 'ops', 'analyst'],
+  ...reader,
+  query,
+  answers: { 200: { description: 'Never cached (Cache-Control: no-store).', schema: answer } },
+});
+
+/** An analytics read: analysts and admins; JSON, or CSV with `Accept: text/csv`. */
+const analyticsRead = (path: string, summary: string, query: z.ZodObject, answer: z.ZodType): RouteContract => ({
+  method: 'get',
+  path,
+  summary,
+  description:
+    'Bad ranges (from after to, more than three years, an unknown currency) are a 400. With Accept: text/csv, ' +
+    'the items as CSV (RFC 4180): a header row of their field names, then one row per item.',
+  tag: 'analytics',
+  credentials: ['bearer'],
+  roles: ['admin', 'analyst'],
   ...reader,
   query,
   answers: { 200: { description: 'Never cached (Cache-Control: no-store).', schema: answer } },
@@ -526,6 +606,13 @@ export const queryApi: ApiContract = {
       answer: CustomerPage,
     }),
     staffRead('/admin/customers/:customerId', 'A customer with their newest orders', { answer: CustomerDetail }),
+    analyticsRead('/admin/analytics/sales', 'Sales per day, week or month and currency', SalesQuery, SalesReport),
+    analyticsRead(
+      '/admin/analytics/products',
+      'Best sellers by revenue in one currency, per variant or category',
+      ProductSalesQuery,
+      ProductSalesReport,
+    ),
     {
       method: 'get',
       path: '/admin/orders/:orderId/events',

@@ -1,0 +1,55 @@
+import { liveSchema } from '@flowdose/shared/read-models';
+import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSchema } from '../../schema.ts';
+import { applyAll, orderHistory, tableRows } from '../analytics-fixture.ts';
+import { catalogProjection } from '../catalog/projection.ts';
+import { productSalesProjection } from './projection.ts';
+import { topProductSales } from './queries.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => db.drop());
+
+const unknown = { productId: null, title: null, category: null };
+
+describe('product_sales read model', () => {
+  it('counts units and revenue per SKU and shares refunds among the lines pro rata', async () => {
+    const { events } = orderHistory();
+    const schema = liveSchema('product_sales');
+    // An empty catalog: the SKUs are sold but no product names them (any more).
+    await createSchema(db.pool, catalogProjection, liveSchema('catalog'));
+    await createSchema(db.pool, productSalesProjection, schema);
+    await applyAll(db.pool, productSalesProjection, schema, events);
+    const range = { from: '2026-03-01', to: '2026-03-03', by: 'variant', limit: 10 } as const;
+
+    // A's refund of 1000 over CAP-BLACK (2400 − 400 = 2000) and MUG-WHITE (2 × 1250 = 2500):
+    // 1000 × 2000 / 4500 = 444 and the rest, 556. D holds MUG-WHITE twice: 1000 + 1250.
+    expect(await topProductSales(db.pool, { ...range, currency: 'EUR' })).toEqual([
+      { sku: 'HOODIE-GREY-M', ...unknown, units: 1, revenue: 4999, refunds: 0, net: 4999 },
+      { sku: 'MUG-WHITE', ...unknown, units: 4, revenue: 4750, refunds: 556, net: 4194 },
+      { sku: 'CAP-BLACK', ...unknown, units: 1, revenue: 2000, refunds: 444, net: 1556 },
+    ]);
+    // B's refund includes its shipping, all on its one SKU.
+    expect(await topProductSales(db.pool, { ...range, currency: 'USD' })).toEqual([
+      { sku: 'MUG-WHITE', ...unknown, units: 3, revenue: 4170, refunds: 4770, net: -600 },
+    ]);
+    expect(await topProductSales(db.pool, { ...range, currency: 'EUR', limit: 1 })).toHaveLength(1);
+    expect(await topProductSales(db.pool, { ...range, currency: 'EUR', by: 'category' })).toEqual([
+      { sku: null, ...unknown, units: 6, revenue: 11749, refunds: 1000, net: 10749 },
+    ]);
+    // Only the first day: A's refund fell on the second.
+    expect(await topProductSales(db.pool, { ...range, to: '2026-03-01', currency: 'EUR', by: 'category' })).toEqual([
+      { sku: null, ...unknown, units: 4, revenue: 9499, refunds: 0, net: 9499 },
+    ]);
+
+    const rebuilt = 'rm_product_sales_again';
+    await createSchema(db.pool, productSalesProjection, rebuilt);
+    await applyAll(db.pool, productSalesProjection, rebuilt, events);
+    for (const table of ['product_sales', 'product_sales_lines']) {
+      expect(await tableRows(db.pool, `${rebuilt}.${table}`)).toEqual(await tableRows(db.pool, `${schema}.${table}`));
+    }
+  });
+});

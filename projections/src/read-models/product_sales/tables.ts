@@ -1,0 +1,32 @@
+/**
+ * The product_sales read model's tables; `queries.ts` reads them through these row types.
+ * `product_sales_lines` keeps each order's revenue per SKU, so a refund (which names no
+ * lines) can be shared among them.
+ */
+export const productSalesTables = (s: string) => `
+    create table ${s}.product_sales (
+      day date not null,
+      currency text not null,
+      sku text not null,
+      units int not null default 0,
+      revenue bigint not null default 0,
+      refunds bigint not null default 0,
+      primary key (day, currency, sku)
+    );
+    create index on ${s}.product_sales (currency, day);
+    create table ${s}.product_sales_lines (
+      order_id uuid not null,
+      sku text not null,
+      currency text not null,
+      revenue bigint not null,
+      primary key (order_id, sku)
+    );`;
+
+export type ProductSalesRow = {
+  day: string;
+  currency: string;
+  sku: string;
+  units: number;
+  revenue: bigint;
+  refunds: bigint;
+};

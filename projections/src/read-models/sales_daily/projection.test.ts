@@ -1,0 +1,120 @@
+import { liveSchema } from '@flowdose/shared/read-models';
+import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSchema } from '../../schema.ts';
+import { applyAll, orderHistory, tableRows } from '../analytics-fixture.ts';
+import { salesDailyProjection } from './projection.ts';
+import { salesByPeriod } from './queries.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => db.drop());
+
+const zero = { orders: 0, items: 0, subtotal: 0, discounts: 0, shipping: 0, tax: 0, gross: 0, averageOrderValue: 0 };
+const none = { refunds: 0, canceledOrders: 0, canceled: 0 };
+
+describe('sales_daily read model', () => {
+  it('sums orders on their day, refunds and cancels on theirs, per currency, by day, week and month', async () => {
+    const { events } = orderHistory();
+    const schema = liveSchema('sales_daily');
+    await createSchema(db.pool, salesDailyProjection, schema);
+    await applyAll(db.pool, salesDailyProjection, schema, events);
+    const range = { from: '2026-03-01', to: '2026-03-03', limit: 100 };
+
+    expect(await salesByPeriod(db.pool, { ...range, granularity: 'day' })).toEqual([
+      // A (5994) and C (5999, placed 23:30 UTC); AOV 11993 / 2 rounded.
+      {
+        period: '2026-03-01',
+        currency: 'EUR',
+        orders: 2,
+        items: 4,
+        subtotal: 9899,
+        discounts: 400,
+        shipping: 495,
+        tax: 1999,
+        gross: 11993,
+        ...none,
+        net: 11993,
+        averageOrderValue: 5997,
+      },
+      {
+        period: '2026-03-01',
+        currency: 'USD',
+        orders: 1,
+        items: 3,
+        subtotal: 4170,
+        discounts: 0,
+        shipping: 600,
+        tax: 0,
+        gross: 4770,
+        ...none,
+        net: 4770,
+        averageOrderValue: 4770,
+      },
+      // A's refund of 1000, C canceled unpaid: its whole total is taken off.
+      {
+        period: '2026-03-02',
+        currency: 'EUR',
+        ...zero,
+        refunds: 1000,
+        canceledOrders: 1,
+        canceled: 5999,
+        net: -6999,
+      },
+      {
+        period: '2026-03-03',
+        currency: 'EUR',
+        orders: 1,
+        items: 2,
+        subtotal: 2500,
+        discounts: 250,
+        shipping: 495,
+        tax: 0,
+        gross: 2745,
+        ...none,
+        net: 2745,
+        averageOrderValue: 2745,
+      },
+      // B canceled after it was paid: refunded in full, so nothing more is taken off.
+      { period: '2026-03-03', currency: 'USD', ...zero, refunds: 4770, canceledOrders: 1, canceled: 0, net: -4770 },
+    ]);
+
+    // 1 March 2026 is a Sunday: its week began on 23 February.
+    const weeks = await salesByPeriod(db.pool, { ...range, currency: 'EUR', granularity: 'week' });
+    expect(weeks.map((w) => [w.period, w.orders, w.gross, w.net])).toEqual([
+      ['2026-02-23', 2, 11993, 11993],
+      ['2026-03-02', 1, 2745, 2745 - 1000 - 5999],
+    ]);
+    expect(await salesByPeriod(db.pool, { ...range, currency: 'EUR', granularity: 'month' })).toEqual([
+      {
+        period: '2026-03-01',
+        currency: 'EUR',
+        orders: 3,
+        items: 6,
+        subtotal: 12399,
+        discounts: 650,
+        shipping: 990,
+        tax: 1999,
+        gross: 14738,
+        refunds: 1000,
+        canceledOrders: 1,
+        canceled: 5999,
+        net: 14738 - 1000 - 5999,
+        averageOrderValue: 4913,
+      },
+    ]);
+    // The range is of days, both included.
+    const second = await salesByPeriod(db.pool, { ...range, from: '2026-03-02', to: '2026-03-02', granularity: 'day' });
+    expect(second.map((d) => d.period)).toEqual(['2026-03-02']);
+
+    // A rebuild from the same events gives the same rows.
+    const rebuilt = 'rm_sales_daily_again';
+    await createSchema(db.pool, salesDailyProjection, rebuilt);
+    await applyAll(db.pool, salesDailyProjection, rebuilt, events);
+    for (const table of ['sales_daily', 'sales_orders']) {
+      expect(await tableRows(db.pool, `${rebuilt}.${table}`)).toEqual(await tableRows(db.pool, `${schema}.${table}`));
+    }
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * The sales_daily read model's tables; `queries.ts` reads them through these row types.
+ * `sales_orders` is what a later event of an order needs to know of it (its currency, its
+ * total, what was refunded): refunds and cancels land on their own day, not the order's.
+ */
+export const salesDailyTables = (s: string) => `
+    create table ${s}.sales_daily (
+      day date not null,
+      currency text not null,
+      orders int not null default 0,
+      items int not null default 0,
+      subtotal bigint not null default 0,
+      discounts bigint not null default 0,
+      shipping bigint not null default 0,
+      tax bigint not null default 0,
+      gross bigint not null default 0,
+      refunds bigint not null default 0,
+      canceled_orders int not null default 0,
+      canceled bigint not null default 0,
+      primary key (day, currency)
+    );
+    create table ${s}.sales_orders (
+      order_id uuid primary key,
+      currency text not null,
+      grand_total bigint not null,
+      refunded bigint not null default 0
+    );`;
+
+export type SalesDailyRow = {
+  day: string;
+  currency: string;
+  orders: number;
+  items: number;
+  subtotal: bigint;
+  discounts: bigint;
+  shipping: bigint;
+  tax: bigint;
+  gross: bigint;
+  refunds: bigint;
+  canceled_orders: number;
+  canceled: bigint;
+};

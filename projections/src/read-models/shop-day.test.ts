@@ -1,0 +1,21 @@
+import { loadConfig } from '@flowdose/shared/config';
+import { describe, expect, it } from 'vitest';
+import { shopDay } from './shop-day.ts';
+
+describe('shopDay', () => {
+  it('names the day in SHOP_TIME_ZONE, and the configuration refuses a zone that is none', () => {
+    process.env.SHOP_TIME_ZONE = 'America/New_York';
+    // Read on first use: set before the first day is asked.
+    expect(shopDay(new Date('2026-03-02T03:00:00Z'))).toBe('2026-03-01');
+    // Read once: the rest of this file's process sees UTC again, the shop's day stays.
+    delete process.env.SHOP_TIME_ZONE;
+    expect(shopDay(new Date('2026-03-02T05:00:00Z'))).toBe('2026-03-02');
+    const secrets = {
+      CART_TOKEN_SECRET: 'x'.repeat(32),
+      AUTH_JWT_SECRET: 'x'.repeat(32),
+      PAYMENT_WEBHOOK_SECRET: 'x'.repeat(32),
+    };
+    expect(loadConfig({ ...secrets }).SHOP_TIME_ZONE).toBe('UTC');
+    expect(() => loadConfig({ ...secrets, SHOP_TIME_ZONE: 'Mars/Olympus' })).toThrow('SHOP_TIME_ZONE');
+  });
+});

@@ -1,0 +1,184 @@
+import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
+import { checkoutDetails } from '@flowdose/shared/testing/checkout';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, placeOrder, startStack } from '../test-support.ts';
+
+let stack: Awaited<ReturnType<typeof startStack>>;
+let admin: { Authorization: string };
+let analyst: { Authorization: string };
+let last: string;
+beforeAll(async () => {
+  stack = await startStack();
+  await publishTestCatalog(stack.commands, stack.config.AUTH_JWT_SECRET, { stock: 10 });
+  admin = await bearer(stack.config, 'admin');
+  analyst = await bearer(stack.config, 'analyst');
+  const euros = await placeOrder(stack.commands, 'MUG-WHITE', 2);
+  await placeOrder(stack.commands, 'CAP-BLACK', 1);
+  const us = { ...checkoutDetails().shippingAddress, city: 'Boston', postalCode: '02110', country: 'US' };
+  await placeOrder(stack.commands, 'MUG-WHITE', 3, { currency: 'USD', shippingAddress: us });
+  const step = async (action: string, body: object) => {
+    const res = await stack.commands.request<{ position: string }>('POST', `/admin/orders/${euros.orderId}/${action}`, {
+      body,
+      headers: admin,
+    });
+    expect(res.status, res.text).toBe(200);
+    return res.body.position;
+  };
+  await step('capture', {});
+  last = await step('refund', { amount: 1000, reason: 'one mug broke' });
+});
+afterAll(() => stack.close());
+
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const range = () => `from=${day(-1)}&to=${day(1)}`;
+const get = <T>(path: string, headers: Record<string, string> = analyst) =>
+  stack.queries.request<T>('GET', path, { headers: { ...headers, 'X-Min-Position': last } });
+
+/** RFC 4180 with quoted fields, enough to read back what the API writes. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    const next = text[i + 1];
+    if (quoted && c === '"' && next === '"') {
+      cell += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (quoted) {
+      cell += c;
+    } else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && next === '\n') {
+      rows.push([...row, cell]);
+      row = [];
+      cell = '';
+      i++;
+    } else {
+      cell += c;
+    }
+  }
+  return rows;
+}
+
+/** JSON items as the CSV should write them: the same columns, null as an empty field. */
+const asRows = (items: Record<string, unknown>[]) => [
+  Object.keys(items[0]!),
+  ...items.map((item) => Object.values(item).map((v) => (v === null ? '' : String(v)))),
+];
+
+describe('GET /admin/analytics', () => {
+  it('is for analysts and admins only', async () => {
+    for (const path of [`/admin/analytics/sales?${range()}`, `/admin/analytics/products?${range()}&currency=EUR`]) {
+      expect((await stack.queries.request('GET', path)).status, path).toBe(401);
+      for (const [role, status] of [
+        ['customer', 403],
+        ['ops', 403],
+        ['analyst', 200],
+        ['admin', 200],
+      ] as const) {
+        const res = await get(path, await bearer(stack.config, role));
+        expect([role, res.status], res.text).toEqual([role, status]);
+        if (status === 200) expect(res.headers.get('cache-control')).toBe('no-store');
+        else expect(res.headers.get('content-type')).toContain('application/problem+json');
+      }
+    }
+  });
+
+  it("sums today's orders per currency, with the refund, as computed by hand", async () => {
+    const res = await get<{ items: object[] }>(`/admin/analytics/sales?${range()}`);
+    expect(res.status, res.text).toBe(200);
+    // EUR: 2 × 12.50 and 24.00, 4.95 shipping each, 20 % VAT (France) on lines and shipping.
+    // USD: 3 × 13.90 and 5.95 shipping to the US, no tax.
+    const none = { discounts: 0, canceledOrders: 0, canceled: 0 };
+    expect(res.body.items).toEqual([
+      {
+        period: day(0),
+        currency: 'EUR',
+        orders: 2,
+        items: 3,
+        subtotal: 2500 + 2400,
+        shipping: 495 + 495,
+        tax: 500 + 99 + 480 + 99,
+        gross: 3594 + 3474,
+        refunds: 1000,
+        ...none,
+        net: 3594 + 3474 - 1000,
+        averageOrderValue: (3594 + 3474) / 2,
+      },
+      {
+        period: day(0),
+        currency: 'USD',
+        orders: 1,
+        items: 3,
+        subtotal: 4170,
+        shipping: 595,
+        tax: 0,
+        gross: 4765,
+        refunds: 0,
+        ...none,
+        net: 4765,
+        averageOrderValue: 4765,
+      },
+    ]);
+    const usd = await get<{ items: { currency: string }[] }>(`/admin/analytics/sales?${range()}&currency=USD`);
+    expect(usd.body.items.map((i) => i.currency)).toEqual(['USD']);
+  });
+
+  it('ranks products by revenue within a currency, per variant or category', async () => {
+    const product = { productId: expect.any(String), category: 'test' };
+    const res = await get<{ items: object[] }>(`/admin/analytics/products?${range()}&currency=EUR`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.items).toEqual([
+      { sku: 'MUG-WHITE', title: 'MUG-WHITE', ...product, units: 2, revenue: 2500, refunds: 1000, net: 1500 },
+      { sku: 'CAP-BLACK', title: 'CAP-BLACK', ...product, units: 1, revenue: 2400, refunds: 0, net: 2400 },
+    ]);
+    const top = await get<{ items: object[] }>(`/admin/analytics/products?${range()}&currency=EUR&limit=1`);
+    expect(top.body.items).toEqual(res.body.items.slice(0, 1));
+    const categories = await get<{ items: object[] }>(`/admin/analytics/products?${range()}&currency=EUR&by=category`);
+    expect(categories.body.items).toEqual([
+      { sku: null, productId: null, title: null, category: 'test', units: 3, revenue: 4900, refunds: 1000, net: 3900 },
+    ]);
+  });
+
+  it('answers the same items as CSV when asked', async () => {
+    for (const path of [`/admin/analytics/sales?${range()}`, `/admin/analytics/products?${range()}&currency=EUR`]) {
+      const json = await get<{ items: Record<string, unknown>[] }>(path);
+      const csv = await get<string>(path, { ...analyst, Accept: 'text/csv' });
+      expect(csv.status, csv.text).toBe(200);
+      expect(csv.headers.get('content-type')).toContain('text/csv');
+      expect(json.body.items.length).toBeGreaterThan(0);
+      expect(parseCsv(csv.text)).toEqual(asRows(json.body.items));
+    }
+    // An empty answer still has its header row.
+    const empty = await get<string>('/admin/analytics/sales?from=2020-01-01&to=2020-01-31', {
+      ...analyst,
+      Accept: 'text/csv',
+    });
+    expect(parseCsv(empty.text)).toEqual([expect.arrayContaining(['period', 'currency', 'net'])]);
+  });
+
+  it('refuses bad ranges with the fields at fault', async () => {
+    const cases: [string, string][] = [
+      ['/admin/analytics/sales?from=2026-03-02&to=2026-03-01', 'to'],
+      ['/admin/analytics/sales?from=2020-01-01&to=2023-06-01', 'to'],
+      ['/admin/analytics/sales?from=2026-03-01&to=2026-03-02&currency=XYZ', 'currency'],
+      ['/admin/analytics/sales?from=2026-03-01&to=2026-03-02&granularity=year', 'granularity'],
+      ['/admin/analytics/sales?from=2026-02-30&to=2026-03-02', 'from'],
+      ['/admin/analytics/products?from=2026-03-01&to=2026-03-02', 'currency'],
+    ];
+    for (const [path, field] of cases) {
+      const res = await get<{ status: number; errors: { path: string }[] }>(path);
+      expect(res.status, path).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(
+        res.body.errors.map((e) => e.path),
+        path,
+      ).toContain(field);
+    }
+  });
+});
