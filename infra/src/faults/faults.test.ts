@@ -157,10 +157,30 @@ async function shopper(n: number) {
   }
 }
 
-/** The fault's end to every service ready again, in ms. */
+/**
+ * The fault's end to every service ready again, in ms (printed, not asserted: speed is
+ * measured). The bound only says "it came back": alone here a killed service is ready
+ * again in 1.4–2.7 s, but a restart is a cold `tsx` start of a Node process, and while the
+ * rest of the suite runs beside it (browsers, other stacks) on two cores it took over 10 s
+ * (seen in CI, 2026-11-30), which failed a test that was measuring the machine.
+ */
 async function readyAgain() {
   const since = Date.now();
-  await until(allReady, 10_000, 'every service ready within 10 s');
+  try {
+    await until(allReady, 45_000, 'every service ready again');
+  } catch (error) {
+    // Which service is not ready, and what its /ready says: the message to act on.
+    const said = await Promise.all(
+      (Object.keys(ENTRY) as Service[]).map(async (s) => {
+        const answer = await fetch(`${base(s)}/ready`, { signal: AbortSignal.timeout(2000) }).then(
+          async (r) => `${r.status} ${await r.text()}`,
+          (e: Error) => e.message,
+        );
+        return `${s}: ${answer}`;
+      }),
+    );
+    throw new Error(`${(error as Error).message}\n${said.join('\n')}`);
+  }
   return Date.now() - since;
 }
 
