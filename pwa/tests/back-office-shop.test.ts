@@ -72,6 +72,10 @@ async function guestBuys(handle: string, variant?: string) {
 describe('staff run the shop from the back office', () => {
   it('an admin creates, publishes and restocks a product; a shopper buys it; the admin takes the order to Shipped', async () => {
     const { context, page } = await staffBrowser('admin');
+    // The dashboard's figures are there to be read (not white on white).
+    const figure = page.getByRole('region', { name: 'Waiting for capture' }).locator('.figure');
+    await expect.poll(() => figure.textContent()).toMatch(/^\d+$/);
+    expect(await figure.evaluate((e) => getComputedStyle(e).color)).not.toBe('rgb(255, 255, 255)');
     await shot(page, 'admin-dashboard');
 
     // A product with two variants, priced in two currencies.
@@ -95,7 +99,7 @@ describe('staff run the shop from the back office', () => {
     await rows.nth(1).getByLabel('Price in EUR').fill('26.00');
     await rows.nth(1).getByLabel('Weight (g)').fill('320');
     await page.getByRole('button', { name: 'Create product' }).click();
-    await page.waitForURL(/\/admin\/products\/[0-9a-f-]{36}$/);
+    await page.waitForURL(/\/admin\/products\/[0-9a-f-]{36}\?position=/);
     await page.getByRole('heading', { name: /Linen Apron/ }).waitFor();
     await page.getByRole('button', { name: 'Publish' }).click();
     await expect.poll(() => page.locator('h1 .badge').textContent()).toBe('published');

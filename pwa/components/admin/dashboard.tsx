@@ -52,7 +52,7 @@ export function Dashboard() {
           )}
         </section>
         {waiting.map((w) => (
-          <section className="admin-card tile" key={w.status} aria-label={w.label}>
+          <section className="admin-card admin-tile" key={w.status} aria-label={w.label}>
             <p className="figure">{w.count}</p>
             <Link href={`/admin/orders?status=${w.status}`}>{w.label}</Link>
           </section>

@@ -58,9 +58,16 @@ const words = (text: string) =>
  * with a price per currency and a weight, and its life (publish, unpublish, archive). Every
  * save is one command with its own Idempotency-Key; a refusal is shown where it happened.
  */
-export function ProductEditor({ productId }: { productId: string | null }) {
+export function ProductEditor({
+  productId,
+  minPosition = null,
+}: {
+  productId: string | null;
+  minPosition?: string | null;
+}) {
   const loaded = useStaffJson<AdminProduct>(
     productId ? `/queries/admin/products/${encodeURIComponent(productId)}` : null,
+    minPosition,
   );
   if (!productId) return <ProductForm product={null} />;
   if (loaded.state === 'loading') return <p className="muted">Loading…</p>;
@@ -130,7 +137,9 @@ function ProductForm({ product }: { product: AdminProduct | null }) {
       };
       const sent = await run('create', 'POST', '/admin/products', body);
       if (report(sent, 'Created.') && sent?.ok) {
-        router.push(`/admin/products/${(sent.body as { productId: string }).productId}`);
+        // Read your write: the product's page waits until the read model has it.
+        const created = sent.body as { productId: string; position: string };
+        router.push(`/admin/products/${created.productId}?position=${encodeURIComponent(created.position)}`);
       }
       return;
     }

@@ -45,19 +45,19 @@ export function StockDetail({ sku }: { sku: string }) {
         {s.sku} {s.title && <span className="muted">· {s.title}</span>}
       </h1>
       <dl className="admin-tiles figures">
-        <div className="admin-card tile">
+        <div className="admin-card admin-tile">
           <dt>On hand</dt>
           <dd className="figure" data-field="onHand">
             {s.onHand}
           </dd>
         </div>
-        <div className="admin-card tile">
+        <div className="admin-card admin-tile">
           <dt>Held for orders</dt>
           <dd className="figure" data-field="reserved">
             {s.reserved}
           </dd>
         </div>
-        <div className="admin-card tile">
+        <div className="admin-card admin-tile">
           <dt>Available</dt>
           <dd className="figure" data-field="available">
             {s.available}
