@@ -24,6 +24,13 @@ export function createPool(
 ): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, pipeline });
   pool.on('error', onIdleError);
+  // Every client listens for its own errors for as long as it lives. The pool listens only
+  // while a client is idle, and a query only while it runs (pool.query with `once`), so a
+  // server shutting down could reach a checked-out client between the two: its 'error',
+  // unheard, killed the projections service in the fault test (1 CI run in 3, 2026-11-30).
+  // Heard here, the client is marked unusable; the work holding it fails on its next query
+  // and says why, and the pool drops it on release.
+  pool.on('connect', (client) => client.on('error', onIdleError));
   return pool;
 }
 
