@@ -6,6 +6,7 @@ import { explain } from '@/lib/admin/commands';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
 import { OrderRows } from './order-rows';
 import { Pager } from './pager';
+import { Pending } from './pending';
 import { useListQuery } from './use-list';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString() : '—');
@@ -24,12 +25,7 @@ export function CustomersList() {
         </label>
         <button type="submit">Search</button>
       </form>
-      {customers.state === 'loading' && <p className="muted">Loading…</p>}
-      {customers.state === 'failed' && (
-        <p role="alert" className="error">
-          {explain(customers.problem)}
-        </p>
-      )}
+      <Pending loaded={customers} what="The customers" />
       {customers.state === 'ok' && (
         <>
           <table className="admin-table">

@@ -3,13 +3,14 @@
 import { Currency } from '@flowdose/domain/money';
 import { useState } from 'react';
 import type { DiscountItem, DiscountPage } from '@/lib/admin/answers';
-import { explain, refusalOf, useCommand } from '@/lib/admin/commands';
+import { refusalOf, useCommand } from '@/lib/admin/commands';
 import { mayEdit } from '@/lib/admin/roles';
 import { useStaff } from '@/lib/admin/staff';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
 import { formatMoney, parseMinorUnits } from '@/lib/format';
 import { ActionDialog, ReasonField } from './action-dialog';
 import { Pager } from './pager';
+import { Pending } from './pending';
 import { useListQuery } from './use-list';
 
 const CURRENCIES = Currency.options;
@@ -126,12 +127,7 @@ export function DiscountsView() {
       <p role="status" className="ok">
         {done}
       </p>
-      {discounts.state === 'loading' && <p className="muted">Loading…</p>}
-      {discounts.state === 'failed' && (
-        <p role="alert" className="error">
-          {explain(discounts.problem)}
-        </p>
-      )}
+      <Pending loaded={discounts} what="The discount codes" />
       {discounts.state === 'ok' && (
         <>
           <table className="admin-table">

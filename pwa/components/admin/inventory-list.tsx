@@ -4,6 +4,7 @@ import Link from 'next/link';
 import type { StockPage } from '@/lib/admin/answers';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
 import { Pager } from './pager';
+import { Pending } from './pending';
 import { useListQuery } from './use-list';
 
 /** Stock per SKU: on hand, held for orders, available to sell. */
@@ -23,12 +24,7 @@ export function InventoryList() {
         </label>
         <button type="submit">Filter</button>
       </form>
-      {stock.state === 'loading' && <p className="muted">Loading…</p>}
-      {stock.state === 'failed' && (
-        <p role="alert" className="error">
-          The stock could not be read: {stock.problem.detail ?? stock.problem.title}
-        </p>
-      )}
+      <Pending loaded={stock} what="The stock" />
       {stock.state === 'ok' && (
         <>
           <table className="admin-table">

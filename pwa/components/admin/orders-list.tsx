@@ -5,6 +5,7 @@ import type { OrderPage } from '@/lib/admin/answers';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
 import { OrderRows } from './order-rows';
 import { Pager } from './pager';
+import { Pending } from './pending';
 import { useListQuery } from './use-list';
 
 const FILTERS = ['status', 'from', 'to', 'customer'] as const;
@@ -43,12 +44,7 @@ export function OrdersList() {
         </label>
         <button type="submit">Filter</button>
       </form>
-      {orders.state === 'loading' && <p className="muted">Loading…</p>}
-      {orders.state === 'failed' && (
-        <p role="alert" className="error">
-          The orders could not be read: {orders.problem.detail ?? orders.problem.title}
-        </p>
-      )}
+      <Pending loaded={orders} what="The orders" />
       {orders.state === 'ok' &&
         (orders.data.items.length === 0 ? (
           <p>No orders match.</p>

@@ -2,11 +2,11 @@
 
 import Link from 'next/link';
 import type { AdminProductPage } from '@/lib/admin/answers';
-import { explain } from '@/lib/admin/commands';
 import { mayEdit } from '@/lib/admin/roles';
 import { useStaff } from '@/lib/admin/staff';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
 import { Pager } from './pager';
+import { Pending } from './pending';
 import { useListQuery } from './use-list';
 
 /** Every product, drafts and archived ones too, found by title, handle or SKU. */
@@ -40,12 +40,7 @@ export function ProductsList() {
         </label>
         <button type="submit">Filter</button>
       </form>
-      {products.state === 'loading' && <p className="muted">Loading…</p>}
-      {products.state === 'failed' && (
-        <p role="alert" className="error">
-          {explain(products.problem)}
-        </p>
-      )}
+      <Pending loaded={products} what="The products" />
       {products.state === 'ok' && (
         <>
           <table className="admin-table">
