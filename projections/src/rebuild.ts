@@ -6,7 +6,7 @@ import { liveSchema, PROJECTIONS_CHANNEL, readCheckpoint, shadowSchema } from '@
 import type { Projection } from './projection.ts';
 import { enqueueRange, type ProjectionQueues } from './queues.ts';
 import { applyRange, catchUp } from './run-range.ts';
-import { createSchema, dropSchema, schemaState } from './schema.ts';
+import { analyzeSchema, createSchema, dropSchema, schemaState } from './schema.ts';
 
 export type RebuildProgress = { phase: 'build' | 'swap' | 'done'; at: Position; head: Position };
 
@@ -74,6 +74,7 @@ export async function rebuild({
       head = next;
     }
 
+    await analyzeSchema(pool, shadow);
     onProgress({ phase: 'swap', at: head, head });
     const retired = `${live}_retired_${Date.now()}`;
     await inTransaction(pool, async (tx) => {

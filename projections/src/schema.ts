@@ -41,3 +41,17 @@ export async function createSchema(pool: Pool, projection: Projection, schema: s
 export async function dropSchema(pool: Pool, schema: string): Promise<void> {
   await pool.query(`drop schema if exists ${schema} cascade`);
 }
+
+/**
+ * Gathers the planner's statistics for a schema's tables. A schema filled in bulk by a rebuild
+ * has none until autovacuum gets to it: the planner then takes each table for a row or two and
+ * picks nested loops (measured: the products analytics route, 400 ms instead of 20 ms on a
+ * freshly rebuilt model of 40,000 rows).
+ */
+export async function analyzeSchema(pool: Pool, schema: string): Promise<void> {
+  const { rows } = await pool.query<{ name: string }>(
+    `select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname = $1`,
+    [schema],
+  );
+  for (const { name } of rows) await pool.query(`analyze ${name}`);
+}
