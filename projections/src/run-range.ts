@@ -1,8 +1,8 @@
 import type { Pool, PoolClient } from '@flowdose/shared/db';
 import { inTransaction } from '@flowdose/shared/db';
-import type { EventStore } from '@flowdose/shared/event-store/port';
+import type { EventStore, RecordedEvent } from '@flowdose/shared/event-store/port';
 import { comparePositions, type Position, positionToken } from '@flowdose/shared/event-store/position';
-import { PROJECTIONS_CHANNEL } from '@flowdose/shared/read-models';
+import { PROJECTIONS_CHANNEL, readCheckpoint } from '@flowdose/shared/read-models';
 import type { Projection } from './projection.ts';
 
 export type RangeResult = { from: Position; to: Position; applied: number };
@@ -22,6 +22,8 @@ export class ProjectionVersionError extends Error {
  * checkpoint already past and does nothing. Returns null when there was nothing to do.
  * Refuses the range when the schema belongs to another version of the projection: during a
  * rolling migrate an old worker would otherwise write old-format rows into a rebuilt model.
+ * It reads the events while holding the checkpoint row: the rebuild's swap wants exactly
+ * that; workers use `runRange`, which reads first (see there).
  */
 export async function applyRange(
   tx: PoolClient,
@@ -30,6 +32,14 @@ export async function applyRange(
   schema: string,
   { to, maxEvents = 5000 }: { to: Position; maxEvents?: number },
 ): Promise<RangeResult | null> {
+  const from = await lockCheckpoint(tx, projection, schema);
+  if (comparePositions(from, to) >= 0) return null;
+  const { events } = await store.readAll(from, { to, types: projection.handles, limit: maxEvents });
+  return applyEvents(tx, projection, schema, { from, to, maxEvents }, events);
+}
+
+/** The checkpoint, locked for this transaction, once the schema is known to be this version's. */
+async function lockCheckpoint(tx: PoolClient, projection: Projection, schema: string): Promise<Position> {
   const { rows } = await tx.query<{ major: bigint; minor: bigint; version: number }>(
     `select major, minor, projection_version as version from ${schema}.checkpoint for update`,
   );
@@ -40,10 +50,17 @@ export async function applyRange(
         "refusing the range (run the workers on the code of the schema's version)",
     );
   }
-  const from: Position = { major: row.major, minor: row.minor };
-  if (comparePositions(from, to) >= 0) return null;
+  return { major: row.major, minor: row.minor };
+}
 
-  const { events } = await store.readAll(from, { to, types: projection.handles, limit: maxEvents });
+/** Applies events read from `from` (the locked checkpoint) and moves the checkpoint past them. */
+async function applyEvents(
+  tx: PoolClient,
+  projection: Projection,
+  schema: string,
+  { from, to, maxEvents }: { from: Position; to: Position; maxEvents: number },
+  events: RecordedEvent[],
+): Promise<RangeResult> {
   // Issued together: on a pipelined connection they travel without waiting on each other,
   // and the pg client keeps their order either way.
   await Promise.all(events.flatMap((e) => projection.apply(e, schema)).map((st) => tx.query(st.text, st.values)));
@@ -82,13 +99,35 @@ export async function skipRange(pool: Pool, schema: string, from: Position, to: 
   return rowCount === 1;
 }
 
-export const runRange = (
+/**
+ * One range as a worker runs it: the events are read first, with no transaction open, and
+ * applied in a transaction that locks the checkpoint row only if the checkpoint is still where
+ * the read began (else another worker got there first: read again from where it is now).
+ * Reading under the lock needed a second connection while holding the first: with a worker
+ * per projection on one pool, a pool's worth of workers each holding a row lock and waiting
+ * for a connection to read with stalled the service for good (seen on a fresh start with ten
+ * projections on a pool of ten). Now whoever holds a row lock needs nothing more to finish.
+ */
+export async function runRange(
   pool: Pool,
   store: EventStore,
   projection: Projection,
   schema: string,
-  options: { to: Position; maxEvents?: number },
-) => inTransaction(pool, (tx) => applyRange(tx, store, projection, schema, options));
+  { to, maxEvents = 5000 }: { to: Position; maxEvents?: number },
+): Promise<RangeResult | null> {
+  for (;;) {
+    const seen = await readCheckpoint(pool, schema);
+    if (!seen) throw new Error(`${schema} has no checkpoint: its schema was not created`);
+    if (comparePositions(seen, to) >= 0) return null;
+    const { events } = await store.readAll(seen, { to, types: projection.handles, limit: maxEvents });
+    const result = await inTransaction(pool, async (tx) => {
+      const from = await lockCheckpoint(tx, projection, schema);
+      if (comparePositions(from, seen) !== 0) return 'moved' as const;
+      return applyEvents(tx, projection, schema, { from, to, maxEvents }, events);
+    });
+    if (result !== 'moved') return result;
+  }
+}
 
 /**
  * Brings a schema up to `to` in transactions of at most `chunk` events, so a long catch-up
