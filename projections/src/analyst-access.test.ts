@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { NewEvent } from '@flowdose/shared/event-store/port';
 import type { Position } from '@flowdose/shared/event-store/position';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
+import { readableAt } from '@flowdose/shared/event-store/readable';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { testMetadata } from '@flowdose/shared/testing/events';
@@ -92,6 +93,7 @@ async function appendShopHistory(): Promise<Position> {
   }
   let head: Position = { major: 0n, minor: 0n };
   for (const [stream, events] of streams) head = (await store.append(stream, events, 'no_stream')).position;
+  await readableAt(store, head);
   return head;
 }
 
@@ -266,6 +268,16 @@ describe('read-only SQL for analysts', () => {
       const result = await failure(client.query(sql));
       expect(result, sql).toMatchObject({ code: '42501', message: expect.stringMatching(/^permission denied/) });
     }
+    // Nor take the advisory locks that order the services' work (the dispatcher's leader), nor
+    // a transaction id that would hold back the event log's readers while it stays open.
+    for (const sql of [
+      'select pg_try_advisory_lock(1)',
+      'select pg_advisory_xact_lock(1, 2)',
+      'select pg_current_xact_id()',
+      'select txid_current()',
+    ]) {
+      expect(await failure(client.query(sql)), sql).toMatchObject({ code: '42501' });
+    }
     // Nor can it lift the limit on what its queries spill to disk.
     expect(await failure(client.query("set temp_file_limit = '100GB'"))).toMatchObject({ code: '42501' });
   });
@@ -368,6 +380,7 @@ describe('read-only SQL for analysts', () => {
       ],
       'no_stream',
     );
+    await readableAt(store, position);
     await catchUp(db.pool, store, v2, liveSchema('sales_daily'), position);
     const today = await client.query<{ n: number }>('select sum(order_count)::int as n from analytics.sales_daily');
     expect(today.rows[0]!.n).toBe(before.reduce((sum, r) => sum + r.orders, 0) + 1);
