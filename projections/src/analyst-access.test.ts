@@ -299,6 +299,17 @@ describe('read-only SQL for analysts', () => {
     expect((await client.query('select count(*)::int as n from sales_daily')).rows[0].n).toBeGreaterThan(0);
   });
 
+  it('stops a query whose sorts spill more to disk than its temp_file_limit', async () => {
+    const client = await asAnalyst();
+    // The timeout is the analyst's to change (a default); the spill limit is not.
+    await client.query("set statement_timeout = '60s'");
+    const sort = 'select count(*) from (select g from generate_series(1, 3000000) g order by g desc offset 0) s';
+    expect(await failure(client.query(sort))).toMatchObject({
+      code: '53400',
+      message: expect.stringContaining('temporary file size exceeds temp_file_limit'),
+    });
+  });
+
   it('lets the role have no more sessions at once than its connection limit', async () => {
     for (let i = 0; i < LIMITS.connectionLimit; i++) await asAnalyst();
     expect(await failure(asAnalyst())).toMatchObject({
