@@ -12,6 +12,11 @@ export async function setup() {
     [TEST_DB_PREFIX],
   );
   for (const { datname } of rows) await admin.query(`drop database if exists "${datname}" with (force)`);
+  // Roles belong to the cluster: tests name theirs after their database (analyst-access).
+  const roles = await admin.query<{ rolname: string }>('select rolname from pg_roles where starts_with(rolname, $1)', [
+    TEST_DB_PREFIX,
+  ]);
+  for (const { rolname } of roles.rows) await admin.query(`drop role if exists "${rolname}"`);
   await admin.query(`create database "${TEMPLATE_DB}"`);
   await admin.end();
   await migrate(testDatabaseUrl(TEMPLATE_DB));

@@ -1,6 +1,6 @@
 import { rebuild } from '@flowdose/projections/rebuild';
 import { projections } from '@flowdose/projections/registry';
-import { createSchema, schemaState } from '@flowdose/projections/schema';
+import { createSchema, ensureViews, schemaState } from '@flowdose/projections/schema';
 import { loadConfig } from '@flowdose/shared/config';
 import { createPool } from '@flowdose/shared/db';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
@@ -9,8 +9,9 @@ import { liveSchema } from '@flowdose/shared/read-models';
 
 /**
  * Creates the database if needed, migrates the event store, and creates every read-model
- * schema. A projection whose code moved to a new version is rebuilt into a shadow schema and
- * swapped in, so its old tables keep serving until the new ones are whole.
+ * schema with its analytics views. A projection whose code moved to a new version is rebuilt
+ * into a shadow schema and swapped in, so its old tables keep serving until the new ones are
+ * whole.
  */
 export async function migrateAll(databaseUrl: string, log: (msg: string) => void = console.log): Promise<void> {
   await ensureDatabase(databaseUrl);
@@ -25,6 +26,8 @@ export async function migrateAll(databaseUrl: string, log: (msg: string) => void
         await rebuild({ pool, store, queues: new Map(), projection: p });
       }
       await createSchema(pool, p, liveSchema(p.name));
+      // A schema made before its projection declared analytics views gets them here.
+      await ensureViews(pool, p);
     }
     await store.close();
   } finally {

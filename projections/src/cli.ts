@@ -9,6 +9,13 @@ import { createLogger } from '@flowdose/shared/logger';
 import { SingleBar } from 'cli-progress';
 import { read } from 'read';
 import { z } from 'zod';
+import {
+  AnalystPassword,
+  AnalystRoleName,
+  createAnalystRole,
+  DEFAULT_ANALYST_ROLE,
+  trustedWithoutPassword,
+} from './analyst-role.ts';
 import { connect } from './connect.ts';
 import { rebuild } from './rebuild.ts';
 import { projectionNamed, projections } from './registry.ts';
@@ -19,12 +26,17 @@ const usage = `Usage: npm run ops -- <command>
   rebuild <name>      rebuild a projection into a shadow schema and swap it in (resumable)
     --chunk=N         events per transaction (default 5000; smaller holds readers back less)
   create-admin --email=E [--role=admin|ops|analyst]
-                      create a staff user; the password is asked for (or read from stdin)`;
+                      create a staff user; the password is asked for (or read from stdin)
+  create-analyst-role [--name=flowdose_analyst]
+                      create or update the analysts' read-only SQL login role (SELECT on the
+                      analytics views only; ANALYST_* settings for its limits); the password
+                      is asked for (or read from stdin)`;
 
 const config = loadConfig();
 const logger = createLogger('ops', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
 const args = process.argv.slice(2);
 const [command, name] = args.filter((a) => !a.startsWith('--'));
+const flag = (key: string) => args.find((a) => a.startsWith(`--${key}=`))?.split('=')[1];
 const chunk = Number(args.find((a) => a.startsWith('--chunk='))?.slice(8) ?? 5000);
 const deps = connect(config, logger);
 
@@ -74,7 +86,6 @@ try {
       break;
     }
     case 'create-admin': {
-      const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
       const email = validate(Email, flag('email'));
       const role = validate(z.enum(STAFF_ROLES), flag('role') ?? 'admin');
       // Asked for, never taken from an argument: arguments end up in shell history and `ps`.
@@ -88,6 +99,34 @@ try {
         role,
       });
       console.log(`created ${role} ${email} (${userId}); sign in with POST /admin/auth/login`);
+      break;
+    }
+    case 'create-analyst-role': {
+      if (args.some((a) => a.startsWith('--password')))
+        throw new Error('the password is asked for (or read from stdin), never taken from an argument');
+      const role = validate(AnalystRoleName, flag('name') ?? DEFAULT_ANALYST_ROLE);
+      const password = validate(
+        AnalystPassword,
+        await read({ prompt: `Password for ${role}: `, silent: process.stdin.isTTY, replace: '*' }),
+      );
+      const { created, database } = await createAnalystRole(deps.pool, {
+        name: role,
+        password,
+        limits: {
+          statementTimeout: config.ANALYST_STATEMENT_TIMEOUT,
+          idleInTransactionTimeout: config.ANALYST_IDLE_IN_TRANSACTION_TIMEOUT,
+          tempFileLimit: config.ANALYST_TEMP_FILE_LIMIT,
+          connectionLimit: config.ANALYST_CONNECTION_LIMIT,
+        },
+      });
+      const url = new URL(config.DATABASE_URL);
+      console.log(
+        `${created ? 'created' : 'updated'} ${role}: reads the analytics views of ${database}, nothing else; ` +
+          `statement timeout ${config.ANALYST_STATEMENT_TIMEOUT}, at most ${config.ANALYST_CONNECTION_LIMIT} sessions\n` +
+          `connect: psql "host=${url.hostname} port=${url.port || 5432} dbname=${database} user=${role}"`,
+      );
+      for (const warning of await trustedWithoutPassword(deps.pool, role, database))
+        console.warn(`warning: ${warning}: there, no password is asked for`);
       break;
     }
     default:

@@ -18,6 +18,15 @@ export type Projection = {
    * it, so a chunk of events goes to Postgres pipelined instead of one round trip each.
    */
   apply: (event: RecordedEvent, schema: string) => Statement[];
+  /**
+   * The analysts' views over this projection's tables, if any (issue 14, read-only SQL): each
+   * key names a view in the `analytics` schema, each value is its SELECT over `schema`'s
+   * tables. Only this projection's own schema: a rebuild moves these views to the new tables
+   * and drops the old ones, so a view reaching into another projection's schema would be
+   * lost when that one is rebuilt. List columns by name and leave out what analysts must not
+   * see (credentials, tokens, e-mails, addresses). `analytics-views.ts` applies them.
+   */
+  views?: (schema: string) => Record<string, string>;
 };
 
 /**
@@ -32,6 +41,7 @@ export function defineProjection<E extends { type: string }, T extends E['type']
   events: EventSchema<E>;
   handles: readonly T[];
   tables: (schema: string) => string;
+  views?: (schema: string) => Record<string, string>;
   apply: (event: Extract<E, { type: T }>, recorded: RecordedEvent, schema: string) => Statement[];
 }): Projection {
   const { events, apply, ...projection } = spec;
@@ -50,7 +60,8 @@ export function defineProjection<E extends { type: string }, T extends E['type']
 /**
  * One read model fed by several kinds of stream: each part is a `defineProjection` over one
  * stream's events (so each reads its events through its own schema and upcasters), sharing
- * the name, version and tables. An event goes to the part that handles its type.
+ * the name, version, tables and views (the first part's). An event goes to the part that
+ * handles its type.
  */
 export function combineProjections(first: Projection, ...rest: Projection[]): Projection {
   const parts = [first, ...rest];

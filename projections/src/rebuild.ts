@@ -6,7 +6,7 @@ import { liveSchema, PROJECTIONS_CHANNEL, readCheckpoint, shadowSchema } from '@
 import type { Projection } from './projection.ts';
 import { enqueueRange, type ProjectionQueues } from './queues.ts';
 import { applyRange, catchUp } from './run-range.ts';
-import { analyzeSchema, createSchema, dropSchema, schemaState } from './schema.ts';
+import { analyzeSchema, applyViews, createSchema, dropSchema, lockSchema, schemaState } from './schema.ts';
 
 export type RebuildProgress = { phase: 'build' | 'swap' | 'done'; at: Position; head: Position };
 
@@ -15,8 +15,8 @@ const lagOf = (at: Position, head: Position) => Number(head.minor - at.minor);
 /**
  * Rebuilds a projection without downtime: builds a shadow schema from the start of the log
  * in chunked transactions while the live schema keeps serving, catches up to the head, then
- * swaps the two by renaming in one short transaction. A killed rebuild resumes from the
- * shadow's own checkpoint.
+ * swaps the two by renaming in one short transaction, which also moves the projection's
+ * analytics views to the new tables. A killed rebuild resumes from the shadow's own checkpoint.
  */
 export async function rebuild({
   pool,
@@ -78,6 +78,13 @@ export async function rebuild({
     onProgress({ phase: 'swap', at: head, head });
     const retired = `${live}_retired_${Date.now()}`;
     await inTransaction(pool, async (tx) => {
+      // The analytics views move to the new tables in this transaction: made over the shadow's
+      // tables they follow them through the rename below (a view binds to tables, not names),
+      // and the old ones, bound to the retired tables, are replaced before the retired schema
+      // and all that hangs on it are dropped. First, before the checkpoint row: a view waits
+      // for analysts' queries on it to end, and the live worker need not wait with it.
+      await lockSchema(tx, live);
+      await applyViews(tx, projection, shadow);
       // Holding the live checkpoint row stops the live worker until the swap commits.
       const liveAt = await tx
         .query<{ major: bigint; minor: bigint }>(`select major, minor from ${live}.checkpoint for update`)

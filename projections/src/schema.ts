@@ -1,5 +1,6 @@
-import type { Pool } from '@flowdose/shared/db';
+import type { Pool, PoolClient } from '@flowdose/shared/db';
 import { inTransaction } from '@flowdose/shared/db';
+import { ANALYTICS_READER_ROLE, ANALYTICS_SCHEMA, liveSchema } from '@flowdose/shared/read-models';
 import type { Projection } from './projection.ts';
 
 export type SchemaState = 'missing' | 'current' | 'stale';
@@ -16,11 +17,22 @@ export async function schemaState(pool: Pool, projection: Projection, schema: st
   return row.version === projection.version ? 'current' : 'stale';
 }
 
-/** Creates the schema with the projection's tables and a checkpoint at the start of the log. */
+/**
+ * Held while a schema is created and while the analytics views over a live schema change, to
+ * the end of the transaction: two processes starting together both try to create it (one
+ * lock makes the second find it made), and views must not be pointed at tables a rebuild's
+ * swap is renaming away.
+ */
+export const lockSchema = (tx: PoolClient, schema: string) =>
+  tx.query('select pg_advisory_xact_lock(hashtextextended($1, 1))', [schema]);
+
+/**
+ * Creates the schema with the projection's tables and a checkpoint at the start of the log;
+ * a live schema gets the projection's analytics views too.
+ */
 export async function createSchema(pool: Pool, projection: Projection, schema: string): Promise<void> {
   await inTransaction(pool, async (tx) => {
-    // Two processes starting together both try; one lock makes the second find it made.
-    await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 1))', [schema]);
+    await lockSchema(tx, schema);
     const exists = await tx.query('select 1 from pg_namespace where nspname = $1', [schema]);
     if (exists.rowCount) return;
     await tx.query(`create schema ${schema}`);
@@ -35,6 +47,7 @@ export async function createSchema(pool: Pool, projection: Projection, schema: s
       );
       insert into ${schema}.checkpoint (projection_version) values (${projection.version});
       ${projection.tables(schema)}`);
+    if (schema === liveSchema(projection.name)) await applyViews(tx, projection, schema);
   });
 }
 
@@ -54,4 +67,51 @@ export async function analyzeSchema(pool: Pool, schema: string): Promise<void> {
     [schema],
   );
   for (const { name } of rows) await pool.query(`analyze ${name}`);
+}
+
+const VIEW_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+
+/**
+ * Points the projection's analytics views (`Projection.views`) at the tables in `schema`,
+ * inside the caller's transaction, and grants the reader role SELECT on them (the migration's
+ * default privileges cover views made by the role that migrated; this covers any other).
+ * A view binds to its tables, not their names: once made over `schema` it follows those
+ * tables through a rename, and is dropped with them. So a rebuild calls this in its swap
+ * transaction, and a view a new version no longer declares goes with the retired schema.
+ * `create or replace` keeps a view and its grants but can only add columns at the end; a
+ * view whose columns changed otherwise (a version bump) is dropped and made again, in the
+ * same transaction, so analysts see the old view or the new one and nothing in between.
+ */
+export async function applyViews(tx: PoolClient, projection: Projection, schema: string): Promise<void> {
+  for (const [name, select] of Object.entries(projection.views?.(schema) ?? {})) {
+    if (!VIEW_NAME.test(name)) throw new Error(`${projection.name}: "${name}" is not a view name (a-z, 0-9, _)`);
+    const view = `${ANALYTICS_SCHEMA}.${name}`;
+    await tx.query('savepoint analytics_view');
+    try {
+      await tx.query(`create or replace view ${view} as ${select}`);
+    } catch (error) {
+      // 42P16: a column dropped, renamed or of another type.
+      if ((error as { code?: string }).code !== '42P16') throw error;
+      await tx.query('rollback to savepoint analytics_view');
+      await tx.query(`drop view ${view}`);
+      await tx.query(`create view ${view} as ${select}`);
+    }
+    await tx.query('release savepoint analytics_view');
+    await tx.query(`comment on view ${view} is 'read model ${projection.name}, version ${projection.version}'`);
+    await tx.query(`grant select on ${view} to ${ANALYTICS_READER_ROLE}`);
+  }
+}
+
+/**
+ * Brings a live schema's analytics views up to this code: for a schema made before the
+ * projection declared them, or a view changed without a version bump. Waits for analysts'
+ * queries on those views to end (their statement timeout bounds it).
+ */
+export async function ensureViews(pool: Pool, projection: Projection): Promise<void> {
+  if (!projection.views) return;
+  const live = liveSchema(projection.name);
+  await inTransaction(pool, async (tx) => {
+    await lockSchema(tx, live);
+    await applyViews(tx, projection, live);
+  });
 }

@@ -4,6 +4,18 @@ import { z } from 'zod';
 // 0 asks the OS for a free port (tests).
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
+// PostgreSQL settings as ALTER ROLE ... SET takes them: a whole number and a unit.
+const pgDuration = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[1-9][0-9]*(ms|s|min|h|d)$/, 'a whole number and a unit: ms, s, min, h or d (30s)')
+    .default(fallback);
+const pgSize = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[1-9][0-9]*(kB|MB|GB|TB)$/, 'a whole number and a unit: kB, MB, GB or TB (1GB)')
+    .default(fallback);
+
 const isTimeZone = (name: string) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: name });
@@ -52,6 +64,13 @@ const Env = z
     // reads it); a new zone moves past events between days, so those models want a rebuild.
     SHOP_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'not a time zone (an IANA name: Europe/Paris)'),
     BODY_LIMIT: z.string().default('32kb'),
+    // What `npm run ops -- create-analyst-role` gives the analysts' SQL role (read when it runs;
+    // run it again to apply new values): each statement's time, an open transaction's idle
+    // time, the temporary files one session may spill (sorts, hashes), its sessions at once.
+    ANALYST_STATEMENT_TIMEOUT: pgDuration('30s'),
+    ANALYST_IDLE_IN_TRANSACTION_TIMEOUT: pgDuration('60s'),
+    ANALYST_TEMP_FILE_LIMIT: pgSize('1GB'),
+    ANALYST_CONNECTION_LIMIT: z.coerce.number().int().min(1).max(1000).default(5),
     QUEUE_PREFIX: z
       .string()
       .regex(/^[a-z0-9_-]+$/)

@@ -8,6 +8,15 @@ import type { Position } from './event-store/position.ts';
 export const liveSchema = (projection: string) => `rm_${projection}`;
 export const shadowSchema = (projection: string) => `rm_${projection}_shadow`;
 
+/**
+ * Analysts' read-only SQL (issue 14): stable views over the read models live in this schema,
+ * whatever rebuild swapped in underneath, and this NOLOGIN group role may read them and
+ * nothing else. Both are made by the migration `analytics-access` (which spells the names
+ * out: keep them in step); `npm run ops -- create-analyst-role` makes members of the role.
+ */
+export const ANALYTICS_SCHEMA = 'analytics';
+export const ANALYTICS_READER_ROLE = 'flowdose_analytics_reader';
+
 /** BullMQ queue the projections service takes rebuild requests from; job id `rebuild-<projection>`. */
 export const REBUILD_QUEUE = 'projection-rebuilds';
 export const rebuildJobId = (projection: string) => `rebuild-${projection}`;

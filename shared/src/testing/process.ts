@@ -4,8 +4,11 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
-/** Runs one of our TypeScript entry points as a real child process (one process: SIGKILL hits it). */
-export function spawnTs(script: string, args: string[], env: Record<string, string>) {
+/**
+ * Runs one of our TypeScript entry points as a real child process (one process: SIGKILL hits
+ * it); `input`, if given, is what it reads on stdin.
+ */
+export function spawnTs(script: string, args: string[], env: Record<string, string>, input?: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
     env: {
@@ -16,8 +19,12 @@ export function spawnTs(script: string, args: string[], env: Record<string, stri
       PAYMENT_WEBHOOK_SECRET: 'test-webhook-secret-test-webhook-secret-00',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  // Nothing given reads as an empty stdin, as /dev/null would; a child gone before reading
+  // it makes the write fail, which is the exit's news, not this one's.
+  child.stdin.on('error', () => {});
+  child.stdin.end(input ?? '');
   let output = '';
   child.stdout.on('data', (d) => {
     output += d;

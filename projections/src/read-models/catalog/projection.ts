@@ -10,6 +10,12 @@ export const catalogProjection = defineProjection({
   events: productDecider.events,
   handles: productEventTypes,
   tables: catalogTables,
+  // product_prices is a list page's lowest price, derived from these: left out.
+  views: (s) => ({
+    products: `select product_id, handle, title, category, tags, status, created_at, updated_at from ${s}.products`,
+    variants: `select sku, product_id, option_values, weight_grams from ${s}.variants`,
+    variant_prices: `select sku, currency, amount from ${s}.variant_prices`,
+  }),
   apply(event, recorded, s) {
     const at = recorded.createdAt;
     // Lists sort and filter by a product's lowest price: kept ready here, not computed per read.

@@ -1,7 +1,7 @@
 import { orderDecider } from '@flowdose/domain/order/decider';
 import type { OrderEvent } from '@flowdose/domain/order/events';
 import { defineProjection, sql } from '../../projection.ts';
-import { type OrderHistoryEntry, ordersTables } from './tables.ts';
+import { type OrderHistoryEntry, ordersTables, ordersViews } from './tables.ts';
 
 const STATUS = {
   PaymentAuthorized: 'authorized',
@@ -20,6 +20,7 @@ export const ordersProjection = defineProjection({
   events: orderDecider.events,
   handles: ['OrderPlaced', 'OrderRefunded', ...(Object.keys(STATUS) as (keyof typeof STATUS)[])],
   tables: ordersTables,
+  views: ordersViews,
   apply(event, recorded, s) {
     const at = recorded.createdAt;
     const step = (entry: Omit<OrderHistoryEntry, 'at'>) => JSON.stringify([{ ...entry, at: at.toISOString() }]);

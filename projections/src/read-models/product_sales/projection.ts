@@ -16,6 +16,9 @@ export const productSalesProjection = defineProjection({
   events: orderDecider.events,
   handles: ['OrderPlaced', 'OrderRefunded'],
   tables: productSalesTables,
+  views: (s) => ({
+    product_sales: `select day, currency, sku, units, revenue, refunds from ${s}.product_sales`,
+  }),
   apply(event, recorded, s) {
     const day = shopDay(recorded.createdAt);
     if (event.type === 'OrderRefunded') {

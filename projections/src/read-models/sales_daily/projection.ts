@@ -15,6 +15,11 @@ export const salesDailyProjection = defineProjection({
   events: orderDecider.events,
   handles: ['OrderPlaced', 'OrderRefunded', 'OrderCanceled'],
   tables: salesDailyTables,
+  // sales_orders is this model's own bookkeeping: analysts read orders from analytics.orders.
+  views: (s) => ({
+    sales_daily: `select day, currency, orders, items, subtotal, discounts, shipping, tax, gross, refunds,
+      canceled_orders, canceled from ${s}.sales_daily`,
+  }),
   apply(event, recorded, s) {
     const day = shopDay(recorded.createdAt);
     switch (event.type) {
