@@ -114,6 +114,18 @@ describe('waiting for a position', () => {
     expect(ms).toBeLessThan(TIMEOUT_MS);
   });
 
+  it('does not answer on a notification alone: anyone who can log in may NOTIFY any position', async () => {
+    const { outcome } = await waitingFor75();
+    // A forged announcement, the checkpoint still at 7.1: the wait must read the row and go on.
+    await db.pool.query('select pg_notify($1, $2)', [PROJECTIONS_CHANNEL, 'rm_waiting:7.9']);
+    await sleep(300);
+    await db.pool.query('update rm_waiting.checkpoint set minor = 5');
+    const { ok, ms, error } = await outcome;
+    expect(error).toBeUndefined();
+    expect(ok).toBe(true);
+    expect(ms).toBeGreaterThanOrEqual(450); // 150 ms of waitingFor75 + 300 ms: not at the forged notification
+  });
+
   it('gives up with PositionNotReachedError after the timeout when the position never comes', async () => {
     const { ok, ms, error } = await (await waitingFor75()).outcome;
     expect(ok).toBe(false);

@@ -69,18 +69,37 @@ export function createPositionWaiter(pool: Pool, notifications: Notifications, t
     const schema = liveSchema(projection);
     if (await reached(schema, target)) return;
     await listening;
-    let timer: NodeJS.Timeout | undefined;
-    const waiter: Waiter = { target, resolve: () => {} };
-    const woken = new Promise<boolean>((resolve) => {
-      waiter.resolve = () => resolve(true);
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
+    const deadline = Date.now() + timeoutMs;
+    // A notification (or a recheck) only says "look again": NOTIFY takes no privilege, so
+    // anyone who can log in (an analyst's read-only role too) could announce any position.
+    // Only the checkpoint row itself lets a read through.
+    let poked = false;
+    let poke = () => {};
+    const waiter: Waiter = {
+      target,
+      resolve: () => {
+        poked = true;
+        poke();
+      },
+    };
     register(schema, waiter);
     try {
-      const ok = (await reached(schema, target)) || (await woken) || (await reached(schema, target));
-      if (!ok) throw new PositionNotReachedError(projection, `${target.major}.${target.minor}`);
+      for (;;) {
+        poked = false;
+        if (await reached(schema, target)) return;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new PositionNotReachedError(projection, `${target.major}.${target.minor}`);
+        if (poked) continue; // woken while reading: read again at once
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          poke = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        poke = () => {};
+      }
     } finally {
-      clearTimeout(timer);
       unregister(schema, waiter);
     }
   };
