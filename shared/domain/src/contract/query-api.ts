@@ -433,12 +433,9 @@ export const AbandonmentBucket = z
     period: z.iso.date().meta({ description: "The first day of the bucket of the carts' last activity." }),
     currency: Currency,
     cartsWithItems: z.number().int().meta({ description: 'Carts whose last activity fell in the bucket.' }),
-    abandonedCarts: z
-      .number()
-      .int()
-      .meta({
-        description: 'Of those, the ones holding items, not checked out, idle longer than ABANDONED_CART_HOURS.',
-      }),
+    abandonedCarts: z.number().int().meta({
+      description: 'Of those, the ones holding items, not checked out, idle longer than ABANDONED_CART_HOURS.',
+    }),
     abandonedValue: minor.meta({ description: 'What those carts held: unit price × quantity, before discounts.' }),
     abandonmentRate: rate.meta({ description: 'abandonedCarts / cartsWithItems.' }),
   })
