@@ -13,7 +13,7 @@ import { type ReactNode, useLayoutEffect, useRef, useState } from 'react';
 
 type Size = { width: number; height: number };
 
-/** A box sized by its class; `draw` runs once the box has been measured, and again when it resizes. */
+/** A box sized by its class; its children draw once the box has been measured, and again when it resizes. */
 export function ChartBox({ className, children }: { className: string; children: (size: Size) => ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState<Size | null>(null);
@@ -39,12 +39,17 @@ export function ChartBox({ className, children }: { className: string; children:
 
 const MARGIN = { top: 12, right: 16, bottom: 28, left: 64 };
 
-/** A value axis's scale: zero always in view, a little room above the highest value. */
+/** As many value ticks as the height has room for: one every 45 px or so, two to five. */
+const tickCount = (height: number) => Math.max(2, Math.min(5, Math.floor(height / 45)));
+
+/** A value axis's scale: zero always in view, niced to the ticks the axis draws (the top line is a labelled one). */
 function valueScale(values: number[], range: [number, number]) {
   const low = Math.min(0, ...values);
   const high = Math.max(0, ...values);
-  // Niced to the same four ticks the axis draws, so the top line is a labelled one.
-  return scaleLinear<number>({ domain: [low, high === low ? low + 1 : high], range, nice: 4 });
+  const ticks = tickCount(Math.abs(range[0] - range[1]));
+  return Object.assign(scaleLinear<number>({ domain: [low, high === low ? low + 1 : high], range, nice: ticks }), {
+    count: ticks,
+  });
 }
 
 /** Every k-th label, so labels never run into each other. */
@@ -62,14 +67,18 @@ function ValueAxis({
 }) {
   return (
     <g className="axis value-axis">
-      {scale.ticks(4).map((tick) => (
-        <g key={tick} transform={`translate(0, ${scale(tick)})`}>
-          <line x1={0} x2={width} className={tick === 0 ? 'zero' : 'grid'} />
-          <text x={-8} dy="0.32em" textAnchor="end">
-            {format(tick)}
-          </text>
-        </g>
-      ))}
+      {/* A tick the format has no words for (half a cart) is left out, line and all. */}
+      {scale
+        .ticks(scale.count)
+        .filter((tick) => format(tick) !== '')
+        .map((tick) => (
+          <g key={tick} transform={`translate(0, ${scale(tick)})`}>
+            <line x1={0} x2={width} className={tick === 0 ? 'zero' : 'grid'} />
+            <text x={-8} dy="0.32em" textAnchor="end">
+              {format(tick)}
+            </text>
+          </g>
+        ))}
     </g>
   );
 }
