@@ -1,5 +1,5 @@
 // Lighthouse on the storefront's home, catalog and product pages, on Lighthouse's simulated
-// mobile device (its default), and on the back office's dashboard, orders list and order page
+// mobile device (its default), and on the back office's dashboard, orders list, order page and analytics
 // signed in as staff, on its desktop settings, with the whole stack as separate processes and Debian's
 // Chromium. Prints scores, LCP, TBT, CLS and the JavaScript transferred, and writes them
 // to infra/bench/results/lighthouse.{json,md}. Usage: npm run bench:lighthouse [-- --runs=5]
@@ -83,7 +83,12 @@ try {
   // The back office: an admin's session (its cookies, as the browser would send them) and an order to open.
   const staffCookie = await staffSession(stack);
   const orderId = await placeOrder(stack, products);
-  const ADMIN_PAGES = { dashboard: '/admin', orders: '/admin/orders', order: `/admin/orders/${orderId}` };
+  const ADMIN_PAGES = {
+    dashboard: '/admin',
+    orders: '/admin/orders',
+    order: `/admin/orders/${orderId}`,
+    analytics: '/admin/analytics',
+  };
   for (const path of Object.values(ADMIN_PAGES)) {
     await (await fetch(`http://127.0.0.1:${PORT}${path}`, { headers: { cookie: staffCookie } })).text();
   }
@@ -174,7 +179,8 @@ async function staffSession(stack: { env: NodeJS.ProcessEnv }): Promise<string> 
   await db.end();
   const res = await fetch(`http://127.0.0.1:${PORT}/admin/session`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-flowdose-staff': '1' },
+    // As the sign-in page sends it: the session route takes a change only from its own origin.
+    headers: { 'content-type': 'application/json', 'x-flowdose-staff': '1', origin: `http://127.0.0.1:${PORT}` },
     body: JSON.stringify(credentials),
   });
   if (!res.ok) throw new Error(`staff sign-in: ${res.status} ${await res.text()}`);

@@ -21,12 +21,15 @@ function Bar() {
             {s.label}
           </Link>
         ))}
-        <span className="who">
-          {who.email} <span className={`badge role-${who.role}`}>{ROLE_LABEL[who.role]}</span>
+        {/* Who and the way out stay together, at the end of the bar or of its second line. */}
+        <span className="account">
+          <span className="who">
+            {who.email} <span className={`badge role-${who.role}`}>{ROLE_LABEL[who.role]}</span>
+          </span>
+          <button type="button" className="link" onClick={() => void signOut()}>
+            Sign out
+          </button>
         </span>
-        <button type="button" className="link" onClick={() => void signOut()}>
-          Sign out
-        </button>
       </nav>
     </header>
   );

@@ -20,6 +20,13 @@ import type {
 } from '@flowdose/domain/contract/query-api';
 import type { z } from 'zod';
 
+export type {
+  AbandonmentReport,
+  FunnelReport,
+  ProductSalesReport,
+  SalesReport,
+} from '@flowdose/domain/contract/query-api';
+
 export type AuditItem = z.infer<typeof AuditItemSchema>;
 export type AuditPage = z.infer<typeof AuditEventsPage>;
 export type OrderAt = z.infer<typeof OrderAtVersion>;

@@ -6,7 +6,7 @@ export type StaffWho = { userId: string; email: string; role: StaffRole };
 
 /**
  * The back office's sections and who sees each: admins everything; ops move orders up to
- * delivery, keep stock and run projections; analysts read (and, later, analytics). A page
+ * delivery, keep stock and run projections; analysts read, analytics included. A page
  * outside a role's sections answers 404 (proxy.ts). The APIs check every request again.
  */
 export const SECTIONS = [
@@ -16,6 +16,7 @@ export const SECTIONS = [
   { href: '/admin/inventory', label: 'Inventory', roles: ['admin', 'ops', 'analyst'] },
   { href: '/admin/discounts', label: 'Discounts', roles: ['admin', 'analyst'] },
   { href: '/admin/customers', label: 'Customers', roles: ['admin', 'analyst'] },
+  { href: '/admin/analytics', label: 'Analytics', roles: ['admin', 'analyst'] },
   { href: '/admin/projections', label: 'Projections', roles: ['admin', 'ops'] },
 ] as const satisfies readonly { href: string; label: string; roles: readonly StaffRole[] }[];
 

@@ -346,7 +346,8 @@ const checkRange = (range: { from: string; to: string }, ctx: z.RefinementCtx) =
   if (days < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to is before from' });
   else if (days > THREE_YEARS_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: 'more than three years' });
 };
-export const SalesQuery = z
+/** The query every per-period analytics route takes: a range, an optional currency, buckets. */
+const PeriodQuery = z
   .strictObject({
     ...AnalyticsRange,
     currency: Currency.optional().meta({ description: 'One currency; without it, a row per currency.' }),
@@ -354,6 +355,7 @@ export const SalesQuery = z
     limit: z.coerce.number().int().min(1).max(5000).default(1000),
   })
   .superRefine(checkRange);
+export const SalesQuery = PeriodQuery;
 export const ProductSalesQuery = z
   .strictObject({
     ...AnalyticsRange,
@@ -396,6 +398,65 @@ export const ProductSalesItem = z
 export const SalesReport = z.object({ items: z.array(SalesBucket) });
 export const ProductSalesReport = z.object({ items: z.array(ProductSalesItem) });
 export type SalesReport = z.infer<typeof SalesReport>;
+
+export const FunnelQuery = PeriodQuery;
+export const AbandonmentQuery = PeriodQuery;
+export const DiscountUsageQuery = z
+  .strictObject({
+    ...AnalyticsRange,
+    currency: Currency.optional().meta({ description: 'One currency; without it, a row per currency.' }),
+    code: z.string().min(1).max(64).optional().meta({ description: 'One discount code (any case).' }),
+    granularity: z.enum(['day', 'week', 'month']).default('day'),
+    limit: z.coerce.number().int().min(1).max(5000).default(1000),
+  })
+  .superRefine(checkRange);
+/** A share of the step before, 0..1 to four places; null when the step before had none. */
+const rate = z.number().min(0).max(1).nullable();
+export const FunnelBucket = z
+  .object({
+    period: z.iso.date().meta({ description: 'The first day of the bucket (weeks start on Monday).' }),
+    currency: Currency,
+    cartsOpened: z.number().int().meta({ description: 'Carts opened in the bucket: the cohort the row follows.' }),
+    cartsWithItems: z.number().int().meta({ description: 'Of those carts, the ones that ever held an item.' }),
+    checkoutsStarted: z.number().int().meta({ description: 'Of those carts, the ones a checkout was started for.' }),
+    ordersPlaced: z.number().int().meta({ description: 'Of those carts, the ones that became an order.' }),
+    ordersPaid: z.number().int().meta({ description: 'Of those orders, the ones whose payment was captured.' }),
+    toItems: rate.meta({ description: 'cartsWithItems / cartsOpened.' }),
+    toCheckout: rate.meta({ description: 'checkoutsStarted / cartsWithItems.' }),
+    toOrder: rate.meta({ description: 'ordersPlaced / checkoutsStarted.' }),
+    toPaid: rate.meta({ description: 'ordersPaid / ordersPlaced.' }),
+    overall: rate.meta({ description: 'ordersPaid / cartsOpened.' }),
+  })
+  .meta({ id: 'FunnelBucket' });
+export const AbandonmentBucket = z
+  .object({
+    period: z.iso.date().meta({ description: "The first day of the bucket of the carts' last activity." }),
+    currency: Currency,
+    cartsWithItems: z.number().int().meta({ description: 'Carts whose last activity fell in the bucket.' }),
+    abandonedCarts: z.number().int().meta({
+      description: 'Of those, the ones holding items, not checked out, idle longer than ABANDONED_CART_HOURS.',
+    }),
+    abandonedValue: minor.meta({ description: 'What those carts held: unit price × quantity, before discounts.' }),
+    abandonmentRate: rate.meta({ description: 'abandonedCarts / cartsWithItems.' }),
+  })
+  .meta({ id: 'AbandonmentBucket' });
+export const DiscountUsageBucket = z
+  .object({
+    period: z.iso.date().meta({ description: 'The first day of the bucket (weeks start on Monday).' }),
+    code: z.string(),
+    currency: Currency,
+    uses: z.number().int().meta({ description: 'Redemptions by orders in the bucket.' }),
+    releasedUses: z.number().int().meta({ description: 'Redemptions given back in the bucket (failed checkouts).' }),
+    discountGiven: minor.meta({ description: "The orders' discounts, of orders placed in the bucket with the code." }),
+    revenue: minor.meta({ description: 'Grand totals of those orders.' }),
+  })
+  .meta({ id: 'DiscountUsageBucket' });
+export const FunnelReport = z.object({ items: z.array(FunnelBucket) });
+export const AbandonmentReport = z.object({ items: z.array(AbandonmentBucket) });
+export const DiscountUsageReport = z.object({ items: z.array(DiscountUsageBucket) });
+export type FunnelReport = z.infer<typeof FunnelReport>;
+export type AbandonmentReport = z.infer<typeof AbandonmentReport>;
+export type DiscountUsageReport = z.infer<typeof DiscountUsageReport>;
 export type ProductSalesReport = z.infer<typeof ProductSalesReport>;
 
 // The audit (reads of the log itself).
@@ -612,6 +673,24 @@ export const queryApi: ApiContract = {
       'Best sellers by revenue in one currency, per variant or category',
       ProductSalesQuery,
       ProductSalesReport,
+    ),
+    analyticsRead(
+      '/admin/analytics/funnel',
+      'Carts opened per period and how far they went: items, checkout, order, paid',
+      FunnelQuery,
+      FunnelReport,
+    ),
+    analyticsRead(
+      '/admin/analytics/abandonment',
+      'Carts left with items, per period of their last activity, with their value',
+      AbandonmentQuery,
+      AbandonmentReport,
+    ),
+    analyticsRead(
+      '/admin/analytics/discounts',
+      'Discount codes per period: uses, released uses, discount given, revenue',
+      DiscountUsageQuery,
+      DiscountUsageReport,
     ),
     {
       method: 'get',
