@@ -109,6 +109,9 @@ describe('GET /admin/analytics', () => {
         ...none,
         net: 3594 + 3474 - 1000,
         averageOrderValue: (3594 + 3474) / 2,
+        // Every order is the guest ada@example.com's: new once in her first currency,
+        newCustomers: 1,
+        returningCustomers: 0,
       },
       {
         period: day(0),
@@ -123,6 +126,9 @@ describe('GET /admin/analytics', () => {
         ...none,
         net: 4765,
         averageOrderValue: 4765,
+        // and returning in the second (she had ordered before, in EUR).
+        newCustomers: 0,
+        returningCustomers: 1,
       },
     ]);
     const usd = await get<{ items: { currency: string }[] }>(`/admin/analytics/sales?${range()}&currency=USD`);

@@ -381,6 +381,14 @@ export const SalesBucket = z
     canceled: minor.meta({ description: 'Of orders canceled in the bucket, what was never paid or refunded.' }),
     net: minor.meta({ description: 'gross − refunds − canceled.' }),
     averageOrderValue: minor.meta({ description: 'gross / orders, rounded (0 without orders).' }),
+    newCustomers: z
+      .number()
+      .int()
+      .meta({ description: 'Customers (account, or e-mail for guests) whose first order fell in the bucket.' }),
+    returningCustomers: z
+      .number()
+      .int()
+      .meta({ description: 'Customers who had ordered before, counted once per day they order again.' }),
   })
   .meta({ id: 'SalesBucket' });
 export const ProductSalesItem = z
@@ -433,12 +441,9 @@ export const AbandonmentBucket = z
     period: z.iso.date().meta({ description: "The first day of the bucket of the carts' last activity." }),
     currency: Currency,
     cartsWithItems: z.number().int().meta({ description: 'Carts whose last activity fell in the bucket.' }),
-    abandonedCarts: z
-      .number()
-      .int()
-      .meta({
-        description: 'Of those, the ones holding items, not checked out, idle longer than ABANDONED_CART_HOURS.',
-      }),
+    abandonedCarts: z.number().int().meta({
+      description: 'Of those, the ones holding items, not checked out, idle longer than ABANDONED_CART_HOURS.',
+    }),
     abandonedValue: minor.meta({ description: 'What those carts held: unit price × quantity, before discounts.' }),
     abandonmentRate: rate.meta({ description: 'abandonedCarts / cartsWithItems.' }),
   })
