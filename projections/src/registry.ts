@@ -3,6 +3,7 @@ import { cartAbandonmentProjection } from './read-models/cart_abandonment/projec
 import { cartsProjection } from './read-models/carts/projection.ts';
 import { catalogProjection } from './read-models/catalog/projection.ts';
 import { customersProjection } from './read-models/customers/projection.ts';
+import { discountUsageProjection } from './read-models/discount_usage/projection.ts';
 import { discountsProjection } from './read-models/discounts/projection.ts';
 import { funnelDailyProjection } from './read-models/funnel_daily/projection.ts';
 import { inventoryProjection } from './read-models/inventory/projection.ts';
@@ -21,6 +22,7 @@ export const projections: readonly Projection[] = [
   cartsProjection,
   catalogProjection,
   customersProjection,
+  discountUsageProjection,
   discountsProjection,
   funnelDailyProjection,
   inventoryProjection,

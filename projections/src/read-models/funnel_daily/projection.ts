@@ -8,9 +8,12 @@ import { funnelDailyTables } from './tables.ts';
 const NAME = 'funnel_daily';
 const VERSION = 1;
 
-/** The funnel's steps in order; a cart's `stage` is the furthest it reached. */
+/** The funnel's steps (the count columns) in order; a cart's `stage` is the index of the furthest it reached. */
 const STEPS = ['carts_opened', 'carts_with_items', 'checkouts_started', 'orders_placed', 'orders_paid'] as const;
-const [, ITEMS, CHECKOUT, ORDERED, PAID] = [0, 1, 2, 3, 4] as const;
+const ITEMS = STEPS.indexOf('carts_with_items');
+const CHECKOUT = STEPS.indexOf('checkouts_started');
+const ORDERED = STEPS.indexOf('orders_placed');
+const PAID = STEPS.indexOf('orders_paid');
 
 /**
  * Moves one cart forward (or out of its cohort) and its cohort's counts with it, in one
