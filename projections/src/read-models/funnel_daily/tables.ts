@@ -1,20 +1,16 @@
 /**
  * The funnel_daily read model's tables; `queries.ts` reads them through these row types.
- * `funnel_carts` is each cart's cohort (the shop day it was opened, its currency) and the
- * furthest step it reached; `funnel_orders` ties an order to its cart (a captured payment
- * names only its order). `funnel_daily` holds the counts per cohort, kept in step with them.
+ * `funnel_carts` is each cart's cohort (the shop day it was opened, its currency), the
+ * furthest step it reached and whether it was merged into another cart; the counts per day
+ * are taken from it when read, through the index (partial on the carts that count, covering
+ * the stage), as cart_abandonment does: one small upsert per event instead of keeping counts
+ * in step (five times slower to apply, measured on 18 000 cart events). `funnel_orders` ties
+ * an order to its cart: a captured payment names only its order.
  */
+/** A cart's `stage`: the furthest step it reached (0 is opened). */
+export const STAGES = { opened: 0, items: 1, checkout: 2, placed: 3, paid: 4 } as const;
+
 export const funnelDailyTables = (s: string) => `
-    create table ${s}.funnel_daily (
-      day date not null,
-      currency text not null,
-      carts_opened int not null default 0,
-      carts_with_items int not null default 0,
-      checkouts_started int not null default 0,
-      orders_placed int not null default 0,
-      orders_paid int not null default 0,
-      primary key (day, currency)
-    );
     create table ${s}.funnel_carts (
       cart_id uuid primary key,
       day date,
@@ -22,6 +18,8 @@ export const funnelDailyTables = (s: string) => `
       stage smallint not null default 0,
       merged boolean not null default false
     );
+    create index funnel_carts_by_day on ${s}.funnel_carts (day, currency) include (stage)
+      where day is not null and not merged;
     create table ${s}.funnel_orders (
       order_id uuid primary key,
       cart_id uuid,
@@ -29,12 +27,12 @@ export const funnelDailyTables = (s: string) => `
       paid boolean not null default false
     );`;
 
-export type FunnelDailyRow = {
-  day: string;
-  currency: string;
-  carts_opened: number;
-  carts_with_items: number;
-  checkouts_started: number;
-  orders_placed: number;
-  orders_paid: number;
+export type FunnelCartRow = {
+  cart_id: string;
+  /** Null until its CartOpened is seen (a later step may come first). */
+  day: string | null;
+  currency: string | null;
+  /** The furthest step reached: see STAGES. */
+  stage: number;
+  merged: boolean;
 };
