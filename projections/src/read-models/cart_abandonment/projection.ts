@@ -9,9 +9,10 @@ import { cartAbandonmentTables } from './tables.ts';
  * before discounts), its last activity (its last cart event) and whether it was closed:
  * checked out or merged into another cart. Whether a cart is abandoned depends on the time it
  * is asked (idle longer than ABANDONED_CART_HOURS), so it is decided by the query, not here:
- * no timer, and a rebuild gives the same table. Each event's statements only set what the
- * event says (a line's quantity, the latest activity, a closed status) and recompute the
- * rest from the lines, so the same event applied twice changes nothing.
+ * no timer, and a rebuild gives the same table. Each event is one update of the cart's row: it
+ * sets what the event says (a line's price and quantity, the latest activity, a closed
+ * status) and moves the value and line count by the difference from the line as it was, so
+ * the same event applied twice changes nothing.
  */
 export const cartAbandonmentProjection = defineProjection({
   name: 'cart_abandonment',
@@ -23,20 +24,21 @@ export const cartAbandonmentProjection = defineProjection({
     const { cartId } = event.data;
     const at = recorded.createdAt;
     /**
-     * Recomputes the cart's lines and value and moves its last activity to this event, unless
-     * a later one was seen; `status` closes it. A statement of its own, after the line change:
-     * it must see that change, which a CTE of the same statement would not.
+     * The one statement of an event after CartOpened: `set` changes the cart's lines (in SET,
+     * every column still reads the row as it was, so a line's old price and quantity are at
+     * hand), and its last activity moves to this event unless a later one was seen.
      */
-    const touch = (status: 'checked_out' | 'merged' | null = null): Statement =>
+    const update = (set: string, values: unknown[] = []): Statement =>
       sql(
-        `update ${s}.cart_abandonment c set lines = l.lines, value = l.value, status = coalesce($4, c.status),
+        `update ${s}.cart_abandonment c set ${set ? `${set},` : ''}
            last_day = case when $2 > c.last_activity then $3::date else c.last_day end,
            last_activity = greatest(c.last_activity, $2)
-         from (select count(*)::int as lines, coalesce(sum(unit_price * quantity), 0)::bigint as value
-               from ${s}.cart_abandonment_lines where cart_id = $1) l
          where c.cart_id = $1`,
-        [cartId, at, shopDay(at), status],
+        [cartId, at, shopDay(at), ...values],
       );
+    // Line $4's value as the row holds it (0 when it has no such line).
+    const oldValue = `coalesce((c.line_values -> $4::text ->> 0)::bigint * (c.line_values -> $4::text ->> 1)::bigint, 0)`;
+    const hadLine = `(c.line_values ? $4::text)::int`;
     switch (event.type) {
       case 'CartOpened':
         return [
@@ -49,37 +51,35 @@ export const cartAbandonmentProjection = defineProjection({
       case 'CartItemAdded': {
         const { lineId, quantity, unitPrice } = event.data;
         return [
-          sql(
-            `insert into ${s}.cart_abandonment_lines (cart_id, line_id, unit_price, quantity) values ($1, $2, $3, $4)
-             on conflict (cart_id, line_id) do update set unit_price = excluded.unit_price, quantity = excluded.quantity`,
-            [cartId, lineId, unitPrice.amount, quantity],
+          update(
+            `line_values = c.line_values || jsonb_build_object($4::text, jsonb_build_array($5::bigint, $6::int)),
+             lines = c.lines + 1 - ${hadLine}, value = c.value - ${oldValue} + $5::bigint * $6::int`,
+            [lineId, unitPrice.amount, quantity],
           ),
-          touch(),
         ];
       }
       case 'CartItemQuantityChanged':
         return [
-          sql(`update ${s}.cart_abandonment_lines set quantity = $3 where cart_id = $1 and line_id = $2`, [
-            cartId,
-            event.data.lineId,
-            event.data.quantity,
-          ]),
-          touch(),
+          update(
+            `line_values = case when c.line_values ? $4::text
+               then jsonb_set(c.line_values, array[$4::text, '1'], to_jsonb($5::int)) else c.line_values end,
+             value = c.value + coalesce((c.line_values -> $4::text ->> 0)::bigint * $5::int, 0) - ${oldValue}`,
+            [event.data.lineId, event.data.quantity],
+          ),
         ];
       case 'CartItemRemoved':
         return [
-          sql(`delete from ${s}.cart_abandonment_lines where cart_id = $1 and line_id = $2`, [
-            cartId,
-            event.data.lineId,
-          ]),
-          touch(),
+          update(
+            `line_values = c.line_values - $4::text, lines = c.lines - ${hadLine}, value = c.value - ${oldValue}`,
+            [event.data.lineId],
+          ),
         ];
       case 'CartCheckedOut':
-        return [touch('checked_out')];
+        return [update(`status = 'checked_out'`)];
       case 'CartMerged':
-        return [touch('merged')];
+        return [update(`status = 'merged'`)];
       case 'CartClaimed':
-        return [touch()];
+        return [update('')];
       default: {
         const _exhaustive: never = event;
         return [];
