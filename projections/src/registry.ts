@@ -1,8 +1,11 @@
 import type { Projection } from './projection.ts';
+import { cartAbandonmentProjection } from './read-models/cart_abandonment/projection.ts';
 import { cartsProjection } from './read-models/carts/projection.ts';
 import { catalogProjection } from './read-models/catalog/projection.ts';
 import { customersProjection } from './read-models/customers/projection.ts';
+import { discountUsageProjection } from './read-models/discount_usage/projection.ts';
 import { discountsProjection } from './read-models/discounts/projection.ts';
+import { funnelDailyProjection } from './read-models/funnel_daily/projection.ts';
 import { inventoryProjection } from './read-models/inventory/projection.ts';
 import { ordersProjection } from './read-models/orders/projection.ts';
 import { productSalesProjection } from './read-models/product_sales/projection.ts';
@@ -15,10 +18,13 @@ import { salesDailyProjection } from './read-models/sales_daily/projection.ts';
  * both APIs (they import its registry and status) and above shared, so no import goes upwards.
  */
 export const projections: readonly Projection[] = [
+  cartAbandonmentProjection,
   cartsProjection,
   catalogProjection,
   customersProjection,
+  discountUsageProjection,
   discountsProjection,
+  funnelDailyProjection,
   inventoryProjection,
   ordersProjection,
   productSalesProjection,

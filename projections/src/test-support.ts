@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { cartDecider } from '@flowdose/domain/cart/decider';
 import { cartStream } from '@flowdose/domain/cart/events';
 import { randomIds } from '@flowdose/domain/ids';
-import type { Pool } from '@flowdose/shared/db';
+import { createPool, type Pool } from '@flowdose/shared/db';
 import type { EventStore, NewEvent } from '@flowdose/shared/event-store/port';
 import { maxPosition, type Position, START } from '@flowdose/shared/event-store/position';
 import { readableAt } from '@flowdose/shared/event-store/readable';
@@ -10,6 +10,7 @@ import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { createRedis } from '@flowdose/shared/redis';
 import { testMetadata } from '@flowdose/shared/testing/events';
+import { poolSize } from './connect.ts';
 import { startDispatcher } from './dispatcher.ts';
 import { closeQueues, createQueues } from './queues.ts';
 import { projections } from './registry.ts';
@@ -94,8 +95,13 @@ export async function cartsSnapshot(pool: Pool, schema: string) {
   return { carts: carts.rows, lines: lines.rows };
 }
 
-/** The live pipeline in-process: a dispatcher and a worker per projection, on a BullMQ prefix of their own. */
-export async function startPipeline(pool: Pool, store: EventStore, { batchSize }: { batchSize?: number } = {}) {
+/**
+ * The live pipeline in-process: a dispatcher and a worker per projection, on a BullMQ prefix
+ * of their own and, as in production, a pool of their own sized for them (connect.ts says
+ * why): on the test's pool, shared with the APIs, the workers could take every connection.
+ */
+export async function startPipeline(testPool: Pool, store: EventStore, { batchSize }: { batchSize?: number } = {}) {
+  const pool = createPool(testPool.options.connectionString!, { max: poolSize(projections.length), pipeline: true });
   const logger = createLogger('test', 'silent');
   const redis = createRedis('redis://127.0.0.1:6379');
   const prefix = `t${randomBytes(4).toString('hex')}`;
@@ -114,6 +120,7 @@ export async function startPipeline(pool: Pool, store: EventStore, { batchSize }
       await dispatcher.stop();
       await closeQueues(queues);
       redis.disconnect();
+      await pool.end();
     },
   };
 }

@@ -30,7 +30,14 @@ export async function transactionIdRefusal(pool: Pool, schemas: readonly string[
   const stored: { what: string; xid: bigint }[] = [];
   if (events.rows[0]?.max) stored.push({ what: 'events', xid: BigInt(events.rows[0].max) });
   if (dispatcher.rows[0]?.max != null) stored.push({ what: 'dispatcher_checkpoint', xid: dispatcher.rows[0].max });
-  for (const schema of schemas) {
+  // Only the schemas that exist are read: a query that fails (a schema not created yet) costs
+  // its pooled connection, and opening a new one per missing schema made each check slow.
+  const { rows: present } = await pool.query<{ name: string }>(
+    'select nspname as name from pg_namespace where nspname = any($1::text[])',
+    [schemas],
+  );
+  const existing = new Set(present.map((r) => r.name));
+  for (const schema of schemas.filter((s) => existing.has(s))) {
     const at = await readCheckpoint(pool, schema);
     if (at) stored.push({ what: `${schema}.checkpoint`, xid: at.major });
   }

@@ -1,4 +1,5 @@
 import type { Sessions } from '@flowdose/shared/auth/sessions';
+import type { Clock } from '@flowdose/shared/clock';
 import type { Config } from '@flowdose/shared/config';
 import type { Pool } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
@@ -15,4 +16,9 @@ export type Deps = {
   store: EventStore;
   sessions: Pick<Sessions, 'isRevoked'>;
   waitForPosition: PositionWaiter;
+  /**
+   * The time reads that depend on it are judged at (abandoned carts); the system's unless a
+   * test or simulation runs its own, the one its event store stamps events with.
+   */
+  clock?: Clock;
 };

@@ -4,6 +4,7 @@ import { commandDeps } from '@flowdose/command-api/deps';
 import { startPipeline } from '@flowdose/projections/test-support';
 import { createSessions } from '@flowdose/shared/auth/sessions';
 import { type Role, signAccessToken } from '@flowdose/shared/auth/tokens';
+import type { Clock } from '@flowdose/shared/clock';
 import { type Config, testConfig } from '@flowdose/shared/config';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
@@ -16,14 +17,25 @@ import { buildApp } from './app.ts';
 import type { Deps } from './deps.ts';
 import { createPositionWaiter } from './min-position.ts';
 
-/** Both APIs and the projection pipeline in-process, on a database of the test file's own. */
-export async function startStack(config: Config = testConfig({ MIN_POSITION_TIMEOUT_MS: '3000' })) {
+/**
+ * Both APIs and the projection pipeline in-process, on a database of the test file's own.
+ * `clock`, for scripted histories over several days: the store stamps events with it, the
+ * command API decides with it (checkouts) and the query API judges time with it (abandoned
+ * carts). Sessions and tokens keep real time.
+ */
+export async function startStack(
+  config: Config = testConfig({ MIN_POSITION_TIMEOUT_MS: '3000' }),
+  { clock }: { clock?: Clock } = {},
+) {
   const logger = createLogger('test', 'silent');
   const db = await createTestDatabase();
-  const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+  const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url, ...(clock ? { clock } : {}) });
   const pipeline = await startPipeline(db.pool, store);
   const notifications = createNotifications(db.url, () => {});
-  const deps = commandDeps({ config, logger, pool: db.pool, store, redis: pipeline.redis, queueRedis: pipeline.redis });
+  const deps = {
+    ...commandDeps({ config, logger, pool: db.pool, store, redis: pipeline.redis, queueRedis: pipeline.redis }),
+    ...(clock ? { clock } : {}),
+  };
   const commands = await serve(buildCommandApp(deps));
   const queryDeps: Deps = {
     config,
@@ -33,11 +45,14 @@ export async function startStack(config: Config = testConfig({ MIN_POSITION_TIME
     store,
     sessions: createSessions(db.pool, config),
     waitForPosition: createPositionWaiter(db.pool, notifications, config.MIN_POSITION_TIMEOUT_MS),
+    ...(clock ? { clock } : {}),
   };
   const queries = await serve(buildApp(queryDeps));
   return {
     config,
     db,
+    store,
+    pipeline,
     commands,
     queries,
     queryDeps,

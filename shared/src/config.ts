@@ -63,6 +63,9 @@ const Env = z
     // The shop's days for the analytics read models (projections/src/read-models/shop-day.ts
     // reads it); a new zone moves past events between days, so those models want a rebuild.
     SHOP_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'not a time zone (an IANA name: Europe/Paris)'),
+    // A cart holding items, not checked out or merged, idle longer than this is abandoned. Judged
+    // when the analytics are read (query-api), not by a timer: a rebuild gives the same model.
+    ABANDONED_CART_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
     BODY_LIMIT: z.string().default('32kb'),
     // What `npm run ops -- create-analyst-role` gives the analysts' SQL role (read when it runs;
     // run it again to apply new values): each statement's time, an open transaction's idle

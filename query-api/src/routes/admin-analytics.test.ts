@@ -16,6 +16,28 @@ beforeAll(async () => {
   await placeOrder(stack.commands, 'CAP-BLACK', 1);
   const us = { ...checkoutDetails().shippingAddress, city: 'Boston', postalCode: '02110', country: 'US' };
   await placeOrder(stack.commands, 'MUG-WHITE', 3, { currency: 'USD', shippingAddress: us });
+  // A checkout with a code whose card is declined: the code's use is given back, no order.
+  const code = await stack.commands.request('POST', '/admin/discounts', {
+    body: { code: 'ROUTE10', value: { kind: 'percent', percent: 10 } },
+    headers: admin,
+  });
+  expect(code.status, code.text).toBe(201);
+  const cart = (
+    await stack.commands.request<{ cartId: string; cartToken: string }>('POST', '/carts', { body: { currency: 'EUR' } })
+  ).body;
+  const access = { 'X-Cart-Token': cart.cartToken };
+  await stack.commands.request('POST', `/carts/${cart.cartId}/items`, {
+    body: { sku: 'TOTE-NATURAL', quantity: 1 },
+    headers: access,
+  });
+  const declined = await stack.commands.request('POST', `/carts/${cart.cartId}/checkout`, {
+    headers: access,
+    body: checkoutDetails({
+      discountCode: 'route10',
+      payment: { method: 'test-card', cardNumber: '4000000000000002' },
+    }),
+  });
+  expect(declined.status, declined.text).toBe(402);
   const step = async (action: string, body: object) => {
     const res = await stack.commands.request<{ position: string }>('POST', `/admin/orders/${euros.orderId}/${action}`, {
       body,
@@ -71,9 +93,18 @@ const asRows = (items: Record<string, unknown>[]) => [
   ...items.map((item) => Object.values(item).map((v) => (v === null ? '' : String(v)))),
 ];
 
+/** Every analytics route with a query that answers items today. */
+const paths = () => [
+  `/admin/analytics/sales?${range()}`,
+  `/admin/analytics/products?${range()}&currency=EUR`,
+  `/admin/analytics/funnel?${range()}`,
+  `/admin/analytics/abandonment?${range()}`,
+  `/admin/analytics/discounts?${range()}`,
+];
+
 describe('GET /admin/analytics', () => {
   it('is for analysts and admins only', async () => {
-    for (const path of [`/admin/analytics/sales?${range()}`, `/admin/analytics/products?${range()}&currency=EUR`]) {
+    for (const path of paths()) {
       expect((await stack.queries.request('GET', path)).status, path).toBe(401);
       for (const [role, status] of [
         ['customer', 403],
@@ -109,6 +140,9 @@ describe('GET /admin/analytics', () => {
         ...none,
         net: 3594 + 3474 - 1000,
         averageOrderValue: (3594 + 3474) / 2,
+        // Every order is the guest ada@example.com's: new once in her first currency,
+        newCustomers: 1,
+        returningCustomers: 0,
       },
       {
         period: day(0),
@@ -123,6 +157,9 @@ describe('GET /admin/analytics', () => {
         ...none,
         net: 4765,
         averageOrderValue: 4765,
+        // and returning in the second (she had ordered before, in EUR).
+        newCustomers: 0,
+        returningCustomers: 1,
       },
     ]);
     const usd = await get<{ items: { currency: string }[] }>(`/admin/analytics/sales?${range()}&currency=USD`);
@@ -145,8 +182,56 @@ describe('GET /admin/analytics', () => {
     ]);
   });
 
+  it("follows today's carts through the funnel, finds none abandoned yet, and counts the code's use", async () => {
+    const funnel = await get<{ items: object[] }>(`/admin/analytics/funnel?${range()}`);
+    expect(funnel.status, funnel.text).toBe(200);
+    // EUR: the mugs (paid: captured), the cap (placed), the tote (its checkout declined).
+    // USD: the mugs, placed, not captured.
+    expect(funnel.body.items).toEqual([
+      {
+        period: day(0),
+        currency: 'EUR',
+        cartsOpened: 3,
+        cartsWithItems: 3,
+        checkoutsStarted: 3,
+        ordersPlaced: 2,
+        ordersPaid: 1,
+        toItems: 1,
+        toCheckout: 1,
+        toOrder: 0.6667,
+        toPaid: 0.5,
+        overall: 0.3333,
+      },
+      {
+        period: day(0),
+        currency: 'USD',
+        cartsOpened: 1,
+        cartsWithItems: 1,
+        checkoutsStarted: 1,
+        ordersPlaced: 1,
+        ordersPaid: 0,
+        toItems: 1,
+        toCheckout: 1,
+        toOrder: 1,
+        toPaid: 0,
+        overall: 0,
+      },
+    ]);
+    // The tote's cart is open but was touched minutes ago, not ABANDONED_CART_HOURS (24).
+    const abandonment = await get<{ items: object[] }>(`/admin/analytics/abandonment?${range()}`);
+    const none = { abandonedCarts: 0, abandonedValue: 0, abandonmentRate: 0 };
+    expect(abandonment.body.items).toEqual([
+      { period: day(0), currency: 'EUR', cartsWithItems: 3, ...none },
+      { period: day(0), currency: 'USD', cartsWithItems: 1, ...none },
+    ]);
+    const discounts = await get<{ items: object[] }>(`/admin/analytics/discounts?${range()}&code=Route10`);
+    expect(discounts.body.items).toEqual([
+      { period: day(0), code: 'ROUTE10', currency: 'EUR', uses: 1, releasedUses: 1, discountGiven: 0, revenue: 0 },
+    ]);
+  });
+
   it('answers the same items as CSV when asked', async () => {
-    for (const path of [`/admin/analytics/sales?${range()}`, `/admin/analytics/products?${range()}&currency=EUR`]) {
+    for (const path of paths()) {
       const json = await get<{ items: Record<string, unknown>[] }>(path);
       const csv = await get<string>(path, { ...analyst, Accept: 'text/csv' });
       expect(csv.status, csv.text).toBe(200);
@@ -170,6 +255,14 @@ describe('GET /admin/analytics', () => {
       ['/admin/analytics/sales?from=2026-03-01&to=2026-03-02&granularity=year', 'granularity'],
       ['/admin/analytics/sales?from=2026-02-30&to=2026-03-02', 'from'],
       ['/admin/analytics/products?from=2026-03-01&to=2026-03-02', 'currency'],
+      ...['funnel', 'abandonment', 'discounts'].flatMap((route): [string, string][] => [
+        [`/admin/analytics/${route}?from=2026-03-02&to=2026-03-01`, 'to'],
+        [`/admin/analytics/${route}?from=2023-01-01&to=2026-03-01`, 'to'],
+        [`/admin/analytics/${route}?from=2026-03-01&to=2026-03-02&currency=XYZ`, 'currency'],
+        [`/admin/analytics/${route}?from=2026-03-01&to=2026-03-02&granularity=hour`, 'granularity'],
+        [`/admin/analytics/${route}?to=2026-03-02`, 'from'],
+      ]),
+      ['/admin/analytics/discounts?from=2026-03-01&to=2026-03-02&code=', 'code'],
     ];
     for (const [path, field] of cases) {
       const res = await get<{ status: number; errors: { path: string }[] }>(path);

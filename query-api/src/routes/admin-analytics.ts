@@ -1,4 +1,18 @@
-import { ProductSalesItem, ProductSalesQuery, SalesBucket, SalesQuery } from '@flowdose/domain/contract/query-api';
+import {
+  AbandonmentBucket,
+  AbandonmentQuery,
+  DiscountUsageBucket,
+  DiscountUsageQuery,
+  FunnelBucket,
+  FunnelQuery,
+  ProductSalesItem,
+  ProductSalesQuery,
+  SalesBucket,
+  SalesQuery,
+} from '@flowdose/domain/contract/query-api';
+import { abandonmentByPeriod } from '@flowdose/projections/read-models/cart_abandonment/queries';
+import { discountUsageByPeriod } from '@flowdose/projections/read-models/discount_usage/queries';
+import { funnelByPeriod } from '@flowdose/projections/read-models/funnel_daily/queries';
 import { topProductSales } from '@flowdose/projections/read-models/product_sales/queries';
 import { salesByPeriod } from '@flowdose/projections/read-models/sales_daily/queries';
 import { requireRole } from '@flowdose/shared/http/auth';
@@ -11,7 +25,7 @@ import { sendItems } from './csv.ts';
 /** Analytics are for analysts and admins; ops run the shop and read its operations instead. */
 const analyticsRead = requireRole('admin', 'analyst');
 
-export function adminAnalyticsRoutes({ pool, waitForPosition }: Deps): Router {
+export function adminAnalyticsRoutes({ pool, waitForPosition, config, clock }: Deps): Router {
   const router = Router();
   router.get('/admin/analytics/sales', analyticsRead, async (req, res) => {
     const query = validate(SalesQuery, req.query);
@@ -22,6 +36,24 @@ export function adminAnalyticsRoutes({ pool, waitForPosition }: Deps): Router {
     const query = validate(ProductSalesQuery, req.query);
     await minPosition(req, waitForPosition, 'product_sales');
     sendItems(req, res, ProductSalesItem.keyof().options, await topProductSales(pool, query));
+  });
+  router.get('/admin/analytics/funnel', analyticsRead, async (req, res) => {
+    const query = validate(FunnelQuery, req.query);
+    await minPosition(req, waitForPosition, 'funnel_daily');
+    sendItems(req, res, FunnelBucket.keyof().options, await funnelByPeriod(pool, query));
+  });
+  router.get('/admin/analytics/abandonment', analyticsRead, async (req, res) => {
+    const query = validate(AbandonmentQuery, req.query);
+    await minPosition(req, waitForPosition, 'cart_abandonment');
+    // Abandoned is judged now, not when the model was written: idle time keeps running.
+    const now = clock?.now() ?? new Date();
+    const items = await abandonmentByPeriod(pool, { ...query, now, abandonedAfterHours: config.ABANDONED_CART_HOURS });
+    sendItems(req, res, AbandonmentBucket.keyof().options, items);
+  });
+  router.get('/admin/analytics/discounts', analyticsRead, async (req, res) => {
+    const query = validate(DiscountUsageQuery, req.query);
+    await minPosition(req, waitForPosition, 'discount_usage');
+    sendItems(req, res, DiscountUsageBucket.keyof().options, await discountUsageByPeriod(pool, query));
   });
   return router;
 }

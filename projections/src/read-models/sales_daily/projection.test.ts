@@ -2,7 +2,7 @@ import { liveSchema } from '@flowdose/shared/read-models';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchema } from '../../schema.ts';
-import { applyAll, orderHistory, tableRows } from '../analytics-fixture.ts';
+import { applyAll, orderHistory, schemaRows } from '../analytics-fixture.ts';
 import { salesDailyProjection } from './projection.ts';
 import { salesByPeriod } from './queries.ts';
 
@@ -12,7 +12,18 @@ beforeAll(async () => {
 });
 afterAll(async () => db.drop());
 
-const zero = { orders: 0, items: 0, subtotal: 0, discounts: 0, shipping: 0, tax: 0, gross: 0, averageOrderValue: 0 };
+const zero = {
+  orders: 0,
+  items: 0,
+  subtotal: 0,
+  discounts: 0,
+  shipping: 0,
+  tax: 0,
+  gross: 0,
+  averageOrderValue: 0,
+  newCustomers: 0,
+  returningCustomers: 0,
+};
 const none = { refunds: 0, canceledOrders: 0, canceled: 0 };
 
 describe('sales_daily read model', () => {
@@ -24,7 +35,8 @@ describe('sales_daily read model', () => {
     const range = { from: '2026-03-01', to: '2026-03-03', limit: 100 };
 
     expect(await salesByPeriod(db.pool, { ...range, granularity: 'day' })).toEqual([
-      // A (5994) and C (5999, placed 23:30 UTC); AOV 11993 / 2 rounded.
+      // A (5994) and C (5999, placed 23:30 UTC); AOV 11993 / 2 rounded. Ada (A, as a guest)
+      // and Bea (C, her account) order for the first time.
       {
         period: '2026-03-01',
         currency: 'EUR',
@@ -38,6 +50,8 @@ describe('sales_daily read model', () => {
         ...none,
         net: 11993,
         averageOrderValue: 5997,
+        newCustomers: 2,
+        returningCustomers: 0,
       },
       {
         period: '2026-03-01',
@@ -52,6 +66,9 @@ describe('sales_daily read model', () => {
         ...none,
         net: 4770,
         averageOrderValue: 4770,
+        // Ada again (her e-mail in lower case): she had ordered in EUR an hour before.
+        newCustomers: 0,
+        returningCustomers: 1,
       },
       // A's refund of 1000, C canceled unpaid: its whole total is taken off.
       {
@@ -76,6 +93,9 @@ describe('sales_daily read model', () => {
         ...none,
         net: 2745,
         averageOrderValue: 2745,
+        // Ada, two days after her first order.
+        newCustomers: 0,
+        returningCustomers: 1,
       },
       // B canceled after it was paid: refunded in full, so nothing more is taken off.
       { period: '2026-03-03', currency: 'USD', ...zero, refunds: 4770, canceledOrders: 1, canceled: 0, net: -4770 },
@@ -83,9 +103,9 @@ describe('sales_daily read model', () => {
 
     // 1 March 2026 is a Sunday: its week began on 23 February.
     const weeks = await salesByPeriod(db.pool, { ...range, currency: 'EUR', granularity: 'week' });
-    expect(weeks.map((w) => [w.period, w.orders, w.gross, w.net])).toEqual([
-      ['2026-02-23', 2, 11993, 11993],
-      ['2026-03-02', 1, 2745, 2745 - 1000 - 5999],
+    expect(weeks.map((w) => [w.period, w.orders, w.gross, w.net, w.newCustomers, w.returningCustomers])).toEqual([
+      ['2026-02-23', 2, 11993, 11993, 2, 0],
+      ['2026-03-02', 1, 2745, 2745 - 1000 - 5999, 0, 1],
     ]);
     expect(await salesByPeriod(db.pool, { ...range, currency: 'EUR', granularity: 'month' })).toEqual([
       {
@@ -103,6 +123,8 @@ describe('sales_daily read model', () => {
         canceled: 5999,
         net: 14738 - 1000 - 5999,
         averageOrderValue: 4913,
+        newCustomers: 2,
+        returningCustomers: 1,
       },
     ]);
     // The range is of days, both included.
@@ -113,8 +135,8 @@ describe('sales_daily read model', () => {
     const rebuilt = 'rm_sales_daily_again';
     await createSchema(db.pool, salesDailyProjection, rebuilt);
     await applyAll(db.pool, salesDailyProjection, rebuilt, events);
-    for (const table of ['sales_daily', 'sales_orders']) {
-      expect(await tableRows(db.pool, `${rebuilt}.${table}`)).toEqual(await tableRows(db.pool, `${schema}.${table}`));
-    }
+    const tables = await schemaRows(db.pool, schema);
+    expect(Object.keys(tables)).toEqual(['sales_customer_days', 'sales_customers', 'sales_daily', 'sales_orders']);
+    expect(await schemaRows(db.pool, rebuilt)).toEqual(tables);
   });
 });

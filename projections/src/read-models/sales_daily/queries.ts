@@ -23,6 +23,8 @@ export type SalesBucket = {
   canceled: number;
   net: number;
   averageOrderValue: number;
+  newCustomers: number;
+  returningCustomers: number;
 };
 
 /** Sales per bucket and currency between two shop days (both included), oldest first. */
@@ -32,7 +34,8 @@ export async function salesByPeriod(pool: Pool, range: SalesRange): Promise<Sale
        sum(orders)::int8 as orders, sum(items)::int8 as items, sum(subtotal)::int8 as subtotal,
        sum(discounts)::int8 as discounts, sum(shipping)::int8 as shipping, sum(tax)::int8 as tax,
        sum(gross)::int8 as gross, sum(refunds)::int8 as refunds,
-       sum(canceled_orders)::int8 as canceled_orders, sum(canceled)::int8 as canceled
+       sum(canceled_orders)::int8 as canceled_orders, sum(canceled)::int8 as canceled,
+       sum(new_customers)::int8 as new_customers, sum(returning_customers)::int8 as returning_customers
      from ${s}.sales_daily
      where day between $2 and $3 and ($4::text is null or currency = $4)
      group by 1, 2 order by 1, 2 limit $5`,
@@ -56,6 +59,8 @@ export async function salesByPeriod(pool: Pool, range: SalesRange): Promise<Sale
       canceled: n('canceled'),
       net: n('gross') - n('refunds') - n('canceled'),
       averageOrderValue: orders > 0 ? Math.round(n('gross') / orders) : 0,
+      newCustomers: n('new_customers'),
+      returningCustomers: n('returning_customers'),
     };
   });
 }

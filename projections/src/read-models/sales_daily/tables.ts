@@ -2,6 +2,8 @@
  * The sales_daily read model's tables; `queries.ts` reads them through these row types.
  * `sales_orders` is what a later event of an order needs to know of it (its currency, its
  * total, what was refunded): refunds and cancels land on their own day, not the order's.
+ * `sales_customers` remembers each customer's first order (day and currency), and
+ * `sales_customer_days` the days and currencies they ordered in, so each counts once there.
  */
 export const salesDailyTables = (s: string) => `
     create table ${s}.sales_daily (
@@ -17,6 +19,8 @@ export const salesDailyTables = (s: string) => `
       refunds bigint not null default 0,
       canceled_orders int not null default 0,
       canceled bigint not null default 0,
+      new_customers int not null default 0,
+      returning_customers int not null default 0,
       primary key (day, currency)
     );
     create table ${s}.sales_orders (
@@ -24,6 +28,17 @@ export const salesDailyTables = (s: string) => `
       currency text not null,
       grand_total bigint not null,
       refunded bigint not null default 0
+    );
+    create table ${s}.sales_customers (
+      customer text primary key,
+      first_day date not null,
+      first_currency text not null
+    );
+    create table ${s}.sales_customer_days (
+      customer text not null,
+      day date not null,
+      currency text not null,
+      primary key (customer, day, currency)
     );`;
 
 export type SalesDailyRow = {
@@ -39,4 +54,6 @@ export type SalesDailyRow = {
   refunds: bigint;
   canceled_orders: number;
   canceled: bigint;
+  new_customers: number;
+  returning_customers: number;
 };

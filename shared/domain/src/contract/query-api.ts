@@ -381,6 +381,14 @@ export const SalesBucket = z
     canceled: minor.meta({ description: 'Of orders canceled in the bucket, what was never paid or refunded.' }),
     net: minor.meta({ description: 'gross − refunds − canceled.' }),
     averageOrderValue: minor.meta({ description: 'gross / orders, rounded (0 without orders).' }),
+    newCustomers: z
+      .number()
+      .int()
+      .meta({ description: 'Customers (account, or e-mail for guests) whose first order fell in the bucket.' }),
+    returningCustomers: z
+      .number()
+      .int()
+      .meta({ description: 'Customers who had ordered before, counted once per day they order again.' }),
   })
   .meta({ id: 'SalesBucket' });
 export const ProductSalesItem = z

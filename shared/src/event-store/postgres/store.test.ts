@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../testing/db.ts';
+import { testMetadata } from '../../testing/events.ts';
 import { eventStoreContract } from '../contract.ts';
 import { START } from '../position.ts';
 import { readableAt } from '../readable.ts';
@@ -50,5 +51,36 @@ describe('postgres global log gap safety', () => {
     expect(after.events[1]!.position).toEqual(fast.position);
     expect(after.events[0]!.position.minor < after.events[1]!.position.minor).toBe(true);
     await store.close();
+  });
+});
+
+describe('postgres store with a clock (tests and simulations)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db.drop());
+
+  it("stamps created_at from the clock it is given, and from the database's without one", async () => {
+    let now = new Date('2026-03-01T10:00:00Z');
+    const clocked = createPostgresEventStore({ pool: db.pool, connectionString: db.url, clock: { now: () => now } });
+    const plain = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    const event = () => ({ id: randomUUID(), type: 'Ticked', data: {}, metadata: testMetadata });
+    const s = `clock-${randomUUID()}`;
+    await clocked.append(s, [event(), event()], 'no_stream');
+    now = new Date('2026-03-03T09:30:00Z');
+    await clocked.append(s, [event()], 'any');
+    const before = Date.now();
+    await plain.append(s, [event()], 'any');
+    const stamps = (await plain.readStream(s)).map((e) => e.createdAt.getTime());
+    expect(stamps.slice(0, 3)).toEqual([
+      Date.parse('2026-03-01T10:00:00Z'),
+      Date.parse('2026-03-01T10:00:00Z'),
+      Date.parse('2026-03-03T09:30:00Z'),
+    ]);
+    // The database's clock: within the last minute (the two clocks may differ by a little).
+    expect(Math.abs(stamps[3]! - before)).toBeLessThan(60_000);
+    await clocked.close();
+    await plain.close();
   });
 });

@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.ts';
 import type { Pool } from '../../db.ts';
 import { ConcurrencyError } from '../../errors.ts';
 import { createNotifications, type Notifications } from '../../notifications.ts';
@@ -16,14 +17,21 @@ import type { Position } from '../position.ts';
 export const EVENTS_CHANNEL = 'flowdose_events';
 const UNIQUE_VIOLATION = '23505';
 
-const APPEND_SQL = `
-  insert into events (stream_id, stream_position, event_id, type, data, metadata)
-  select $1, v.current + i.ord, i.id, i.type, i.data, i.metadata
+/**
+ * The append statement. `stamped` adds `created_at` from a parameter ($7) for a store given a
+ * clock; without it the column's default (the database's now()) stamps the events, as in
+ * production. Two texts, so production's prepared statement stays the one measured below.
+ */
+const appendSql = (stamped: boolean) => `
+  insert into events (stream_id, stream_position, event_id, type, data, metadata${stamped ? ', created_at' : ''})
+  select $1, v.current + i.ord, i.id, i.type, i.data, i.metadata${stamped ? ', $7::timestamptz' : ''}
   from (select coalesce(max(stream_position), 0) as current from events where stream_id = $1) v,
        unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) with ordinality as i(id, type, data, metadata, ord)
   where $2::bigint = -1 or ($2 = -2 and v.current = 0) or ($2 = -3 and v.current > 0) or v.current = $2
   order by i.ord
   returning global_position, stream_position, transaction_id::text as tx`;
+const APPEND_SQL = appendSql(false);
+const STAMPED_APPEND_SQL = appendSql(true);
 
 const expectedCode = (expected: ExpectedVersion): bigint =>
   expected === 'any' ? -1n : expected === 'no_stream' ? -2n : expected === 'stream_exists' ? -3n : expected;
@@ -63,6 +71,13 @@ export type PostgresEventStoreOptions = {
   /** How long a follower sleeps when no notification comes; a safety net, not the path. */
   idlePollMs?: number;
   onError?: (error: unknown) => void;
+  /**
+   * For tests and simulations only: stamps each appended event's `created_at` with this
+   * clock's time instead of the database's, so a scripted history can fall on chosen days
+   * (the analytics models bucket by it). Production leaves it out: the database's clock is
+   * the one every writer shares.
+   */
+  clock?: Clock;
 };
 
 export function createPostgresEventStore(options: PostgresEventStoreOptions): EventStore {
@@ -131,18 +146,19 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
     const firstId = events[0]!.id;
     for (let attempt = 1; ; attempt++) {
       try {
-        const { rows } = await pool.query<{ global_position: bigint; stream_position: bigint; tx: string }>({
-          name: 'flowdose_append_v1',
-          text: APPEND_SQL,
-          values: [
-            streamId,
-            expectedCode(expected),
-            events.map((e) => e.id),
-            events.map((e) => e.type),
-            events.map((e) => JSON.stringify(e.data)),
-            events.map((e) => JSON.stringify(e.metadata)),
-          ],
-        });
+        const values: unknown[] = [
+          streamId,
+          expectedCode(expected),
+          events.map((e) => e.id),
+          events.map((e) => e.type),
+          events.map((e) => JSON.stringify(e.data)),
+          events.map((e) => JSON.stringify(e.metadata)),
+        ];
+        const { rows } = await pool.query<{ global_position: bigint; stream_position: bigint; tx: string }>(
+          options.clock
+            ? { name: 'flowdose_append_stamped_v1', text: STAMPED_APPEND_SQL, values: [...values, options.clock.now()] }
+            : { name: 'flowdose_append_v1', text: APPEND_SQL, values },
+        );
         const last = rows[rows.length - 1];
         if (!last) {
           // The version did not match: a retry of an append that already happened, or a conflict.

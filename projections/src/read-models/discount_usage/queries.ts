@@ -1,0 +1,44 @@
+import type { Pool } from '@flowdose/shared/db';
+import { liveSchema } from '@flowdose/shared/read-models';
+import type { SalesRange } from '../sales_daily/queries.ts';
+
+const s = liveSchema('discount_usage');
+
+export type DiscountUsageBucket = {
+  /** The first day of the bucket (a week starts on Monday), which may precede `from`. */
+  period: string;
+  code: string;
+  currency: string;
+  uses: number;
+  releasedUses: number;
+  discountGiven: number;
+  revenue: number;
+};
+
+/**
+ * Each code's uses, released uses, discount given and revenue per bucket and currency between
+ * two shop days (both included), oldest first, then by code; `code` (any case) picks one.
+ */
+export async function discountUsageByPeriod(
+  pool: Pool,
+  range: SalesRange & { code?: string },
+): Promise<DiscountUsageBucket[]> {
+  const { rows } = await pool.query<Record<string, string | bigint>>(
+    `select to_char(date_trunc($1, day), 'YYYY-MM-DD') as period, code, currency,
+       sum(uses)::int8 as uses, sum(released_uses)::int8 as released_uses,
+       sum(discount_given)::int8 as discount_given, sum(revenue)::int8 as revenue
+     from ${s}.discount_usage
+     where day between $2 and $3 and ($4::text is null or currency = $4) and ($5::text is null or code = upper($5))
+     group by 1, 2, 3 order by 1, 2, 3 limit $6`,
+    [range.granularity, range.from, range.to, range.currency ?? null, range.code ?? null, range.limit],
+  );
+  return rows.map((r) => ({
+    period: String(r.period),
+    code: String(r.code),
+    currency: String(r.currency),
+    uses: Number(r.uses),
+    releasedUses: Number(r.released_uses),
+    discountGiven: Number(r.discount_given),
+    revenue: Number(r.revenue),
+  }));
+}

@@ -1,0 +1,42 @@
+/**
+ * The discount_usage read model's tables; `queries.ts` reads them through these row types.
+ * A redemption names its code and order but not the currency: `discount_usage_orders` holds
+ * each order's currency (from its checkout's plan, or the order), `discount_usage_uses` each
+ * redemption and release (by event) until that currency is known, when it is counted.
+ */
+export const discountUsageTables = (s: string) => `
+    create table ${s}.discount_usage (
+      day date not null,
+      code text not null,
+      currency text not null,
+      uses int not null default 0,
+      released_uses int not null default 0,
+      discount_given bigint not null default 0,
+      revenue bigint not null default 0,
+      primary key (day, code, currency)
+    );
+    create index on ${s}.discount_usage (code, day);
+    create table ${s}.discount_usage_orders (
+      order_id uuid primary key,
+      currency text not null,
+      placed boolean not null default false
+    );
+    create table ${s}.discount_usage_uses (
+      event_id uuid primary key,
+      order_id uuid not null,
+      code text not null,
+      released boolean not null,
+      day date not null,
+      counted boolean not null default false
+    );
+    create index on ${s}.discount_usage_uses (order_id) where not counted;`;
+
+export type DiscountUsageRow = {
+  day: string;
+  code: string;
+  currency: string;
+  uses: number;
+  released_uses: number;
+  discount_given: bigint;
+  revenue: bigint;
+};
