@@ -13,7 +13,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AnalystLimits, createAnalystRole } from './analyst-role.ts';
 import type { Projection } from './projection.ts';
-import { orderHistory } from './read-models/analytics-fixture.ts';
+import { orderHistory, shopHistory } from './read-models/analytics-fixture.ts';
 import { salesDailyProjection } from './read-models/sales_daily/projection.ts';
 import { rebuild } from './rebuild.ts';
 import { projections } from './registry.ts';
@@ -35,7 +35,18 @@ const LIMITS: AnalystLimits = {
   tempFileLimit: '10MB',
   connectionLimit: 3,
 };
-const VIEWS = ['order_lines', 'orders', 'product_sales', 'products', 'sales_daily', 'variant_prices', 'variants'];
+const VIEWS = [
+  'cart_abandonment',
+  'discount_usage',
+  'funnel_daily',
+  'order_lines',
+  'orders',
+  'product_sales',
+  'products',
+  'sales_daily',
+  'variant_prices',
+  'variants',
+];
 
 let db: TestDatabase;
 let store: ReturnType<typeof createPostgresEventStore>;
@@ -70,7 +81,10 @@ async function appendShopHistory(): Promise<Position> {
   const streams = new Map<string, NewEvent[]>();
   const add = (stream: string, type: string, data: object) =>
     streams.set(stream, [...(streams.get(stream) ?? []), { id: randomUUID(), type, data, metadata: testMetadata }]);
-  for (const e of orderHistory().events) add(e.streamId, e.type, e.data as object);
+  // Orders, and shoppers' carts, checkouts and discount uses without their orders (rows for
+  // the funnel, abandonment and discount models; the order figures below stay orderHistory's).
+  const shoppers = shopHistory().events.filter((e) => !e.streamId.startsWith('order-'));
+  for (const e of [...orderHistory().events, ...shoppers]) add(e.streamId, e.type, e.data as object);
   for (const sku of ['MUG-WHITE', 'CAP-BLACK']) {
     const productId = randomUUID();
     add(`product-${productId}`, 'ProductCreated', {

@@ -20,6 +20,11 @@ export const cartAbandonmentProjection = defineProjection({
   events: cartDecider.events,
   handles: cartEventTypes,
   tables: cartAbandonmentTables,
+  // One row per cart; abandonment is judged when read (ABANDONED_CART_HOURS), so here too.
+  views: (s) => ({
+    cart_abandonment: `select cart_id, currency, status, lines, value, last_activity, last_day
+      from ${s}.cart_abandonment`,
+  }),
   apply(event, recorded, s) {
     const { cartId } = event.data;
     const at = recorded.createdAt;

@@ -44,6 +44,10 @@ export const discountUsageProjection = combineProjections(
     events: discountDecider.events,
     handles: ['DiscountRedeemed', 'DiscountRedemptionReleased'],
     tables,
+    views: (s) => ({
+      discount_usage: `select day, code, currency, uses, released_uses, discount_given, revenue
+        from ${s}.discount_usage`,
+    }),
     apply(event, recorded, s) {
       const { code, orderId } = event.data;
       return [

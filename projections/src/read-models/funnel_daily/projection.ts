@@ -64,6 +64,15 @@ export const funnelDailyProjection = combineProjections(
     events: cartDecider.events,
     handles: ['CartOpened', 'CartItemAdded', 'CartMerged'],
     tables,
+    // Per cohort day and currency, as the route counts them; a merged cart counts nowhere.
+    views: (s) => ({
+      funnel_daily: `select day, currency, count(*) as carts_opened,
+        count(*) filter (where stage >= ${STAGES.items}) as carts_with_items,
+        count(*) filter (where stage >= ${STAGES.checkout}) as checkouts_started,
+        count(*) filter (where stage >= ${STAGES.placed}) as orders_placed,
+        count(*) filter (where stage >= ${STAGES.paid}) as orders_paid
+        from ${s}.funnel_carts where day is not null and not merged group by day, currency`,
+    }),
     apply(event, recorded, s) {
       const { cartId } = event.data;
       switch (event.type) {

@@ -28,7 +28,7 @@ export const salesDailyProjection = defineProjection({
   // sales_orders is this model's own bookkeeping: analysts read orders from analytics.orders.
   views: (s) => ({
     sales_daily: `select day, currency, orders, items, subtotal, discounts, shipping, tax, gross, refunds,
-      canceled_orders, canceled from ${s}.sales_daily`,
+      canceled_orders, canceled, new_customers, returning_customers from ${s}.sales_daily`,
   }),
   apply(event, recorded, s) {
     const day = shopDay(recorded.createdAt);
