@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 // 0 asks the OS for a free port (tests).
@@ -137,15 +138,19 @@ export function loadConfig(env?: NodeJS.ProcessEnv): Config {
   return parsed.data;
 }
 
-export const testConfig = (overrides: Partial<Record<keyof Config, string>> = {}): Config =>
-  loadConfig({
+export const testConfig = (overrides: Partial<Record<keyof Config, string>> = {}): Config => {
+  // Each test file's rate-limit counters, revocations and uploaded images apart from every other's.
+  const own = `t${Math.random().toString(36).slice(2, 10)}`;
+  return loadConfig({
     CART_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0000',
     AUTH_JWT_SECRET: 'test-jwt-secret-test-jwt-secret-test-0000',
     PAYMENT_WEBHOOK_SECRET: 'test-webhook-secret-test-webhook-secret-00',
     // Cheaper hashing keeps tests quick; the algorithm and its code path stay the same.
     PASSWORD_HASH_MEMORY_KIB: '4096',
-    // Each test file's rate-limit counters and revocations apart from every other's.
-    QUEUE_PREFIX: `t${Math.random().toString(36).slice(2, 10)}`,
+    QUEUE_PREFIX: own,
+    // Made on the first upload; the test stacks remove it when they close.
+    MEDIA_DIR: join(tmpdir(), `flowdose-media-${own}`),
     LOG_LEVEL: 'silent',
     ...overrides,
   });
+};
