@@ -6,9 +6,9 @@ import { createLogger } from '@flowdose/shared/logger';
 import { createRedis } from '@flowdose/shared/redis';
 import { bearerFor } from '@flowdose/shared/testing/auth';
 import { GPS_IFD_TAG, inspect, testImage, uploadImage } from '@flowdose/shared/testing/images';
-import { until } from '@flowdose/shared/testing/process';
+import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommandApi } from '../test-support.ts';
+import { startCommandApi, untilServing } from '../test-support.ts';
 
 const config = testConfig({ COMMANDS_PER_MINUTE: '100000' });
 let api: Awaited<ReturnType<typeof startCommandApi>>;
@@ -289,6 +289,51 @@ describe('POST /admin/products/:productId/images', () => {
       connection.disconnect();
     }
   });
+});
+
+describe('an upload killed half-way', () => {
+  it.each(['image-stored', 'image-recorded'])(
+    'killed at %s: a retry with the same key records it once, stored once, and answers as the first run would have',
+    async (point) => {
+      const productId = await newProduct(`crash-${point}`);
+      const image = await testImage({
+        width: 500,
+        height: 400,
+        colour: point === 'image-stored' ? '#0a0b0c' : '#0c0b0a',
+      });
+      const hash = sha256(image);
+      // Another command API, a real process on the same database, Redis and media folder.
+      const port = await freePort();
+      const child = spawnTs('command-api/src/main.ts', [], {
+        DATABASE_URL: api.db.url,
+        QUEUE_PREFIX: config.QUEUE_PREFIX,
+        MEDIA_DIR: config.MEDIA_DIR,
+        COMMAND_API_PORT: String(port),
+        IDEMPOTENCY_LOCK_SECONDS: '1',
+        FAILPOINT: point,
+      });
+      const url = `http://127.0.0.1:${port}`;
+      await untilServing(url);
+      const key = { 'Idempotency-Key': `crash-${point}` };
+      const first = await uploadImage(url, productId, image, { headers: { ...admin, ...key }, alt: 'crash' }).catch(
+        () => null,
+      );
+      expect(first, 'the first run dies without answering').toBeNull();
+      expect(await child.exited).toBeNull(); // killed by a signal
+      expect(await api.deps.blobs.head(`media/${hash}/original`), 'stored before it died').not.toBeNull();
+      expect((await imageEvents(productId)).length).toBe(point === 'image-stored' ? 0 : 1);
+      await new Promise((r) => setTimeout(r, 1100)); // the key's lock lapses
+
+      const retry = await upload(productId, image, { alt: 'crash', headers: key });
+      expect(retry.status, retry.text).toBe(201);
+      expect(retry.body.image).toMatchObject({ key: `media/${hash}/original`, alt: 'crash', width: 500, height: 400 });
+      expect((await imageEvents(productId)).map((e) => e.type)).toEqual(['ProductImageAdded']);
+      expect((await api.deps.blobs.list(`media/${hash}/`)).map((b) => b.key)).toEqual([`media/${hash}/original`]);
+      const again = await upload(productId, image, { alt: 'crash', headers: key });
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body).toEqual(retry.body);
+    },
+  );
 });
 
 describe('PUT /admin/products/:productId/images', () => {

@@ -1,6 +1,6 @@
 import { ImagesBody, type ImageUploadedAnswer, ImageUploadFields } from '@flowdose/domain/contract/command-api';
 import { NotFoundError } from '@flowdose/domain/errors';
-import { Id } from '@flowdose/domain/ids';
+import { derivedId, Id } from '@flowdose/domain/ids';
 import { type Product, type ProductCommand, productDecider } from '@flowdose/domain/product/decider';
 import { type ImageRef, productStream } from '@flowdose/domain/product/events';
 import { IMAGE_TYPES, imageView, MAX_IMAGE_BYTES, originalKey, renditionViews } from '@flowdose/domain/product/media';
@@ -14,6 +14,7 @@ import { validate } from '@flowdose/shared/http/validate';
 import { measureImage, sniffImageType, stripMetadata } from '@flowdose/shared/media/images';
 import { type Request, type RequestHandler, Router } from 'express';
 import type { Deps } from '../deps.ts';
+import { failpoint } from '../failpoints.ts';
 import { type CommandOf, handle, loadState } from '../handle-command.ts';
 import { receiveFile } from '../upload.ts';
 
@@ -79,6 +80,7 @@ export function adminProductImageRoutes({ pool, store, config, blobs, renditions
       await requestRenditions(renditions, hash).catch((err: unknown) =>
         req.log.warn({ err, hash }, 'renditions not asked for; the first request for one will'),
       );
+      failpoint(config, 'image-stored');
 
       const image: ImageRef = { key, alt, width, height };
       let had: ImageRef | undefined;
@@ -90,6 +92,18 @@ export function adminProductImageRoutes({ pool, store, config, blobs, renditions
         },
         req.context,
       );
+      failpoint(config, 'image-recorded');
+      // Added now, or by an earlier run of this very request that crashed before answering
+      // (its event has the id this key derives): either way, this request added it.
+      const { idempotencyKey } = req.context;
+      const added =
+        events.length > 0 ||
+        (idempotencyKey !== null &&
+          (
+            await pool.query('select 1 from events where event_id = $1', [
+              derivedId(idempotencyKey, productStream(productId), '0'),
+            ])
+          ).rowCount === 1);
       const recorded = events.length > 0 ? image : (had ?? image);
       const base = config.MEDIA_PUBLIC_BASE_URL;
       const answer: ImageUploadedAnswer = {
@@ -101,7 +115,7 @@ export function adminProductImageRoutes({ pool, store, config, blobs, renditions
         },
         position: positionToken(position),
       };
-      res.status(events.length > 0 ? 201 : 200).json(answer);
+      res.status(added ? 201 : 200).json(answer);
     },
   );
 
