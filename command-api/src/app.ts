@@ -5,6 +5,7 @@ import type { Deps } from './deps.ts';
 import { adminDiscountRoutes } from './routes/admin-discounts.ts';
 import { adminInventoryRoutes } from './routes/admin-inventory.ts';
 import { adminOrderRoutes } from './routes/admin-orders.ts';
+import { adminProductImageRoutes } from './routes/admin-product-images.ts';
 import { adminProductRoutes } from './routes/admin-products.ts';
 import { adminProjectionRoutes } from './routes/admin-projections.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -29,6 +30,7 @@ export function buildApp(deps: Deps): express.Express {
       cartRoutes(deps),
       adminProjectionRoutes(deps),
       adminProductRoutes(deps),
+      adminProductImageRoutes(deps),
       adminInventoryRoutes(deps),
       adminDiscountRoutes(deps),
       adminOrderRoutes(deps),

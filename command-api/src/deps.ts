@@ -1,7 +1,10 @@
 import { quiet } from '@flowdose/projections/queues';
 import { projections } from '@flowdose/projections/registry';
+import { createRenditionsQueue, type RenditionsJob } from '@flowdose/projections/renditions';
 import { argon2idHasher, type PasswordHasher } from '@flowdose/shared/auth/passwords';
 import { createSessions, type Sessions } from '@flowdose/shared/auth/sessions';
+import { createBlobStore } from '@flowdose/shared/blob-store/create';
+import type { BlobStore } from '@flowdose/shared/blob-store/port';
 import { type Clock, systemClock } from '@flowdose/shared/clock';
 import type { Config } from '@flowdose/shared/config';
 import type { Pool } from '@flowdose/shared/db';
@@ -25,6 +28,10 @@ export type Deps = {
   hasher: PasswordHasher;
   limits: RateLimits;
   rebuilds: Queue<{ projection: string; requestedBy: string }>;
+  /** Uploaded images' bytes (BLOB_STORE). */
+  blobs: BlobStore;
+  /** Where an upload asks for its renditions (the projections service makes them). */
+  renditions: Queue<RenditionsJob>;
   payments: PaymentProvider;
   clock: Clock;
   projectionNames: readonly string[];
@@ -57,6 +64,8 @@ export const commandDeps = ({
   hasher: argon2idHasher(config.PASSWORD_HASH_MEMORY_KIB),
   limits: createRateLimits(redis, config),
   rebuilds: quiet(new Queue(REBUILD_QUEUE, { connection: queueRedis, prefix: config.QUEUE_PREFIX })),
+  blobs: createBlobStore(config),
+  renditions: createRenditionsQueue(queueRedis, config.QUEUE_PREFIX),
   projectionNames: projections.map((p) => p.name),
   payments: testPaymentProvider(pool),
   clock: systemClock,

@@ -20,6 +20,8 @@ gracefulShutdown({
   async steps() {
     await housekeeping.close();
     await deps.rebuilds.close();
+    await deps.renditions.close();
+    await deps.blobs.close();
     await clients.close();
   },
 });

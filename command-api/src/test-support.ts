@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { fold } from '@flowdose/domain/decider';
 import { inventoryDecider } from '@flowdose/domain/inventory/decider';
 import type { InventoryEvent } from '@flowdose/domain/inventory/events';
@@ -36,6 +37,9 @@ export async function startCommandApi(config: Config = testConfig()) {
     async close() {
       await api.close();
       await deps.rebuilds.close();
+      await deps.renditions.close();
+      await deps.blobs.close();
+      await rm(config.MEDIA_DIR, { recursive: true, force: true });
       await store.close();
       redis.disconnect();
       queueRedis.disconnect();

@@ -17,6 +17,7 @@ import type { Deps } from '@flowdose/query-api/deps';
 import { createPositionWaiter } from '@flowdose/query-api/min-position';
 import { createSessions } from '@flowdose/shared/auth/sessions';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
+import { createBlobStore } from '@flowdose/shared/blob-store/create';
 import { connectClients } from '@flowdose/shared/clients';
 import { testConfig } from '@flowdose/shared/config';
 import { createLogger } from '@flowdose/shared/logger';
@@ -146,6 +147,8 @@ const deps: Deps = {
   store,
   sessions: createSessions(pool, config),
   waitForPosition: createPositionWaiter(pool, notifications, config.MIN_POSITION_TIMEOUT_MS),
+  blobs: createBlobStore(config),
+  renditions: null,
 };
 const server = buildApp(deps).listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));

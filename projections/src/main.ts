@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { createBlobStore } from '@flowdose/shared/blob-store/create';
 import { loadConfig } from '@flowdose/shared/config';
 import { comparePositions, positionToken, START } from '@flowdose/shared/event-store/position';
 import { createLogger } from '@flowdose/shared/logger';
@@ -11,6 +12,7 @@ import { type Dispatcher, startDispatcher } from './dispatcher.ts';
 import { enqueueRange } from './queues.ts';
 import { startRebuildWorker } from './rebuild-worker.ts';
 import { projections } from './registry.ts';
+import { startRenditionsWorker } from './renditions.ts';
 import { createSchema, schemaState } from './schema.ts';
 import { projectionStatus } from './status.ts';
 import { startWorker } from './worker.ts';
@@ -21,6 +23,8 @@ const logger = createLogger('projections', config.LOG_LEVEL);
 // `--only=worker` or `--only=dispatcher` splits the roles across processes or machines.
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const { pool, store, redis, queueRedis, queues, close } = connect(config, logger);
+// Where uploaded images are: the renditions worker reads their originals and writes beside them.
+const blobs = createBlobStore(config);
 
 // This process's own parts, not caches: set once by the start below (one dispatcher, the
 // configured number of workers), read by the status server and the shutdown.
@@ -73,6 +77,7 @@ const shutdown = gracefulShutdown({
     clearInterval(nudging);
     await dispatcher?.stop();
     await Promise.all(workers.map((w) => w.close()));
+    await blobs.close();
     await close();
   },
 });
@@ -117,6 +122,8 @@ async function start() {
             }),
           ),
           startRebuildWorker({ pool, store, queues, connection: queueRedis, prefix: config.QUEUE_PREFIX, logger }),
+          // Uploaded images' renditions (BullMQ jobs the command API and the query API ask for).
+          startRenditionsWorker({ blobs, connection: queueRedis, prefix: config.QUEUE_PREFIX, logger }),
         ];
   // A job lost with a crashed process is recovered by BullMQ after its lock lapses; this
   // also brings every projection to the head right away, even if no new event arrives.

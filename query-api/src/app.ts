@@ -12,6 +12,7 @@ import { adminProductRoutes } from './routes/admin-products.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { cartRoutes } from './routes/carts.ts';
 import { healthRoute } from './routes/health.ts';
+import { mediaRoutes } from './routes/media.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { productRoutes } from './routes/products.ts';
 
@@ -26,6 +27,7 @@ export function buildApp(deps: Deps): express.Express {
     // Reads only: no request body is parsed.
     jsonBodies: false,
     routes: [
+      mediaRoutes(deps),
       cartRoutes(deps),
       productRoutes(deps),
       orderRoutes(deps),

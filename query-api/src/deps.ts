@@ -1,10 +1,13 @@
+import type { RenditionsJob } from '@flowdose/projections/renditions';
 import type { Sessions } from '@flowdose/shared/auth/sessions';
 import type { Clock } from '@flowdose/shared/clock';
+import type { BlobStore } from '@flowdose/shared/blob-store/port';
 import type { Config } from '@flowdose/shared/config';
 import type { Pool } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import type { Logger } from '@flowdose/shared/logger';
 import type { Redis } from '@flowdose/shared/redis';
+import type { Queue } from 'bullmq';
 import type { PositionWaiter } from './min-position.ts';
 
 /** What the query routes are given (routes take it from here, not from app.ts, which imports them). */
@@ -21,4 +24,8 @@ export type Deps = {
    * test or simulation runs its own, the one its event store stamps events with.
    */
   clock?: Clock;
+  /** Uploaded images' bytes (BLOB_STORE), served at /media. */
+  blobs: BlobStore;
+  /** Where a rendition found missing asks for its job again; null: it does not. */
+  renditions: Queue<RenditionsJob> | null;
 };

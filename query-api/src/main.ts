@@ -1,4 +1,6 @@
+import { createRenditionsQueue } from '@flowdose/projections/renditions';
 import { createSessions } from '@flowdose/shared/auth/sessions';
+import { createBlobStore } from '@flowdose/shared/blob-store/create';
 import { connectClients } from '@flowdose/shared/clients';
 import { loadConfig } from '@flowdose/shared/config';
 import { createLogger } from '@flowdose/shared/logger';
@@ -9,11 +11,13 @@ import { createPositionWaiter } from './min-position.ts';
 
 const config = loadConfig();
 const logger = createLogger('query-api', config.LOG_LEVEL);
-const { pool, store, redis, close } = connectClients(config, logger);
+const { pool, store, redis, queueRedis, close } = connectClients(config, logger);
 const notifications = createNotifications(config.DATABASE_URL, (err) => logger.error({ err }, 'notifications'));
 const waitForPosition = createPositionWaiter(pool, notifications, config.MIN_POSITION_TIMEOUT_MS);
 const sessions = createSessions(pool, config);
-const app = buildApp({ config, logger, pool, redis, store, sessions, waitForPosition });
+const blobs = createBlobStore(config);
+const renditions = createRenditionsQueue(queueRedis, config.QUEUE_PREFIX);
+const app = buildApp({ config, logger, pool, redis, store, sessions, waitForPosition, blobs, renditions });
 const server = app.listen(config.QUERY_API_PORT, listenedOrExit(logger, `:${config.QUERY_API_PORT}`));
 
 gracefulShutdown({
@@ -22,6 +26,8 @@ gracefulShutdown({
   async steps() {
     // The waiters of requests still under way listen through the notifications: those close after.
     await notifications.close();
+    await renditions.close();
+    await blobs.close();
     await close();
   },
 });

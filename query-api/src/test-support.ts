@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { buildApp as buildCommandApp } from '@flowdose/command-api/app';
 import { commandDeps } from '@flowdose/command-api/deps';
 import { startPipeline } from '@flowdose/projections/test-support';
@@ -46,6 +47,9 @@ export async function startStack(
     sessions: createSessions(db.pool, config),
     waitForPosition: createPositionWaiter(db.pool, notifications, config.MIN_POSITION_TIMEOUT_MS),
     ...(clock ? { clock } : {}),
+    // The same store and queue as the command API's: what it uploads is served here.
+    blobs: deps.blobs,
+    renditions: deps.renditions,
   };
   const queries = await serve(buildApp(queryDeps));
   return {
@@ -60,6 +64,9 @@ export async function startStack(
       await commands.close();
       await queries.close();
       await deps.rebuilds.close();
+      await deps.renditions.close();
+      await deps.blobs.close();
+      await rm(config.MEDIA_DIR, { recursive: true, force: true });
       await pipeline.stop();
       await notifications.close();
       await store.close();

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 // 0 asks the OS for a free port (tests).
@@ -86,6 +88,45 @@ const Env = z
     PROCESS_RECOVERY_SECONDS: z.coerce.number().int().min(0).max(86400).default(120),
     // How often the command API sweeps stalled processes and releases expired stock holds.
     HOUSEKEEPING_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    // Where uploaded images and their renditions are kept (shared/src/blob-store/): a folder on
+    // this machine, or an S3 bucket (AWS, MinIO, DigitalOcean Spaces, Ceph…).
+    BLOB_STORE: z.enum(['local', 's3']).default('local'),
+    // The local store's folder (made when missing); relative to the folder the services start in.
+    MEDIA_DIR: z
+      .string()
+      .min(1)
+      .default('.flowdose/media')
+      .transform((dir) => resolve(dir)),
+    // S3: the endpoint of a service other than AWS (http://127.0.0.1:9000 for MinIO,
+    // https://fra1.digitaloceanspaces.com for Spaces); AWS itself needs none.
+    S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lower-case letters, digits, dots, dashes')
+      .optional(),
+    // Bucket in the path (endpoint/bucket/key) rather than the host name: MinIO and Ceph want it.
+    S3_FORCE_PATH_STYLE: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+    // Without them, the AWS SDK's own chain (its environment variables, a profile, an instance role).
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    // when_supported (the SDK's default) sends stream bodies chunked with a trailing CRC32, which
+    // AWS, MinIO and Spaces take; some S3 implementations (Ceph's radosgw 16) answer 411 to it.
+    S3_CHECKSUMS: z.enum(['when_required', 'when_supported']).default('when_supported'),
+    // Image URLs in answers start here instead of the query API's own /media/… paths: a CDN in
+    // front of the query API or of the bucket (keys are media/<hash>/…), or a path such as
+    // /api/queries where the storefront forwards to the query API. No trailing slash needed.
+    MEDIA_PUBLIC_BASE_URL: z
+      .string()
+      .refine(
+        (base) => /^\/[A-Za-z0-9._~/-]*$/.test(base) || z.url({ protocol: /^https?$/ }).safeParse(base).success,
+        'an http(s) URL (a CDN, a bucket) or a path such as /api/queries',
+      )
+      .optional()
+      .transform((base) => (base ?? '').replace(/\/+$/, '')),
     // Crash tests only: the named point kills the process (command-api/src/failpoints.ts).
     FAILPOINT: z.string().optional(),
     NODE_ENV: z.string().optional(),
@@ -93,6 +134,14 @@ const Env = z
   .refine((env) => !(env.FAILPOINT && env.NODE_ENV === 'production'), {
     message: 'FAILPOINT is for crash tests and is refused under NODE_ENV=production',
     path: ['FAILPOINT'],
+  })
+  .refine((env) => env.BLOB_STORE !== 's3' || env.S3_BUCKET, {
+    message: 'BLOB_STORE=s3 needs the bucket to keep images in',
+    path: ['S3_BUCKET'],
+  })
+  .refine((env) => !env.S3_ACCESS_KEY_ID === !env.S3_SECRET_ACCESS_KEY, {
+    message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or neither, for the SDK to find credentials)',
+    path: ['S3_SECRET_ACCESS_KEY'],
   });
 export type Config = z.infer<typeof Env>;
 
@@ -111,15 +160,19 @@ export function loadConfig(env?: NodeJS.ProcessEnv): Config {
   return parsed.data;
 }
 
-export const testConfig = (overrides: Partial<Record<keyof Config, string>> = {}): Config =>
-  loadConfig({
+export const testConfig = (overrides: Partial<Record<keyof Config, string>> = {}): Config => {
+  // Each test file's rate-limit counters, revocations and uploaded images apart from every other's.
+  const own = `t${Math.random().toString(36).slice(2, 10)}`;
+  return loadConfig({
     CART_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0000',
     AUTH_JWT_SECRET: 'test-jwt-secret-test-jwt-secret-test-0000',
     PAYMENT_WEBHOOK_SECRET: 'test-webhook-secret-test-webhook-secret-00',
     // Cheaper hashing keeps tests quick; the algorithm and its code path stay the same.
     PASSWORD_HASH_MEMORY_KIB: '4096',
-    // Each test file's rate-limit counters and revocations apart from every other's.
-    QUEUE_PREFIX: `t${Math.random().toString(36).slice(2, 10)}`,
+    QUEUE_PREFIX: own,
+    // Made on the first upload; the test stacks remove it when they close.
+    MEDIA_DIR: join(tmpdir(), `flowdose-media-${own}`),
     LOG_LEVEL: 'silent',
     ...overrides,
   });
+};

@@ -67,3 +67,21 @@ export class PositionNotReachedError extends Error {
 export class ProcessIncompleteError extends Error {
   override name = 'ProcessIncompleteError';
 }
+
+/** A body whose kind the route does not take (415): not multipart, or a file that is not an image it takes. */
+export class UnsupportedMediaTypeError extends Error {
+  override name = 'UnsupportedMediaTypeError';
+}
+
+/** A body larger than the route takes (413). */
+export class PayloadTooLargeError extends Error {
+  override name = 'PayloadTooLargeError';
+}
+
+/** A byte range that starts past the end of what was asked for (416); `size` is the whole length. */
+export class RangeNotSatisfiableError extends Error {
+  override name = 'RangeNotSatisfiableError';
+  constructor(readonly size: number) {
+    super(`The range asked for starts past the end: the whole is ${size} bytes.`);
+  }
+}

@@ -1,5 +1,5 @@
 /**
- * Errors that mean a service we depend on (PostgreSQL, Redis) is away for a moment, not that
+ * Errors that mean a service we depend on (PostgreSQL, Redis, the blob store) is away for a moment, not that
  * the request is wrong or the code is: the answer is a retryable 503, never stored as an
  * Idempotency-Key's final answer.
  */
@@ -31,6 +31,8 @@ const CLIENT_MESSAGES = [
 export function isUnavailable(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
+  // Errors of our own adapters that say so (the blob store's BlobStoreUnavailableError).
+  if ((error as { unavailable?: unknown }).unavailable === true) return true;
   if (typeof code === 'string' && (POSTGRES_UNAVAILABLE.test(code) || NODE_NETWORK.has(code))) return true;
   if (typeof message === 'string' && CLIENT_MESSAGES.some((m) => message.includes(m))) return true;
   // An aggregate (several connection attempts) or a wrapped error: look inside.

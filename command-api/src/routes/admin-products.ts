@@ -1,5 +1,4 @@
 import {
-  ImagesBody,
   NewProduct,
   NewVariantBody,
   OptionsBody,
@@ -119,14 +118,6 @@ export function adminProductRoutes({ pool, store, config }: Deps): Router {
       { type: 'ChangeOptions', data: { productId, options } },
       req.context,
     );
-    res.json({ position: positionToken(position) });
-  });
-
-  // References only: the bytes go to the blob store by another route.
-  router.put('/admin/products/:productId/images', ...admin, async (req, res) => {
-    const productId = productIdOf(req);
-    const { images } = validate(ImagesBody, req.body);
-    const { position } = await onProduct(productId, { type: 'SetImages', data: { productId, images } }, req.context);
     res.json({ position: positionToken(position) });
   });
 

@@ -125,6 +125,8 @@ const validBodies = (): Record<string, object | null> => ({
   'DELETE /admin/products/:productId/variants/:sku': null,
   'PUT /admin/products/:productId/options': { options: [] },
   'PUT /admin/products/:productId/images': { images: [] },
+  // A multipart form (admin-product-images.test.ts): every JSON body here is refused with 415.
+  'POST /admin/products/:productId/images': null,
   'POST /admin/products/:productId/publish': null,
   'POST /admin/products/:productId/unpublish': null,
   'POST /admin/products/:productId/archive': null,

@@ -1,6 +1,7 @@
 import { testConfig } from '@flowdose/shared/config';
 import { routesOf } from '@flowdose/shared/http/fuzz';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
+import { testImage, uploadImage } from '@flowdose/shared/testing/images';
 import { answerChecker, expectValidOpenApi31, operationsOf, routeNames } from '@flowdose/shared/testing/openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
@@ -114,5 +115,39 @@ describe('the command API contract', () => {
     });
     expect(missing.status).toBe(404);
     check('POST', '/admin/inventory/:sku/restock', missing);
+
+    const product = await api.request<{ productId: string }>('POST', '/admin/products', {
+      headers: admin,
+      body: {
+        title: 'Contract',
+        handle: 'contract',
+        description: '',
+        category: 'test',
+        tags: [],
+        options: [],
+        variants: [{ sku: 'CONTRACT-1', optionValues: {}, prices: { EUR: 100 }, weightGrams: 1 }],
+      },
+    });
+    const images = `/admin/products/${product.body.productId}/images`;
+    const uploaded = await uploadImage(api.url, product.body.productId, await testImage({ width: 200, height: 100 }), {
+      headers: admin,
+      alt: 'Contract',
+    });
+    expect(uploaded.status, uploaded.text).toBe(201);
+    check('POST', '/admin/products/:productId/images', uploaded);
+    const notImage = await uploadImage(api.url, product.body.productId, Buffer.from('words'), {
+      headers: admin,
+      filename: 'cat.jpg',
+    });
+    expect(notImage.status).toBe(415);
+    check('POST', '/admin/products/:productId/images', notImage);
+    check(
+      'PUT',
+      '/admin/products/:productId/images',
+      await api.request('PUT', images, {
+        headers: admin,
+        body: { images: [{ key: uploaded.body.image.key, alt: '' }] },
+      }),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { encodeCursor } from '@flowdose/domain/contract/cursor';
 import { AdminProductListQuery, NoQuery } from '@flowdose/domain/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
+import { imageView } from '@flowdose/domain/product/media';
 import { findAdminProduct, listAdminProducts } from '@flowdose/projections/read-models/catalog/queries';
 import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
@@ -8,7 +9,7 @@ import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
 import { sendFresh, staffRead } from './staff.ts';
 
-export function adminProductRoutes({ pool, waitForPosition }: Deps): Router {
+export function adminProductRoutes({ pool, waitForPosition, config }: Deps): Router {
   const router = Router();
   router.get('/admin/products', staffRead, async (req, res) => {
     const { cursor, ...query } = validate(AdminProductListQuery, req.query);
@@ -22,7 +23,10 @@ export function adminProductRoutes({ pool, waitForPosition }: Deps): Router {
     await minPosition(req, waitForPosition, 'catalog', 'inventory');
     const product = await findAdminProduct(pool, String(req.params.productId));
     if (!product) throw new NotFoundError('Product');
-    sendFresh(res, product);
+    sendFresh(res, {
+      ...product,
+      images: product.images.map((image) => imageView(image, config.MEDIA_PUBLIC_BASE_URL)),
+    });
   });
   return router;
 }

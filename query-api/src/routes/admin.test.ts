@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createSessions } from '@flowdose/shared/auth/sessions';
 import { type Role, signAccessToken } from '@flowdose/shared/auth/tokens';
+import { createLocalBlobStore } from '@flowdose/shared/blob-store/local';
 import { testConfig } from '@flowdose/shared/config';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
@@ -33,6 +34,8 @@ beforeAll(async () => {
       store,
       sessions,
       waitForPosition: createPositionWaiter(db.pool, notifications, 500),
+      blobs: createLocalBlobStore(config.MEDIA_DIR),
+      renditions: null,
     }),
   );
   close = async () => {

@@ -1,4 +1,5 @@
 import { createSessions } from '@flowdose/shared/auth/sessions';
+import { createLocalBlobStore } from '@flowdose/shared/blob-store/local';
 import { testConfig } from '@flowdose/shared/config';
 import { parsePosition } from '@flowdose/shared/event-store/position';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
@@ -46,6 +47,8 @@ async function servedRoutes(): Promise<ServedRoute[]> {
       store,
       sessions: createSessions(db.pool, config),
       waitForPosition: createPositionWaiter(db.pool, notifications, 1000),
+      blobs: createLocalBlobStore(config.MEDIA_DIR),
+      renditions: null,
     });
     return routesOf(app);
   } finally {

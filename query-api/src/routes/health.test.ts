@@ -5,6 +5,7 @@ import { createSchema } from '@flowdose/projections/schema';
 import { appendCartHistories } from '@flowdose/projections/test-support';
 import { createSessions } from '@flowdose/shared/auth/sessions';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
+import { createLocalBlobStore } from '@flowdose/shared/blob-store/local';
 import { testConfig } from '@flowdose/shared/config';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
@@ -70,6 +71,8 @@ describe('probes with nothing listening at REDIS_URL', () => {
         store,
         sessions: createSessions(db.pool, config),
         waitForPosition: createPositionWaiter(db.pool, notifications, 1000),
+        blobs: createLocalBlobStore(config.MEDIA_DIR),
+        renditions: null,
       }),
     );
     close = async () => {

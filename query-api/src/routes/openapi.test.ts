@@ -2,6 +2,7 @@ import { routesOf } from '@flowdose/shared/http/fuzz';
 import { bearerFor } from '@flowdose/shared/testing/auth';
 import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
+import { testImage, uploadImage } from '@flowdose/shared/testing/images';
 import { answerChecker, expectValidOpenApi31, operationsOf, routeNames } from '@flowdose/shared/testing/openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
@@ -78,5 +79,23 @@ describe('the query API contract', () => {
     expect(bad.status).toBe(400);
     check('GET', '/products', bad);
     check('GET', '/ready', await queries.request('GET', '/ready'));
+
+    const mug = await queries.request<{ productId: string }>('GET', '/products/mug-white');
+    const uploaded = await uploadImage(commands.url, mug.body.productId, await testImage({ width: 100, height: 50 }), {
+      headers: staff,
+    });
+    expect(uploaded.status, uploaded.text).toBe(201);
+    const original = uploaded.body.image.url!;
+    check('GET', '/media/:hash/:file', await queries.request('GET', original));
+    const part = await queries.request('GET', original, { headers: { Range: 'bytes=0-9' } });
+    expect(part.status).toBe(206);
+    check('GET', '/media/:hash/:file', part);
+    const notYet = await queries.request('GET', uploaded.body.image.renditions[0]!.url);
+    expect(notYet.status).toBe(404);
+    check('GET', '/media/:hash/:file', notYet);
+    const detail = await queries.request('GET', '/products/mug-white', {
+      headers: { 'X-Min-Position': uploaded.body.position },
+    });
+    check('GET', '/products/:idOrHandle', detail);
   });
 });

@@ -1,6 +1,7 @@
 import { encodeCursor } from '@flowdose/domain/contract/cursor';
 import { ProductListQuery } from '@flowdose/domain/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
+import { imageView } from '@flowdose/domain/product/media';
 import { findProduct, listCategories, listProducts } from '@flowdose/projections/read-models/catalog/queries';
 import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
@@ -11,15 +12,19 @@ import { minPosition } from '../min-position.ts';
 // briefly, revalidating by ETag.
 const CATALOG_CACHE = 'public, max-age=30, stale-while-revalidate=300';
 
-export function productRoutes({ pool, waitForPosition }: Deps): Router {
+export function productRoutes({ pool, waitForPosition, config }: Deps): Router {
   const router = Router();
+  const base = config.MEDIA_PUBLIC_BASE_URL;
 
   router.get('/products', async (req, res) => {
     const { cursor, ...query } = validate(ProductListQuery, req.query);
     await minPosition(req, waitForPosition, 'catalog', 'inventory');
     const { items, last, more } = await listProducts(pool, { ...query, ...(cursor ? { after: cursor } : {}) });
     res.set('Cache-Control', CATALOG_CACHE);
-    res.json({ items, nextCursor: more && last ? encodeCursor(last) : null });
+    res.json({
+      items: items.map((item) => ({ ...item, image: item.image && imageView(item.image, base) })),
+      nextCursor: more && last ? encodeCursor(last) : null,
+    });
   });
 
   router.get('/categories', async (req, res) => {
@@ -35,7 +40,7 @@ export function productRoutes({ pool, waitForPosition }: Deps): Router {
     const product = await findProduct(pool, idOrHandle);
     if (!product) throw new NotFoundError('Product');
     res.set('Cache-Control', CATALOG_CACHE);
-    res.json(product);
+    res.json({ ...product, images: product.images.map((image) => imageView(image, base)) });
   });
 
   return router;

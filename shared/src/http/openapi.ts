@@ -40,10 +40,17 @@ function responses(route: RouteContract): Record<string, ResponseConfig> {
   for (const [status, answer] of Object.entries(route.answers))
     out[status] = {
       description: answer.description,
-      ...(answer.schema ? { content: { 'application/json': { schema: answer.schema } } } : {}),
+      ...(answer.schema
+        ? {
+            content: Object.fromEntries(
+              (answer.mediaTypes ?? ['application/json']).map((type) => [type, { schema: answer.schema! }]),
+            ),
+          }
+        : {}),
     };
   out.default = {
-    description: 'A refusal or failure (400 bad input, 401, 403, 404, 409 a domain rule, 413, 422, 429, 503, 500).',
+    description:
+      'A refusal or failure (400 bad input, 401, 403, 404, 409 a domain rule, 413, 415, 416, 422, 429, 503, 500).',
     content: { 'application/problem+json': { schema: Problem } },
   };
   return out;
@@ -92,7 +99,12 @@ export function openApiDocument(api: ApiContract) {
         ...(route.query ? { query: route.query } : {}),
         ...(header ? { headers: header } : {}),
         ...(route.body
-          ? { body: { required: route.body !== NoBody, content: { 'application/json': { schema: route.body } } } }
+          ? {
+              body: {
+                required: route.body !== NoBody,
+                content: { [route.bodyMediaType ?? 'application/json']: { schema: route.body } },
+              },
+            }
           : {}),
       },
       responses: responses(route),

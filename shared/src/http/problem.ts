@@ -6,10 +6,13 @@ import {
   ForbiddenError,
   IdempotencyInProgressError,
   IdempotencyMismatchError,
+  PayloadTooLargeError,
   PositionNotReachedError,
   ProcessIncompleteError,
+  RangeNotSatisfiableError,
   TooManyRequestsError,
   UnauthorizedError,
+  UnsupportedMediaTypeError,
   ValidationError,
 } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -85,6 +88,9 @@ const REFUSAL_STATUS: Record<string, number> = {
   'discount-window-empty': 422,
   'option-values': 422,
   'image-repeated': 422,
+  'image-not-uploaded': 422,
+  'image-unreadable': 422,
+  'image-too-large': 422,
 };
 
 export function toProblem(error: unknown): Problem | null {
@@ -95,6 +101,12 @@ export function toProblem(error: unknown): Problem | null {
   if (error instanceof ForbiddenError)
     return problem(403, 'forbidden', 'Forbidden', error.message || 'Your role does not allow this.');
   if (error instanceof NotFoundError) return problem(404, 'not-found', 'Not found', error.message);
+  if (error instanceof UnsupportedMediaTypeError)
+    return problem(415, 'unsupported-media-type', 'Unsupported media type', error.message);
+  if (error instanceof PayloadTooLargeError)
+    return problem(413, 'payload-too-large', 'Payload too large', error.message);
+  if (error instanceof RangeNotSatisfiableError)
+    return problem(416, 'range-not-satisfiable', 'Range not satisfiable', error.message);
   if (error instanceof DomainError)
     return problem(REFUSAL_STATUS[error.code] ?? 409, error.code, 'Request refused', error.message);
   if (error instanceof ConcurrencyError)
@@ -161,6 +173,7 @@ export function sendProblem(req: Request, res: Response, error: unknown, logger:
   try {
     if (body.status === 503) res.set('Retry-After', body.type === '/problems/service-unavailable' ? '2' : '1');
     if (error instanceof TooManyRequestsError) res.set('Retry-After', String(error.retryAfterSeconds));
+    if (error instanceof RangeNotSatisfiableError) res.set('Content-Range', `bytes */${error.size}`);
     res
       .status(body.status)
       .type('application/problem+json')

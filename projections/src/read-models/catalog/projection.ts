@@ -90,6 +90,13 @@ export const catalogProjection = defineProjection({
         return [setJson(event.data.productId, 'options', event.data.options)];
       case 'ProductImagesSet':
         return [setJson(event.data.productId, 'images', event.data.images)];
+      case 'ProductImageAdded':
+        return [
+          sql(
+            `update ${s}.products set images = images || jsonb_build_array($2::jsonb), updated_at = $3 where product_id = $1`,
+            [event.data.productId, JSON.stringify(event.data.image), at],
+          ),
+        ];
       case 'VariantUpdated': {
         const { sku, changes } = event.data;
         return [

@@ -1,3 +1,5 @@
+import type { ImageRef } from '@flowdose/domain/product/events';
+
 /** The catalog read model's tables; `queries.ts` reads them through these row types. */
 export const catalogTables = (s: string) => `
     create table ${s}.products (
@@ -46,7 +48,7 @@ export type ProductRow = {
   category: string;
   tags: string[];
   options: { name: string; values: string[] }[];
-  images: { key: string; alt: string }[];
+  images: ImageRef[];
   status: 'draft' | 'published' | 'archived';
   created_at: Date;
   updated_at: Date;

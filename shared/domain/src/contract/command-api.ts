@@ -6,8 +6,16 @@ import { Id } from '../ids.ts';
 import { Reason } from '../inventory/events.ts';
 import { Currency } from '../money.ts';
 import { Address } from '../order/events.ts';
-import { Images, ProductDetails, ProductDetailsChanges, Variant, VariantChanges } from '../product/events.ts';
-import { NoBody, Position, PositionAnswer } from './common.ts';
+import {
+  ImageChoice,
+  MAX_IMAGES,
+  ProductDetails,
+  ProductDetailsChanges,
+  Variant,
+  VariantChanges,
+} from '../product/events.ts';
+import { MAX_IMAGE_BYTES, RENDITION_FORMATS } from '../product/media.ts';
+import { ImageView, NoBody, Position, PositionAnswer } from './common.ts';
 import { Email, Password } from './credentials.ts';
 import { type ApiContract, probeRoutes, type RouteContract } from './routes.ts';
 
@@ -40,7 +48,18 @@ export const ProductChangesBody = ProductDetailsChanges;
 export const NewVariantBody = Variant;
 export const VariantChangesBody = VariantChanges;
 export const OptionsBody = z.strictObject({ options: ProductDetails.shape.options });
-export const ImagesBody = z.strictObject({ images: Images });
+/** The whole list in order (the first is the cover): reorder, change alt texts, leave an image out to remove it. */
+export const ImagesBody = z.strictObject({ images: z.array(ImageChoice).max(MAX_IMAGES) });
+/** The upload's form fields (the file itself is read by the route: its bytes, not a schema). */
+export const ImageUploadFields = z.strictObject({ alt: ImageChoice.shape.alt.default('') });
+/** The upload as OpenAPI describes it: a multipart form. */
+export const ImageUploadForm = z.object({
+  file: z.string().meta({
+    format: 'binary',
+    description: `The image: JPEG, PNG, WebP or AVIF (told by its bytes), at most ${MAX_IMAGE_BYTES / 1024 / 1024} MB.`,
+  }),
+  alt: z.string().max(200).optional().meta({ description: 'Its alt text.' }),
+});
 
 export const RestockBody = z.strictObject({ quantity: z.number().int().positive().max(1_000_000), reason: Reason });
 export const AdjustBody = z.strictObject({ delta: z.number().int().min(-1_000_000).max(1_000_000), reason: Reason });
@@ -87,6 +106,21 @@ export const CartOpenedAnswer = z
 export const LineAnswer = z.object({ lineId: Id, position: Position });
 export const OrderPlacedAnswer = z.object({ orderId: Id, position: Position });
 export const ProductCreatedAnswer = z.object({ productId: Id, position: Position });
+export const ImageUploadedAnswer = z
+  .object({
+    productId: Id,
+    image: ImageView.extend({
+      renditions: z
+        .array(z.object({ width: z.number().int(), format: z.enum(RENDITION_FORMATS), url: z.string() }))
+        .meta({ description: 'Every rendition, made by a job after the answer: each URL answers 404 until then.' }),
+      ready: z
+        .boolean()
+        .meta({ description: 'Whether every rendition is made already (the same file uploaded before).' }),
+    }),
+    position: Position,
+  })
+  .meta({ id: 'ImageUploaded' });
+export type ImageUploadedAnswer = z.infer<typeof ImageUploadedAnswer>;
 export const DiscountCreatedAnswer = z.object({ code: z.string(), position: Position });
 export const RebuildAnswer = z.object({ jobId: z.string(), state: z.string() });
 export const WebhookAnswer = z.object({ received: z.literal(true) });
@@ -309,9 +343,33 @@ export const commandApi: ApiContract = {
       answers: appended,
     },
     {
+      method: 'post',
+      path: '/admin/products/:productId/images',
+      summary: 'Upload an image to a product (added last; the first image is the cover)',
+      description:
+        'multipart/form-data with the image in `file` and an optional `alt`. Its type is told by its bytes ' +
+        '(JPEG, PNG, WebP, AVIF; anything else 415), at most 10 MB (413) and 40 megapixels (422). Its metadata ' +
+        '(EXIF, GPS) is stripped and it is turned upright; it is stored once by the SHA-256 of the file, so the ' +
+        'same file again stores nothing more, and one the product has already answers 200 with it. Renditions ' +
+        '(160, 320, 640 and 1280 px wide, never wider than the original, AVIF and WebP) are made by a job after ' +
+        'the answer, which gives their URLs and whether they are ready.',
+      tag: 'catalog',
+      ...admin,
+      body: ImageUploadForm,
+      bodyMediaType: 'multipart/form-data',
+      answers: {
+        201: { description: 'Added to the product.', schema: ImageUploadedAnswer },
+        200: { description: 'The product has this image already: nothing recorded.', schema: ImageUploadedAnswer },
+      },
+    },
+    {
       method: 'put',
       path: '/admin/products/:productId/images',
-      summary: "Set a product's images (blob-store keys; the first is the cover)",
+      summary: "Set a product's images: order (the first is the cover), alt texts, removals",
+      description:
+        'The whole list by key. An uploaded image (media/<hash>/original) must be one of the product’s: it keeps ' +
+        'its size; left out, it is removed from the product (its bytes stay in the blob store). A key of another ' +
+        'form names a blob put in the store by other means.',
       tag: 'catalog',
       ...admin,
       body: ImagesBody,

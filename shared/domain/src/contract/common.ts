@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Sku } from '../cart/events.ts';
 import { DiscountCode } from '../discount/events.ts';
 import { Id } from '../ids.ts';
+import { RENDITION_FORMATS } from '../product/media.ts';
 
 /** A log position as the APIs hand it out: `"<transaction>.<sequence>"`, for `X-Min-Position`. */
 export const Position = z.string().regex(/^\d+\.\d+$/);
@@ -39,6 +40,14 @@ export const PathParams = {
   // What attachContext accepts as a correlation id: nothing else can have been recorded.
   correlationId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/),
   streamId: z.string().max(300),
+  hash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .meta({ description: 'The SHA-256 of the file as uploaded, hex.' }),
+  file: z
+    .string()
+    .regex(/^(?:original|[1-9]\d{0,4}\.(?:avif|webp))$/)
+    .meta({ description: '`original`, or a rendition: `<width>.<avif|webp>` (640.webp).' }),
 } as const;
 
 export const Health = z.object({ status: z.literal('ok'), service: z.string() });
@@ -48,3 +57,24 @@ export const Readiness = z.object({
   /** Each dependency's state: `"ok"`, or what is wrong. */
   dependencies: z.record(z.string(), z.string()),
 });
+
+/** A product image as the APIs answer it (product/media.ts imageView). */
+export const ImageView = z
+  .object({
+    key: z.string().meta({ description: 'The blob key: what PUT /admin/products/:productId/images names it by.' }),
+    alt: z.string(),
+    width: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "The original's width as shown; null for a key set by hand." }),
+    height: z.number().int().nullable(),
+    url: z.string().nullable().meta({
+      description: 'The original, metadata stripped (/media/<hash>/original, or under MEDIA_PUBLIC_BASE_URL).',
+    }),
+    srcset: z
+      .record(z.enum(RENDITION_FORMATS), z.string())
+      .nullable()
+      .meta({ description: '`srcset` per format, narrowest first: "/media/<hash>/160.avif 160w, …".' }),
+  })
+  .meta({ id: 'Image' });

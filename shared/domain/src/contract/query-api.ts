@@ -5,7 +5,9 @@ import { Id } from '../ids.ts';
 import { Currency, Money, STORE_CURRENCY } from '../money.ts';
 import { Address, OrderLine, OrderTotals } from '../order/events.ts';
 import { Category } from '../product/events.ts';
+import { IMAGE_TYPES } from '../product/media.ts';
 import { Limit, PositionCursorParam, VersionCursorParam } from './audit-cursor.ts';
+import { ImageView } from './common.ts';
 import { Email } from './credentials.ts';
 import { Cursor, cursorOf } from './cursor.ts';
 import { type ApiContract, probeRoutes, type RouteContract } from './routes.ts';
@@ -68,7 +70,6 @@ export const OrderListQuery = z.strictObject({
 
 // Answers: what the read models hold, as each route answers it.
 
-const Image = z.object({ key: z.string(), alt: z.string() });
 const NextCursor = z.string().nullable().meta({ description: 'The next page’s cursor; null on the last page.' });
 
 export const CartView = z
@@ -94,7 +95,7 @@ export const ProductListItem = z
     tags: z.array(z.string()),
     price: Money.meta({ description: 'The lowest price of its variants in the asked currency.' }),
     inStock: z.boolean(),
-    image: Image.nullable().meta({ description: 'The cover image.' }),
+    image: ImageView.nullable().meta({ description: 'The cover image.' }),
     createdAt: z.string(),
   })
   .meta({ id: 'ProductListItem' });
@@ -113,7 +114,7 @@ export const ProductDetail = z
     category: z.string(),
     tags: z.array(z.string()),
     options: z.array(z.object({ name: z.string(), values: z.array(z.string()) })),
-    images: z.array(Image),
+    images: z.array(ImageView).meta({ description: 'In order; the first is the cover.' }),
     variants: z.array(
       z.object({
         sku: z.string(),
@@ -524,6 +525,9 @@ export const ReplayResult = z.object({
   differences: z.array(z.object({ field: z.string(), decided: z.unknown(), readModel: z.unknown() })).optional(),
 });
 
+const MediaBytes = z.string().meta({ format: 'binary' });
+const MEDIA_TYPES = Object.values(IMAGE_TYPES);
+
 const reader = { minPosition: true } as const;
 const auditor = { tag: 'audit', credentials: ['bearer'], roles: ['admin', 'ops', 'analyst'] } as const;
 
@@ -601,6 +605,22 @@ export const queryApi: ApiContract = {
       tag: 'catalog',
       ...reader,
       answers: { 200: { description: 'The product.', schema: ProductDetail } },
+    },
+    {
+      method: 'get',
+      path: '/media/:hash/:file',
+      summary: "An uploaded image's original, or one of its renditions",
+      description:
+        'The URLs product answers give (images[].url and srcset). Immutable: Cache-Control public, ' +
+        'max-age=31536000, immutable, a strong ETag (If-None-Match answers 304), byte ranges (Range answers ' +
+        '206, one past the end 416). Unknown, or a rendition not made yet: 404, not cached. A path with ".." ' +
+        '(however escaped): 400.',
+      tag: 'media',
+      answers: {
+        200: { description: 'The bytes, with their Content-Type.', mediaTypes: MEDIA_TYPES, schema: MediaBytes },
+        206: { description: 'The range asked for (Content-Range).', mediaTypes: MEDIA_TYPES, schema: MediaBytes },
+        304: { description: 'Not modified: the ETag sent in If-None-Match is current.' },
+      },
     },
     {
       method: 'get',

@@ -8,7 +8,8 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** Who may call a route: alternatives, any one of which lets the request through. */
 type Credential = 'bearer' | 'cartToken' | 'webhookSignature';
 
-export type Answer = { description: string; schema?: z.ZodType };
+/** An answer's body: JSON in `schema` unless `mediaTypes` name others (images: a binary body). */
+export type Answer = { description: string; schema?: z.ZodType; mediaTypes?: readonly string[] };
 
 /** One route as its clients see it; the route's own file validates with the same schemas. */
 export type RouteContract = {
@@ -27,6 +28,8 @@ export type RouteContract = {
   minPosition?: boolean;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** The body's media type: JSON unless a form with a file (`multipart/form-data`). */
+  bodyMediaType?: 'application/json' | 'multipart/form-data';
   /** The success answers by status; every refusal is a Problem. */
   answers: Record<number, Answer>;
 };

@@ -103,4 +103,79 @@ describe('product decider', () => {
       .when({ type: 'UpdateProductDetails', data: { productId, changes } })
       .thenThrows(DomainError, 'product-archived');
   });
+
+  it('adds an uploaded image once, at the end, up to 20', () => {
+    const key = (n: number) => `media/${n.toString(16).padStart(64, '0')}/original`;
+    const image = (n: number) => ({ key: key(n), alt: `image ${n}`, width: 800, height: 600 });
+    const added = (n: number): ProductEvent => ({ type: 'ProductImageAdded', data: { productId, image: image(n) } });
+    given([created])
+      .when({ type: 'AddImage', data: { productId, image: image(1) } })
+      .thenEmits([added(1)]);
+    // The same upload again (another alt text, even): the product has it, nothing to record.
+    given([created, added(1)])
+      .when({ type: 'AddImage', data: { productId, image: { ...image(1), alt: 'other' } } })
+      .thenEmits([]);
+    const twenty = Array.from({ length: 20 }, (_, i) => added(i));
+    given([created, ...twenty])
+      .when({ type: 'AddImage', data: { productId, image: image(20) } })
+      .thenThrows(DomainError, 'too-many-images');
+    given([created, ...twenty])
+      .when({ type: 'AddImage', data: { productId, image: image(3) } })
+      .thenEmits([]);
+    given([])
+      .when({ type: 'AddImage', data: { productId, image: image(1) } })
+      .thenThrows(NotFoundError);
+    given([created, { type: 'ProductArchived', data: { productId } }])
+      .when({ type: 'AddImage', data: { productId, image: image(1) } })
+      .thenThrows(DomainError, 'product-archived');
+  });
+
+  it('sets the list whole, keeping each upload’s size, and takes uploads only from the product', () => {
+    const upload = { key: `media/${'a'.repeat(64)}/original`, alt: 'front', width: 1200, height: 1600 };
+    const other = `media/${'b'.repeat(64)}/original`;
+    const added: ProductEvent = { type: 'ProductImageAdded', data: { productId, image: upload } };
+    given([created, added])
+      .when({
+        type: 'SetImages',
+        data: {
+          productId,
+          images: [
+            { key: 'products/tee/side.webp', alt: 'side' },
+            { key: upload.key, alt: 'the front' },
+          ],
+        },
+      })
+      .thenEmits([
+        {
+          type: 'ProductImagesSet',
+          data: {
+            productId,
+            images: [
+              { key: 'products/tee/side.webp', alt: 'side' },
+              { ...upload, alt: 'the front' },
+            ],
+          },
+        },
+      ]);
+    given([created, added])
+      .when({ type: 'SetImages', data: { productId, images: [{ key: other, alt: '' }] } })
+      .thenThrows(DomainError, 'image-not-uploaded');
+    // Removed, an upload comes back by upload only.
+    const cleared: ProductEvent = { type: 'ProductImagesSet', data: { productId, images: [] } };
+    given([created, added, cleared])
+      .when({ type: 'SetImages', data: { productId, images: [{ key: upload.key, alt: '' }] } })
+      .thenThrows(DomainError, 'image-not-uploaded');
+    given([created, added])
+      .when({
+        type: 'SetImages',
+        data: {
+          productId,
+          images: [
+            { key: upload.key, alt: '' },
+            { key: upload.key, alt: 'twice' },
+          ],
+        },
+      })
+      .thenThrows(DomainError, 'image-repeated');
+  });
 });

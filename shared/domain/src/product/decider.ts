@@ -1,7 +1,15 @@
 import type { Decider } from '../decider.ts';
 import { DomainError, NotFoundError } from '../errors.ts';
 import { eventSchema } from '../event-schemas.ts';
-import { type ImageRef, type ProductDetails, ProductEvent, type Variant } from './events.ts';
+import {
+  type ImageChoice,
+  type ImageRef,
+  MAX_IMAGES,
+  MEDIA_ORIGINAL_KEY,
+  type ProductDetails,
+  ProductEvent,
+  type Variant,
+} from './events.ts';
 
 export type CreateProduct = {
   type: 'CreateProduct';
@@ -21,12 +29,16 @@ export type UpdateVariant = {
   data: { productId: string; sku: string; changes: Partial<Pick<Variant, 'prices' | 'weightGrams'>> };
 };
 export type ChangeOptions = { type: 'ChangeOptions'; data: { productId: string; options: ProductDetails['options'] } };
-export type SetImages = { type: 'SetImages'; data: { productId: string; images: ImageRef[] } };
+/** The whole list, in order (the first is the cover): reorders, changes alt texts, and leaves images out. */
+export type SetImages = { type: 'SetImages'; data: { productId: string; images: ImageChoice[] } };
+/** An uploaded image, stored already; added last, unless the product has it. */
+export type AddImage = { type: 'AddImage'; data: { productId: string; image: ImageRef } };
 export type ProductCommand =
   | CreateProduct
   | UpdateProductDetails
   | ChangeOptions
   | SetImages
+  | AddImage
   | AddVariant
   | UpdateVariant
   | RemoveVariant
@@ -39,6 +51,7 @@ type Existing = {
   handle: string;
   options: ProductDetails['options'];
   variants: ReadonlyMap<string, Variant>;
+  images: readonly ImageRef[];
 };
 export type Product =
   | { status: 'none' }
@@ -58,11 +71,14 @@ export const evolve = (state: Product, event: ProductEvent): Product => {
         handle: event.data.handle,
         options: event.data.options,
         variants: new Map(),
+        images: [],
       };
     case 'ProductOptionsChanged':
       return state.status === 'none' ? state : { ...state, options: event.data.options };
     case 'ProductImagesSet':
-      return state;
+      return state.status === 'none' ? state : { ...state, images: event.data.images };
+    case 'ProductImageAdded':
+      return state.status === 'none' ? state : { ...state, images: [...state.images, event.data.image] };
     case 'ProductDetailsUpdated':
       return state.status === 'none' ? state : { ...state, handle: event.data.changes.handle ?? state.handle };
     case 'VariantUpdated': {
@@ -203,10 +219,28 @@ const changeOptions = ({ data }: ChangeOptions, state: Product): ProductEvent[] 
 };
 
 const setImages = ({ data }: SetImages, state: Product): ProductEvent[] => {
-  requireChangeable(state);
+  const product = requireChangeable(state);
   if (new Set(data.images.map((i) => i.key)).size !== data.images.length)
     throw new DomainError('image-repeated', 'An image key appears twice.');
-  return [{ type: 'ProductImagesSet', data }];
+  const known = new Map(product.images.map((i) => [i.key, i]));
+  const images = data.images.map(({ key, alt }): ImageRef => {
+    const had = known.get(key);
+    // An uploaded image keeps the size its upload measured; one it never had comes by upload.
+    if (had) return { ...had, alt };
+    if (MEDIA_ORIGINAL_KEY.test(key))
+      throw new DomainError('image-not-uploaded', `${key} is not an image of this product: upload it to the product.`);
+    return { key, alt };
+  });
+  return [{ type: 'ProductImagesSet', data: { productId: data.productId, images } }];
+};
+
+const addImage = ({ data }: AddImage, state: Product): ProductEvent[] => {
+  const product = requireChangeable(state);
+  // The same upload again: the product has it already, nothing to record.
+  if (product.images.some((i) => i.key === data.image.key)) return [];
+  if (product.images.length >= MAX_IMAGES)
+    throw new DomainError('too-many-images', `A product has at most ${MAX_IMAGES} images; remove one first.`);
+  return [{ type: 'ProductImageAdded', data }];
 };
 
 const updateVariant = ({ data }: UpdateVariant, state: Product): ProductEvent[] => {
@@ -224,6 +258,8 @@ export const decide = (command: ProductCommand, state: Product): ProductEvent[] 
       return changeOptions(command, state);
     case 'SetImages':
       return setImages(command, state);
+    case 'AddImage':
+      return addImage(command, state);
     case 'AddVariant':
       return addVariant(command, state);
     case 'UpdateVariant':
@@ -247,5 +283,6 @@ export const productDecider: Decider<ProductCommand, ProductEvent, Product> = {
   decide,
   evolve,
   initialState,
-  events: eventSchema(ProductEvent),
+  // 2: ProductImageAdded, and an image's width and height (added only: a v1 event reads as it is).
+  events: eventSchema(ProductEvent, { version: 2 }),
 };

@@ -66,23 +66,40 @@ export const VariantRemoved = z.object({
   type: z.literal('VariantRemoved'),
   data: z.object({ productId: Id, sku: Sku }),
 });
-/** A blob-store key and its alt text; the first image is the product's cover. */
+/** An uploaded image's original in the blob store: `media/<sha-256 of the uploaded file, hex>/original`. */
+export const MEDIA_ORIGINAL_KEY = /^media\/([0-9a-f]{64})\/original$/;
+/**
+ * A blob-store key and its alt text; the first image is the product's cover. An uploaded image
+ * (POST /admin/products/:productId/images) has a media key and its original's size as shown
+ * (EXIF orientation applied), from which its renditions follow; a key set by hand has neither.
+ */
 export const ImageRef = z.strictObject({
   key: z
     .string()
     .max(300)
     .regex(
-      /^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_.-]+)*\.(?:jpg|jpeg|png|webp|avif)$/,
-      'a blob key like products/tee/front.webp',
+      /^(?:media\/[0-9a-f]{64}\/original|[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_.-]+)*\.(?:jpg|jpeg|png|webp|avif))$/,
+      "a blob key like products/tee/front.webp, or an uploaded image's media/<hash>/original",
     )
     .refine((k) => !k.includes('..'), 'no ".." in a key'),
   alt: z.string().trim().max(200),
+  width: z.number().int().positive().max(100_000).optional(),
+  height: z.number().int().positive().max(100_000).optional(),
 });
 export type ImageRef = z.infer<typeof ImageRef>;
-export const Images = z.array(ImageRef).max(20);
+/** What a client names when it sets the images: the key and alt text; the size stays the upload's. */
+export const ImageChoice = ImageRef.pick({ key: true, alt: true });
+export type ImageChoice = z.infer<typeof ImageChoice>;
+export const MAX_IMAGES = 20;
+export const Images = z.array(ImageRef).max(MAX_IMAGES);
 export const ProductImagesSet = z.object({
   type: z.literal('ProductImagesSet'),
   data: z.object({ productId: Id, images: Images }),
+});
+/** An uploaded image, last in the product's list (the cover if it is the first). */
+export const ProductImageAdded = z.object({
+  type: z.literal('ProductImageAdded'),
+  data: z.object({ productId: Id, image: ImageRef }),
 });
 /** Options may gain values (and names, before any variant exists); a value a variant uses stays. */
 export const ProductOptionsChanged = z.object({
@@ -101,6 +118,7 @@ export const ProductEvent = z.discriminatedUnion('type', [
   ProductDetailsUpdated,
   ProductOptionsChanged,
   ProductImagesSet,
+  ProductImageAdded,
   VariantAdded,
   VariantUpdated,
   VariantRemoved,
