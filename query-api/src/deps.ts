@@ -1,7 +1,7 @@
 import type { RenditionsJob } from '@flowdose/projections/renditions';
 import type { Sessions } from '@flowdose/shared/auth/sessions';
-import type { Clock } from '@flowdose/shared/clock';
 import type { BlobStore } from '@flowdose/shared/blob-store/port';
+import type { Clock } from '@flowdose/shared/clock';
 import type { Config } from '@flowdose/shared/config';
 import type { Pool } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
