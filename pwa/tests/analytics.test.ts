@@ -10,7 +10,7 @@ import { until } from '@flowdose/shared/testing/process';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { formatMoney } from '../lib/format.ts';
-import { SCREENSHOTS, startStorefront } from './storefront-stack.ts';
+import { postJson, SCREENSHOTS, startStorefront } from './storefront-stack.ts';
 
 let shop: Awaited<ReturnType<typeof startStorefront>>;
 const PASSWORD = 'staff password for the analytics test';
@@ -21,16 +21,8 @@ const CHART_MARKER = 'visx-linepath';
 type Order = { orderId: string; currency: 'EUR' | 'USD'; grandTotal: number };
 const orders: Order[] = [];
 
-async function post<T = { position: string }>(path: string, body: object, headers: Record<string, string> = {}) {
-  const res = await fetch(shop.commands + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as T;
-}
+const post = <T = { position: string }>(path: string, body: object, headers: Record<string, string> = {}) =>
+  postJson<T>(shop.commands + path, body, headers);
 
 const signIn = async (role: StaffRole) => {
   const { accessToken } = await post<{ accessToken: string }>('/admin/auth/login', {

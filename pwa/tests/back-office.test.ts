@@ -10,23 +10,15 @@ import { SignJWT } from 'jose';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { demoCatalog } from '../../infra/src/seed/demo-catalog.ts';
-import { JWT_SECRET, SCREENSHOTS, startStorefront } from './storefront-stack.ts';
+import { JWT_SECRET, postJson, SCREENSHOTS, startStorefront } from './storefront-stack.ts';
 
 let shop: Awaited<ReturnType<typeof startStorefront>>;
 const PASSWORD = 'staff password for the browser test';
 const staff = { ops: '', admin: '', analyst: '' } as Record<StaffRole, string>;
 const order = { orderId: '', correlationId: '' };
 
-async function post<T = { position: string }>(path: string, body: object, headers: Record<string, string> = {}) {
-  const res = await fetch(shop.commands + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as T;
-}
+const post = <T = { position: string }>(path: string, body: object, headers: Record<string, string> = {}) =>
+  postJson<T>(shop.commands + path, body, headers);
 
 /** A real staff sign-in, as the back office does it. */
 const signIn = async (role: StaffRole) => {

@@ -27,6 +27,22 @@ const healthy = (url: string) =>
  * real processes on a database of their own, the demo catalog's first products seeded
  * through the admin routes, and Debian's Chromium to drive it.
  */
+/** A JSON POST to one of the stack's APIs; anything but 2xx throws with the answer's text. */
+export async function postJson<T = { position: string }>(
+  url: string,
+  body: object,
+  headers: Record<string, string> = {},
+) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${new URL(url).pathname}: ${res.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
 export async function startStorefront() {
   if (!existsSync(`${PWA}/.next/BUILD_ID`)) throw new Error('The storefront is not built: run `npm run build -w pwa`.');
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does).`);

@@ -293,6 +293,15 @@ function Panel({
   );
 }
 
+/** One figure per period of the range, 0 for a period the API has no row for (no activity). */
+function seriesOf<T extends { period: string }>(periods: string[], items: T[], pick: (b: T) => number): number[] {
+  const byPeriod = new Map(items.map((b) => [b.period, b]));
+  return periods.map((p) => {
+    const bucket = byPeriod.get(p);
+    return bucket ? pick(bucket) : 0;
+  });
+}
+
 const PeriodCell = ({ period, granularity }: { period: string; granularity: Granularity }) => (
   <th scope="row">
     <time dateTime={period}>{formatPeriod(period, granularity)}</time>
@@ -305,9 +314,8 @@ function SalesPanel({ range }: { range: Range }) {
   const items = loaded.state === 'ok' ? loaded.data.items : [];
   const money = (amount: number) => formatMoney({ amount, currency: range.currency });
   const periods = periodsOf(range);
-  const byPeriod = new Map(items.map((b) => [b.period, b]));
-  const gross = periods.map((p) => byPeriod.get(p)?.gross ?? 0);
-  const net = periods.map((p) => byPeriod.get(p)?.net ?? 0);
+  const gross = seriesOf(periods, items, (b) => b.gross);
+  const net = seriesOf(periods, items, (b) => b.net);
   const totals = {
     orders: sum(items, (b) => b.orders),
     gross: sum(items, (b) => b.gross),
@@ -619,9 +627,8 @@ function AbandonmentPanel({ range }: { range: Range }) {
   const items = loaded.state === 'ok' ? loaded.data.items : [];
   const money = (amount: number) => formatMoney({ amount, currency: range.currency });
   const periods = periodsOf(range);
-  const byPeriod = new Map(items.map((b) => [b.period, b]));
-  const carts = periods.map((p) => byPeriod.get(p)?.abandonedCarts ?? 0);
-  const value = periods.map((p) => byPeriod.get(p)?.abandonedValue ?? 0);
+  const carts = seriesOf(periods, items, (b) => b.abandonedCarts);
+  const value = seriesOf(periods, items, (b) => b.abandonedValue);
   const totals = {
     withItems: sum(items, (b) => b.cartsWithItems),
     abandoned: sum(items, (b) => b.abandonedCarts),
