@@ -97,8 +97,8 @@ export async function cartsSnapshot(pool: Pool, schema: string) {
 
 /**
  * The live pipeline in-process: a dispatcher and a worker per projection, on a BullMQ prefix
- * of their own and, as in production, a pool of their own sized for them (connect.ts says
- * why): on the test's pool, shared with the APIs, the workers could take every connection.
+ * of their own and, as in production, a pool of their own sized for them (connect.ts), so
+ * the workers do not queue behind the APIs' requests on the test's pool.
  */
 export async function startPipeline(testPool: Pool, store: EventStore, { batchSize }: { batchSize?: number } = {}) {
   const pool = createPool(testPool.options.connectionString!, { max: poolSize(projections.length), pipeline: true });
