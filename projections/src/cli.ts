@@ -2,6 +2,7 @@ import { Email, Password } from '@flowdose/domain/contract/credentials';
 import { argon2idHasher } from '@flowdose/shared/auth/passwords';
 import { createStaffUser } from '@flowdose/shared/auth/staff';
 import { STAFF_ROLES } from '@flowdose/shared/auth/tokens';
+import { changePublisher } from '@flowdose/shared/change-feed';
 import { loadConfig } from '@flowdose/shared/config';
 import { ValidationError } from '@flowdose/shared/errors';
 import { validate } from '@flowdose/shared/http/validate';
@@ -71,6 +72,7 @@ try {
         ...deps,
         projection,
         chunk,
+        publishChange: changePublisher(deps.redis, config.QUEUE_PREFIX, logger),
         onProgress: ({ phase, at, head }) => {
           const total = Number(head.minor);
           if (!started) bar.start(total, 0, { phase });

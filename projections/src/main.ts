@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { createBlobStore } from '@flowdose/shared/blob-store/create';
+import { changePublisher } from '@flowdose/shared/change-feed';
 import { loadConfig } from '@flowdose/shared/config';
 import { comparePositions, positionToken, START } from '@flowdose/shared/event-store/position';
 import { createLogger } from '@flowdose/shared/logger';
@@ -23,6 +24,7 @@ const logger = createLogger('projections', config.LOG_LEVEL);
 // `--only=worker` or `--only=dispatcher` splits the roles across processes or machines.
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const { pool, store, redis, queueRedis, queues, close } = connect(config, logger);
+const publishChange = changePublisher(redis, config.QUEUE_PREFIX, logger);
 // Where uploaded images are: the renditions worker reads their originals and writes beside them.
 const blobs = createBlobStore(config);
 
@@ -119,9 +121,18 @@ async function start() {
               prefix: config.QUEUE_PREFIX,
               lockMs: config.JOB_LOCK_MS,
               logger,
+              publishChange,
             }),
           ),
-          startRebuildWorker({ pool, store, queues, connection: queueRedis, prefix: config.QUEUE_PREFIX, logger }),
+          startRebuildWorker({
+            pool,
+            store,
+            queues,
+            connection: queueRedis,
+            prefix: config.QUEUE_PREFIX,
+            logger,
+            publishChange,
+          }),
           // Uploaded images' renditions (BullMQ jobs the command API and the query API ask for).
           startRenditionsWorker({ blobs, connection: queueRedis, prefix: config.QUEUE_PREFIX, logger }),
         ];

@@ -1,3 +1,4 @@
+import type { PublishChange } from '@flowdose/shared/change-feed';
 import type { Pool } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import { positionToken } from '@flowdose/shared/event-store/position';
@@ -19,6 +20,7 @@ export function startRebuildWorker({
   connection,
   prefix,
   logger,
+  publishChange,
 }: {
   pool: Pool;
   store: EventStore;
@@ -26,6 +28,7 @@ export function startRebuildWorker({
   connection: Redis;
   prefix: string;
   logger: Logger;
+  publishChange: PublishChange;
 }): Worker<RebuildJob> {
   const worker = new Worker<RebuildJob>(
     REBUILD_QUEUE,
@@ -37,6 +40,7 @@ export function startRebuildWorker({
         store,
         queues,
         projection,
+        publishChange,
         onProgress: ({ phase, at, head }) => {
           const percent =
             head.minor === 0n ? 100 : Math.min(100, Math.round((Number(at.minor) / Number(head.minor)) * 100));

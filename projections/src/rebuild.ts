@@ -1,7 +1,8 @@
+import type { PublishChange } from '@flowdose/shared/change-feed';
 import type { Pool } from '@flowdose/shared/db';
 import { inTransaction } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
-import { type Position, START } from '@flowdose/shared/event-store/position';
+import { type Position, positionToken, START } from '@flowdose/shared/event-store/position';
 import { liveSchema, PROJECTIONS_CHANNEL, readCheckpoint, shadowSchema } from '@flowdose/shared/read-models';
 import type { Projection } from './projection.ts';
 import { enqueueRange, type ProjectionQueues } from './queues.ts';
@@ -26,6 +27,7 @@ export async function rebuild({
   chunk = 5000,
   lockWaitSeconds = 15,
   onProgress = () => {},
+  publishChange = async () => {},
 }: {
   pool: Pool;
   store: EventStore;
@@ -34,6 +36,8 @@ export async function rebuild({
   chunk?: number;
   lockWaitSeconds?: number;
   onProgress?: (progress: RebuildProgress) => void;
+  /** Tells the query side the whole model was replaced (a read cache drops its entries). */
+  publishChange?: PublishChange;
 }): Promise<{ applied: number }> {
   const live = liveSchema(projection.name);
   const shadow = shadowSchema(projection.name);
@@ -109,6 +113,8 @@ export async function rebuild({
       ]);
     });
     await dropSchema(pool, retired);
+    const swappedAt = (await readCheckpoint(pool, live)) ?? START;
+    await publishChange({ projection: projection.name, position: positionToken(swappedAt), streams: 'all' });
 
     // Events after the swap point are brought in by the live worker; wake it now.
     const after = (await store.head()) ?? START;

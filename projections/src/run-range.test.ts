@@ -46,6 +46,7 @@ describe('a worker on another projection version', () => {
       prefix,
       lockMs: 5000,
       logger,
+      publishChange: async () => {},
     });
 
     await enqueueRange(queues, 'old-worker', head);

@@ -5,7 +5,8 @@ import { comparePositions, type Position, positionToken } from '@flowdose/shared
 import { PROJECTIONS_CHANNEL, readCheckpoint } from '@flowdose/shared/read-models';
 import type { Projection } from './projection.ts';
 
-export type RangeResult = { from: Position; to: Position; applied: number };
+/** `streams`: the streams whose events the range applied, for the change feed. */
+export type RangeResult = { from: Position; to: Position; applied: number; streams: string[] };
 
 export class CheckpointMovedError extends Error {
   override name = 'CheckpointMovedError';
@@ -78,7 +79,7 @@ async function applyEvents(
   if (moved.rowCount !== 1)
     throw new CheckpointMovedError(`${schema} checkpoint moved, or its schema was swapped, during the range`);
   await tx.query('select pg_notify($1, $2)', [PROJECTIONS_CHANNEL, `${schema}:${positionToken(reached)}`]);
-  return { from, to: reached, applied: events.length };
+  return { from, to: reached, applied: events.length, streams: [...new Set(events.map((e) => e.streamId))] };
 }
 
 /**
@@ -139,7 +140,11 @@ export async function catchUp(
   projection: Projection,
   schema: string,
   to: Position,
-  { chunk = 5000, onProgress }: { chunk?: number; onProgress?: (at: Position) => void } = {},
+  {
+    chunk = 5000,
+    onProgress,
+    onApplied,
+  }: { chunk?: number; onProgress?: (at: Position) => void; onApplied?: (range: RangeResult) => Promise<void> } = {},
 ): Promise<number> {
   let applied = 0;
   for (;;) {
@@ -147,6 +152,7 @@ export async function catchUp(
     if (!result) return applied;
     applied += result.applied;
     onProgress?.(result.to);
+    if (result.applied > 0) await onApplied?.(result);
     if (comparePositions(result.to, to) >= 0) return applied;
   }
 }

@@ -2,13 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { cartDecider } from '@flowdose/domain/cart/decider';
 import { cartStream } from '@flowdose/domain/cart/events';
 import { randomIds } from '@flowdose/domain/ids';
+import { changePublisher } from '@flowdose/shared/change-feed';
 import { createPool, type Pool } from '@flowdose/shared/db';
 import type { EventStore, NewEvent } from '@flowdose/shared/event-store/port';
 import { maxPosition, type Position, START } from '@flowdose/shared/event-store/position';
 import { readableAt } from '@flowdose/shared/event-store/readable';
 import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema } from '@flowdose/shared/read-models';
-import { createRedis } from '@flowdose/shared/redis';
+import { createRedis, createRequestRedis } from '@flowdose/shared/redis';
 import { testMetadata } from '@flowdose/shared/testing/events';
 import { poolSize } from './connect.ts';
 import { startDispatcher } from './dispatcher.ts';
@@ -27,8 +28,9 @@ export async function appendCartHistories(
   store: EventStore,
   carts: number,
   seed = 1,
-): Promise<{ events: number; head: Position }> {
+): Promise<{ events: number; head: Position; streams: string[] }> {
   let n = 0;
+  const streams: string[] = [];
   let last: Position = START;
   let r = seed;
   const rand = (k: number) => {
@@ -38,6 +40,7 @@ export async function appendCartHistories(
   await Promise.all(
     Array.from({ length: carts }, async () => {
       const cartId = randomUUID();
+      streams.push(cartStream(cartId));
       let state = cartDecider.initialState();
       const events: NewEvent[] = [];
       const run = (command: Parameters<typeof cartDecider.decide>[0]) => {
@@ -85,7 +88,7 @@ export async function appendCartHistories(
     }),
   );
   await readableAt(store, last);
-  return { events: n, head: last };
+  return { events: n, head: last, streams };
 }
 
 /** Everything a carts schema holds, in a stable order, for comparing two builds. */
@@ -100,19 +103,27 @@ export async function cartsSnapshot(pool: Pool, schema: string) {
  * of their own and, as in production, a pool of their own sized for them (connect.ts), so
  * the workers do not queue behind the APIs' requests on the test's pool.
  */
-export async function startPipeline(testPool: Pool, store: EventStore, { batchSize }: { batchSize?: number } = {}) {
+export async function startPipeline(
+  testPool: Pool,
+  store: EventStore,
+  { batchSize, prefix = `t${randomBytes(4).toString('hex')}` }: { batchSize?: number; prefix?: string } = {},
+) {
   const pool = createPool(testPool.options.connectionString!, { max: poolSize(projections.length), pipeline: true });
   const logger = createLogger('test', 'silent');
   const redis = createRedis('redis://127.0.0.1:6379');
-  const prefix = `t${randomBytes(4).toString('hex')}`;
+  // Change notices go out under the same prefix: a query API given it as QUEUE_PREFIX hears them.
+  const publisher = createRequestRedis('redis://127.0.0.1:6379');
+  publisher.on('error', () => {});
+  const publishChange = changePublisher(publisher, prefix, logger);
   const queues = createQueues(redis, prefix, projections);
   for (const p of projections) await createSchema(pool, p, liveSchema(p.name));
   const dispatcher = startDispatcher({ pool, store, queues, projections, logger, ...(batchSize ? { batchSize } : {}) });
   const workers = projections.map((projection) =>
-    startWorker({ projection, pool, store, connection: redis, prefix, lockMs: 5000, logger }),
+    startWorker({ projection, pool, store, connection: redis, prefix, lockMs: 5000, logger, publishChange }),
   );
   return {
     redis,
+    prefix,
     queues,
     dispatcher,
     async stop() {
@@ -120,6 +131,7 @@ export async function startPipeline(testPool: Pool, store: EventStore, { batchSi
       await dispatcher.stop();
       await closeQueues(queues);
       redis.disconnect();
+      publisher.disconnect();
       await pool.end();
     },
   };

@@ -1,3 +1,4 @@
+import type { PublishChange } from '@flowdose/shared/change-feed';
 import type { Pool } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import { parsePosition, positionToken } from '@flowdose/shared/event-store/position';
@@ -21,6 +22,7 @@ export function startWorker({
   prefix,
   lockMs,
   logger,
+  publishChange,
 }: {
   projection: Projection;
   pool: Pool;
@@ -29,6 +31,8 @@ export function startWorker({
   prefix: string;
   lockMs: number;
   logger: Logger;
+  /** Tells the query side what the committed range changed (cache, live updates). */
+  publishChange: PublishChange;
 }): Worker<RangeJob> {
   const schema = liveSchema(projection.name);
   const log = logger.child({ projection: projection.name });
@@ -39,6 +43,8 @@ export function startWorker({
       if (!to) throw new Error(`job ${job.id} has a malformed position ${job.data.to}`);
       const applied = await catchUp(pool, store, projection, schema, to, {
         onProgress: (at) => void job.updateProgress({ at: positionToken(at) }).catch(() => {}),
+        onApplied: ({ to, streams }) =>
+          publishChange({ projection: projection.name, position: positionToken(to), streams }),
       });
       return { applied };
     },

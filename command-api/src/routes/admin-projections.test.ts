@@ -68,6 +68,7 @@ describe('POST /admin/projections/:name/rebuild', () => {
       queues: new Map(),
       connection: redis,
       prefix: config.QUEUE_PREFIX,
+      publishChange: async () => {},
       logger,
     });
     try {
