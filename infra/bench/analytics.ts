@@ -13,6 +13,7 @@ import { closeQueues, createQueues } from '@flowdose/projections/queues';
 import { rebuild } from '@flowdose/projections/rebuild';
 import { projections } from '@flowdose/projections/registry';
 import { buildApp } from '@flowdose/query-api/app';
+import { createChangeHub } from '@flowdose/query-api/changes';
 import type { Deps } from '@flowdose/query-api/deps';
 import { createPositionWaiter } from '@flowdose/query-api/min-position';
 import { createSessions } from '@flowdose/shared/auth/sessions';
@@ -149,6 +150,7 @@ const deps: Deps = {
   waitForPosition: createPositionWaiter(pool, notifications, config.MIN_POSITION_TIMEOUT_MS),
   blobs: createBlobStore(config),
   renditions: null,
+  changes: createChangeHub({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, logger }),
 };
 const server = buildApp(deps).listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
@@ -234,6 +236,7 @@ try {
 } finally {
   server.close();
   await notifications.close();
+  deps.changes.close();
   await clients.close();
 }
 

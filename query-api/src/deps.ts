@@ -8,6 +8,7 @@ import type { EventStore } from '@flowdose/shared/event-store/port';
 import type { Logger } from '@flowdose/shared/logger';
 import type { Redis } from '@flowdose/shared/redis';
 import type { Queue } from 'bullmq';
+import type { ChangeHub } from './changes.ts';
 import type { PositionWaiter } from './min-position.ts';
 
 /** What the query routes are given (routes take it from here, not from app.ts, which imports them). */
@@ -28,4 +29,6 @@ export type Deps = {
   blobs: BlobStore;
   /** Where a rendition found missing asks for its job again; null: it does not. */
   renditions: Queue<RenditionsJob> | null;
+  /** What the projections changed, as they publish it (read cache, live order updates). */
+  changes: ChangeHub;
 };

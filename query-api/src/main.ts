@@ -7,6 +7,7 @@ import { createLogger } from '@flowdose/shared/logger';
 import { createNotifications } from '@flowdose/shared/notifications';
 import { gracefulShutdown, listenedOrExit } from '@flowdose/shared/shutdown';
 import { buildApp } from './app.ts';
+import { createChangeHub } from './changes.ts';
 import { createPositionWaiter } from './min-position.ts';
 
 const config = loadConfig();
@@ -17,7 +18,8 @@ const waitForPosition = createPositionWaiter(pool, notifications, config.MIN_POS
 const sessions = createSessions(pool, config);
 const blobs = createBlobStore(config);
 const renditions = createRenditionsQueue(queueRedis, config.QUEUE_PREFIX);
-const app = buildApp({ config, logger, pool, redis, store, sessions, waitForPosition, blobs, renditions });
+const changes = createChangeHub({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, logger });
+const app = buildApp({ config, logger, pool, redis, store, sessions, waitForPosition, blobs, renditions, changes });
 const server = app.listen(config.QUERY_API_PORT, listenedOrExit(logger, `:${config.QUERY_API_PORT}`));
 
 gracefulShutdown({
@@ -26,6 +28,7 @@ gracefulShutdown({
   async steps() {
     // The waiters of requests still under way listen through the notifications: those close after.
     await notifications.close();
+    changes.close();
     await renditions.close();
     await blobs.close();
     await close();

@@ -15,6 +15,7 @@ import { createTestDatabase } from '@flowdose/shared/testing/db';
 import { serve, type TestServer } from '@flowdose/shared/testing/http';
 import { expect } from 'vitest';
 import { buildApp } from './app.ts';
+import { createChangeHub } from './changes.ts';
 import type { Deps } from './deps.ts';
 import { createPositionWaiter } from './min-position.ts';
 
@@ -31,7 +32,10 @@ export async function startStack(
   const logger = createLogger('test', 'silent');
   const db = await createTestDatabase();
   const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url, ...(clock ? { clock } : {}) });
-  const pipeline = await startPipeline(db.pool, store);
+  // The pipeline publishes its change notices under the config's prefix, where the query API listens.
+  const pipeline = await startPipeline(db.pool, store, { prefix: config.QUEUE_PREFIX });
+  const changes = createChangeHub({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, logger });
+  await changes.subscribed;
   const notifications = createNotifications(db.url, () => {});
   const deps = {
     ...commandDeps({ config, logger, pool: db.pool, store, redis: pipeline.redis, queueRedis: pipeline.redis }),
@@ -50,6 +54,7 @@ export async function startStack(
     // The same store and queue as the command API's: what it uploads is served here.
     blobs: deps.blobs,
     renditions: deps.renditions,
+    changes,
   };
   const queries = await serve(buildApp(queryDeps));
   return {
@@ -68,6 +73,7 @@ export async function startStack(
       await deps.blobs.close();
       await rm(config.MEDIA_DIR, { recursive: true, force: true });
       await pipeline.stop();
+      changes.close();
       await notifications.close();
       await store.close();
       await db.drop();

@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/
 import { serve, type TestServer } from '@flowdose/shared/testing/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
+import { createChangeHub } from '../changes.ts';
 import { createPositionWaiter } from '../min-position.ts';
 
 const config = testConfig();
@@ -25,6 +26,11 @@ beforeAll(async () => {
   const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
   const notifications = createNotifications(db.url, () => {});
   const sessions = createSessions(db.pool, config);
+  const changes = createChangeHub({
+    url: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    logger: createLogger('test', 'silent'),
+  });
   api = await serve(
     buildApp({
       config,
@@ -36,11 +42,13 @@ beforeAll(async () => {
       waitForPosition: createPositionWaiter(db.pool, notifications, 500),
       blobs: createLocalBlobStore(config.MEDIA_DIR),
       renditions: null,
+      changes,
     }),
   );
   close = async () => {
     await api.close();
     await notifications.close();
+    changes.close();
     await store.close();
     redis.disconnect();
   };

@@ -23,6 +23,7 @@ import { countEvents } from '@flowdose/shared/testing/db';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
+import { createChangeHub } from '../changes.ts';
 import { createPositionWaiter } from '../min-position.ts';
 import { shopperWithCart, startStack } from '../test-support.ts';
 
@@ -38,6 +39,11 @@ async function servedRoutes(): Promise<ServedRoute[]> {
   const redis = createRequestRedis(config.REDIS_URL);
   const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
   const notifications = createNotifications(db.url, () => {});
+  const changes = createChangeHub({
+    url: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    logger: createLogger('test', 'silent'),
+  });
   try {
     const app = buildApp({
       config,
@@ -49,10 +55,12 @@ async function servedRoutes(): Promise<ServedRoute[]> {
       waitForPosition: createPositionWaiter(db.pool, notifications, 1000),
       blobs: createLocalBlobStore(config.MEDIA_DIR),
       renditions: null,
+      changes,
     });
     return routesOf(app);
   } finally {
     await notifications.close();
+    changes.close();
     await store.close();
     redis.disconnect();
   }

@@ -19,6 +19,7 @@ import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
+import { createChangeHub } from '../changes.ts';
 import { createPositionWaiter } from '../min-position.ts';
 import { startStack } from '../test-support.ts';
 import { healthRoute } from './health.ts';
@@ -62,6 +63,12 @@ describe('probes with nothing listening at REDIS_URL', () => {
     redis.on('error', () => {});
     const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
     const notifications = createNotifications(db.url, () => {});
+    // Redis is away here too: the hub waits for it without failing anything.
+    const changes = createChangeHub({
+      url: `redis://127.0.0.1:${await freePort()}`,
+      prefix: 'away',
+      logger: createLogger('test', 'silent'),
+    });
     api = await serve(
       buildApp({
         config,
@@ -73,11 +80,13 @@ describe('probes with nothing listening at REDIS_URL', () => {
         waitForPosition: createPositionWaiter(db.pool, notifications, 1000),
         blobs: createLocalBlobStore(config.MEDIA_DIR),
         renditions: null,
+        changes,
       }),
     );
     close = async () => {
       await api.close();
       await notifications.close();
+      changes.close();
       await store.close();
       redis.disconnect();
       await db.drop();
