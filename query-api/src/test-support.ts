@@ -37,6 +37,7 @@ export async function startStack(
   const changes = createChangeHub({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, logger });
   await changes.subscribed;
   const notifications = createNotifications(db.url, () => {});
+  const stopping = new AbortController();
   const deps = {
     ...commandDeps({ config, logger, pool: db.pool, store, redis: pipeline.redis, queueRedis: pipeline.redis }),
     ...(clock ? { clock } : {}),
@@ -55,6 +56,7 @@ export async function startStack(
     blobs: deps.blobs,
     renditions: deps.renditions,
     changes,
+    stopping: stopping.signal,
   };
   const queries = await serve(buildApp(queryDeps));
   return {
@@ -65,8 +67,11 @@ export async function startStack(
     commands,
     queries,
     queryDeps,
+    /** Ends the query API's live streams, as a graceful shutdown does first. */
+    stopping,
     async close() {
       await commands.close();
+      stopping.abort();
       await queries.close();
       await deps.rebuilds.close();
       await deps.renditions.close();

@@ -1,0 +1,126 @@
+import { orderStream } from '@flowdose/domain/order/events';
+import { type OrderView, ordersPast, orderVersion } from '@flowdose/projections/read-models/orders/queries';
+import type { Change } from '@flowdose/shared/change-feed';
+import type { Pool } from '@flowdose/shared/db';
+import type { Logger } from '@flowdose/shared/logger';
+import type { ChangeHub } from './changes.ts';
+
+/** Called with the order each time it moved past what this watcher was last given. */
+export type OrderPush = (order: OrderView, version: number) => void;
+
+export type LiveOrders = {
+  /**
+   * Watches an order from `version` (0: nothing seen yet). The order is read once at once, so
+   * whatever changed before the watch began is pushed too; `first` settles after that read.
+   */
+  watch(orderId: string, version: number, push: OrderPush): { first: Promise<void>; stop: () => void };
+  /** Orders watched right now (tests, logs). */
+  readonly watched: number;
+};
+
+type Watcher = { version: number; push: OrderPush };
+
+/**
+ * The open live order streams of this query-API instance, fed by the change feed: a notice
+ * from the orders projection naming an order's stream (or `all`, after a rebuild's swap)
+ * re-reads that order for its watchers. Notices can be lost (pub/sub keeps nothing for a
+ * subscriber that is away), so every watched order is also re-read when the hub says some
+ * were missed (Redis came back) and every `recheckMs` (a publish that failed while the
+ * subscriber stayed connected: nothing else would tell). That interval is what a lost notice
+ * costs at worst.
+ *
+ * Each watcher remembers the version it was given last and is pushed only a newer one, so
+ * overlapping reads (a notice and a re-check at once) never push the same change twice or an
+ * older state after a newer one.
+ */
+export function createLiveOrders({
+  pool,
+  changes,
+  logger,
+  recheckMs,
+}: {
+  pool: Pool;
+  changes: ChangeHub;
+  logger: Logger;
+  recheckMs: number;
+}): LiveOrders {
+  const watchers = new Map<string, Set<Watcher>>();
+  const streamIds = new Map<string, string>();
+
+  const refresh = async (orderIds: Iterable<string>) => {
+    const seen = new Map<string, number>();
+    for (const id of orderIds) {
+      const set = watchers.get(id);
+      if (set) seen.set(id, Math.min(...[...set].map((w) => w.version)));
+    }
+    for (const order of await ordersPast(pool, seen)) {
+      const version = orderVersion(order);
+      for (const watcher of watchers.get(order.orderId) ?? []) {
+        if (version <= watcher.version) continue;
+        watcher.version = version;
+        watcher.push(order, version);
+      }
+    }
+  };
+  // A failed re-read is retried by the next notice or re-check; it must not end the process.
+  const refreshLogged = (orderIds: Iterable<string>) =>
+    refresh(orderIds).catch((err) => logger.warn({ err }, 'live orders not re-read'));
+
+  const onChange = (change: Change) => {
+    if (change.projection !== 'orders') return;
+    if (change.streams === 'all') {
+      void refreshLogged([...watchers.keys()]);
+      return;
+    }
+    const named = new Set(change.streams);
+    const ids = [...watchers.keys()].filter((id) => named.has(streamIds.get(id) ?? ''));
+    if (ids.length > 0) void refreshLogged(ids);
+  };
+
+  // Listening (and the timer) only while something is watched: an instance nobody streams from
+  // does no work, and an app built and dropped (tests) leaves nothing running.
+  let stopListening: (() => void) | null = null;
+  const listen = () => {
+    const offChange = changes.onChange(onChange);
+    const offMissed = changes.onMissed(() => void refreshLogged([...watchers.keys()]));
+    const timer = setInterval(() => void refreshLogged([...watchers.keys()]), recheckMs);
+    timer.unref();
+    return () => {
+      offChange();
+      offMissed();
+      clearInterval(timer);
+    };
+  };
+
+  return {
+    watch(orderId, version, push) {
+      const watcher: Watcher = { version, push };
+      let set = watchers.get(orderId);
+      if (!set) {
+        set = new Set();
+        watchers.set(orderId, set);
+        streamIds.set(orderId, orderStream(orderId));
+      }
+      set.add(watcher);
+      stopListening ??= listen();
+      const first = refresh([orderId]);
+      return {
+        first,
+        stop() {
+          set.delete(watcher);
+          if (set.size === 0 && watchers.get(orderId) === set) {
+            watchers.delete(orderId);
+            streamIds.delete(orderId);
+          }
+          if (watchers.size === 0 && stopListening) {
+            stopListening();
+            stopListening = null;
+          }
+        },
+      };
+    },
+    get watched() {
+      return watchers.size;
+    },
+  };
+}
