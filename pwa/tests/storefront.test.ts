@@ -287,6 +287,60 @@ describe('storefront', () => {
     await context.close();
   });
 
+  it('keeps an open order page current as staff capture and ship the order, without a reload', async () => {
+    const page = await newShopper();
+    await page.goto(`${shop.url}/products/white-enamel-mug`);
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText('is in your cart').waitFor();
+    await page.goto(`${shop.url}/checkout`);
+    await page.getByLabel('Email').fill('live@example.com');
+    await fillAddress(page, { name: 'Live Shopper', line1: '1 Stream St', city: 'Berlin', postalCode: '10115' });
+    await page.getByLabel('Country').selectOption('DE');
+    await page.getByLabel(/Card number/).fill('4242424242424242');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('heading', { name: 'Thank you for your order' }).waitFor();
+    const status = page.getByTestId('order-status');
+    expect(await status.textContent()).toBe('Authorized');
+    const orderId = page.url().split('/orders/')[1]!.split('?')[0]!;
+    // Gone if the page reloads: what follows must come from the stream.
+    await page.evaluate(() => {
+      (window as unknown as { stayed: boolean }).stayed = true;
+    });
+    // The stream is open before staff act (the page opens it once the order is read).
+    await page
+      .locator('[data-testid="order-live"][data-connected="true"]')
+      .waitFor({ state: 'attached', timeout: 10_000 });
+
+    const staff = await shop.admin();
+    const act = async (action: string, body: object = {}) => {
+      const res = await fetch(`${shop.commands}/admin/orders/${orderId}/${action}`, {
+        method: 'POST',
+        headers: staff,
+        body: JSON.stringify(body),
+      });
+      expect(res.status, await res.text()).toBe(200);
+      return performance.now();
+    };
+    const shows = async (text: string, since: number) => {
+      await expect.poll(() => status.textContent(), { timeout: 5000, interval: 20 }).toBe(text);
+      return performance.now() - since;
+    };
+    const captured = await shows('Captured', await act('capture'));
+    expect(await page.getByTestId('order-live').textContent()).toBe('Order captured.');
+    await act('fulfil');
+    const shipped = await shows('Shipped', await act('ship', { trackingNumber: 'BROWSER-LIVE-1' }));
+    await page.getByText('Tracking number: BROWSER-LIVE-1').waitFor();
+    expect(await page.getByTestId('order-live').textContent()).toMatch(/shipped\.$/);
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    console.log(
+      `order page: captured shown ${captured.toFixed(0)} ms, shipped ${shipped.toFixed(0)} ms after the command's answer`,
+    );
+    expect(captured).toBeLessThan(2000);
+    expect(shipped).toBeLessThan(2000);
+    await shot(page, 'order-live');
+    await context.close();
+  });
+
   it('works offline: seen pages open, unseen ones get the offline page, cart changes sync once', async () => {
     const page = await newShopper();
     await page.goto(shop.url);
