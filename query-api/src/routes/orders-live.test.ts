@@ -8,7 +8,7 @@ import { createLogger } from '@flowdose/shared/logger';
 import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { serve } from '@flowdose/shared/testing/http';
-import { freePort, until } from '@flowdose/shared/testing/process';
+import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { type ChangeHub, createChangeHub } from '../changes.ts';
@@ -345,6 +345,39 @@ describe('an open stream', () => {
     server.closeIdleConnections();
     await closing;
     expect(performance.now() - abortedAt).toBeLessThan(1000);
+  });
+});
+
+describe('the query API process on SIGTERM', () => {
+  it('ends its open streams and exits at once, not after its grace', async () => {
+    const { orderId, cartToken, position } = await placeOrder(stack.commands, 'MUG-WHITE', 1);
+    await projected(orderId, position);
+    const port = await freePort();
+    // Another instance on the stack's database: it serves the same orders.
+    const api = spawnTs('query-api/src/main.ts', [], { DATABASE_URL: stack.db.url, QUERY_API_PORT: String(port) });
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      await until(
+        () =>
+          fetch(`${url}/health`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        30_000,
+        'query API up',
+      );
+      const live = await listen(url, orderId, { 'X-Cart-Token': cartToken });
+      await live.nth(0);
+      const stoppedAt = performance.now();
+      api.child.kill('SIGTERM');
+      await until(async () => live.ended(), 3000, 'stream ended');
+      expect(await api.exited).toBe(0);
+      const took = performance.now() - stoppedAt;
+      console.log(`SIGTERM with a live stream open: exited after ${took.toFixed(0)} ms`);
+      expect(took).toBeLessThan(3000);
+    } finally {
+      api.child.kill('SIGKILL');
+    }
   });
 });
 
