@@ -16,11 +16,12 @@ const RETRY_MS = 1000;
  * `X-Accel-Buffering: no` does the same for nginx. An idle stream sends a comment every
  * `heartbeatMs`, since proxies close connections that stay silent. When `stopping` aborts (a
  * graceful shutdown) the stream ends, so open streams cannot hold the server's close: the
- * client reconnects, to another instance behind the balancer.
+ * client reconnects, to another instance behind the balancer. It also ends after `maxAgeMs`:
+ * access was checked when it opened, and a reconnect checks it again.
  */
 export function openEventStream(
   res: Response,
-  { heartbeatMs, stopping }: { heartbeatMs: number; stopping: AbortSignal | undefined },
+  { heartbeatMs, maxAgeMs, stopping }: { heartbeatMs: number; maxAgeMs: number; stopping: AbortSignal | undefined },
 ): EventStream {
   res.status(200).set({
     'Content-Type': 'text/event-stream; charset=utf-8',
@@ -30,6 +31,7 @@ export function openEventStream(
   res.flushHeaders();
   res.write(`retry: ${RETRY_MS}\n\n`);
   const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
+  const expiry = setTimeout(() => end(), maxAgeMs);
   const ends: (() => void)[] = [];
   const end = () => {
     if (!res.writableEnded) res.end();
@@ -39,6 +41,7 @@ export function openEventStream(
   // 'close' comes both when the client goes and after end(): one cleanup for both.
   res.once('close', () => {
     clearInterval(heartbeat);
+    clearTimeout(expiry);
     stopping?.removeEventListener('abort', stop);
     for (const fn of ends.splice(0)) fn();
   });

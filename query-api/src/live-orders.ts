@@ -20,6 +20,9 @@ export type LiveOrders = {
 
 type Watcher = { version: number; push: OrderPush };
 
+/** What an order's stream id starts with (`order-<orderId>`), as the change feed names it. */
+const ORDER_STREAM = orderStream('');
+
 /**
  * The open live order streams of this query-API instance, fed by the change feed: a notice
  * from the orders projection naming an order's stream (or `all`, after a rebuild's swap)
@@ -45,7 +48,6 @@ export function createLiveOrders({
   recheckMs: number;
 }): LiveOrders {
   const watchers = new Map<string, Set<Watcher>>();
-  const streamIds = new Map<string, string>();
 
   const refresh = async (orderIds: Iterable<string>) => {
     const seen = new Map<string, number>();
@@ -72,9 +74,9 @@ export function createLiveOrders({
       void refreshLogged([...watchers.keys()]);
       return;
     }
-    const named = new Set(change.streams);
-    const ids = [...watchers.keys()].filter((id) => named.has(streamIds.get(id) ?? ''));
-    if (ids.length > 0) void refreshLogged(ids);
+    const ids = change.streams.filter((s) => s.startsWith(ORDER_STREAM)).map((s) => s.slice(ORDER_STREAM.length));
+    const watched = ids.filter((id) => watchers.has(id));
+    if (watched.length > 0) void refreshLogged(watched);
   };
 
   // Listening (and the timer) only while something is watched: an instance nobody streams from
@@ -99,7 +101,6 @@ export function createLiveOrders({
       if (!set) {
         set = new Set();
         watchers.set(orderId, set);
-        streamIds.set(orderId, orderStream(orderId));
       }
       set.add(watcher);
       stopListening ??= listen();
@@ -110,7 +111,6 @@ export function createLiveOrders({
           set.delete(watcher);
           if (set.size === 0 && watchers.get(orderId) === set) {
             watchers.delete(orderId);
-            streamIds.delete(orderId);
           }
           if (watchers.size === 0 && stopListening) {
             stopListening();

@@ -317,6 +317,25 @@ describe('an open stream', () => {
     await api.close();
   });
 
+  it('lasts no longer than an access token, so a session signed out since cannot reopen it', async () => {
+    // One second here; ACCESS_TOKEN_TTL_SECONDS (15 min by default) in service.
+    const config = { ...stack.queryDeps.config, ACCESS_TOKEN_TTL_SECONDS: 1 };
+    const api = await serve(buildApp({ ...stack.queryDeps, config }));
+    const { customer } = await shopperWithCart(stack.commands, `leaver-${Date.now()}@example.com`);
+    const { orderId, position } = await placeOrder(stack.commands, 'MUG-WHITE', 1, { headers: customer });
+    await projected(orderId, position);
+    const live = await listen(api.url, orderId, customer);
+    const first = await live.nth(0);
+    const opened = performance.now();
+    const out = await stack.commands.request('POST', '/auth/logout', { headers: customer });
+    expect(out.status).toBe(204);
+    await until(async () => live.ended(), 3000, 'stream ended');
+    expect(performance.now() - opened).toBeLessThan(2000);
+    const again = await listen(api.url, orderId, { ...customer, 'Last-Event-ID': first.id! });
+    expect(again.res.status).toBe(401);
+    await api.close();
+  });
+
   it('ends when the service stops, so the server closes at once instead of waiting for it', async () => {
     const stopping = new AbortController();
     const app = buildApp({ ...stack.queryDeps, stopping: stopping.signal });

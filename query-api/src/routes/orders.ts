@@ -53,7 +53,13 @@ export function orderRoutes({ pool, config, waitForPosition, changes, logger, st
     const orderId = orderIdOf(req);
     await minPosition(req, waitForPosition, 'orders');
     const order = await readableOrder(req, orderId);
-    const stream = openEventStream(res, { heartbeatMs: config.LIVE_ORDER_HEARTBEAT_MS, stopping });
+    // No longer than an access token lives, so a session signed out or revoked since stops
+    // getting the order at the latest then: the reconnect is authenticated again.
+    const stream = openEventStream(res, {
+      heartbeatMs: config.LIVE_ORDER_HEARTBEAT_MS,
+      maxAgeMs: config.ACCESS_TOKEN_TTL_SECONDS * 1000,
+      stopping,
+    });
     const watch = live.watch(order.orderId, resumeFrom(req.get('Last-Event-ID'), order), (changed, version) =>
       stream.send(String(version), 'order', changed),
     );

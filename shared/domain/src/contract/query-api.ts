@@ -647,7 +647,7 @@ export const queryApi: ApiContract = {
         'its id the order’s version (how many entries its history holds). The first message is the order as ' +
         'it is now; reconnecting with Last-Event-ID sends the order again only once it has moved past that ' +
         'version, its history holding the status changes missed. Comments (`: heartbeat`) keep idle streams ' +
-        'open. A change arrives within a second of being projected, or, if its notice was lost, within ' +
+        'open. A stream ends after ACCESS_TOKEN_TTL_SECONDS, so a reconnect checks access again. A change arrives within a second of being projected, or, if its notice was lost, within ' +
         'LIVE_ORDER_RECHECK_MS (15 s by default).',
       tag: 'orders',
       credentials: ['cartToken', 'bearer'],
