@@ -14,8 +14,6 @@ export type LiveOrders = {
    * whatever changed before the watch began is pushed too; `first` settles after that read.
    */
   watch(orderId: string, version: number, push: OrderPush): { first: Promise<void>; stop: () => void };
-  /** Orders watched right now (tests, logs). */
-  readonly watched: number;
 };
 
 type Watcher = { version: number; push: OrderPush };
@@ -118,9 +116,6 @@ export function createLiveOrders({
           }
         },
       };
-    },
-    get watched() {
-      return watchers.size;
     },
   };
 }

@@ -20,8 +20,10 @@ export async function* readEventStream(
       const { value, done } = await reader.read();
       if (done) return;
       buffer += decoder.decode(value, { stream: true });
-      const lines = buffer.split(/\r\n|\r|\n/);
-      buffer = lines.pop() ?? '';
+      // A CR at the end may be half of a CRLF whose LF is in the next chunk: kept for then.
+      const cut = buffer.endsWith('\r') ? buffer.length - 1 : buffer.length;
+      const lines = buffer.slice(0, cut).split(/\r\n|\r|\n/);
+      buffer = (lines.pop() ?? '') + buffer.slice(cut);
       for (const line of lines) {
         if (line === '') {
           if (message.data.length > 0) {
