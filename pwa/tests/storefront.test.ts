@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { readEventStream } from '@flowdose/domain/contract/event-stream';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { SCREENSHOTS, startStorefront } from './storefront-stack.ts';
@@ -338,6 +339,36 @@ describe('storefront', () => {
     expect(captured).toBeLessThan(2000);
     expect(shipped).toBeLessThan(2000);
     await shot(page, 'order-live');
+
+    // Through the storefront's forwarder: Last-Event-ID reaches the query API, and what it
+    // sends arrives at once (nothing waits for a buffer to fill).
+    const cartToken = await page.evaluate(
+      (id) =>
+        new Promise<string>((resolve, reject) => {
+          const open = indexedDB.open('flowdose');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const read = open.result.transaction('orders').objectStore('orders').get(id);
+            read.onsuccess = () => resolve(read.result.cartToken);
+          };
+        }),
+      orderId,
+    );
+    const resume = async (lastEventId: string) => {
+      const abort = new AbortController();
+      const res = await fetch(`${shop.url}/api/queries/orders/${orderId}/live`, {
+        headers: { 'X-Cart-Token': cartToken, 'Last-Event-ID': lastEventId },
+        signal: abort.signal,
+      });
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+      const messages = readEventStream(res.body!);
+      const first = await Promise.race([messages.next(), new Promise<null>((r) => setTimeout(() => r(null), 1000))]);
+      abort.abort();
+      return first && !first.done ? first.value.id : null;
+    };
+    // placed, authorized, captured, fulfilled, shipped: version 5.
+    expect(await resume('2')).toBe('5');
+    expect(await resume('5')).toBeNull();
     await context.close();
   });
 
