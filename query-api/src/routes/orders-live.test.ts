@@ -4,7 +4,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readEventStream } from '@flowdose/domain/contract/event-stream';
 import { OrderView } from '@flowdose/domain/contract/query-api';
+import { changePublisher } from '@flowdose/shared/change-feed';
 import { createLogger } from '@flowdose/shared/logger';
+import { createRedis } from '@flowdose/shared/redis';
 import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { serve } from '@flowdose/shared/testing/http';
@@ -260,6 +262,29 @@ describe('a lost change notice', () => {
     const late = captured.at - projectedAt;
     console.log(`lost notice, no reconnect: the stream caught up ${late.toFixed(0)} ms after the projection`);
     expect(late).toBeLessThan(recheckMs + 500);
+    live.close();
+    await instance.close();
+  });
+
+  it("nor after a rebuild, whose 'all' notice re-reads every open stream's order", async () => {
+    const instance = await deafInstance(120_000);
+    const { orderId, cartToken, position } = await placeOrder(stack.commands, 'MUG-WHITE', 1);
+    await projected(orderId, position);
+    const live = await listen(instance.url, orderId, { 'X-Cart-Token': cartToken });
+    await live.nth(0);
+    const capture = await act(orderId, 'capture');
+    await projected(orderId, capture.position);
+    await sleep(500);
+    expect(live.received.length).toBe(1);
+    // What a rebuild's swap publishes: no stream named, the whole model changed.
+    const publisher = createRedis(`redis://127.0.0.1:${port}`);
+    await changePublisher(
+      publisher,
+      'deaf',
+      logger,
+    )({ projection: 'orders', position: capture.position, streams: 'all' });
+    publisher.disconnect();
+    expect((await live.nth(1, 1000)).order.status).toBe('captured');
     live.close();
     await instance.close();
   });
