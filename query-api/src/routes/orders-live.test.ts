@@ -261,7 +261,8 @@ describe('a lost change notice', () => {
     expect(captured.order.status).toBe('captured');
     const late = captured.at - projectedAt;
     console.log(`lost notice, no reconnect: the stream caught up ${late.toFixed(0)} ms after the projection`);
-    expect(late).toBeLessThan(recheckMs + 500);
+    // The re-check, plus one read on a machine that may be busy.
+    expect(late).toBeLessThan(recheckMs + 1000);
     live.close();
     await instance.close();
   });
