@@ -76,6 +76,11 @@ const Env = z
     ANALYST_IDLE_IN_TRANSACTION_TIMEOUT: pgDuration('60s'),
     ANALYST_TEMP_FILE_LIMIT: pgSize('1GB'),
     ANALYST_CONNECTION_LIMIT: z.coerce.number().int().min(1).max(1000).default(5),
+    // The query API's Redis read cache (catalog, product detail, categories): `off` reads
+    // Postgres every time. An entry lives this long, which bounds how stale a read can be when
+    // a change notice is lost (read-cache.ts says the whole promise).
+    READ_CACHE: z.enum(['on', 'off']).default('on'),
+    CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
     QUEUE_PREFIX: z
       .string()
       .regex(/^[a-z0-9_-]+$/)

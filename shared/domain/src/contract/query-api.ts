@@ -10,7 +10,7 @@ import { Limit, PositionCursorParam, VersionCursorParam } from './audit-cursor.t
 import { ImageView } from './common.ts';
 import { Email } from './credentials.ts';
 import { Cursor, cursorOf } from './cursor.ts';
-import { type ApiContract, probeRoutes, type RouteContract } from './routes.ts';
+import { type ApiContract, metricsRoutes, probeRoutes, type RouteContract } from './routes.ts';
 
 // Requests: what each route validates its query string with.
 
@@ -571,6 +571,7 @@ export const queryApi: ApiContract = {
     'answered) to read your own writes: the answer waits until the read model has passed it, or is a 503.',
   routes: [
     ...probeRoutes('Postgres and Redis answer, and no read model is too far behind'),
+    ...metricsRoutes,
     {
       method: 'get',
       path: '/carts/:cartId',
