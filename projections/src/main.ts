@@ -11,7 +11,7 @@ import { connect } from './connect.ts';
 import { type Dispatcher, startDispatcher } from './dispatcher.ts';
 import { enqueueRange } from './queues.ts';
 import { startRebuildWorker } from './rebuild-worker.ts';
-import { projections } from './registry.ts';
+import { projectionsFor } from './registry.ts';
 import { startRenditionsWorker } from './renditions.ts';
 import { createSchema, schemaState } from './schema.ts';
 import { projectionStatus } from './status.ts';
@@ -25,6 +25,8 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const { pool, store, redis, queueRedis, queues, close } = connect(config, logger);
 // Where uploaded images are: the renditions worker reads their originals and writes beside them.
 const blobs = createBlobStore(config);
+// SEARCH_BACKEND decides where the search projection's documents go.
+const projections = projectionsFor(config);
 
 // This process's own parts, not caches: set once by the start below (one dispatcher, the
 // configured number of workers), read by the status server and the shutdown.
@@ -121,7 +123,15 @@ async function start() {
               logger,
             }),
           ),
-          startRebuildWorker({ pool, store, queues, connection: queueRedis, prefix: config.QUEUE_PREFIX, logger }),
+          startRebuildWorker({
+            pool,
+            store,
+            queues,
+            projections,
+            connection: queueRedis,
+            prefix: config.QUEUE_PREFIX,
+            logger,
+          }),
           // Uploaded images' renditions (BullMQ jobs the command API and the query API ask for).
           startRenditionsWorker({ blobs, connection: queueRedis, prefix: config.QUEUE_PREFIX, logger }),
         ];
