@@ -5,6 +5,7 @@ import { connectClients } from '@flowdose/shared/clients';
 import { loadConfig } from '@flowdose/shared/config';
 import { createLogger } from '@flowdose/shared/logger';
 import { createNotifications } from '@flowdose/shared/notifications';
+import { createSearchIndex } from '@flowdose/shared/search/create';
 import { gracefulShutdown, listenedOrExit } from '@flowdose/shared/shutdown';
 import { buildApp } from './app.ts';
 import { createPositionWaiter } from './min-position.ts';
@@ -17,7 +18,8 @@ const waitForPosition = createPositionWaiter(pool, notifications, config.MIN_POS
 const sessions = createSessions(pool, config);
 const blobs = createBlobStore(config);
 const renditions = createRenditionsQueue(queueRedis, config.QUEUE_PREFIX);
-const app = buildApp({ config, logger, pool, redis, store, sessions, waitForPosition, blobs, renditions });
+const search = createSearchIndex(config, pool);
+const app = buildApp({ config, logger, pool, redis, store, sessions, waitForPosition, blobs, renditions, search });
 const server = app.listen(config.QUERY_API_PORT, listenedOrExit(logger, `:${config.QUERY_API_PORT}`));
 
 gracefulShutdown({

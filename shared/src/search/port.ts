@@ -1,3 +1,4 @@
+import { SEARCH_FACETS, SEARCH_SORTS } from '@flowdose/domain/contract/search';
 import type { Currency, Money } from '@flowdose/domain/money';
 import type { ImageRef } from '@flowdose/domain/product/events';
 
@@ -21,11 +22,11 @@ export type SearchDocument = {
   cover: ImageRef | null;
 };
 
-export const SEARCH_SORTS = ['relevance', 'price_asc', 'price_desc', 'newest'] as const;
+// The HTTP contract's lists: GET /search takes and answers exactly these.
+export { SEARCH_FACETS, SEARCH_SORTS };
 export type SearchSort = (typeof SEARCH_SORTS)[number];
 
 /** The facets every answer counts, one per filter. */
-export const SEARCH_FACETS = ['category', 'colour', 'size', 'inStock', 'price'] as const;
 export type SearchFacet = (typeof SEARCH_FACETS)[number];
 
 /**
