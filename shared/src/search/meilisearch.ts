@@ -2,6 +2,7 @@ import { Currency } from '@flowdose/domain/money';
 import type { ImageRef } from '@flowdose/domain/product/events';
 import { type EnqueuedTaskPromise, Meilisearch, type MultiSearchQuery, type SearchResponse } from 'meilisearch';
 import { decodeSearchCursor, encodeSearchCursor } from './cursor.ts';
+import { facetsOf } from './facets.ts';
 import { marksToHtml } from './highlight.ts';
 import {
   priceBandOf,
@@ -10,7 +11,6 @@ import {
   type SearchFacet,
   type SearchIndex,
   type SearchQuery,
-  type SearchResult,
 } from './port.ts';
 
 export type MeiliSettings = { url: string; key?: string | undefined; index: string };
@@ -152,11 +152,16 @@ export function createMeiliSearchIndex({
       ];
       const { results } = await client.multiSearch<{ queries: MultiSearchQuery[] }, MeiliDocument>({ queries });
       const [main, ...counted] = results as SearchResponse<MeiliDocument>[];
-      const facets = Object.fromEntries(SEARCH_FACETS.map((f) => [f, {}])) as SearchResult['facets'];
-      for (const f of shared) facets[f] = { ...main!.facetDistribution?.[facetAttribute(f, query.currency)] };
-      own.forEach((f, i) => {
-        facets[f] = { ...counted[i]!.facetDistribution?.[facetAttribute(f, query.currency)] };
-      });
+      const countsOf = (facet: SearchFacet, answer: SearchResponse<MeiliDocument>) =>
+        Object.entries(answer.facetDistribution?.[facetAttribute(facet, query.currency)] ?? {}).map(([value, n]) => ({
+          facet,
+          value,
+          n,
+        }));
+      const facets = facetsOf([
+        ...shared.flatMap((f) => countsOf(f, main!)),
+        ...own.flatMap((f, i) => countsOf(f, counted[i]!)),
+      ]);
       const more = main!.hits.length > query.limit;
       return {
         hits: main!.hits.slice(0, query.limit).map((hit) => ({

@@ -2,16 +2,15 @@ import type { Currency } from '@flowdose/domain/money';
 import type { ImageRef } from '@flowdose/domain/product/events';
 import type { Pool, PoolClient } from '../db.ts';
 import { decodeSearchCursor, encodeSearchCursor } from './cursor.ts';
+import { facetsOf } from './facets.ts';
 import { fold, markTitle, queryTerms } from './highlight.ts';
 import {
   PRICE_BANDS,
-  SEARCH_FACETS,
   type SearchDocument,
   type SearchFacet,
   type SearchHit,
   type SearchIndex,
   type SearchQuery,
-  type SearchResult,
 } from './port.ts';
 
 /**
@@ -134,11 +133,9 @@ export function createPostgresSearchIndex(db: Pool | PoolClient, schema: string)
       const more = hitRows.rows.length > query.limit;
       const rows = hitRows.rows.slice(0, query.limit);
       const last = rows[rows.length - 1];
-      const facets = Object.fromEntries(SEARCH_FACETS.map((f) => [f, {}])) as SearchResult['facets'];
-      for (const { facet, value, n } of facetRows.rows) facets[facet][value] = n;
       return {
         hits: rows.map((row) => toHit(row, query)),
-        facets,
+        facets: facetsOf(facetRows.rows),
         nextCursor:
           more && last
             ? encodeSearchCursor(query.sort, [
