@@ -17,6 +17,7 @@ import { healthRoute } from './routes/health.ts';
 import { mediaRoutes } from './routes/media.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { productRoutes } from './routes/products.ts';
+import { searchRoutes } from './routes/search.ts';
 
 /** The query API without a listening socket, so tests drive it with real dependencies. */
 export function buildApp(deps: Deps): express.Express {
@@ -42,6 +43,7 @@ export function buildApp(deps: Deps): express.Express {
       mediaRoutes(deps),
       cartRoutes(deps),
       productRoutes(deps, cache),
+      searchRoutes(deps, cache),
       orderRoutes(deps),
       adminRoutes(deps),
       adminDashboardRoutes(deps),

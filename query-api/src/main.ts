@@ -5,6 +5,7 @@ import { connectClients } from '@flowdose/shared/clients';
 import { loadConfig } from '@flowdose/shared/config';
 import { createLogger } from '@flowdose/shared/logger';
 import { createNotifications } from '@flowdose/shared/notifications';
+import { createSearchIndex } from '@flowdose/shared/search/create';
 import { gracefulShutdown, listenedOrExit } from '@flowdose/shared/shutdown';
 import { buildApp } from './app.ts';
 import { createChangeHub } from './changes.ts';
@@ -19,7 +20,20 @@ const sessions = createSessions(pool, config);
 const blobs = createBlobStore(config);
 const renditions = createRenditionsQueue(queueRedis, config.QUEUE_PREFIX);
 const changes = createChangeHub({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, logger });
-const app = buildApp({ config, logger, pool, redis, store, sessions, waitForPosition, blobs, renditions, changes });
+const search = createSearchIndex(config, pool);
+const app = buildApp({
+  config,
+  logger,
+  pool,
+  redis,
+  store,
+  sessions,
+  waitForPosition,
+  blobs,
+  renditions,
+  changes,
+  search,
+});
 const server = app.listen(config.QUERY_API_PORT, listenedOrExit(logger, `:${config.QUERY_API_PORT}`));
 
 gracefulShutdown({

@@ -47,8 +47,8 @@ export type ReadCache = {
 
 type Header = { at: Record<string, string> };
 
-/** The read models cached reads draw on: the catalog's, and availability from inventory's. */
-export const CACHED_MODELS = projections.filter((p) => ['catalog', 'inventory'].includes(p.name));
+/** The read models cached reads draw on: the catalog's, availability from inventory's, search. */
+export const CACHED_MODELS = projections.filter((p) => ['catalog', 'inventory', 'search'].includes(p.name));
 
 export function createReadCache({
   pool,

@@ -132,6 +132,17 @@ const Env = z
       )
       .optional()
       .transform((base) => (base ?? '').replace(/\/+$/, '')),
+    // Where products are searched (shared/src/search/): the search read model's own table in
+    // PostgreSQL (no other server), or a Meilisearch server at MEILI_URL.
+    SEARCH_BACKEND: z.enum(['postgres', 'meilisearch']).default('postgres'),
+    MEILI_URL: z.url({ protocol: /^https?$/ }).optional(),
+    // Its master key or an API key allowed to search, write documents and change settings.
+    MEILI_KEY: z.string().min(1).optional(),
+    // The index the search projection fills; two shops on one server take one each.
+    MEILI_INDEX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,400}$/, 'letters, digits, - and _')
+      .default('products'),
     // Crash tests only: the named point kills the process (command-api/src/failpoints.ts).
     FAILPOINT: z.string().optional(),
     NODE_ENV: z.string().optional(),
@@ -143,6 +154,10 @@ const Env = z
   .refine((env) => env.BLOB_STORE !== 's3' || env.S3_BUCKET, {
     message: 'BLOB_STORE=s3 needs the bucket to keep images in',
     path: ['S3_BUCKET'],
+  })
+  .refine((env) => env.SEARCH_BACKEND !== 'meilisearch' || env.MEILI_URL, {
+    message: 'SEARCH_BACKEND=meilisearch needs the server: MEILI_URL (http://127.0.0.1:7700)',
+    path: ['MEILI_URL'],
   })
   .refine((env) => !env.S3_ACCESS_KEY_ID === !env.S3_SECRET_ACCESS_KEY, {
     message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or neither, for the SDK to find credentials)',

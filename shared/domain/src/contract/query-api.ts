@@ -11,6 +11,7 @@ import { ImageView } from './common.ts';
 import { Email } from './credentials.ts';
 import { Cursor, cursorOf } from './cursor.ts';
 import { type ApiContract, metricsRoutes, probeRoutes, type RouteContract } from './routes.ts';
+import { SearchAnswer, SearchRequest } from './search.ts';
 
 // Requests: what each route validates its query string with.
 
@@ -606,6 +607,19 @@ export const queryApi: ApiContract = {
       tag: 'catalog',
       ...reader,
       answers: { 200: { description: 'The product.', schema: ProductDetail } },
+    },
+    {
+      method: 'get',
+      path: '/search',
+      summary: 'Published products by words (typos forgiven), with filters, facet counts and sorts',
+      description:
+        'Filters combine with AND, the values of one filter with OR. Each facet counts the hits of every ' +
+        'other filter. A product without a price in the currency is not found. Reads the search read model ' +
+        '(X-Min-Position waits for it); SEARCH_BACKEND picks PostgreSQL or Meilisearch behind it.',
+      tag: 'catalog',
+      ...reader,
+      query: SearchRequest,
+      answers: { 200: { description: 'A page of hits with the facets.', schema: SearchAnswer } },
     },
     {
       method: 'get',
