@@ -42,23 +42,37 @@ export async function startStack(database: string) {
     for (const app of apps) app.kill('SIGTERM');
   };
   try {
-    for (let i = 0; ; i++) {
-      const up = await Promise.all(
-        Object.values(ports).map((p) =>
-          fetch(`http://127.0.0.1:${p}/health`).then(
-            (r) => r.ok,
-            () => false,
+    await until(async () =>
+      (
+        await Promise.all(
+          Object.values(ports).map((p) =>
+            fetch(`http://127.0.0.1:${p}/health`).then(
+              (r) => r.ok,
+              () => false,
+            ),
           ),
-        ),
-      );
-      if (up.every(Boolean)) break;
-      if (i > 100) throw new Error('services did not start');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+        )
+      ).every(Boolean),
+    );
   } catch (error) {
     stop();
     throw error;
   }
+  /** One more query API on the same database (another port, other settings), measured beside the first. */
+  const startQueryApi = async (port: string, overrides: Record<string, string>) => {
+    const app = spawn(process.execPath, ['--import', 'tsx', 'query-api/src/main.ts'], {
+      env: { ...env, QUERY_API_PORT: port, ...overrides },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    apps.push(app);
+    await until(() =>
+      fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    );
+    return `http://127.0.0.1:${port}`;
+  };
   const rssMiB = (pid: number) =>
     Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
   return {
@@ -70,6 +84,14 @@ export async function startStack(database: string) {
         (typeof NAMES)[number],
         number
       >,
+    startQueryApi,
     stop,
   };
+}
+
+async function until(up: () => Promise<boolean>) {
+  for (let i = 0; !(await up()); i++) {
+    if (i > 100) throw new Error('service did not start');
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

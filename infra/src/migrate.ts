@@ -1,5 +1,6 @@
+import type { Projection } from '@flowdose/projections/projection';
 import { rebuild } from '@flowdose/projections/rebuild';
-import { projections } from '@flowdose/projections/registry';
+import { projections as byDefault, projectionsFor } from '@flowdose/projections/registry';
 import { createSchema, ensureViews, schemaState } from '@flowdose/projections/schema';
 import { loadConfig } from '@flowdose/shared/config';
 import { createPool } from '@flowdose/shared/db';
@@ -11,9 +12,13 @@ import { liveSchema } from '@flowdose/shared/read-models';
  * Creates the database if needed, migrates the event store, and creates every read-model
  * schema with its analytics views. A projection whose code moved to a new version is rebuilt
  * into a shadow schema and swapped in, so its old tables keep serving until the new ones are
- * whole.
+ * whole. `projections` as the configuration applies them (`projectionsFor`: where search goes).
  */
-export async function migrateAll(databaseUrl: string, log: (msg: string) => void = console.log): Promise<void> {
+export async function migrateAll(
+  databaseUrl: string,
+  log: (msg: string) => void = console.log,
+  projections: readonly Projection[] = byDefault,
+): Promise<void> {
   await ensureDatabase(databaseUrl);
   await migrate(databaseUrl, log);
   const pool = createPool(databaseUrl);
@@ -36,5 +41,6 @@ export async function migrateAll(databaseUrl: string, log: (msg: string) => void
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await migrateAll(loadConfig().DATABASE_URL);
+  const config = loadConfig();
+  await migrateAll(config.DATABASE_URL, console.log, projectionsFor(config));
 }

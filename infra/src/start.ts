@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { projectionsFor } from '@flowdose/projections/registry';
 import { loadConfig } from '@flowdose/shared/config';
 import { createPool } from '@flowdose/shared/db';
 import { SingleBar } from 'cli-progress';
@@ -12,7 +13,7 @@ import { STOP_TIMEOUT_MS, supervise } from './supervisor.ts';
 const config = loadConfig();
 
 console.log('[start] migrating the event store and read models');
-await migrateAll(config.DATABASE_URL, () => {});
+await migrateAll(config.DATABASE_URL, () => {}, projectionsFor(config));
 
 buildStorefrontIfStale();
 

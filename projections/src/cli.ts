@@ -19,7 +19,7 @@ import {
 } from './analyst-role.ts';
 import { connect } from './connect.ts';
 import { rebuild } from './rebuild.ts';
-import { projectionNamed, projections } from './registry.ts';
+import { projectionNamed, projections, projectionsFor } from './registry.ts';
 import { projectionStatus } from './status.ts';
 
 const usage = `Usage: npm run ops -- <command>
@@ -61,7 +61,7 @@ try {
       break;
     }
     case 'rebuild': {
-      const projection = projectionNamed(name ?? '');
+      const projection = projectionNamed(name ?? '', projectionsFor(config));
       const bar = new SingleBar({
         format: `rebuild ${projection.name} [{bar}] {percentage}% | {value}/{total} events | {phase}`,
         hideCursor: true,

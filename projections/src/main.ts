@@ -12,7 +12,7 @@ import { connect } from './connect.ts';
 import { type Dispatcher, startDispatcher } from './dispatcher.ts';
 import { enqueueRange } from './queues.ts';
 import { startRebuildWorker } from './rebuild-worker.ts';
-import { projections } from './registry.ts';
+import { projectionsFor } from './registry.ts';
 import { startRenditionsWorker } from './renditions.ts';
 import { createSchema, schemaState } from './schema.ts';
 import { projectionStatus } from './status.ts';
@@ -27,6 +27,8 @@ const { pool, store, redis, queueRedis, queues, close } = connect(config, logger
 const publishChange = changePublisher(redis, config.QUEUE_PREFIX, logger);
 // Where uploaded images are: the renditions worker reads their originals and writes beside them.
 const blobs = createBlobStore(config);
+// SEARCH_BACKEND decides where the search projection's documents go.
+const projections = projectionsFor(config);
 
 // This process's own parts, not caches: set once by the start below (one dispatcher, the
 // configured number of workers), read by the status server and the shutdown.
@@ -128,6 +130,7 @@ async function start() {
             pool,
             store,
             queues,
+            projections,
             connection: queueRedis,
             prefix: config.QUEUE_PREFIX,
             logger,

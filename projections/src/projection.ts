@@ -1,4 +1,5 @@
 import { type EventSchema, readEvent } from '@flowdose/domain/event-schemas';
+import type { PoolClient } from '@flowdose/shared/db';
 import type { RecordedEvent } from '@flowdose/shared/event-store/port';
 
 export type Statement = { text: string; values: unknown[] };
@@ -27,6 +28,14 @@ export type Projection = {
    * see (credentials, tokens, e-mails, addresses). `analytics-views.ts` applies them.
    */
   views?: (schema: string) => Record<string, string>;
+  /**
+   * Work a range needs once its statements ran, inside its transaction, after the checkpoint
+   * moved and before the commit: the search projection hands the documents the range changed
+   * to its index here (a table in the same transaction, or Meilisearch, waited for, so the
+   * checkpoint never passes documents the index lacks). A failure rolls the range back.
+   * Anything it writes outside the transaction must be safe to write again (a replay).
+   */
+  afterApply?: (tx: PoolClient, schema: string, events: readonly RecordedEvent[]) => Promise<void>;
 };
 
 /**
@@ -42,6 +51,7 @@ export function defineProjection<E extends { type: string }, T extends E['type']
   handles: readonly T[];
   tables: (schema: string) => string;
   views?: (schema: string) => Record<string, string>;
+  afterApply?: Projection['afterApply'];
   apply: (event: Extract<E, { type: T }>, recorded: RecordedEvent, schema: string) => Statement[];
 }): Projection {
   const { events, apply, ...projection } = spec;
@@ -60,7 +70,7 @@ export function defineProjection<E extends { type: string }, T extends E['type']
 /**
  * One read model fed by several kinds of stream: each part is a `defineProjection` over one
  * stream's events (so each reads its events through its own schema and upcasters), sharing
- * the name, version, tables and views (the first part's). An event goes to the part that
+ * the name, version, tables, views and afterApply (the first part's). An event goes to the part that
  * handles its type.
  */
 export function combineProjections(first: Projection, ...rest: Projection[]): Projection {

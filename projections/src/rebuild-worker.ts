@@ -6,6 +6,7 @@ import type { Logger } from '@flowdose/shared/logger';
 import { REBUILD_QUEUE } from '@flowdose/shared/read-models';
 import type { Redis } from '@flowdose/shared/redis';
 import { Worker } from 'bullmq';
+import type { Projection } from './projection.ts';
 import type { ProjectionQueues } from './queues.ts';
 import { rebuild } from './rebuild.ts';
 import { projectionNamed } from './registry.ts';
@@ -17,6 +18,7 @@ export function startRebuildWorker({
   pool,
   store,
   queues,
+  projections,
   connection,
   prefix,
   logger,
@@ -25,6 +27,8 @@ export function startRebuildWorker({
   pool: Pool;
   store: EventStore;
   queues: ProjectionQueues;
+  /** As the configuration applies them (`projectionsFor`). */
+  projections: readonly Projection[];
   connection: Redis;
   prefix: string;
   logger: Logger;
@@ -33,7 +37,7 @@ export function startRebuildWorker({
   const worker = new Worker<RebuildJob>(
     REBUILD_QUEUE,
     async (job) => {
-      const projection = projectionNamed(job.data.projection);
+      const projection = projectionNamed(job.data.projection, projections);
       logger.info({ projection: projection.name, requestedBy: job.data.requestedBy }, 'rebuild started');
       const { applied } = await rebuild({
         pool,

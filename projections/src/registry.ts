@@ -1,3 +1,6 @@
+import type { Config } from '@flowdose/shared/config';
+import { meiliSettings } from '@flowdose/shared/search/create';
+import { createMeiliSearchIndex } from '@flowdose/shared/search/meilisearch';
 import type { Projection } from './projection.ts';
 import { cartAbandonmentProjection } from './read-models/cart_abandonment/projection.ts';
 import { cartsProjection } from './read-models/carts/projection.ts';
@@ -10,29 +13,48 @@ import { inventoryProjection } from './read-models/inventory/projection.ts';
 import { ordersProjection } from './read-models/orders/projection.ts';
 import { productSalesProjection } from './read-models/product_sales/projection.ts';
 import { salesDailyProjection } from './read-models/sales_daily/projection.ts';
+import { postgresFeed, type SearchFeed, searchProjection } from './read-models/search/projection.ts';
 
 /**
  * Each read model is one folder in `read-models/<name>/`: `tables.ts` (its tables and their
  * row types), `projection.ts` (event → SQL) and `queries.ts` (the typed reads both APIs call).
  * They live here rather than in shared because the projections package already sits below
  * both APIs (they import its registry and status) and above shared, so no import goes upwards.
+ * This list feeds search from its PostgreSQL table; what applies events under another
+ * SEARCH_BACKEND takes `projectionsFor(config)`.
  */
-export const projections: readonly Projection[] = [
-  cartAbandonmentProjection,
-  cartsProjection,
-  catalogProjection,
-  customersProjection,
-  discountUsageProjection,
-  discountsProjection,
-  funnelDailyProjection,
-  inventoryProjection,
-  ordersProjection,
-  productSalesProjection,
-  salesDailyProjection,
-];
+export const projections: readonly Projection[] = projectionsWith(postgresFeed);
 
-export function projectionNamed(name: string): Projection {
-  const found = projections.find((p) => p.name === name);
-  if (!found) throw new Error(`No projection named "${name}". Known: ${projections.map((p) => p.name).join(', ')}`);
+function projectionsWith(search: SearchFeed): readonly Projection[] {
+  return [
+    cartAbandonmentProjection,
+    cartsProjection,
+    catalogProjection,
+    customersProjection,
+    discountUsageProjection,
+    discountsProjection,
+    funnelDailyProjection,
+    inventoryProjection,
+    ordersProjection,
+    productSalesProjection,
+    salesDailyProjection,
+    searchProjection(search),
+  ];
+}
+
+/**
+ * The projections as the configuration wants them applied: the same list, with the search
+ * projection feeding Meilisearch when SEARCH_BACKEND says so. Whatever applies events (the
+ * workers, rebuilds, the migration's rebuilds) takes its list from here.
+ */
+export function projectionsFor(config: Config): readonly Projection[] {
+  if (config.SEARCH_BACKEND !== 'meilisearch') return projections;
+  const meili = createMeiliSearchIndex(meiliSettings(config));
+  return projectionsWith(() => meili);
+}
+
+export function projectionNamed(name: string, among: readonly Projection[] = projections): Projection {
+  const found = among.find((p) => p.name === name);
+  if (!found) throw new Error(`No projection named "${name}". Known: ${among.map((p) => p.name).join(', ')}`);
   return found;
 }

@@ -78,6 +78,8 @@ async function applyEvents(
   );
   if (moved.rowCount !== 1)
     throw new CheckpointMovedError(`${schema} checkpoint moved, or its schema was swapped, during the range`);
+  // Only once the range is known to be this transaction's: a duplicate job never reaches it.
+  if (events.length > 0) await projection.afterApply?.(tx, schema, events);
   await tx.query('select pg_notify($1, $2)', [PROJECTIONS_CHANNEL, `${schema}:${positionToken(reached)}`]);
   return { from, to: reached, applied: events.length, streams: [...new Set(events.map((e) => e.streamId))] };
 }

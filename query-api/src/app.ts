@@ -1,7 +1,9 @@
 import { queryApi } from '@flowdose/domain/contract/query-api';
 import { createHttpApp } from '@flowdose/shared/http/bootstrap';
+import { createMetrics } from '@flowdose/shared/http/metrics';
 import type express from 'express';
 import type { Deps } from './deps.ts';
+import { CACHED_MODELS, createReadCache } from './read-cache.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { adminAnalyticsRoutes } from './routes/admin-analytics.ts';
 import { adminCustomerRoutes } from './routes/admin-customers.ts';
@@ -15,21 +17,33 @@ import { healthRoute } from './routes/health.ts';
 import { mediaRoutes } from './routes/media.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { productRoutes } from './routes/products.ts';
+import { searchRoutes } from './routes/search.ts';
 
 /** The query API without a listening socket, so tests drive it with real dependencies. */
 export function buildApp(deps: Deps): express.Express {
+  const metrics = createMetrics('query-api');
+  const cache = createReadCache({
+    ...deps,
+    metrics,
+    prefix: deps.config.QUEUE_PREFIX,
+    ttlSeconds: deps.config.CACHE_TTL_SECONDS,
+    enabled: deps.config.READ_CACHE === 'on',
+    projections: CACHED_MODELS,
+  });
   return createHttpApp({
     config: deps.config,
     logger: deps.logger,
     sessions: deps.sessions,
     contract: queryApi,
     health: healthRoute(deps),
+    metrics,
     // Reads only: no request body is parsed.
     jsonBodies: false,
     routes: [
       mediaRoutes(deps),
       cartRoutes(deps),
-      productRoutes(deps),
+      productRoutes(deps, cache),
+      searchRoutes(deps, cache),
       orderRoutes(deps),
       adminRoutes(deps),
       adminDashboardRoutes(deps),

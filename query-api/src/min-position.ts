@@ -110,12 +110,18 @@ export function createPositionWaiter(pool: Pool, notifications: Notifications, t
  * Name every projection the read draws on; each must have passed the position.
  */
 export async function minPosition(req: Request, wait: PositionWaiter, ...projections: string[]): Promise<void> {
+  const target = requestedPosition(req);
+  if (target) await Promise.all(projections.map((projection) => wait(projection, target)));
+}
+
+/** The request's `X-Min-Position`: none, a position, or a 400. */
+export function requestedPosition(req: Request): Position | null {
   const header = req.get('X-Min-Position');
-  if (header === undefined) return;
+  if (header === undefined) return null;
   const target = parsePosition(header);
   if (!target)
     throw new ValidationError([
       { path: 'X-Min-Position', message: 'must be a position token from a command response' },
     ]);
-  await Promise.all(projections.map((projection) => wait(projection, target)));
+  return target;
 }

@@ -10,6 +10,7 @@ import { type Config, testConfig } from '@flowdose/shared/config';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
 import { createNotifications } from '@flowdose/shared/notifications';
+import { createRequestRedis } from '@flowdose/shared/redis';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { createTestDatabase } from '@flowdose/shared/testing/db';
 import { serve, type TestServer } from '@flowdose/shared/testing/http';
@@ -43,11 +44,14 @@ export async function startStack(
     ...(clock ? { clock } : {}),
   };
   const commands = await serve(buildCommandApp(deps));
+  // As in production: a Redis connection that fails at once while Redis is away.
+  const queryRedis = createRequestRedis(config.REDIS_URL);
+  queryRedis.on('error', () => {});
   const queryDeps: Deps = {
     config,
     logger,
     pool: db.pool,
-    redis: pipeline.redis,
+    redis: queryRedis,
     store,
     sessions: createSessions(db.pool, config),
     waitForPosition: createPositionWaiter(db.pool, notifications, config.MIN_POSITION_TIMEOUT_MS),
@@ -79,6 +83,7 @@ export async function startStack(
       await rm(config.MEDIA_DIR, { recursive: true, force: true });
       await pipeline.stop();
       changes.close();
+      queryRedis.disconnect();
       await notifications.close();
       await store.close();
       await db.drop();

@@ -81,6 +81,11 @@ const Env = z
     ANALYST_IDLE_IN_TRANSACTION_TIMEOUT: pgDuration('60s'),
     ANALYST_TEMP_FILE_LIMIT: pgSize('1GB'),
     ANALYST_CONNECTION_LIMIT: z.coerce.number().int().min(1).max(1000).default(5),
+    // The query API's Redis read cache (catalog, product detail, categories): `off` reads
+    // Postgres every time. An entry lives this long, which bounds how stale a read can be when
+    // a change notice is lost (read-cache.ts says the whole promise).
+    READ_CACHE: z.enum(['on', 'off']).default('on'),
+    CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
     QUEUE_PREFIX: z
       .string()
       .regex(/^[a-z0-9_-]+$/)
@@ -132,6 +137,17 @@ const Env = z
       )
       .optional()
       .transform((base) => (base ?? '').replace(/\/+$/, '')),
+    // Where products are searched (shared/src/search/): the search read model's own table in
+    // PostgreSQL (no other server), or a Meilisearch server at MEILI_URL.
+    SEARCH_BACKEND: z.enum(['postgres', 'meilisearch']).default('postgres'),
+    MEILI_URL: z.url({ protocol: /^https?$/ }).optional(),
+    // Its master key or an API key allowed to search, write documents and change settings.
+    MEILI_KEY: z.string().min(1).optional(),
+    // The index the search projection fills; two shops on one server take one each.
+    MEILI_INDEX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,400}$/, 'letters, digits, - and _')
+      .default('products'),
     // Crash tests only: the named point kills the process (command-api/src/failpoints.ts).
     FAILPOINT: z.string().optional(),
     NODE_ENV: z.string().optional(),
@@ -143,6 +159,10 @@ const Env = z
   .refine((env) => env.BLOB_STORE !== 's3' || env.S3_BUCKET, {
     message: 'BLOB_STORE=s3 needs the bucket to keep images in',
     path: ['S3_BUCKET'],
+  })
+  .refine((env) => env.SEARCH_BACKEND !== 'meilisearch' || env.MEILI_URL, {
+    message: 'SEARCH_BACKEND=meilisearch needs the server: MEILI_URL (http://127.0.0.1:7700)',
+    path: ['MEILI_URL'],
   })
   .refine((env) => !env.S3_ACCESS_KEY_ID === !env.S3_SECRET_ACCESS_KEY, {
     message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or neither, for the SDK to find credentials)',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { cartsProjection } from '@flowdose/projections/read-models/carts/projection';
 import { startRebuildWorker } from '@flowdose/projections/rebuild-worker';
+import { projections } from '@flowdose/projections/registry';
 import { catchUp } from '@flowdose/projections/run-range';
 import { createSchema } from '@flowdose/projections/schema';
 import { appendCartHistories, cartsSnapshot } from '@flowdose/projections/test-support';
@@ -66,6 +67,7 @@ describe('POST /admin/projections/:name/rebuild', () => {
       pool: db.pool,
       store,
       queues: new Map(),
+      projections,
       connection: redis,
       prefix: config.QUEUE_PREFIX,
       publishChange: async () => {},

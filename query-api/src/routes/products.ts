@@ -6,41 +6,62 @@ import { findProduct, listCategories, listProducts } from '@flowdose/projections
 import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
-import { minPosition } from '../min-position.ts';
+import type { ReadCache } from '../read-cache.ts';
 
 // Public and the same for everyone: browsers, the service worker and proxies may keep it
 // briefly, revalidating by ETag.
 const CATALOG_CACHE = 'public, max-age=30, stale-while-revalidate=300';
+// Products with their availability: the catalog's read model and the inventory's.
+const CATALOG_READ = ['catalog', 'inventory'];
 
-export function productRoutes({ pool, waitForPosition, config }: Deps): Router {
+export function productRoutes({ pool, config }: Deps, cache: ReadCache): Router {
   const router = Router();
   const base = config.MEDIA_PUBLIC_BASE_URL;
 
   router.get('/products', async (req, res) => {
     const { cursor, ...query } = validate(ProductListQuery, req.query);
-    await minPosition(req, waitForPosition, 'catalog', 'inventory');
-    const { items, last, more } = await listProducts(pool, { ...query, ...(cursor ? { after: cursor } : {}) });
-    res.set('Cache-Control', CATALOG_CACHE);
-    res.json({
-      items: items.map((item) => ({ ...item, image: item.image && imageView(item.image, base) })),
-      nextCursor: more && last ? encodeCursor(last) : null,
-    });
+    // Keyed by the query as validated (defaults filled in), so equal queries share an entry.
+    const key = `products:${JSON.stringify([query, cursor ?? null])}`;
+    await cache.serve(
+      req,
+      res,
+      { route: 'products', key, projections: CATALOG_READ, cacheControl: CATALOG_CACHE },
+      async () => {
+        const { items, last, more } = await listProducts(pool, { ...query, ...(cursor ? { after: cursor } : {}) });
+        return {
+          items: items.map((item) => ({ ...item, image: item.image && imageView(item.image, base) })),
+          nextCursor: more && last ? encodeCursor(last) : null,
+        };
+      },
+    );
   });
 
   router.get('/categories', async (req, res) => {
-    await minPosition(req, waitForPosition, 'catalog');
-    res.set('Cache-Control', CATALOG_CACHE);
-    res.json({ items: await listCategories(pool) });
+    await cache.serve(
+      req,
+      res,
+      { route: 'categories', key: 'categories', projections: ['catalog'], cacheControl: CATALOG_CACHE },
+      async () => ({
+        items: await listCategories(pool),
+      }),
+    );
   });
 
   router.get('/products/:idOrHandle', async (req, res) => {
     const idOrHandle = String(req.params.idOrHandle);
     if (idOrHandle.length > 120) throw new NotFoundError('Product');
-    await minPosition(req, waitForPosition, 'catalog', 'inventory');
-    const product = await findProduct(pool, idOrHandle);
-    if (!product) throw new NotFoundError('Product');
-    res.set('Cache-Control', CATALOG_CACHE);
-    res.json({ ...product, images: product.images.map((image) => imageView(image, base)) });
+    const spec = {
+      route: 'product',
+      key: `product:${idOrHandle}`,
+      projections: CATALOG_READ,
+      cacheControl: CATALOG_CACHE,
+    };
+    await cache.serve(req, res, spec, async () => {
+      const product = await findProduct(pool, idOrHandle);
+      // Not cached: an unknown product answers 404 from the read model each time.
+      if (!product) throw new NotFoundError('Product');
+      return { ...product, images: product.images.map((image) => imageView(image, base)) };
+    });
   });
 
   return router;

@@ -10,7 +10,8 @@ import { Limit, PositionCursorParam, VersionCursorParam } from './audit-cursor.t
 import { ImageView } from './common.ts';
 import { Email } from './credentials.ts';
 import { Cursor, cursorOf } from './cursor.ts';
-import { type ApiContract, probeRoutes, type RouteContract } from './routes.ts';
+import { type ApiContract, metricsRoutes, probeRoutes, type RouteContract } from './routes.ts';
+import { SearchAnswer, SearchRequest } from './search.ts';
 
 // Requests: what each route validates its query string with.
 
@@ -575,6 +576,7 @@ export const queryApi: ApiContract = {
     'answered) to read your own writes: the answer waits until the read model has passed it, or is a 503.',
   routes: [
     ...probeRoutes('Postgres and Redis answer, and no read model is too far behind'),
+    ...metricsRoutes,
     {
       method: 'get',
       path: '/carts/:cartId',
@@ -609,6 +611,19 @@ export const queryApi: ApiContract = {
       tag: 'catalog',
       ...reader,
       answers: { 200: { description: 'The product.', schema: ProductDetail } },
+    },
+    {
+      method: 'get',
+      path: '/search',
+      summary: 'Published products by words (typos forgiven), with filters, facet counts and sorts',
+      description:
+        'Filters combine with AND, the values of one filter with OR. Each facet counts the hits of every ' +
+        'other filter. A product without a price in the currency is not found. Reads the search read model ' +
+        '(X-Min-Position waits for it); SEARCH_BACKEND picks PostgreSQL or Meilisearch behind it.',
+      tag: 'catalog',
+      ...reader,
+      query: SearchRequest,
+      answers: { 200: { description: 'A page of hits with the facets.', schema: SearchAnswer } },
     },
     {
       method: 'get',

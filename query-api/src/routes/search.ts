@@ -1,0 +1,47 @@
+import { SearchRequest } from '@flowdose/domain/contract/search';
+import { imageView } from '@flowdose/domain/product/media';
+import { validate } from '@flowdose/shared/http/validate';
+import { createSearchIndex, SEARCH_PROJECTION } from '@flowdose/shared/search/create';
+import { Router } from 'express';
+import type { Deps } from '../deps.ts';
+import type { ReadCache } from '../read-cache.ts';
+
+// As the catalog's lists: the same for everyone, kept briefly by browsers, the service worker
+// (which also answers searches made before when offline) and proxies, revalidated by ETag.
+const SEARCH_CACHE = 'public, max-age=30, stale-while-revalidate=300';
+
+export function searchRoutes({ pool, config, search }: Deps, cache: ReadCache): Router {
+  const router = Router();
+  const index = search ?? createSearchIndex(config, pool);
+  const base = config.MEDIA_PUBLIC_BASE_URL;
+
+  router.get('/search', async (req, res) => {
+    const query = validate(SearchRequest, req.query);
+    const { q, category, colour, size, cursor, ...rest } = query;
+    // The search projection moves its checkpoint only once its index has the documents, so
+    // the cache's positions (and X-Min-Position) cover Meilisearch too.
+    const spec = {
+      route: 'search',
+      key: `search:${JSON.stringify(query)}`,
+      projections: [SEARCH_PROJECTION],
+      cacheControl: SEARCH_CACHE,
+    };
+    await cache.serve(req, res, spec, async () => {
+      const { hits, facets, nextCursor } = await index.search({
+        ...rest,
+        q,
+        ...(category ? { categories: category } : {}),
+        ...(colour ? { colours: colour } : {}),
+        ...(size ? { sizes: size } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
+      return {
+        hits: hits.map(({ cover, ...hit }) => ({ ...hit, image: cover && imageView(cover, base) })),
+        facets,
+        nextCursor,
+      };
+    });
+  });
+
+  return router;
+}
