@@ -3,6 +3,7 @@ import { type OrderView, ordersPast, orderVersion } from '@flowdose/projections/
 import type { Change } from '@flowdose/shared/change-feed';
 import type { Pool } from '@flowdose/shared/db';
 import type { Logger } from '@flowdose/shared/logger';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ChangeHub } from './changes.ts';
 
 /** Called with the order each time it moved past what this watcher was last given. */
@@ -39,15 +40,33 @@ export function createLiveOrders({
   changes,
   logger,
   recheckMs,
+  metrics,
 }: {
   pool: Pool;
   changes: ChangeHub;
   logger: Logger;
   recheckMs: number;
+  metrics: Registry;
 }): LiveOrders {
   const watchers = new Map<string, Set<Watcher>>();
+  new Gauge({
+    name: 'flowdose_live_order_streams',
+    help: 'Live order streams open on this instance',
+    registers: [metrics],
+    collect() {
+      this.set([...watchers.values()].reduce((n, set) => n + set.size, 0));
+    },
+  });
+  // Pushes by what brought them: `missed` and `recheck` ones are changes whose notice was lost.
+  const pushes = new Counter({
+    name: 'flowdose_live_order_pushes_total',
+    help: 'Orders pushed to live streams, by what found the change: open, notice, missed (after a Redis reconnect), recheck (the periodic re-read)',
+    labelNames: ['cause'] as const,
+    registers: [metrics],
+  });
 
-  const refresh = async (orderIds: Iterable<string>) => {
+  type Cause = 'open' | 'notice' | 'missed' | 'recheck';
+  const refresh = async (orderIds: Iterable<string>, cause: Cause) => {
     const seen = new Map<string, number>();
     for (const id of orderIds) {
       const set = watchers.get(id);
@@ -59,22 +78,23 @@ export function createLiveOrders({
         if (version <= watcher.version) continue;
         watcher.version = version;
         watcher.push(order, version);
+        pushes.inc({ cause });
       }
     }
   };
   // A failed re-read is retried by the next notice or re-check; it must not end the process.
-  const refreshLogged = (orderIds: Iterable<string>) =>
-    refresh(orderIds).catch((err) => logger.warn({ err }, 'live orders not re-read'));
+  const refreshLogged = (orderIds: Iterable<string>, cause: Cause) =>
+    refresh(orderIds, cause).catch((err) => logger.warn({ err }, 'live orders not re-read'));
 
   const onChange = (change: Change) => {
     if (change.projection !== 'orders') return;
     if (change.streams === 'all') {
-      void refreshLogged([...watchers.keys()]);
+      void refreshLogged([...watchers.keys()], 'notice');
       return;
     }
     const ids = change.streams.filter((s) => s.startsWith(ORDER_STREAM)).map((s) => s.slice(ORDER_STREAM.length));
     const watched = ids.filter((id) => watchers.has(id));
-    if (watched.length > 0) void refreshLogged(watched);
+    if (watched.length > 0) void refreshLogged(watched, 'notice');
   };
 
   // Listening (and the timer) only while something is watched: an instance nobody streams from
@@ -82,8 +102,8 @@ export function createLiveOrders({
   let stopListening: (() => void) | null = null;
   const listen = () => {
     const offChange = changes.onChange(onChange);
-    const offMissed = changes.onMissed(() => void refreshLogged([...watchers.keys()]));
-    const timer = setInterval(() => void refreshLogged([...watchers.keys()]), recheckMs);
+    const offMissed = changes.onMissed(() => void refreshLogged([...watchers.keys()], 'missed'));
+    const timer = setInterval(() => void refreshLogged([...watchers.keys()], 'recheck'), recheckMs);
     timer.unref();
     return () => {
       offChange();
@@ -102,7 +122,7 @@ export function createLiveOrders({
       }
       set.add(watcher);
       stopListening ??= listen();
-      const first = refresh([orderId]);
+      const first = refresh([orderId], 'open');
       return {
         first,
         stop() {

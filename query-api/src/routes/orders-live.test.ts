@@ -263,6 +263,8 @@ describe('a lost change notice', () => {
     console.log(`lost notice, no reconnect: the stream caught up ${late.toFixed(0)} ms after the projection`);
     // The re-check, plus one read on a machine that may be busy.
     expect(late).toBeLessThan(recheckMs + 1000);
+    // What tells operators notices are being lost.
+    expect(await metric(instance.url, 'flowdose_live_order_pushes_total{cause="recheck"')).toBe(1);
     live.close();
     await instance.close();
   });
@@ -310,6 +312,7 @@ describe('a lost change notice', () => {
     const late = captured.at - droppedAt;
     console.log(`lost notice, then a reconnect: the stream caught up ${late.toFixed(0)} ms after the drop`);
     expect(late).toBeLessThan(1500);
+    expect(await metric(instance.url, 'flowdose_live_order_pushes_total{cause="missed"')).toBe(1);
     live.close();
     await instance.close();
   });
@@ -338,10 +341,12 @@ describe('an open stream', () => {
     const streams = await Promise.all([1, 2].map(() => listen(api.url, orderId, { 'X-Cart-Token': cartToken })));
     await Promise.all(streams.map((s) => s.nth(0)));
     expect(listeners).toBe(others + 1);
+    expect(await metric(api.url, 'flowdose_live_order_streams')).toBe(2);
     await sleep(700);
     expect(streams[0]!.text().match(/^: heartbeat$/gm)?.length ?? 0).toBeGreaterThanOrEqual(2);
     for (const s of streams) s.close();
     await until(async () => listeners === others, 2000, 'listener removed');
+    expect(await metric(api.url, 'flowdose_live_order_streams')).toBe(0);
     await api.close();
   });
 
@@ -427,6 +432,13 @@ describe('the query API process on SIGTERM', () => {
     }
   });
 });
+
+/** A figure from the instance's GET /metrics: the first series whose line starts with `series`. */
+async function metric(base: string, series: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(series));
+  return line ? Number(line.split(' ').at(-1)) : Number.NaN;
+}
 
 const redisCli = (port: number, ...args: string[]) =>
   new Promise<string>((resolve, reject) => {

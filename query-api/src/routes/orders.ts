@@ -5,14 +5,18 @@ import { STAFF_ROLES } from '@flowdose/shared/auth/tokens';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { requireCartReach } from '@flowdose/shared/http/cart-access';
 import { type Request, Router } from 'express';
+import type { Registry } from 'prom-client';
 import type { Deps } from '../deps.ts';
 import { openEventStream } from '../event-stream.ts';
 import { createLiveOrders } from '../live-orders.ts';
 import { minPosition } from '../min-position.ts';
 
-export function orderRoutes({ pool, config, waitForPosition, changes, logger, stopping }: Deps): Router {
+export function orderRoutes(
+  { pool, config, waitForPosition, changes, logger, stopping }: Deps,
+  metrics: Registry,
+): Router {
   const router = Router();
-  const live = createLiveOrders({ pool, changes, logger, recheckMs: config.LIVE_ORDER_RECHECK_MS });
+  const live = createLiveOrders({ pool, changes, logger, recheckMs: config.LIVE_ORDER_RECHECK_MS, metrics });
 
   /**
    * The order, if the caller may read it: a customer's to them, a guest's to the token of the
