@@ -369,6 +369,19 @@ describe('storefront', () => {
     // placed, authorized, captured, fulfilled, shipped: version 5.
     expect(await resume('2')).toBe('5');
     expect(await resume('5')).toBeNull();
+
+    // The query API restarts (a deployment), and the order is delivered while it is away:
+    // its change notice reaches nobody. The page reconnects with the version it holds and
+    // gets what it missed, still without a reload.
+    await shop.restartQueries(async () => {
+      await act('deliver');
+    });
+    const back = performance.now();
+    // Its reconnects back off while the API is away (1 s, doubling, at most 30 s).
+    await expect.poll(() => status.textContent(), { timeout: 30_000, interval: 100 }).toBe('Delivered');
+    console.log(`order page: delivered shown ${(performance.now() - back).toFixed(0)} ms after the query API was back`);
+    expect(await page.getByTestId('order-live').textContent()).toBe('Order delivered.');
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await context.close();
   });
 
