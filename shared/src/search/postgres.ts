@@ -40,11 +40,14 @@ export const searchDocumentsTable = (s: string) => `
 
 /**
  * How close a query must be to some stretch of a title (pg_trgm's word_similarity, 0..1) to
- * count as a typo of it when the full-text half finds nothing: "hodie" against "hoodie" is
- * 0.625, a one-letter slip in a whole title 0.75 and more; 0.5 still lets through a three
- * letter start with a slip, less lets unrelated titles in.
+ * count as a typo of it when the full-text half finds nothing. A slip costs a short word more
+ * trigrams than a long one: "jaket" against "jacket" is 0.44, "hodie" against "hoodie" 0.63, a
+ * one-letter slip in a whole title 0.75 and more. At 0.4 a four-letter word would also find
+ * others sharing two trigrams ("tent" finds "teapot"), hence TYPO_MIN_LETTERS.
  */
-const TYPO_SIMILARITY = 0.5;
+const TYPO_SIMILARITY = 0.4;
+/** Typos are forgiven once a query has a word this long, as Meilisearch forgives one from 5 letters. */
+const TYPO_MIN_LETTERS = 5;
 
 type Row = {
   product_id: string;
@@ -181,7 +184,10 @@ function matchedSql(s: string, query: SearchQuery): { sql: string; values: unkno
     // Terms are letters and digits only, so this is always valid to_tsquery syntax; each is a
     // prefix, so a word being typed already finds.
     const tsquery = `to_tsquery('public.flowdose_search', ${param(terms.map((t) => `${t}:*`).join(' & '))})`;
-    match = `and (d.vector @@ ${tsquery} or word_similarity(${q}, d.title_folded) >= ${TYPO_SIMILARITY})`;
+    const typos = terms.some((t) => t.length >= TYPO_MIN_LETTERS);
+    match = typos
+      ? `and (d.vector @@ ${tsquery} or word_similarity(${q}, d.title_folded) >= ${TYPO_SIMILARITY})`
+      : `and d.vector @@ ${tsquery}`;
     // Relevance: full-text rank (title weighs most) plus how close the title is to the query,
     // so an exact title outranks one sharing a word and a typo still ranks its own title
     // first. Rounded, so a cursor carries it exactly.
