@@ -70,6 +70,24 @@ describe('storefront search', () => {
     await context.close();
   });
 
+  it('fits a phone and runs under the Content-Security-Policy', async () => {
+    context = await shop.shopper({ width: 390, height: 844 });
+    const page = await context.newPage();
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) refused.push(m.text());
+    });
+    await page.goto(`${shop.url}/search?q=tote&colour=Navy`);
+    await page.getByRole('heading', { name: 'Search: tote' }).waitFor();
+    // Typing works only once React runs: a suggestion proves the page's scripts were allowed.
+    await page.getByRole('searchbox', { name: 'Search' }).fill('tent');
+    await page.getByRole('list', { name: 'Suggestions' }).getByRole('link').first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(refused).toEqual([]);
+    await page.screenshot({ path: `${SCREENSHOTS}/search-phone.png`, fullPage: true });
+    await context.close();
+  });
+
   it('suggests as the shopper types, and keeps working offline for searches made before', async () => {
     const page = await newShopper();
     await page.goto(`${shop.url}/search`);
