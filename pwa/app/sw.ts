@@ -30,9 +30,12 @@ const serwist = new Serwist({
       matcher: ({ url, sameOrigin }) => sameOrigin && /^\/admin(\/|$)/.test(url.pathname),
       handler: new NetworkOnly(),
     },
-    // Catalog reads: answered at once from the cache, refreshed behind.
+    // Catalog reads and searches: answered at once from the cache, refreshed behind (so the
+    // suggestions of a search made before still come offline; the search page itself is a
+    // page, kept below).
     {
-      matcher: ({ url, sameOrigin }) => sameOrigin && /^\/api\/queries\/(products|categories)/.test(url.pathname),
+      matcher: ({ url, sameOrigin }) =>
+        sameOrigin && /^\/api\/queries\/(products|categories|search)(\/|$)/.test(url.pathname),
       handler: new StaleWhileRevalidate({
         cacheName: 'catalog-api',
         plugins: [new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: 7 * 24 * 3600 })],

@@ -1,4 +1,5 @@
 import type { ProductDetail as Product, ProductPage } from '@flowdose/domain/contract/query-api';
+import type { SearchAnswer } from '@flowdose/domain/contract/search';
 
 // Server components read the query API directly; the browser goes through /api/queries.
 const QUERY_API = process.env.QUERY_API_URL ?? 'http://127.0.0.1:4002';
@@ -17,3 +18,11 @@ export const findProduct = (handle: string) => read<Product>(`/products/${encode
 
 export const listCategories = async () =>
   (await read<{ items: { category: string; products: number }[] }>('/categories'))?.items ?? [];
+
+/** GET /search; null when the query API refused the query (a 400: a bad price range, say). */
+export const searchProducts = async (query: URLSearchParams): Promise<SearchAnswer | null> => {
+  const res = await fetch(`${QUERY_API}/search?${query}`, { cache: 'no-store' });
+  if (res.status === 400) return null;
+  if (!res.ok) throw new Error(`/search: ${res.status}`);
+  return (await res.json()) as SearchAnswer;
+};

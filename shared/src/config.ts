@@ -141,7 +141,8 @@ const Env = z
     // PostgreSQL (no other server), or a Meilisearch server at MEILI_URL.
     SEARCH_BACKEND: z.enum(['postgres', 'meilisearch']).default('postgres'),
     MEILI_URL: z.url({ protocol: /^https?$/ }).optional(),
-    // Its master key or an API key allowed to search, write documents and change settings.
+    // The projections service writes documents and settings (the master key, or an API key
+    // allowed to); the query API only searches, so a search-only key does there.
     MEILI_KEY: z.string().min(1).optional(),
     // The index the search projection fills; two shops on one server take one each.
     MEILI_INDEX: z

@@ -158,6 +158,17 @@ describe('GET /search', () => {
     expect(seen).toEqual([ids.boot, ids.mug, ids.tee, ids.zipHoodie, ids.navyHoodie]);
   });
 
+  it('waits for X-Min-Position on the search read model: a position never reached is a 503', async () => {
+    const res = await search('q=hoodie', { 'X-Min-Position': '999999999.999999' });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const bad = await queries.request<{ errors: { path: string }[] }>('GET', '/search?q=hoodie', {
+      headers: { 'X-Min-Position': 'soon' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e) => e.path)).toEqual(['X-Min-Position']);
+  });
+
   it('refuses bad queries with a 400 problem naming the field', async () => {
     const forged = Buffer.from(JSON.stringify(['price_asc', 1, 'x'])).toString('base64url');
     const first = await search('sort=price_asc&limit=1');

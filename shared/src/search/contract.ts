@@ -135,6 +135,15 @@ export function searchIndexContract(adapter: string, factory: SearchIndexFactory
       }
     });
 
+    it('forgives a slip in a short word, but does not guess at four letters', async () => {
+      const jackets = documents.filter((d) => /jacket/i.test(d.title) && d.prices.EUR !== undefined);
+      const { hits } = await index.search({ ...EUR, q: 'jaket', sort: 'relevance', limit: jackets.length });
+      expect(hits.map((h) => h.productId).sort()).toEqual(jackets.map((d) => d.productId).sort());
+      const tents = await searchAll(index, { ...EUR, q: 'tent', sort: 'relevance', limit: 50 });
+      expect(tents.length).toBeGreaterThan(0);
+      for (const hit of tents) expect(hit.title).toMatch(/\bTent\b/);
+    });
+
     it('finds a word as it is typed', async () => {
       const { hits } = await index.search({ ...EUR, q: 'backpa', sort: 'relevance', limit: 5 });
       expect(hits.length).toBeGreaterThan(0);

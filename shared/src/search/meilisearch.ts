@@ -1,6 +1,12 @@
 import { Currency } from '@flowdose/domain/money';
 import type { ImageRef } from '@flowdose/domain/product/events';
-import { type EnqueuedTaskPromise, Meilisearch, type MultiSearchQuery, type SearchResponse } from 'meilisearch';
+import {
+  type EnqueuedTaskPromise,
+  Meilisearch,
+  MeilisearchApiError,
+  type MultiSearchQuery,
+  type SearchResponse,
+} from 'meilisearch';
 import { decodeSearchCursor, encodeSearchCursor } from './cursor.ts';
 import { facetsOf } from './facets.ts';
 import { marksToHtml } from './highlight.ts';
@@ -39,7 +45,7 @@ const quote = (value: string) => `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`
 
 /**
  * Search in a Meilisearch index. The index's settings (what is searched, filtered, sorted,
- * the typo tolerance) are applied before its first use by this process, and every write
+ * the typo tolerance) are applied before this process first writes to it, and every write
  * waits for its task: resolved means searchable, so the projection moves its checkpoint
  * after it, and a failed task throws (the range is retried).
  */
@@ -104,8 +110,8 @@ export function createMeiliSearchIndex({
       await settle(index.deleteDocuments(productIds));
     },
 
+    // Searching changes no settings, so the query API may hold a key that may only search.
     async search(query) {
-      await prepare();
       const offset = query.cursor
         ? decodeSearchCursor(query.cursor, query.sort, ([at]) =>
             typeof at === 'number' && Number.isSafeInteger(at) && at > 0 ? at : null,
@@ -150,7 +156,15 @@ export function createMeiliSearchIndex({
           facets: [facetAttribute(facet, query.currency)],
         })),
       ];
-      const { results } = await client.multiSearch<{ queries: MultiSearchQuery[] }, MeiliDocument>({ queries });
+      const answer = await client
+        .multiSearch<{ queries: MultiSearchQuery[] }, MeiliDocument>({ queries })
+        .catch((error: unknown) => {
+          // The projection makes the index with its first documents: until then, nothing is found.
+          if (error instanceof MeilisearchApiError && error.cause?.code === 'index_not_found') return null;
+          throw error;
+        });
+      if (!answer) return { hits: [], facets: facetsOf([]), nextCursor: null };
+      const { results } = answer;
       const [main, ...counted] = results as SearchResponse<MeiliDocument>[];
       const countsOf = (facet: SearchFacet, answer: SearchResponse<MeiliDocument>) =>
         Object.entries(answer.facetDistribution?.[facetAttribute(facet, query.currency)] ?? {}).map(([value, n]) => ({

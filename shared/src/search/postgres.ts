@@ -40,11 +40,16 @@ export const searchDocumentsTable = (s: string) => `
 
 /**
  * How close a query must be to some stretch of a title (pg_trgm's word_similarity, 0..1) to
- * count as a typo of it when the full-text half finds nothing: "hodie" against "hoodie" is
- * 0.625, a one-letter slip in a whole title 0.75 and more; 0.5 still lets through a three
- * letter start with a slip, less lets unrelated titles in.
+ * count as a typo of it when the full-text half finds nothing. A slip costs a short word more
+ * trigrams than a long one: "jaket" against "jacket" is 0.44, "hodie" against "hoodie" 0.63, a
+ * one-letter slip in a whole title 0.75 and more. At 0.4 a four-letter word would also find
+ * others sharing two trigrams ("tent" finds "teapot"), hence TYPO_MIN_LETTERS.
  */
-const TYPO_SIMILARITY = 0.5;
+const TYPO_SIMILARITY = 0.4;
+/** Typos are forgiven once a query has a word this long, as Meilisearch forgives one from 5 letters. */
+const TYPO_MIN_LETTERS = 5;
+
+type FacetCount = { facet: SearchFacet; value: string; n: number };
 
 type Row = {
   product_id: string;
@@ -54,7 +59,8 @@ type Row = {
   price: number;
   in_stock: boolean;
   cover: ImageRef | null;
-  score: string;
+  /** Exactly as Postgres holds it, for the cursor (a JSON number would pass through a double). */
+  score_text: string;
   created_at: number;
 };
 
@@ -105,7 +111,6 @@ export function createPostgresSearchIndex(db: Pool | PoolClient, schema: string)
 
     async search(query) {
       const { sql: matched, values } = matchedSql(s, query);
-      const shared = values.length;
       const param = (value: unknown) => {
         values.push(value);
         return `$${values.length}`;
@@ -118,28 +123,32 @@ export function createPostgresSearchIndex(db: Pool | PoolClient, schema: string)
              or (${order.key} = $${values.length}::${cast} and product_id > ${param(after.id)}::uuid))`
         : '';
       const limit = param(query.limit + 1);
-      const hitsSql = `${matched}
-        select product_id, handle, title, category, price::int as price, in_stock, cover, score::text as score,
-          created_at::float8 as created_at
-        from matched where ${FLAGS.map((f) => `f_${f}`).join(' and ')} ${keyset}
-        order by ${order.key} ${order.direction}, product_id limit ${limit}`;
-      const [hitRows, facetRows] = await Promise.all([
-        db.query<Row>(hitsSql, values),
-        db.query<{ facet: SearchFacet; value: string; n: number }>(
-          `${matched} ${FACET_COUNTS}`,
-          values.slice(0, shared),
-        ),
-      ]);
-      const more = hitRows.rows.length > query.limit;
-      const rows = hitRows.rows.slice(0, query.limit);
+      // One statement: the matching documents are found once for the page and the facets.
+      const { rows: answer } = await db.query<{ hits: Row[]; facets: FacetCount[] }>(
+        `${matched},
+         page as (
+           select product_id, handle, title, category, price::int as price, in_stock, cover, score,
+             score::text as score_text, created_at::float8 as created_at
+           from matched where ${FLAGS.map((f) => `f_${f}`).join(' and ')} ${keyset}
+           order by ${order.key} ${order.direction}, product_id limit ${limit}
+         ),
+         counts as (${FACET_COUNTS})
+         select
+           coalesce((select json_agg(page order by ${order.key} ${order.direction}, product_id) from page), '[]') as hits,
+           coalesce((select json_agg(counts) from counts), '[]') as facets`,
+        values,
+      );
+      const { hits, facets } = answer[0]!;
+      const more = hits.length > query.limit;
+      const rows = hits.slice(0, query.limit);
       const last = rows[rows.length - 1];
       return {
         hits: rows.map((row) => toHit(row, query)),
-        facets: facetsOf(facetRows.rows),
+        facets: facetsOf(facets),
         nextCursor:
           more && last
             ? encodeSearchCursor(query.sort, [
-                query.sort === 'relevance' ? last.score : order.key === 'price' ? last.price : last.created_at,
+                query.sort === 'relevance' ? last.score_text : order.key === 'price' ? last.price : last.created_at,
                 last.product_id,
               ])
             : null,
@@ -181,7 +190,10 @@ function matchedSql(s: string, query: SearchQuery): { sql: string; values: unkno
     // Terms are letters and digits only, so this is always valid to_tsquery syntax; each is a
     // prefix, so a word being typed already finds.
     const tsquery = `to_tsquery('public.flowdose_search', ${param(terms.map((t) => `${t}:*`).join(' & '))})`;
-    match = `and (d.vector @@ ${tsquery} or word_similarity(${q}, d.title_folded) >= ${TYPO_SIMILARITY})`;
+    const typos = terms.some((t) => t.length >= TYPO_MIN_LETTERS);
+    match = typos
+      ? `and (d.vector @@ ${tsquery} or word_similarity(${q}, d.title_folded) >= ${TYPO_SIMILARITY})`
+      : `and d.vector @@ ${tsquery}`;
     // Relevance: full-text rank (title weighs most) plus how close the title is to the query,
     // so an exact title outranks one sharing a word and a typo still ranks its own title
     // first. Rounded, so a cursor carries it exactly.

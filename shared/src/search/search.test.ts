@@ -3,6 +3,8 @@ import type { Currency } from '@flowdose/domain/money';
 import { demoCatalog } from '@flowdose/infra/seed/demo-catalog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
+import { freePort } from '../testing/process.ts';
+import { isUnavailable } from '../unavailable.ts';
 import { searchIndexContract } from './contract.ts';
 import { markTitle } from './highlight.ts';
 import { createMeiliSearchIndex } from './meilisearch.ts';
@@ -78,6 +80,17 @@ describe.skipIf(!meiliUrl)(`the Meilisearch index at ${meiliUrl ?? '(MEILI_URL n
     },
     documents,
   );
+});
+
+describe('a Meilisearch server that does not answer', () => {
+  it('is unavailable (a 503 to clients), for search as for any service', async () => {
+    // A port just found free, so nothing listens there (fetch refuses port 1 outright as a "bad port").
+    const index = createMeiliSearchIndex({ url: `http://127.0.0.1:${await freePort()}`, index: 'products' });
+    const error = await index
+      .search({ q: 'hoodie', currency: 'EUR', sort: 'relevance', limit: 5 })
+      .catch((e: unknown) => e);
+    expect(isUnavailable(error)).toBe(true);
+  });
 });
 
 describe('highlights', () => {

@@ -11,6 +11,7 @@ import type { SearchQuery } from '@flowdose/shared/search/port';
 import { createPostgresSearchIndex } from '@flowdose/shared/search/postgres';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { testMetadata } from '@flowdose/shared/testing/events';
+import { freePort } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catchUp, runRange } from '../../run-range.ts';
 import { createSchema } from '../../schema.ts';
@@ -171,8 +172,8 @@ describe('search projection', () => {
 
 describe('search projection feeding an index outside the transaction', () => {
   it('does not move its checkpoint when the index refuses the documents', async () => {
-    // Nothing listens on port 1 of loopback: every write fails, as with Meilisearch down.
-    const down = createMeiliSearchIndex({ url: 'http://127.0.0.1:1', index: 'products' });
+    // Nothing listens on a port just found free: every write fails, as with Meilisearch down.
+    const down = createMeiliSearchIndex({ url: `http://127.0.0.1:${await freePort()}`, index: 'products' });
     const unreachable = searchProjection(() => down);
     await createSchema(db.pool, unreachable, 'srch_down');
     await expect(runRange(db.pool, store, unreachable, 'srch_down', { to: head })).rejects.toThrow();

@@ -78,3 +78,5 @@ export const SearchAnswer = z.object({
     }),
   nextCursor: z.string().nullable().meta({ description: 'The next page’s cursor; null on the last page.' }),
 });
+export type SearchHit = z.infer<typeof SearchHit>;
+export type SearchAnswer = z.infer<typeof SearchAnswer>;
