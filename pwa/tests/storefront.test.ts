@@ -369,6 +369,12 @@ describe('storefront', () => {
     // placed, authorized, captured, fulfilled, shipped: version 5.
     expect(await resume('2')).toBe('5');
     expect(await resume('5')).toBeNull();
+    // A client gone from the forwarder is gone upstream too: only the page's stream stays open.
+    const openStreams = async () =>
+      Number(
+        /^flowdose_live_order_streams\S* (\d+)$/m.exec(await (await fetch(`${shop.queries}/metrics`)).text())?.[1],
+      );
+    await expect.poll(openStreams, { timeout: 5000 }).toBe(1);
 
     // The query API restarts (a deployment), and the order is delivered while it is away:
     // its change notice reaches nobody. The page reconnects with the version it holds and
@@ -383,6 +389,7 @@ describe('storefront', () => {
     expect(await page.getByTestId('order-live').textContent()).toBe('Order delivered.');
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await context.close();
+    await expect.poll(openStreams, { timeout: 5000 }).toBe(0);
   });
 
   it('works offline: seen pages open, unseen ones get the offline page, cart changes sync once', async () => {
