@@ -51,11 +51,20 @@ async function ready(res) {
   });
 }
 
+// Live order streams passing through the /api forwarders: they never finish by themselves, so
+// a shutdown cuts them instead of waiting its whole grace for them; their pages reconnect.
+const liveStreams = new Set();
+const LIVE_PATH = /^\/(admin\/)?api\/queries\/orders\/[^/]+\/live$/;
+
 const server = createServer((req, res) => {
   const path = req.url?.split('?')[0];
   if (path === '/health') return reply(res, 200, { status: 'ok', service: 'storefront' });
   if (path === '/ready') return void ready(res);
   if (!behindProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+  if (LIVE_PATH.test(path ?? '')) {
+    liveStreams.add(res);
+    res.once('close', () => liveStreams.delete(res));
+  }
   void handle(req, res);
 });
 server.on('error', (err) => {
@@ -88,6 +97,7 @@ function shutdown(why) {
     );
   });
   server.closeIdleConnections();
+  for (const res of liveStreams) res.destroy();
 }
 process.once('SIGTERM', () => shutdown('SIGTERM'));
 process.once('SIGINT', () => shutdown('SIGINT'));

@@ -211,6 +211,37 @@ describe('staff run the shop from the back office', () => {
     await stranger.close();
   });
 
+  it('keeps an open order page current when someone else takes a step, and says so', async () => {
+    const order = await guestBuys('white-enamel-mug');
+    await order.context.close();
+    const { context, page } = await staffBrowser('analyst');
+    await page.goto(`${shop.url}/admin/orders/${order.orderId}`);
+    await page
+      .locator('#order [data-testid="order-live"][data-connected="true"]')
+      .waitFor({ state: 'attached', timeout: 10_000 });
+    expect(await page.locator('h1 .badge').textContent()).toBe('authorized');
+    await page.evaluate(() => {
+      (window as unknown as { stayed: boolean }).stayed = true;
+    });
+    // Another member of staff, elsewhere: straight through the command API.
+    const res = await fetch(`${shop.commands}/admin/orders/${order.orderId}/capture`, {
+      method: 'POST',
+      headers: await shop.admin(),
+      body: '{}',
+    });
+    expect(res.status).toBe(200);
+    await expect.poll(() => page.locator('h1 .badge').textContent(), { timeout: 5000 }).toBe('captured');
+    expect(await page.getByTestId('order-live').textContent()).toBe('Order captured.');
+    expect(await page.locator('#order [data-field="captured"]').textContent()).not.toBe('€0.00');
+    // The audit below shows the new event too.
+    await page
+      .locator('.what', { hasText: /^Captured / })
+      .first()
+      .waitFor({ timeout: 5000 });
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    await context.close();
+  });
+
   it('shows the API’s refusal of a refund over the captured amount, and changes nothing', async () => {
     const order = await guestBuys('white-enamel-mug');
     await order.context.close();

@@ -147,5 +147,17 @@ export async function startStorefront() {
   };
   const shopper = (viewport = { width: 1024, height: 800 }): Promise<BrowserContext> =>
     browser!.newContext({ viewport });
-  return { url, commands, queries, db, admin, shopper, touchServiceWorker, close };
+  /**
+   * Stops the query API as a deployment does (SIGTERM), runs `meanwhile` while it is away, and
+   * starts it again on the same port: what pages keep open across it must recover.
+   */
+  const restartQueries = async (meanwhile: () => Promise<void>) => {
+    const stopped = services[1]!;
+    stopped.child.kill('SIGTERM');
+    if ((await stopped.exited) !== 0) throw new Error('the query API did not stop cleanly');
+    await meanwhile();
+    services[1] = spawnTs('query-api/src/main.ts', [], env);
+    await until(() => healthy(`${queries}/health`), 30_000, 'query API back');
+  };
+  return { url, commands, queries, db, admin, shopper, touchServiceWorker, restartQueries, close };
 }

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { readEventStream } from '@flowdose/domain/contract/event-stream';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { SCREENSHOTS, startStorefront } from './storefront-stack.ts';
@@ -285,6 +286,110 @@ describe('storefront', () => {
     expect(await shownCart(page)).toEqual({ 'CAP-BLACK': 1 });
     expect((await idb(page)).cart?.cartToken).toBeNull();
     await context.close();
+  });
+
+  it('keeps an open order page current as staff capture and ship the order, without a reload', async () => {
+    const page = await newShopper();
+    await page.goto(`${shop.url}/products/white-enamel-mug`);
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText('is in your cart').waitFor();
+    await page.goto(`${shop.url}/checkout`);
+    await page.getByLabel('Email').fill('live@example.com');
+    await fillAddress(page, { name: 'Live Shopper', line1: '1 Stream St', city: 'Berlin', postalCode: '10115' });
+    await page.getByLabel('Country').selectOption('DE');
+    await page.getByLabel(/Card number/).fill('4242424242424242');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('heading', { name: 'Thank you for your order' }).waitFor();
+    const status = page.getByTestId('order-status');
+    expect(await status.textContent()).toBe('Authorized');
+    const orderId = page.url().split('/orders/')[1]!.split('?')[0]!;
+    // Gone if the page reloads: what follows must come from the stream.
+    await page.evaluate(() => {
+      (window as unknown as { stayed: boolean }).stayed = true;
+    });
+    // The stream is open before staff act (the page opens it once the order is read).
+    await page
+      .locator('[data-testid="order-live"][data-connected="true"]')
+      .waitFor({ state: 'attached', timeout: 10_000 });
+
+    const staff = await shop.admin();
+    const act = async (action: string, body: object = {}) => {
+      const res = await fetch(`${shop.commands}/admin/orders/${orderId}/${action}`, {
+        method: 'POST',
+        headers: staff,
+        body: JSON.stringify(body),
+      });
+      expect(res.status, await res.text()).toBe(200);
+      return performance.now();
+    };
+    const shows = async (text: string, since: number) => {
+      await expect.poll(() => status.textContent(), { timeout: 5000, interval: 20 }).toBe(text);
+      return performance.now() - since;
+    };
+    const captured = await shows('Captured', await act('capture'));
+    expect(await page.getByTestId('order-live').textContent()).toBe('Order captured.');
+    await act('fulfil');
+    const shipped = await shows('Shipped', await act('ship', { trackingNumber: 'BROWSER-LIVE-1' }));
+    await page.getByText('Tracking number: BROWSER-LIVE-1').waitFor();
+    expect(await page.getByTestId('order-live').textContent()).toMatch(/shipped\.$/);
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    console.log(
+      `order page: captured shown ${captured.toFixed(0)} ms, shipped ${shipped.toFixed(0)} ms after the command's answer`,
+    );
+    expect(captured).toBeLessThan(2000);
+    expect(shipped).toBeLessThan(2000);
+    await shot(page, 'order-live');
+
+    // Through the storefront's forwarder: Last-Event-ID reaches the query API, and what it
+    // sends arrives at once (nothing waits for a buffer to fill).
+    const cartToken = await page.evaluate(
+      (id) =>
+        new Promise<string>((resolve, reject) => {
+          const open = indexedDB.open('flowdose');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const read = open.result.transaction('orders').objectStore('orders').get(id);
+            read.onsuccess = () => resolve(read.result.cartToken);
+          };
+        }),
+      orderId,
+    );
+    const resume = async (lastEventId: string) => {
+      const abort = new AbortController();
+      const res = await fetch(`${shop.url}/api/queries/orders/${orderId}/live`, {
+        headers: { 'X-Cart-Token': cartToken, 'Last-Event-ID': lastEventId },
+        signal: abort.signal,
+      });
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+      const messages = readEventStream(res.body!);
+      const first = await Promise.race([messages.next(), new Promise<null>((r) => setTimeout(() => r(null), 1000))]);
+      abort.abort();
+      return first && !first.done ? first.value.id : null;
+    };
+    // placed, authorized, captured, fulfilled, shipped: version 5.
+    expect(await resume('2')).toBe('5');
+    expect(await resume('5')).toBeNull();
+    // A client gone from the forwarder is gone upstream too: only the page's stream stays open.
+    const openStreams = async () =>
+      Number(
+        /^flowdose_live_order_streams\S* (\d+)$/m.exec(await (await fetch(`${shop.queries}/metrics`)).text())?.[1],
+      );
+    await expect.poll(openStreams, { timeout: 5000 }).toBe(1);
+
+    // The query API restarts (a deployment), and the order is delivered while it is away:
+    // its change notice reaches nobody. The page reconnects with the version it holds and
+    // gets what it missed, still without a reload.
+    await shop.restartQueries(async () => {
+      await act('deliver');
+    });
+    const back = performance.now();
+    // Its reconnects back off while the API is away (1 s, doubling, at most 30 s).
+    await expect.poll(() => status.textContent(), { timeout: 30_000, interval: 100 }).toBe('Delivered');
+    console.log(`order page: delivered shown ${(performance.now() - back).toFixed(0)} ms after the query API was back`);
+    expect(await page.getByTestId('order-live').textContent()).toBe('Order delivered.');
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    await context.close();
+    await expect.poll(openStreams, { timeout: 5000 }).toBe(0);
   });
 
   it('works offline: seen pages open, unseen ones get the offline page, cart changes sync once', async () => {

@@ -44,7 +44,7 @@ export function buildApp(deps: Deps): express.Express {
       cartRoutes(deps),
       productRoutes(deps, cache),
       searchRoutes(deps, cache),
-      orderRoutes(deps),
+      orderRoutes(deps, metrics),
       adminRoutes(deps),
       adminDashboardRoutes(deps),
       adminProductRoutes(deps),

@@ -34,4 +34,9 @@ export type Deps = {
   renditions: Queue<RenditionsJob> | null;
   /** What the projections changed, as they publish it (read cache, live order updates). */
   changes: ChangeHub;
+  /**
+   * Aborted when the service stops: long-lived answers (live order streams) end then, so a
+   * graceful shutdown does not wait for them.
+   */
+  stopping?: AbortSignal;
 };

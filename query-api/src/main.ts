@@ -21,6 +21,7 @@ const blobs = createBlobStore(config);
 const renditions = createRenditionsQueue(queueRedis, config.QUEUE_PREFIX);
 const changes = createChangeHub({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, logger });
 const search = createSearchIndex(config, pool);
+const stopping = new AbortController();
 const app = buildApp({
   config,
   logger,
@@ -33,12 +34,15 @@ const app = buildApp({
   renditions,
   changes,
   search,
+  stopping: stopping.signal,
 });
 const server = app.listen(config.QUERY_API_PORT, listenedOrExit(logger, `:${config.QUERY_API_PORT}`));
 
 gracefulShutdown({
   logger,
   server,
+  // Live order streams never finish on their own: ended first, their clients reconnect elsewhere.
+  beforeClose: () => stopping.abort(),
   async steps() {
     // The waiters of requests still under way listen through the notifications: those close after.
     await notifications.close();

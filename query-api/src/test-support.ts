@@ -38,6 +38,7 @@ export async function startStack(
   const changes = createChangeHub({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, logger });
   await changes.subscribed;
   const notifications = createNotifications(db.url, () => {});
+  const stopping = new AbortController();
   const deps = {
     ...commandDeps({ config, logger, pool: db.pool, store, redis: pipeline.redis, queueRedis: pipeline.redis }),
     ...(clock ? { clock } : {}),
@@ -59,6 +60,7 @@ export async function startStack(
     blobs: deps.blobs,
     renditions: deps.renditions,
     changes,
+    stopping: stopping.signal,
   };
   const queries = await serve(buildApp(queryDeps));
   return {
@@ -69,8 +71,11 @@ export async function startStack(
     commands,
     queries,
     queryDeps,
+    /** Ends the query API's live streams, as a graceful shutdown does first. */
+    stopping,
     async close() {
       await commands.close();
+      stopping.abort();
       await queries.close();
       await deps.rebuilds.close();
       await deps.renditions.close();

@@ -60,6 +60,11 @@ const Env = z
     STOREFRONT_PORT: port(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MIN_POSITION_TIMEOUT_MS: z.coerce.number().int().min(0).max(30000).default(2000),
+    // Live order streams (GET /orders/:orderId/live): a notice lost without a Redis reconnect
+    // (a publish that failed) is caught by a re-read of every open order this often; and an
+    // idle stream sends a comment this often, below the 30-60 s proxies close idle streams at.
+    LIVE_ORDER_RECHECK_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+    LIVE_ORDER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
     // The back office calls a SKU low on stock with this many units available or fewer.
     LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(5),
     // The shop's days for the analytics read models (projections/src/read-models/shop-day.ts

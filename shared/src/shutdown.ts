@@ -28,10 +28,13 @@ function closeServer(server: Server): Promise<void> {
 export function gracefulShutdown({
   logger,
   server,
+  beforeClose = () => {},
   steps,
 }: {
   logger: Logger;
   server: Server;
+  /** Ends answers that never finish by themselves (event streams), which the close would wait for. */
+  beforeClose?: () => void;
   steps: () => Promise<void>;
 }): { readonly stopping: boolean } {
   const state = { stopping: false };
@@ -45,7 +48,9 @@ export function gracefulShutdown({
       process.exit(1);
     }, STOP_WITHIN_MS).unref();
     try {
-      await closeServer(server);
+      const closed = closeServer(server);
+      beforeClose();
+      await closed;
       await steps();
     } catch (err) {
       logger.error({ err }, 'shutdown failed');

@@ -2,13 +2,14 @@
 
 import type { OrderStep } from '@flowdose/domain/contract/command-api';
 import { nextSteps } from '@flowdose/domain/order/decider';
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { OrderView } from '@/lib/admin/answers';
 import { refusalOf, useCommand } from '@/lib/admin/commands';
 import { mayTakeStep } from '@/lib/admin/roles';
 import { useStaff } from '@/lib/admin/staff';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
 import { formatMoney, parseMinorUnits } from '@/lib/format';
+import { type ConnectLive, useLiveOrder } from '@/lib/live-order';
 import { ActionDialog, ReasonField } from './action-dialog';
 
 const STEP_LABEL: Record<OrderStep, string> = {
@@ -22,15 +23,30 @@ const STEP_LABEL: Record<OrderStep, string> = {
 
 /**
  * An order as staff work with it: its lines, totals, address and payment, and the steps the
- * order allows now that the signed-in role may take, each confirmed and sent once.
+ * order allows now that the signed-in role may take, each confirmed and sent once. It follows
+ * the order's live stream, so a step someone else takes shows (and is announced) at once.
  */
 export function OrderDetail({ orderId, onChanged }: { orderId: string; onChanged: () => void }) {
-  const { who } = useStaff();
+  const { who, call } = useStaff();
   const send = useCommand();
   const [position, setPosition] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   // Read again after each step, at least at the step's position (read-your-writes).
   const order = useStaffJson<OrderView>(`/queries/admin/orders/${encodeURIComponent(orderId)}`, position);
+  const connect = useCallback<ConnectLive>(
+    (lastEventId, signal) =>
+      call(`/queries/orders/${encodeURIComponent(orderId)}/live`, {
+        signal,
+        headers: lastEventId ? { 'Last-Event-ID': lastEventId } : {},
+      }),
+    [call, orderId],
+  );
+  const { latest, notice, connected } = useLiveOrder(order.state === 'ok' ? order.data : null, connect);
+  // A change streamed in is a new event in the history below too.
+  const version = latest?.history.length;
+  useEffect(() => {
+    if (version) onChanged();
+  }, [version, onChanged]);
 
   // As tall as the order will be: what is below does not jump when it arrives.
   if (order.state === 'loading') {
@@ -55,7 +71,7 @@ export function OrderDetail({ orderId, onChanged }: { orderId: string; onChanged
       </p>
     );
   }
-  const o = order.data;
+  const o = latest ?? order.data;
   const money = (amount: number) => formatMoney({ amount, currency: o.currency });
   const steps = nextSteps(o).filter((s): s is OrderStep => s !== 'authorize' && mayTakeStep(who.role, s));
   const refundable = o.captured - o.refunded;
@@ -166,6 +182,9 @@ export function OrderDetail({ orderId, onChanged }: { orderId: string; onChanged
         )}
         <p role="status" className="ok">
           {done}
+        </p>
+        <p role="status" className="muted" data-testid="order-live" data-connected={connected}>
+          {notice}
         </p>
       </section>
 

@@ -10,6 +10,7 @@ const REQUEST_HEADERS = [
   'content-type',
   'idempotency-key',
   'if-none-match',
+  'last-event-id',
   'x-cart-token',
   'x-min-position',
   'x-request-id',
@@ -21,6 +22,7 @@ const RESPONSE_HEADERS = [
   'etag',
   'idempotent-replayed',
   'retry-after',
+  'x-accel-buffering',
   'x-request-id',
 ];
 
@@ -62,7 +64,15 @@ export async function forward(
   if (client) headers.set('x-forwarded-for', client);
   let upstream: Response;
   try {
-    upstream = await fetch(target, { method, headers, body, cache: 'no-store', redirect: 'manual' });
+    // The browser's signal: a live stream's upstream connection closes when the browser goes.
+    upstream = await fetch(target, {
+      method,
+      headers,
+      body,
+      cache: 'no-store',
+      redirect: 'manual',
+      signal: request.signal,
+    });
   } catch {
     return problem(503, 'upstream-unavailable', 'Service unavailable', `${service} API is down`, {
       'retry-after': '1',
@@ -73,6 +83,8 @@ export async function forward(
     const value = upstream.headers.get(name);
     if (value !== null) out.set(name, value);
   }
+  // The body streams through as it arrives (an event stream is never buffered here); its
+  // Cache-Control no-transform keeps Next's compression from holding it back.
   return new Response(upstream.status === 204 || upstream.status === 304 ? null : upstream.body, {
     status: upstream.status,
     headers: out,

@@ -58,9 +58,14 @@ describe('the query API contract', () => {
     );
     expect(order.status, order.text).toBe(201);
     const after = { ...customer, 'X-Min-Position': order.body.position };
+    const staffless = { 'X-Min-Position': order.body.position };
 
     check('GET', '/orders/:orderId', await queries.request('GET', `/orders/${order.body.orderId}`, { headers: after }));
     check('GET', '/me/orders', await queries.request('GET', '/me/orders', { headers: after }));
+    // The stream itself never ends, so only its refusal is read whole here (orders-live.test.ts reads streams).
+    const notYours = await queries.request('GET', `/orders/${order.body.orderId}/live`, { headers: staffless });
+    expect(notYours.status).toBe(404);
+    check('GET', '/orders/:orderId/live', notYours);
     const orders = await queries.request('GET', '/admin/orders?limit=1', {
       headers: { ...staff, 'X-Min-Position': order.body.position },
     });

@@ -104,12 +104,21 @@ export async function sendRaw(
   } catch (error) {
     throw new Error(`${method} ${path.slice(0, 200)} got no answer: ${String((error as Error).cause ?? error)}`);
   }
-  const text = await res.text();
+  const contentType = res.headers.get('content-type') ?? '';
+  const text = contentType.startsWith('text/event-stream') ? await firstChunk(res) : await res.text();
   let parsed: unknown = text;
   try {
     parsed = JSON.parse(text);
   } catch {}
-  return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, body: parsed };
+  return { status: res.status, contentType, text, body: parsed };
+}
+
+/** An event stream (a live order) never ends: what it sent first is its answer here. */
+async function firstChunk(res: Response): Promise<string> {
+  const reader = res.body!.getReader();
+  const { value } = await reader.read();
+  await reader.cancel();
+  return new TextDecoder().decode(value);
 }
 
 /**

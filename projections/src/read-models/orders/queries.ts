@@ -19,6 +19,28 @@ export async function findOrder(pool: Pool, orderId: string): Promise<OrderView 
   return rows[0] ? view(rows[0]) : null;
 }
 
+/**
+ * An order's version in this read model: how many entries its history holds. Every change the
+ * projection makes to an order appends one (placed, each status, each refund), so it counts
+ * the order's changes in order, and a rebuild counts them the same.
+ */
+export const orderVersion = (order: Pick<OrderView, 'history'>): number => order.history.length;
+
+/**
+ * Of the orders given with the version a reader holds, those that moved past it, in one query:
+ * what live order streams re-read when a change notice (or a re-check) names them.
+ */
+export async function ordersPast(pool: Pool, seen: ReadonlyMap<string, number>): Promise<OrderView[]> {
+  if (seen.size === 0) return [];
+  const { rows } = await pool.query<AnswerRow>(
+    `select ${ANSWER_COLUMNS} from ${s}.orders o
+     join unnest($1::uuid[], $2::int[]) as seen(order_id, version) using (order_id)
+     where jsonb_array_length(o.history) > seen.version`,
+    [[...seen.keys()], [...seen.values()]],
+  );
+  return rows.map(view);
+}
+
 /** A customer's orders, newest first. */
 export async function ordersOf(pool: Pool, customerId: string, limit = 50): Promise<OrderView[]> {
   const { rows } = await pool.query<AnswerRow>(

@@ -150,6 +150,10 @@ export const OrderView = z
   })
   .meta({ id: 'Order' });
 export const CustomerOrders = z.object({ items: z.array(OrderView) });
+/** GET /orders/:orderId/live: text, not JSON; each message's data is an Order. */
+const OrderEvents = z
+  .string()
+  .meta({ description: 'id: <version>\nevent: order\ndata: <Order as JSON>\n\n, repeated' });
 
 // The answers' types, as the storefront reads them.
 export type CartView = z.infer<typeof CartView>;
@@ -641,11 +645,31 @@ export const queryApi: ApiContract = {
       method: 'get',
       path: '/orders/:orderId',
       summary: 'An order with its lines, totals and status history',
-      description: 'To its customer, or, for a guest order, to the holder of its cart’s token; to anyone else 404.',
+      description:
+        'To its customer, or, for a guest order, to the holder of its cart’s token, and to staff; to anyone else 404.',
       tag: 'orders',
       credentials: ['cartToken', 'bearer'],
       ...reader,
       answers: { 200: { description: 'The order.', schema: OrderView } },
+    },
+    {
+      method: 'get',
+      path: '/orders/:orderId/live',
+      summary: "The order's changes as they are projected (Server-Sent Events)",
+      description:
+        'The same access as GET /orders/:orderId (staff may read any order); a refusal is a 404 before any ' +
+        'stream begins. Each message is `event: order`, its data the order as GET /orders/:orderId answers it, ' +
+        'its id the order’s version (how many entries its history holds). The first message is the order as ' +
+        'it is now; reconnecting with Last-Event-ID sends the order again only once it has moved past that ' +
+        'version, its history holding the status changes missed. Comments (`: heartbeat`) keep idle streams ' +
+        'open. A stream ends after ACCESS_TOKEN_TTL_SECONDS, so a reconnect checks access again. A change arrives within a second of being projected, or, if its notice was lost, within ' +
+        'LIVE_ORDER_RECHECK_MS (15 s by default).',
+      tag: 'orders',
+      credentials: ['cartToken', 'bearer'],
+      ...reader,
+      answers: {
+        200: { description: 'The stream.', mediaTypes: ['text/event-stream'], schema: OrderEvents },
+      },
     },
     {
       method: 'get',

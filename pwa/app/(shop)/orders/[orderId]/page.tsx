@@ -3,14 +3,21 @@ import type { OrderView as Order } from '@flowdose/domain/contract/query-api';
 import Link from 'next/link';
 import { use, useEffect, useState } from 'react';
 import { formatMoney, titleCase } from '@/lib/format';
+import { type ConnectLive, useLiveOrder } from '@/lib/live-order';
 import { fetchAs } from '@/lib/session';
 import { db, getMeta, META } from '@/lib/store';
 
-/** An order with its status timeline: a guest reads it with its cart's token, a customer signed in. */
+/**
+ * An order with its status timeline: a guest reads it with its cart's token, a customer signed
+ * in. It stays current by itself from the order's live stream, read with the same credentials.
+ */
 export default function OrderPage({ params }: { params: Promise<{ orderId: string }> }) {
   const { orderId } = use(params);
-  const [order, setOrder] = useState<Order | null>(null);
+  const [read, setRead] = useState<Order | null>(null);
   const [missing, setMissing] = useState(false);
+  const [connect, setConnect] = useState<ConnectLive | null>(null);
+  const { latest, notice, connected } = useLiveOrder(read, connect);
+  const order = latest ?? read;
   const placedHere = typeof window !== 'undefined' && new URLSearchParams(window.location.search).has('placed');
 
   useEffect(() => {
@@ -23,8 +30,18 @@ export default function OrderPage({ params }: { params: Promise<{ orderId: strin
           ...(position ? { 'X-Min-Position': position } : {}),
         },
       }).catch(() => null);
-      if (res?.ok) setOrder((await res.json()) as Order);
-      else setMissing(true);
+      if (!res?.ok) {
+        setMissing(true);
+        return;
+      }
+      setRead((await res.json()) as Order);
+      // The stream starts where this read was: at least its position, then from its version.
+      setConnect(() => (lastEventId: string | null, signal: AbortSignal) => {
+        const headers: Record<string, string> = kept?.cartToken ? { 'X-Cart-Token': kept.cartToken } : {};
+        if (lastEventId) headers['Last-Event-ID'] = lastEventId;
+        else if (position) headers['X-Min-Position'] = position;
+        return fetchAs(`/api/queries/orders/${orderId}/live`, { headers, signal, cache: 'no-store' });
+      });
     })();
   }, [orderId]);
 
@@ -75,6 +92,10 @@ export default function OrderPage({ params }: { params: Promise<{ orderId: strin
         </dd>
       </dl>
       <h2>Status</h2>
+      {/* Announced as the order changes while the page is open (staff capture, ship…). */}
+      <p role="status" className="muted" data-testid="order-live" data-connected={connected}>
+        {notice}
+      </p>
       <ol className="timeline">
         {order.history.map((h) => (
           <li key={`${h.status}-${h.at}`}>
