@@ -1,0 +1,178 @@
+/// <reference lib="dom" />
+import { randomUUID } from 'node:crypto';
+import type { ProductDetail } from '@flowdose/domain/contract/query-api';
+import { testImage, uploadImage } from '@flowdose/shared/testing/images';
+import { until } from '@flowdose/shared/testing/process';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { SCREENSHOTS, startStorefront } from './storefront-stack.ts';
+
+let shop: Awaited<ReturnType<typeof startStorefront>>;
+beforeAll(async () => {
+  shop = await startStorefront();
+}, 120_000);
+afterAll(() => shop?.close());
+
+const product = async (handle: string, position?: string) =>
+  (await (
+    await fetch(`${shop.queries}/products/${handle}`, { headers: position ? { 'X-Min-Position': position } : {} })
+  ).json()) as ProductDetail;
+
+/** Sets a product's images to exactly these (PUT), as the back office does; answers the position. */
+async function setImages(productId: string, images: { key: string; alt: string }[]) {
+  const res = await fetch(`${shop.commands}/admin/products/${productId}/images`, {
+    method: 'PUT',
+    headers: { ...(await shop.admin()), 'Idempotency-Key': randomUUID() },
+    body: JSON.stringify({ images }),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return ((await res.json()) as { position: string }).position;
+}
+
+/** What the page shows of its first product image, read in the page once it has loaded. */
+const shown = (page: Page, selector: string) =>
+  page.$eval(selector, async (node) => {
+    const img = node as HTMLImageElement;
+    await img.decode().catch(() => {});
+    // naturalWidth is corrected by the candidate's density (its `w` over the `sizes` slot): the
+    // file's own pixels are read from the bytes, here through the same fetch path (the worker).
+    const file = await createImageBitmap(await (await fetch(img.currentSrc)).blob());
+    return {
+      currentSrc: new URL(img.currentSrc).pathname,
+      file: `${file.width}x${file.height}`,
+      naturalWidth: img.naturalWidth,
+      width: img.getAttribute('width'),
+      height: img.getAttribute('height'),
+      boxWidth: img.getBoundingClientRect().width,
+      boxHeight: img.getBoundingClientRect().height,
+      loading: img.loading,
+      fetchPriority: img.getAttribute('fetchpriority'),
+      alt: img.alt,
+    };
+  });
+
+describe('product images in the shop', () => {
+  let context: BrowserContext;
+  let pictured: ProductDetail;
+
+  beforeAll(async () => {
+    // A 4:3 photo as the mug's only image; its renditions are made by the projections service.
+    const mug = await product('white-enamel-mug');
+    const uploaded = await uploadImage(shop.commands, mug.productId, await testImage({ width: 1600, height: 1200 }), {
+      headers: { Authorization: (await shop.admin()).Authorization, 'Idempotency-Key': randomUUID() },
+      alt: 'A white enamel mug on a table',
+    });
+    expect(uploaded.status, uploaded.text).toBe(201);
+    const position = await setImages(mug.productId, [{ key: uploaded.body.image.key, alt: uploaded.body.image.alt }]);
+    await until(
+      async () => (await product('white-enamel-mug', position)).images[0]?.ready === true,
+      60_000,
+      'renditions made',
+    );
+    pictured = await product('white-enamel-mug');
+    // And one product without any image.
+    const cap = await product('black-canvas-cap');
+    await until(
+      async () => (await product('black-canvas-cap', await setImages(cap.productId, []))).images.length === 0,
+      10_000,
+      'no cap image',
+    );
+  }, 90_000);
+
+  it('are served by the storefront at the URLs the answers give, immutable', async () => {
+    const path = pictured.images[0]!.srcset!.avif.split(', ')[0]!.split(' ')[0]!;
+    const res = await fetch(shop.url + path);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/avif');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const etag = res.headers.get('etag');
+    expect(etag).toBeTruthy();
+    await res.arrayBuffer();
+    expect((await fetch(shop.url + path, { headers: { 'If-None-Match': etag! } })).status).toBe(304);
+    expect((await fetch(`${shop.url}/media/${'0'.repeat(64)}/640.avif`)).status).toBe(404);
+  });
+
+  it('shows the cover at the rendition its slot needs, sized before it loads, and offline from the cache', async () => {
+    // 1280 px wide at one pixel per CSS pixel: the cover's column is 34rem = 544 px, so 640 w.
+    context = await shop.shopper({ width: 1280, height: 900 });
+    const page = await context.newPage();
+    onTestFailed(async () => {
+      await page.screenshot({ path: `${SCREENSHOTS}/failed-product-images.png` }).catch(() => {});
+    });
+    await page.goto(`${shop.url}/products/white-enamel-mug`);
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller)
+        await new Promise((resolve) =>
+          navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+        );
+    });
+    // Under the worker now: this load's image requests go through its cache.
+    await page.reload();
+    const cover = '.detail picture img';
+    const seen = await shown(page, cover);
+    const { hash } = /^media\/(?<hash>[0-9a-f]{64})\//.exec(pictured.images[0]!.key)!.groups!;
+    expect(seen).toEqual({
+      currentSrc: `/media/${hash}/640.avif`,
+      file: '640x480',
+      // The browser took 640 w for a 544 px slot: a density of 640 / 544, which makes it 544.
+      naturalWidth: 544,
+      width: '1600',
+      height: '1200',
+      boxWidth: 544,
+      boxHeight: 408,
+      loading: 'eager',
+      fetchPriority: 'high',
+      alt: 'A white enamel mug on a table',
+    });
+    // The box had its size from the width and height attributes: nothing on the page moved.
+    const shifts = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          // Buffered entries come to the callback soon after observe(); none at all means none came.
+          let count = 0;
+          new PerformanceObserver((list) => {
+            count += list.getEntries().length;
+          }).observe({ type: 'layout-shift', buffered: true });
+          setTimeout(() => resolve(count), 500);
+        }),
+    );
+    expect(shifts).toBe(0);
+    await page.waitForFunction(async (p) => !!(await (await caches.open('images')).match(p)), seen.currentSrc, {
+      timeout: 15_000,
+    });
+    await page.waitForFunction(async (p) => !!(await caches.match(p)), '/products/white-enamel-mug', {
+      timeout: 15_000,
+    });
+
+    await context.setOffline(true);
+    await page.reload();
+    expect(await shown(page, cover)).toEqual(seen);
+    await context.setOffline(false);
+    await context.close();
+  });
+
+  it('draws cards lazily with empty alt text, and the tile for a product without an image', async () => {
+    context = await shop.shopper({ width: 1280, height: 900 });
+    const page = await context.newPage();
+    await page.goto(`${shop.url}/products`);
+    const card = page.locator('li.card', { hasText: 'White Enamel Mug' });
+    await card.scrollIntoViewIfNeeded();
+    const img = card.locator('picture img');
+    await img.waitFor();
+    expect(await img.evaluate((i: HTMLImageElement) => ({ loading: i.loading, alt: i.alt }))).toEqual({
+      loading: 'lazy',
+      alt: '',
+    });
+    await page.waitForFunction(
+      (node) => (node as HTMLImageElement).complete && (node as HTMLImageElement).naturalWidth > 0,
+      await img.elementHandle(),
+    );
+    // A card is at most 12rem wide here: the 320 w rendition covers it.
+    expect(await img.evaluate((i: HTMLImageElement) => new URL(i.currentSrc).pathname)).toMatch(/\/320\.avif$/);
+    const cap = page.locator('li.card', { hasText: 'Black Canvas Cap' });
+    expect(await cap.locator('picture').count()).toBe(0);
+    expect(await cap.locator('.tile').textContent()).toBe('BC');
+    await context.close();
+  });
+});
