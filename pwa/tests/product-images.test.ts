@@ -1,15 +1,20 @@
 /// <reference lib="dom" />
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ProductDetail } from '@flowdose/domain/contract/query-api';
+import { argon2idHasher } from '@flowdose/shared/auth/passwords';
+import { createStaffUser } from '@flowdose/shared/auth/staff';
 import { testImage, uploadImage } from '@flowdose/shared/testing/images';
 import { until } from '@flowdose/shared/testing/process';
 import type { BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { SCREENSHOTS, startStorefront } from './storefront-stack.ts';
 
 let shop: Awaited<ReturnType<typeof startStorefront>>;
+const ADMIN = { email: 'admin@images.test', password: 'staff password for the images test' };
 beforeAll(async () => {
   shop = await startStorefront();
+  await createStaffUser(shop.db.pool, argon2idHasher(4096), { ...ADMIN, role: 'admin' });
 }, 120_000);
 afterAll(() => shop?.close());
 
@@ -65,19 +70,16 @@ describe('product images in the shop', () => {
     expect(uploaded.status, uploaded.text).toBe(201);
     const position = await setImages(mug.productId, [{ key: uploaded.body.image.key, alt: uploaded.body.image.alt }]);
     await until(
-      async () => (await product('white-enamel-mug', position)).images[0]?.ready === true,
-      60_000,
+      async () => (await product('white-enamel-mug', position)).images?.[0]?.ready === true,
+      90_000,
       'renditions made',
     );
     pictured = await product('white-enamel-mug');
     // And one product without any image.
     const cap = await product('black-canvas-cap');
-    await until(
-      async () => (await product('black-canvas-cap', await setImages(cap.productId, []))).images.length === 0,
-      10_000,
-      'no cap image',
-    );
-  }, 90_000);
+    const bare = await setImages(cap.productId, []);
+    await until(async () => (await product('black-canvas-cap', bare)).images?.length === 0, 30_000, 'no cap image');
+  }, 150_000);
 
   it('are served by the storefront at the URLs the answers give, immutable', async () => {
     const path = pictured.images[0]!.srcset!.avif.split(', ')[0]!.split(' ')[0]!;
@@ -173,6 +175,113 @@ describe('product images in the shop', () => {
     const cap = page.locator('li.card', { hasText: 'Black Canvas Cap' });
     expect(await cap.locator('picture').count()).toBe(0);
     expect(await cap.locator('.tile').textContent()).toBe('BC');
+    await context.close();
+  });
+});
+
+/** A photo-like file (noise does not compress): big enough that its upload takes a while when throttled. */
+const noisy = (width: number, height: number, mean: number) =>
+  sharp({ create: { width, height, channels: 3, background: '#000', noise: { type: 'gaussian', mean, sigma: 40 } } })
+    .png()
+    .toBuffer();
+const keyOf = (bytes: Buffer) => `media/${createHash('sha256').update(bytes).digest('hex')}/original`;
+
+describe('product images in the back office', () => {
+  it('uploads by the file picker with a progress bar each, then reorders by keyboard, sets alt text and deletes', async () => {
+    const tote = await product('natural-tote-bag');
+    await setImages(tote.productId, []);
+    const files = [
+      { name: 'front.png', mimeType: 'image/png', buffer: await noisy(640, 480, 100) },
+      { name: 'back.png', mimeType: 'image/png', buffer: await noisy(640, 480, 160) },
+    ];
+    const [front, back] = files.map((f) => keyOf(f.buffer)) as [string, string];
+    // Read without a position: polled until the projection has caught up (a busy machine lags).
+    const stored = async () => (await product('natural-tote-bag')).images.map((i) => [i.key, i.alt]);
+
+    const context = await shop.shopper({ width: 1280, height: 900 });
+    const page = await context.newPage();
+    onTestFailed(async () => {
+      await page.screenshot({ path: `${SCREENSHOTS}/failed-back-office-images.png`, fullPage: true }).catch(() => {});
+    });
+    const changes: { method: string; key: string | null }[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith(`/admin/products/${tote.productId}/images`))
+        changes.push({ method: r.method(), key: r.headers()['idempotency-key'] ?? null });
+    });
+    await page.goto(`${shop.url}/admin/login?next=${encodeURIComponent(`/admin/products/${tote.productId}`)}`);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Images' }).waitFor();
+    await page.getByText('No images yet').waitFor();
+
+    // A slow uplink (about 300 kB/s), so the bar is seen part-way.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 20,
+      downloadThroughput: -1,
+      uploadThroughput: 300 * 1024,
+    });
+    await page.getByLabel(/Add images/).setInputFiles(files);
+    const bar = page.getByRole('progressbar', { name: 'Upload of front.png' });
+    await page.waitForFunction(() => {
+      const p = document.querySelector<HTMLProgressElement>('progress[aria-label="Upload of front.png"]');
+      return !!p && p.value > 0 && p.value < p.max;
+    });
+    await page
+      .getByText(/^\d+ % sent$/)
+      .first()
+      .waitFor();
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    const uploads = page.getByRole('list', { name: 'Uploads' });
+    await expect.poll(() => uploads.getByText('Uploaded').count(), { timeout: 30_000 }).toBe(2);
+    expect(await bar.evaluate((p: HTMLProgressElement) => p.value === p.max)).toBe(true);
+    const shown = () =>
+      page.locator('.image-list > li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-image')));
+    expect(await shown()).toEqual([front, back]);
+    await expect.poll(stored, { timeout: 20_000 }).toEqual([
+      [front, ''],
+      [back, ''],
+    ]);
+
+    // The keyboard moves the cover down; the focus goes with it.
+    await page.getByRole('button', { name: 'Move down image 1' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Moved down: now image 2 of 2.').waitFor();
+    expect(await shown()).toEqual([back, front]);
+    expect(
+      await page.evaluate(() => ({
+        image: document.activeElement?.closest('li')?.getAttribute('data-image'),
+        text: document.activeElement?.textContent,
+      })),
+    ).toEqual({ image: front, text: 'Move up image 2' });
+    await expect.poll(stored, { timeout: 20_000 }).toEqual([
+      [back, ''],
+      [front, ''],
+    ]);
+
+    await page
+      .getByRole('form', { name: 'Alt text of image 1' })
+      .getByLabel(/Alt text/)
+      .fill('The bag from behind');
+    await page.getByRole('button', { name: 'Save alt text' }).first().click();
+    await page.getByText('Alt text of image 1 saved.').waitFor();
+    await page.getByRole('button', { name: 'Delete image 2' }).click();
+    await page.getByText('Image 2 deleted.').waitFor();
+    expect(await shown()).toEqual([back]);
+    await expect.poll(stored, { timeout: 20_000 }).toEqual([[back, 'The bag from behind']]);
+
+    // Every change went with an Idempotency-Key of its own.
+    expect(changes.map((c) => c.method)).toEqual(['POST', 'POST', 'PUT', 'PUT', 'PUT']);
+    expect(changes.every((c) => c.key)).toBe(true);
+    expect(new Set(changes.map((c) => c.key)).size).toBe(changes.length);
     await context.close();
   });
 });
