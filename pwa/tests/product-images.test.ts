@@ -186,6 +186,37 @@ const noisy = (width: number, height: number, mean: number) =>
     .toBuffer();
 const keyOf = (bytes: Buffer) => `media/${createHash('sha256').update(bytes).digest('hex')}/original`;
 
+describe('the demo catalog', () => {
+  it('shows the pictures the seed drew on the cards and on a product page', async () => {
+    type Listed = { items: { handle: string; image: { ready: boolean } | null }[] };
+    const list = async () => ((await (await fetch(`${shop.queries}/products?limit=100`)).json()) as Listed).items;
+    // The cap's were removed above; every other product was seeded with one to three.
+    await until(
+      async () => (await list()).every((p) => p.handle === 'black-canvas-cap' || p.image?.ready),
+      120_000,
+      'every seeded cover has its renditions',
+    );
+    const context = await shop.shopper({ width: 1280, height: 900 });
+    const page = await context.newPage();
+    await page.goto(`${shop.url}/products`);
+    const cards = page.locator('li.card');
+    expect(await cards.locator('picture').count()).toBe((await cards.count()) - 1);
+    await page.screenshot({ path: `${SCREENSHOTS}/catalog-images.png` });
+    await page.goto(`${shop.url}/products/nordic-ceramic-candle-9`);
+    await page.locator('.detail picture img').first().waitFor();
+    // The cover and the other two, each loaded.
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('.detail picture img')).every(
+        (i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0,
+      ),
+    );
+    expect(await page.locator('.detail picture img').count()).toBe(3);
+    expect(await page.getByRole('list', { name: 'More images' }).locator('img').count()).toBe(2);
+    await page.screenshot({ path: `${SCREENSHOTS}/product-images.png` });
+    await context.close();
+  }, 150_000);
+});
+
 describe('product images in the back office', () => {
   it('uploads by the file picker with a progress bar each, then reorders by keyboard, sets alt text and deletes', async () => {
     const tote = await product('natural-tote-bag');
