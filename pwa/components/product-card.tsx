@@ -15,8 +15,26 @@ const CARD_SIZES = [
   'calc(100vw - 3.5rem)',
 ].join(', ');
 
-/** `heading`: the level that follows the page's outline (h2 under the page title, h3 under a section). */
-export function ProductCard({ product, heading: Heading = 'h3' }: { product: ProductListItem; heading?: 'h2' | 'h3' }) {
+/**
+ * How many cards of a list load their images at once: the first rows, in view on arrival (two
+ * rows on a phone, most of one on a wide screen). Lazy, they would wait for layout, and one of
+ * them is the page's largest paint.
+ */
+export const EAGER_CARDS = 4;
+
+/**
+ * `heading`: the level that follows the page's outline (h2 under the page title, h3 under a section).
+ * `eager`: one of the first cards (EAGER_CARDS).
+ */
+export function ProductCard({
+  product,
+  heading: Heading = 'h3',
+  eager = false,
+}: {
+  product: ProductListItem;
+  heading?: 'h2' | 'h3';
+  eager?: boolean;
+}) {
   return (
     <li className="card">
       <Link href={`/products/${product.handle}`}>
@@ -27,6 +45,7 @@ export function ProductCard({ product, heading: Heading = 'h3' }: { product: Pro
           category={product.category}
           sizes={CARD_SIZES}
           alt=""
+          eager={eager}
           className="shot card-shot"
         />
         <Heading className="name">{product.title}</Heading>

@@ -40,8 +40,13 @@ type Props = {
   category: string;
   /** The `sizes` attribute: how wide the image is drawn at each viewport width. */
   sizes: string;
-  /** The page's largest image (its LCP): fetched at once and first. Everything else waits until near the viewport. */
+  /**
+   * The page's largest image (its LCP): preloaded from the head and fetched first, so it is
+   * there by the first paint rather than painted after the scripts have run.
+   */
   priority?: boolean;
+  /** Fetched at once though not first: a card in the first rows, which lazy loading would hold back until layout. */
+  eager?: boolean;
   /** Empty when the image only repeats what text beside it says (a card's title). */
   alt?: string;
   className?: string;
@@ -52,24 +57,48 @@ type Props = {
  * takes the smallest that fills `sizes` at its pixel density. Width and height are the
  * original's, so the box has its final shape before a byte arrives (no layout shift).
  */
-export function ProductImage({ image, title, category, sizes, priority = false, alt, className = 'shot' }: Props) {
+export function ProductImage({
+  image,
+  title,
+  category,
+  sizes,
+  priority = false,
+  eager = priority,
+  alt,
+  className = 'shot',
+}: Props) {
   if (!image?.ready || !image.srcset || !image.width || !image.height) {
     return <ProductTile title={title} category={category} />;
   }
   return (
-    <picture>
-      <source type="image/avif" srcSet={image.srcset.avif} sizes={sizes} />
-      <source type="image/webp" srcSet={image.srcset.webp} sizes={sizes} />
-      <img
-        className={className}
-        src={fallbackSrc(image.srcset.webp)}
-        alt={alt ?? (image.alt || title)}
-        width={image.width}
-        height={image.height}
-        loading={priority ? 'eager' : 'lazy'}
-        fetchPriority={priority ? 'high' : 'auto'}
-        decoding={priority ? 'sync' : 'async'}
-      />
-    </picture>
+    <>
+      {/* React puts this in the head: the page's largest image, fetched from the first bytes on.
+          AVIF: a browser that honours a typed preload picks it from the <picture> too. */}
+      {priority && (
+        <link
+          rel="preload"
+          as="image"
+          type="image/avif"
+          href={fallbackSrc(image.srcset.avif)}
+          imageSrcSet={image.srcset.avif}
+          imageSizes={sizes}
+          fetchPriority="high"
+        />
+      )}
+      <picture>
+        <source type="image/avif" srcSet={image.srcset.avif} sizes={sizes} />
+        <source type="image/webp" srcSet={image.srcset.webp} sizes={sizes} />
+        <img
+          className={className}
+          src={fallbackSrc(image.srcset.webp)}
+          alt={alt ?? (image.alt || title)}
+          width={image.width}
+          height={image.height}
+          loading={eager ? 'eager' : 'lazy'}
+          fetchPriority={priority ? 'high' : 'auto'}
+          decoding={priority ? 'sync' : 'async'}
+        />
+      </picture>
+    </>
   );
 }

@@ -127,6 +127,18 @@ describe('product images in the shop', () => {
       fetchPriority: 'high',
       alt: 'A white enamel mug on a table',
     });
+    // Asked for from the head, before the body is parsed: the same AVIF candidates and sizes.
+    expect(
+      await page.$eval('head link[rel="preload"][as="image"]', (l) => ({
+        type: l.getAttribute('type'),
+        srcset: l.getAttribute('imagesrcset'),
+        sizes: l.getAttribute('imagesizes'),
+      })),
+    ).toEqual({
+      type: 'image/avif',
+      srcset: pictured.images[0]!.srcset!.avif,
+      sizes: await page.$eval('.detail picture source[type="image/avif"]', (s) => s.getAttribute('sizes')),
+    });
     // The box had its size from the width and height attributes: nothing on the page moved.
     const shifts = await page.evaluate(
       () =>
@@ -154,10 +166,16 @@ describe('product images in the shop', () => {
     await context.close();
   });
 
-  it('draws cards lazily with empty alt text, and the tile for a product without an image', async () => {
+  it('draws cards lazily (but the first four) with empty alt text, and the tile for a product without an image', async () => {
     context = await shop.shopper({ width: 1280, height: 900 });
     const page = await context.newPage();
     await page.goto(`${shop.url}/products`);
+    // The first four cards' images (in view on arrival) load at once, the rest when scrolled near.
+    const loading = await page
+      .locator('li.card')
+      .evaluateAll((cards) => cards.map((c) => c.querySelector('img')?.loading ?? 'no image'));
+    expect(loading.length).toBeGreaterThan(4);
+    expect(loading.map((l, i) => (l === 'no image' ? l : i < 4 ? l === 'eager' : l === 'lazy'))).not.toContain(false);
     const card = page.locator('li.card', { hasText: 'White Enamel Mug' });
     await card.scrollIntoViewIfNeeded();
     const img = card.locator('picture img');
@@ -304,6 +322,7 @@ describe('product images in the back office', () => {
       .fill('The bag from behind');
     await page.getByRole('button', { name: 'Save alt text' }).first().click();
     await page.getByText('Alt text of image 1 saved.').waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/admin-product-images.png`, fullPage: true });
     await page.getByRole('button', { name: 'Delete image 2' }).click();
     await page.getByText('Image 2 deleted.').waitFor();
     expect(await shown()).toEqual([back]);
