@@ -5,6 +5,15 @@ import { readStaffSession, whoIs } from './lib/server/staff-session';
 // `next dev` (never used to serve the shop) evaluates its modules and error stacks with eval.
 const DEVELOPMENT = process.env.NODE_ENV === 'development';
 
+// Images a CDN serves (MEDIA_PUBLIC_BASE_URL as a URL; a path is this origin's own).
+const MEDIA_ORIGIN = (() => {
+  try {
+    return ` ${new URL(process.env.MEDIA_PUBLIC_BASE_URL ?? '').origin}`;
+  } catch {
+    return '';
+  }
+})();
+
 /**
  * The policy of every page: scripts run only with this response's nonce (and what those
  * scripts load, 'strict-dynamic'); no eval (but under `next dev`), no inline event handlers, no
@@ -18,7 +27,7 @@ const policy = (nonce: string) =>
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${DEVELOPMENT ? " 'unsafe-eval'" : ''}`,
     `style-src 'self' 'nonce-${nonce}'`,
-    "img-src 'self' data: blob:",
+    `img-src 'self' data: blob:${MEDIA_ORIGIN}`,
     "font-src 'self'",
     "connect-src 'self'",
     "worker-src 'self'",
@@ -55,10 +64,10 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      // Pages only: not the API forwarders and the staff session route (JSON), Next's built
-      // files, the service worker's scripts, the icons or the manifest.
+      // Pages only: not the API forwarders and the staff session route (JSON), the images,
+      // Next's built files, the service worker's scripts, the icons or the manifest.
       source:
-        '/((?!api/|admin/api/|admin/session|_next/static|_next/image|sw\\.js|swe-worker-|icons/|manifest\\.webmanifest|favicon\\.ico).*)',
+        '/((?!api/|admin/api/|admin/session|media/|_next/static|_next/image|sw\\.js|swe-worker-|icons/|manifest\\.webmanifest|favicon\\.ico).*)',
       // A prefetch fetches data for a later navigation, not a document a policy would apply to.
       missing: [
         { type: 'header', key: 'next-router-prefetch' },

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@flowdose/shared/testing/process';
 import pg from 'pg';
 import { migrateAll } from '../src/migrate.ts';
 
@@ -8,7 +11,8 @@ const NAMES = ['command-api', 'query-api', 'projections'] as const;
 
 /**
  * The three services as separate processes (as `npm start` runs them) on a fresh database
- * of the benchmark's own, on ports apart from a running stack's.
+ * of the benchmark's own, on free ports (apart from a running stack's, and from another
+ * benchmark's running at the same time), with uploaded images in a folder of its own.
  */
 export async function startStack(database: string) {
   const url = `postgres://postgres@127.0.0.1:5432/${database}`;
@@ -18,10 +22,16 @@ export async function startStack(database: string) {
   await admin.end();
   await migrateAll(url, () => {});
 
-  const ports = { COMMAND_API_PORT: '4101', QUERY_API_PORT: '4102', PROJECTIONS_PORT: '4103' };
+  const ports = {
+    COMMAND_API_PORT: String(await freePort()),
+    QUERY_API_PORT: String(await freePort()),
+    PROJECTIONS_PORT: String(await freePort()),
+  };
+  const media = mkdtempSync(join(tmpdir(), 'flowdose-bench-media-'));
   const env = {
     ...process.env,
     ...ports,
+    MEDIA_DIR: media,
     DATABASE_URL: url,
     QUEUE_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
     CART_TOKEN_SECRET: randomBytes(32).toString('base64url'),
@@ -40,6 +50,7 @@ export async function startStack(database: string) {
   );
   const stop = () => {
     for (const app of apps) app.kill('SIGTERM');
+    rmSync(media, { recursive: true, force: true });
   };
   try {
     await until(async () =>

@@ -117,7 +117,8 @@ if (!stopping) {
 }
 
 /**
- * A store without products gets the demo catalog, through the commands, with a progress bar.
+ * A store without products gets the demo catalog and its pictures, through the commands, with a
+ * progress bar.
  * Each request carries an Idempotency-Key, so an attempt cut short (the command API crashed
  * and was restarted) is simply run again; the apps keep running if every attempt fails.
  */
@@ -128,7 +129,11 @@ async function seedWhenEmpty() {
   if (rows[0]?.seeded) return;
   const products = demoCatalog(500);
   for (let attempt = 1; attempt <= 3 && !stopping; attempt++) {
-    const bar = new SingleBar({ format: '[start] demo catalog [{bar}] {value}/{total} products', hideCursor: true });
+    // A product counts once it exists with its stock and its pictures uploaded.
+    const bar = new SingleBar({
+      format: '[start] demo catalog [{bar}] {value}/{total} products, with their pictures',
+      hideCursor: true,
+    });
     bar.start(products.length, 0);
     try {
       await seedCatalog({
@@ -138,6 +143,11 @@ async function seedWhenEmpty() {
         onProgress: (done) => bar.update(done),
       });
       bar.stop();
+      const pictures = products.reduce((n, p) => n + p.images.length, 0);
+      console.log(
+        `[start] the projections service now makes the sizes of ${pictures} pictures (a few minutes); ` +
+          'until a product’s are made, the shop shows its initials',
+      );
       return;
     } catch (error) {
       bar.stop();

@@ -50,7 +50,9 @@ const serwist = new Serwist({
         plugins: [new ExpirationPlugin({ maxEntries: 100, maxAgeSeconds: 7 * 24 * 3600 })],
       }),
     },
-    // Images: kept once fetched, at most 150 of them for 30 days.
+    // Images (product images at /media/…, which the storefront forwards to the query API, named
+    // by their content's hash, so a copy never goes stale): kept once fetched, at most 150 of
+    // them for 30 days. A 404 (a rendition not made yet) is not kept.
     {
       matcher: ({ request }) => request.destination === 'image',
       handler: new CacheFirst({

@@ -1,37 +1,53 @@
 import type { ProductListItem } from '@flowdose/domain/contract/query-api';
 import Link from 'next/link';
 import { formatMoney } from '@/lib/format';
+import { ProductImage } from './product-image';
 
-// Until the blob store serves photos, each product shows a tile in its category's colour:
-// one of the classes .tile-0 to .tile-6 (globals.css), not a style attribute, which the
-// Content-Security-Policy (proxy.ts) would refuse.
-const SHADES = 7;
-function tileShade(category: string) {
-  let hash = 0;
-  for (const c of category) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
-  return hash % SHADES;
-}
-const initials = (title: string) =>
-  title
-    .split(/\s+/)
-    .slice(0, 2)
-    .map((w) => w[0]?.toUpperCase() ?? '')
-    .join('');
+// How wide a card's image is drawn: the grid (globals.css .grid) fits as many columns of at
+// least 11rem as a page of at most 72rem holds (five from 61rem, four from 49rem, three from
+// 37rem, two from 25rem), less the gaps and the card's padding.
+const CARD_SIZES = [
+  '(min-width: 72rem) 12rem',
+  '(min-width: 61rem) calc(20vw - 2rem)',
+  '(min-width: 49rem) calc(25vw - 2rem)',
+  '(min-width: 37rem) calc(33vw - 2.5rem)',
+  '(min-width: 25rem) calc(50vw - 3rem)',
+  'calc(100vw - 3.5rem)',
+].join(', ');
 
-export function ProductTile({ title, category }: { title: string; category: string }) {
-  return (
-    <div className={`tile tile-${tileShade(category)}`} aria-hidden="true">
-      {initials(title)}
-    </div>
-  );
-}
+/**
+ * How many cards of a list load their images at once: the first rows, in view on arrival (two
+ * rows on a phone, most of one on a wide screen). Lazy, they would wait for layout, and one of
+ * them is the page's largest paint.
+ */
+export const EAGER_CARDS = 4;
 
-/** `heading`: the level that follows the page's outline (h2 under the page title, h3 under a section). */
-export function ProductCard({ product, heading: Heading = 'h3' }: { product: ProductListItem; heading?: 'h2' | 'h3' }) {
+/**
+ * `heading`: the level that follows the page's outline (h2 under the page title, h3 under a section).
+ * `eager`: one of the first cards (EAGER_CARDS).
+ */
+export function ProductCard({
+  product,
+  heading: Heading = 'h3',
+  eager = false,
+}: {
+  product: ProductListItem;
+  heading?: 'h2' | 'h3';
+  eager?: boolean;
+}) {
   return (
     <li className="card">
       <Link href={`/products/${product.handle}`}>
-        <ProductTile title={product.title} category={product.category} />
+        {/* The title below names the link; the picture's alt text would only say it twice. */}
+        <ProductImage
+          image={product.image}
+          title={product.title}
+          category={product.category}
+          sizes={CARD_SIZES}
+          alt=""
+          eager={eager}
+          className="shot card-shot"
+        />
         <Heading className="name">{product.title}</Heading>
         <span className="price">{formatMoney(product.price)}</span>{' '}
         {!product.inStock && <span className="sold-out">Sold out</span>}

@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { createTestDatabase } from '@flowdose/shared/testing/db';
@@ -54,8 +56,11 @@ export async function startStorefront() {
     projections: await freePort(),
     web: await freePort(),
   };
+  // Uploaded images in a folder of this stack's own, gone with it.
+  const media = await mkdtemp(join(tmpdir(), 'flowdose-shop-media-'));
   const env = {
     DATABASE_URL: db.url,
+    MEDIA_DIR: media,
     QUEUE_PREFIX: `t${randomUUID().slice(0, 8)}`,
     PASSWORD_HASH_MEMORY_KIB: '4096',
     COMMANDS_PER_MINUTE: '100000',
@@ -79,6 +84,7 @@ export async function startStorefront() {
     for (const s of services) s.child.kill('SIGTERM');
     await Promise.all(services.map((s) => s.exited));
     await db.drop();
+    await rm(media, { recursive: true, force: true });
   };
   try {
     await until(

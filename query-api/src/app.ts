@@ -29,6 +29,7 @@ export function buildApp(deps: Deps): express.Express {
     ttlSeconds: deps.config.CACHE_TTL_SECONDS,
     enabled: deps.config.READ_CACHE === 'on',
     projections: CACHED_MODELS,
+    variant: deps.config.MEDIA_PUBLIC_BASE_URL ?? '',
   });
   return createHttpApp({
     config: deps.config,

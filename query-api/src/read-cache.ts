@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { projections } from '@flowdose/projections/registry';
 import type { Pool } from '@flowdose/shared/db';
 import {
@@ -36,11 +37,18 @@ export type ReadCache = {
    * Answers `key`'s JSON body from the cache, or builds it from the read models `projections`
    * (honouring X-Min-Position), stores it and answers it.
    */
-  serve(
+  serve<T>(
     req: Request,
     res: Response,
-    spec: { route: string; key: string; projections: string[]; cacheControl: string },
-    build: () => Promise<unknown>,
+    spec: {
+      route: string;
+      key: string;
+      projections: string[];
+      cacheControl: string;
+      /** Whether a built answer may be kept: not when part of it changes without a read model changing. */
+      keep?: (body: T) => boolean;
+    },
+    build: () => Promise<T>,
   ): Promise<void>;
   close(): void;
 };
@@ -61,6 +69,7 @@ export function createReadCache({
   ttlSeconds,
   enabled,
   projections,
+  variant,
 }: {
   pool: Pool;
   /** A connection that fails at once while Redis is away (createRequestRedis). */
@@ -74,6 +83,11 @@ export function createReadCache({
   enabled: boolean;
   /** The read models whose changes are tracked; entries name them by these names. */
   projections: readonly { name: string; version: number }[];
+  /**
+   * The settings that shape answers besides the read models (the media base URL): instances
+   * sharing a Redis with other settings, during a rollout say, keep entries apart.
+   */
+  variant: string;
 }): ReadCache {
   const lookups = new Counter({
     name: 'flowdose_read_cache_lookups_total',
@@ -92,8 +106,9 @@ export function createReadCache({
   // A projection's version is in every key: a rebuild for a new definition never meets
   // entries of the old one.
   const versions = new Map(projections.map((p) => [p.name, p.version]));
+  const variantTag = createHash('sha256').update(variant).digest('base64url').slice(0, 8);
   const keyOf = (spec: { key: string; projections: string[] }) =>
-    `${prefix}:read-cache:${spec.projections.map((p) => `${p}@${versions.get(p)}`).join(',')}:${spec.key}`;
+    `${prefix}:read-cache:${variantTag}:${spec.projections.map((p) => `${p}@${versions.get(p)}`).join(',')}:${spec.key}`;
 
   // The last change heard of per read model. Unknown until the checkpoints are first read:
   // until then nothing is served from the cache (entries are still written).
@@ -180,12 +195,13 @@ export function createReadCache({
       if (target) await Promise.all(spec.projections.map((p) => waitForPosition(p, target)));
       // Read before the build: the body then reflects at least these positions.
       const at = enabled ? await checkpoints(spec.projections) : {};
-      const body = JSON.stringify(await build());
+      const built = await build();
+      const body = JSON.stringify(built);
       res.set('X-Cache', enabled ? 'miss' : 'off');
       send(res, spec.cacheControl, body);
       done('read-model');
       // An entry already older than a change heard of meanwhile would never be served.
-      if (enabled && fresh({ at }, spec.projections, null))
+      if (enabled && fresh({ at }, spec.projections, null) && (spec.keep?.(built) ?? true))
         redis
           .set(key, `${JSON.stringify({ at } satisfies Header)}\n${body}`, 'EX', ttlSeconds)
           .catch((err: unknown) => logger.debug({ err }, 'read cache: set failed'));

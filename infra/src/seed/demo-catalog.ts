@@ -1,5 +1,13 @@
 import type { Variant } from '@flowdose/domain/product/events';
 
+/** A picture the seed draws (demo-images.ts) and uploads: which view, in which colour. */
+export type DemoImage = {
+  view: 'front' | 'detail' | 'name';
+  /** A colour option's value; none: the category's colour. */
+  colour: string | null;
+  alt: string;
+};
+
 export type DemoProduct = {
   title: string;
   handle: string;
@@ -11,6 +19,8 @@ export type DemoProduct = {
   publish: boolean;
   /** Units on hand per SKU; 0 means sold out. */
   stock: Record<string, number>;
+  /** One to three, the first the cover. */
+  images: DemoImage[];
 };
 
 type Kind = {
@@ -87,6 +97,7 @@ const ADJECTIVES = [
   'Meadow',
 ];
 const COLOURS = ['Black', 'White', 'Navy', 'Olive', 'Sand', 'Rust', 'Grey', 'Forest'];
+const NAMED_COLOURS = [...COLOURS, 'Natural'];
 
 const slug = (s: string) =>
   s
@@ -98,6 +109,27 @@ const code = (s: string) =>
     .replace(/[^A-Za-z0-9]/g, '')
     .toUpperCase()
     .slice(0, 6);
+
+/**
+ * One to three pictures, chosen by a hash of the handle rather than by the catalog's random
+ * sequence, which would otherwise shift every product after the first (their handles, prices
+ * and stock are what tests and benchmarks name).
+ */
+function imagesOf(title: string, handle: string, options: { name: string; values: string[] }[]): DemoImage[] {
+  let hash = 0;
+  for (const c of handle) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
+  const colours = options.find((o) => o.name === 'Colour')?.values ?? [];
+  // A colour its name says (Black Canvas Cap) is drawn too, and not said twice.
+  const named = title.split(' ').find((word) => NAMED_COLOURS.includes(word)) ?? null;
+  const colour = colours[0] ?? named;
+  const all: DemoImage[] = [
+    { view: 'front', colour, alt: colours[0] ? `${title} in ${colours[0].toLowerCase()}` : title },
+    // A second colour, when there is one, shows in the close-up.
+    { view: 'detail', colour: colours[1] ?? colour, alt: `Close-up of the ${title}` },
+    { view: 'name', colour, alt: `The name ${title} on a card in its colour` },
+  ];
+  return all.slice(0, 1 + (hash % 3));
+}
 
 /** Ends like shop prices do: 19.99, 24.00, … */
 const shopPrice = (euros: number) => (euros % 3 === 0 ? euros * 100 : euros * 100 - 1);
@@ -124,6 +156,7 @@ function classics(): DemoProduct[] {
       })),
     ),
     publish: true,
+    images: [],
     stock: Object.fromEntries(
       ['S', 'M', 'L'].flatMap((size) => [
         [`TSHIRT-RED-${size}`, 50],
@@ -148,7 +181,9 @@ function classics(): DemoProduct[] {
     options: [],
     variants: [{ sku, optionValues: {}, prices: { EUR: eur, USD: usd }, weightGrams: grams }],
     publish: true,
+    images: imagesOf(title, slug(title), []),
   });
+  tee.images = imagesOf(tee.title, tee.handle, tee.options);
   return [
     tee,
     single('White Enamel Mug', 'MUG-WHITE', 'home', 1250, 1390, 320),
@@ -209,6 +244,7 @@ export function demoCatalog(count = 500): DemoProduct[] {
       variants,
       publish: rand(30) !== 0,
       stock: Object.fromEntries(variants.map((v) => [v.sku, units()])),
+      images: imagesOf(title, handle, options),
     });
   }
   return products;

@@ -13,7 +13,7 @@ const countOf = async (type: string) =>
   Number((await harness.db.pool.query('select count(*) from events where type = $1', [type])).rows[0].count);
 
 describe('demo catalog seed', () => {
-  it('creates the products through the commands, and a rerun doubles nothing', async () => {
+  it('creates the products and their pictures through the commands, and a rerun doubles nothing', async () => {
     const products = demoCatalog(40);
     const seed = (list = products) =>
       seedCatalog({ commandsUrl: harness.api.url, jwtSecret: harness.config.AUTH_JWT_SECRET, products: list });
@@ -25,6 +25,14 @@ describe('demo catalog seed', () => {
     expect(await countOf('ProductPublished')).toBe(products.filter((p) => p.publish).length);
     const stocked = products.flatMap((p) => Object.values(p.stock)).filter((n) => n > 0).length;
     expect(await countOf('StockRestocked')).toBe(stocked);
+    const pictures = products.reduce((n, p) => n + p.images.length, 0);
+    expect(await countOf('ProductImageAdded')).toBe(pictures);
+    // Each one a file of its own in the blob store, 960 × 720, its alt text recorded.
+    const added = await harness.db.pool.query<{ image: { key: string; alt: string; width: number; height: number } }>(
+      "select data->'image' as image from events where type = 'ProductImageAdded'",
+    );
+    expect(new Set(added.rows.map((r) => r.image.key)).size).toBe(pictures);
+    expect(added.rows.every((r) => r.image.width === 960 && r.image.height === 720 && r.image.alt)).toBe(true);
     const { rows } = await harness.db.pool.query(
       "select metadata->'actor' as actor from events where type = 'ProductCreated' limit 1",
     );
@@ -44,5 +52,8 @@ describe('demo catalog seed', () => {
     expect(units.every((n) => n !== undefined && n >= 0)).toBe(true);
     expect(units.filter((n) => n === 0).length).toBeGreaterThan(10);
     expect(units.filter((n) => n! > 0 && n! <= 3).length).toBeGreaterThan(50);
+    const pictures = catalog.map((p) => p.images.length);
+    expect(pictures.every((n) => n >= 1 && n <= 3)).toBe(true);
+    expect(new Set(pictures).size).toBe(3);
   });
 });

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { ProductCard } from '@/components/product-card';
+import { EAGER_CARDS, ProductCard } from '@/components/product-card';
 import { titleCase } from '@/lib/format';
 import { listCategories, listProducts } from '@/lib/server-api';
 
@@ -28,8 +28,8 @@ export default async function Home() {
       <section aria-labelledby="featured">
         <h2 id="featured">New in</h2>
         <ul className="grid">
-          {featured.items.map((p) => (
-            <ProductCard key={p.productId} product={p} />
+          {featured.items.map((p, i) => (
+            <ProductCard key={p.productId} product={p} eager={i < EAGER_CARDS} />
           ))}
         </ul>
         <p>

@@ -9,6 +9,7 @@ import { mayEdit } from '@/lib/admin/roles';
 import { useStaff } from '@/lib/admin/staff';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
 import { parseMinorUnits } from '@/lib/format';
+import { ImageManager } from './image-manager';
 
 const CURRENCIES = Currency.options;
 type Draft = {
@@ -55,7 +56,8 @@ const words = (text: string) =>
 
 /**
  * A product's editor: details, options (while no variant uses them: on creation), variants
- * with a price per currency and a weight, and its life (publish, unpublish, archive). Every
+ * with a price per currency and a weight, its images (image-manager.tsx), and its life (publish,
+ * unpublish, archive). Every
  * save is one command with its own Idempotency-Key; a refusal is shown where it happened.
  */
 export function ProductEditor({
@@ -413,22 +415,7 @@ function ProductForm({ product }: { product: AdminProduct | null }) {
             ))}
         </section>
       )}
-      {product && (
-        <section className="admin-card" aria-labelledby="images-title">
-          <h2 id="images-title">Images</h2>
-          {product.images.length === 0 ? (
-            <p className="muted">No images yet. Uploading, ordering and alt text arrive here with image support.</p>
-          ) : (
-            <ul>
-              {product.images.map((img) => (
-                <li key={img.key}>
-                  <code>{img.key}</code> — {img.alt || 'no alt text'}
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-      )}
+      {product && <ImageManager productId={product.productId} initial={product.images} editable={editable} />}
     </>
   );
 }

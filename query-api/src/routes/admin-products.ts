@@ -1,16 +1,17 @@
 import { encodeCursor } from '@flowdose/domain/contract/cursor';
 import { AdminProductListQuery, NoQuery } from '@flowdose/domain/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
-import { imageView } from '@flowdose/domain/product/media';
 import { findAdminProduct, listAdminProducts } from '@flowdose/projections/read-models/catalog/queries';
 import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
+import { imageShower } from '../shown-images.ts';
 import { sendFresh, staffRead } from './staff.ts';
 
-export function adminProductRoutes({ pool, waitForPosition, config }: Deps): Router {
+export function adminProductRoutes({ pool, waitForPosition, config, blobs, logger }: Deps): Router {
   const router = Router();
+  const show = imageShower({ blobs, base: config.MEDIA_PUBLIC_BASE_URL, logger });
   router.get('/admin/products', staffRead, async (req, res) => {
     const { cursor, ...query } = validate(AdminProductListQuery, req.query);
     await minPosition(req, waitForPosition, 'catalog');
@@ -25,7 +26,7 @@ export function adminProductRoutes({ pool, waitForPosition, config }: Deps): Rou
     if (!product) throw new NotFoundError('Product');
     sendFresh(res, {
       ...product,
-      images: product.images.map((image) => imageView(image, config.MEDIA_PUBLIC_BASE_URL)),
+      images: await Promise.all(product.images.map(show)),
     });
   });
   return router;

@@ -177,8 +177,17 @@ describe('GET /media/:hash/:file', () => {
     expect(missing.status).toBe(404);
     expect(missing.headers.get('cache-control')).toBe('no-store');
     expect(await queue.getJob(`renditions-${hash}`)).toBeDefined();
+    // Until then the product answers say so, and the shop shows its tile.
+    const cover = async () =>
+      (
+        await stack.queries.request<{ images: (ImageView & { ready: boolean })[] }>('GET', '/products/pictured-mug', {
+          headers: { 'X-Min-Position': uploadedAt },
+        })
+      ).body.images[0]?.ready;
+    expect(await cover()).toBe(false);
 
     await makeRenditions(stack.queryDeps.blobs, hash);
+    expect(await cover()).toBe(true);
     for (const [file, type, format] of [
       ['640.webp', 'image/webp', 'webp'],
       ['1280.avif', 'image/avif', 'heif'],
@@ -211,6 +220,8 @@ describe('images in the product answers', () => {
           avif: widths.map((w) => `/media/${hash}/${w}.avif ${w}w`).join(', '),
           webp: widths.map((w) => `/media/${hash}/${w}.webp ${w}w`).join(', '),
         },
+        // The renditions were made above.
+        ready: true,
       },
     ]);
     const list = await stack.queries.request<{ items: { handle: string; image: ImageView | null }[] }>(
@@ -223,7 +234,7 @@ describe('images in the product answers', () => {
       headers: { ...admin, ...read },
     });
     expect(staff.body.images).toEqual(detail.body.images);
-    // Every URL it gives is served (the renditions were made above).
+    // Every URL it gives is served.
     for (const url of [detail.body.images[0]!.url!, ...detail.body.images[0]!.srcset!.webp.split(', ')])
       expect((await get(url.split(' ')[0]!)).status, url).toBe(200);
   });

@@ -390,7 +390,14 @@ describe('product options and images', () => {
     });
     expect(detail.body.options).toEqual([{ name: 'Size', values: ['S', 'M', 'L', 'XL'] }]);
     // Keys set by hand name no upload: no size, no URLs (uploads: media.test.ts).
-    const shown = images.map((image) => ({ ...image, width: null, height: null, url: null, srcset: null }));
+    const shown = images.map((image) => ({
+      ...image,
+      width: null,
+      height: null,
+      url: null,
+      srcset: null,
+      ready: false,
+    }));
     expect(detail.body.images).toEqual(shown);
     const listed = await queries.request<{ items: { handle: string; image: unknown }[] }>(
       'GET',

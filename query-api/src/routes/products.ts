@@ -1,12 +1,12 @@
 import { encodeCursor } from '@flowdose/domain/contract/cursor';
 import { ProductListQuery } from '@flowdose/domain/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
-import { imageView } from '@flowdose/domain/product/media';
 import { findProduct, listCategories, listProducts } from '@flowdose/projections/read-models/catalog/queries';
 import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import type { ReadCache } from '../read-cache.ts';
+import { allShown, imageShower, type ShownImage } from '../shown-images.ts';
 
 // Public and the same for everyone: browsers, the service worker and proxies may keep it
 // briefly, revalidating by ETag.
@@ -14,9 +14,9 @@ const CATALOG_CACHE = 'public, max-age=30, stale-while-revalidate=300';
 // Products with their availability: the catalog's read model and the inventory's.
 const CATALOG_READ = ['catalog', 'inventory'];
 
-export function productRoutes({ pool, config }: Deps, cache: ReadCache): Router {
+export function productRoutes({ pool, config, blobs, logger }: Deps, cache: ReadCache): Router {
   const router = Router();
-  const base = config.MEDIA_PUBLIC_BASE_URL;
+  const show = imageShower({ blobs, base: config.MEDIA_PUBLIC_BASE_URL, logger });
 
   router.get('/products', async (req, res) => {
     const { cursor, ...query } = validate(ProductListQuery, req.query);
@@ -25,11 +25,19 @@ export function productRoutes({ pool, config }: Deps, cache: ReadCache): Router 
     await cache.serve(
       req,
       res,
-      { route: 'products', key, projections: CATALOG_READ, cacheControl: CATALOG_CACHE },
+      {
+        route: 'products',
+        key,
+        projections: CATALOG_READ,
+        cacheControl: CATALOG_CACHE,
+        keep: (page) => allShown(page.items.map((item) => item.image)),
+      },
       async () => {
         const { items, last, more } = await listProducts(pool, { ...query, ...(cursor ? { after: cursor } : {}) });
         return {
-          items: items.map((item) => ({ ...item, image: item.image && imageView(item.image, base) })),
+          items: await Promise.all(
+            items.map(async (item) => ({ ...item, image: item.image && (await show(item.image)) })),
+          ),
           nextCursor: more && last ? encodeCursor(last) : null,
         };
       },
@@ -55,12 +63,13 @@ export function productRoutes({ pool, config }: Deps, cache: ReadCache): Router 
       key: `product:${idOrHandle}`,
       projections: CATALOG_READ,
       cacheControl: CATALOG_CACHE,
+      keep: (detail: { images: ShownImage[] }) => allShown(detail.images),
     };
     await cache.serve(req, res, spec, async () => {
       const product = await findProduct(pool, idOrHandle);
       // Not cached: an unknown product answers 404 from the read model each time.
       if (!product) throw new NotFoundError('Product');
-      return { ...product, images: product.images.map((image) => imageView(image, base)) };
+      return { ...product, images: await Promise.all(product.images.map(show)) };
     });
   });
 

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { ProductCard } from '@/components/product-card';
+import { EAGER_CARDS, ProductCard } from '@/components/product-card';
 import { SearchBox } from '@/components/search-box';
 import { titleCase } from '@/lib/format';
 import { listCategories, listProducts } from '@/lib/server-api';
@@ -71,8 +71,8 @@ export default async function Catalog({ searchParams }: { searchParams: Promise<
       {page && page.items.length === 0 && <p>Nothing matches; try fewer filters.</p>}
       {page && (
         <ul className="grid">
-          {page.items.map((p) => (
-            <ProductCard key={p.productId} product={p} heading="h2" />
+          {page.items.map((p, i) => (
+            <ProductCard key={p.productId} product={p} heading="h2" eager={i < EAGER_CARDS} />
           ))}
         </ul>
       )}

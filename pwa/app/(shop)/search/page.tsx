@@ -2,7 +2,7 @@ import type { SearchAnswer } from '@flowdose/domain/contract/search';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Highlighted } from '@/components/highlighted';
-import { ProductTile } from '@/components/product-card';
+import { ProductTile } from '@/components/product-image';
 import { SearchBox } from '@/components/search-box';
 import { formatMoney, titleCase } from '@/lib/format';
 import { searchProducts } from '@/lib/server-api';

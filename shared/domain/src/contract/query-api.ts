@@ -87,6 +87,14 @@ export const CartView = z
   })
   .meta({ id: 'Cart' });
 
+/** An image as product answers show it: ready once every rendition of its srcset is made. */
+export const ShownImage = ImageView.extend({
+  ready: z.boolean().meta({
+    description:
+      'Whether every rendition in srcset is made; until then a page shows something else (renditions take seconds).',
+  }),
+}).meta({ id: 'ShownImage' });
+
 export const ProductListItem = z
   .object({
     productId: Id,
@@ -96,7 +104,7 @@ export const ProductListItem = z
     tags: z.array(z.string()),
     price: Money.meta({ description: 'The lowest price of its variants in the asked currency.' }),
     inStock: z.boolean(),
-    image: ImageView.nullable().meta({ description: 'The cover image.' }),
+    image: ShownImage.nullable().meta({ description: 'The cover image.' }),
     createdAt: z.string(),
   })
   .meta({ id: 'ProductListItem' });
@@ -115,7 +123,7 @@ export const ProductDetail = z
     category: z.string(),
     tags: z.array(z.string()),
     options: z.array(z.object({ name: z.string(), values: z.array(z.string()) })),
-    images: z.array(ImageView).meta({ description: 'In order; the first is the cover.' }),
+    images: z.array(ShownImage).meta({ description: 'In order; the first is the cover.' }),
     variants: z.array(
       z.object({
         sku: z.string(),
@@ -157,6 +165,7 @@ const OrderEvents = z
 
 // The answers' types, as the storefront reads them.
 export type CartView = z.infer<typeof CartView>;
+export type ShownImage = z.infer<typeof ShownImage>;
 export type ProductListItem = z.infer<typeof ProductListItem>;
 export type ProductPage = z.infer<typeof ProductPage>;
 export type ProductDetail = z.infer<typeof ProductDetail>;
