@@ -170,5 +170,5 @@ try {
     `# Checkout under load (${m.date}, commit ${m.commit}, ${m.cores} cores, Node ${m.node})\n\nEach shopper checks out ${perShopper} carts of one line, one after another; only the checkout POST is timed (reserve stock, take the test payment, place the order, close the cart). The hot cases put every shopper on the same SKU's stream. The last row times the whole journey in a loop for ${journeySeconds} s; Medusa 2 measured 1.1–1.2 checkouts/s, p50 8.5–9.3 s for its whole checkout with 10 shoppers (../shared/peers/medusa/RESULTS.md, an earlier run).\n\n${table}\n\n${mem}`,
   );
 } finally {
-  stack.stop();
+  await stack.stop();
 }

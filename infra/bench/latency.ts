@@ -104,5 +104,5 @@ try {
     `# Command-to-read-model latency (${m.date}, commit ${m.commit}, ${m.cores} cores, Node ${m.node}, ${seconds} s per load)\n\nEach shopper adds a line (POST) and then reads its cart with X-Min-Position set to the position the POST answered. Aim: p99 under 15 ms at light load.\n\n${table}\n\n${mem}`,
   );
 } finally {
-  stack.stop();
+  await stack.stop();
 }

@@ -173,7 +173,7 @@ try {
 } finally {
   web?.kill('SIGTERM');
   chrome.kill();
-  stack.stop();
+  await stack.stop();
 }
 
 /** An admin signed in through the back office's session route: the Cookie header a browser would send. */

@@ -48,8 +48,19 @@ export async function startStack(database: string) {
       stdio: ['ignore', 'inherit', 'inherit'],
     }),
   );
-  const stop = () => {
-    for (const app of apps) app.kill('SIGTERM');
+  // The media folder goes once every process has exited: a renditions job still writing
+  // into it would otherwise race the removal (seen: ENOTEMPTY).
+  const stop = async () => {
+    await Promise.all(
+      apps.map(
+        (app) =>
+          new Promise<void>((resolve) => {
+            if (app.exitCode !== null || app.signalCode !== null) return resolve();
+            app.once('exit', () => resolve());
+            app.kill('SIGTERM');
+          }),
+      ),
+    );
     rmSync(media, { recursive: true, force: true });
   };
   try {
@@ -66,7 +77,7 @@ export async function startStack(database: string) {
       ).every(Boolean),
     );
   } catch (error) {
-    stop();
+    await stop();
     throw error;
   }
   /** One more query API on the same database (another port, other settings), measured beside the first. */
