@@ -7,7 +7,6 @@ import type { Pool } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import type { Logger } from '@flowdose/shared/logger';
 import type { Redis } from '@flowdose/shared/redis';
-import type { SearchIndex } from '@flowdose/shared/search/port';
 import type { Queue } from 'bullmq';
 import type { ChangeHub } from './changes.ts';
 import type { PositionWaiter } from './min-position.ts';
@@ -28,8 +27,6 @@ export type Deps = {
   clock?: Clock;
   /** Uploaded images' bytes (BLOB_STORE), served at /media. */
   blobs: BlobStore;
-  /** Where GET /search looks; without it, the one SEARCH_BACKEND names (`createSearchIndex`). */
-  search?: SearchIndex;
   /** Where a rendition found missing asks for its job again; null: it does not. */
   renditions: Queue<RenditionsJob> | null;
   /** What the projections changed, as they publish it (read cache, live order updates). */

@@ -5,7 +5,6 @@ import { connectClients } from '@flowdose/shared/clients';
 import { loadConfig } from '@flowdose/shared/config';
 import { createLogger } from '@flowdose/shared/logger';
 import { createNotifications } from '@flowdose/shared/notifications';
-import { createSearchIndex } from '@flowdose/shared/search/create';
 import { gracefulShutdown, listenedOrExit } from '@flowdose/shared/shutdown';
 import { buildApp } from './app.ts';
 import { createChangeHub } from './changes.ts';
@@ -20,7 +19,6 @@ const sessions = createSessions(pool, config);
 const blobs = createBlobStore(config);
 const renditions = createRenditionsQueue(queueRedis, config.QUEUE_PREFIX);
 const changes = createChangeHub({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, logger });
-const search = createSearchIndex(config, pool);
 const stopping = new AbortController();
 const app = buildApp({
   config,
@@ -33,7 +31,6 @@ const app = buildApp({
   blobs,
   renditions,
   changes,
-  search,
   stopping: stopping.signal,
 });
 const server = app.listen(config.QUERY_API_PORT, listenedOrExit(logger, `:${config.QUERY_API_PORT}`));

@@ -10,9 +10,10 @@ import type { ReadCache } from '../read-cache.ts';
 // (which also answers searches made before when offline) and proxies, revalidated by ETag.
 const SEARCH_CACHE = 'public, max-age=30, stale-while-revalidate=300';
 
-export function searchRoutes({ pool, config, search }: Deps, cache: ReadCache): Router {
+export function searchRoutes({ pool, config }: Deps, cache: ReadCache): Router {
   const router = Router();
-  const index = search ?? createSearchIndex(config, pool);
+  // Where SEARCH_BACKEND says: the search read model, or Meilisearch.
+  const index = createSearchIndex(config, pool);
   const base = config.MEDIA_PUBLIC_BASE_URL;
 
   router.get('/search', async (req, res) => {
