@@ -5,23 +5,12 @@
 // one on the same database with READ_CACHE=off. Medusa's figures for the same reads are
 // quoted from an earlier run of Medusa 2.10 on this kind of machine (not this run).
 // Usage: npm run bench:catalog [-- --seconds=10]
+import { misspell } from '@flowdose/shared/search/misspell';
 import autocannon from 'autocannon';
 import { demoCatalog } from '../src/seed/demo-catalog.ts';
 import { seedCatalog } from '../src/seed/seed-catalog.ts';
 import { startStack } from './stack.ts';
 import { machine, timed, writeResults } from './support.ts';
-
-/** The title's longest word with one letter dropped, swapped with the next, or doubled. */
-function typo(title: string, i: number): string {
-  const word = title
-    .split(' ')
-    .sort((a, b) => b.length - a.length)[0]!
-    .toLowerCase();
-  const at = 1 + (i % (word.length - 2));
-  if (i % 3 === 0) return word.slice(0, at) + word.slice(at + 1);
-  if (i % 3 === 1) return word.slice(0, at) + word[at + 1] + word[at] + word.slice(at + 2);
-  return word.slice(0, at) + word[at] + word.slice(at);
-}
 
 const seconds = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 10);
 const stack = await startStack('flowdose_bench_catalog');
@@ -67,9 +56,11 @@ try {
     ['detail by handle', () => `/products/${handles[next++ % handles.length]}`],
     ['categories', '/categories'],
   ];
-  // A shopper's typing: a title word with one letter dropped, swapped or doubled, as the
-  // search tests make them; 100 at once, from 200 such queries.
-  const typos = products.slice(0, 200).map((p, i) => `/search?q=${encodeURIComponent(typo(p.title, i))}&currency=EUR`);
+  // A shopper's typing: a title with one letter dropped, swapped or doubled, as the search
+  // tests make them; 100 at once, from 200 such queries.
+  const typos = products
+    .slice(0, 200)
+    .map((p, i) => `/search?q=${encodeURIComponent(misspell(p.title, i))}&currency=EUR`);
   let nextTypo = 0;
   reads.push(['search: typo queries', () => typos[nextTypo++ % typos.length]!]);
   const results = [];

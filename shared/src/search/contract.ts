@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
+import { misspell } from './misspell.ts';
 import {
   PRICE_BANDS,
   priceBandOf,
@@ -71,19 +72,6 @@ export function expectedFacets(docs: SearchDocument[], f: Filters): Record<Searc
     if (others('price')) add('price', priceBandOf(price));
   }
   return counts;
-}
-
-/** A one-letter slip in the title's longest word, away from its first letter: dropped, swapped or doubled. */
-export function misspell(title: string, n: number): string {
-  const words = title.split(' ');
-  const longest = words.reduce((a, b) => (b.length > a.length ? b : a));
-  const at = Math.floor(longest.length / 2);
-  const slipped = [
-    longest.slice(0, at) + longest.slice(at + 1),
-    longest.slice(0, at) + longest[at + 1] + longest[at] + longest.slice(at + 2),
-    longest.slice(0, at) + longest[at] + longest.slice(at),
-  ][n % 3]!;
-  return words.map((w) => (w === longest ? slipped : w)).join(' ');
 }
 
 /**
