@@ -70,13 +70,8 @@ export function subscribeChanges({
   });
   sub.on('message', (from, text) => {
     if (from !== channel) return;
-    let parsed: ReturnType<typeof Change.safeParse>;
-    try {
-      parsed = Change.safeParse(JSON.parse(text));
-    } catch {
-      parsed = Change.safeParse(undefined);
-    }
-    if (parsed.success) onChange(parsed.data);
+    const change = parseChange(text);
+    if (change) onChange(change);
     else logger.warn({ channel }, 'malformed change notice ignored');
   });
   // Redis away at start: the subscription is made when it comes back; after a reconnect
@@ -86,4 +81,14 @@ export function subscribeChanges({
     (err) => logger.warn({ err }, 'change feed not subscribed'),
   );
   return { subscribed, close: () => sub.disconnect() };
+}
+
+/** A notice as published, or null for anything else on the channel (not JSON, another shape). */
+function parseChange(text: string): Change | null {
+  try {
+    const parsed = Change.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
