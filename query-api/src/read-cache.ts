@@ -44,7 +44,6 @@ export type ReadCache = {
       route: string;
       key: string;
       projections: string[];
-      cacheControl: string;
       /** Whether a built answer may be kept: not when part of it changes without a read model changing. */
       keep?: (body: T) => boolean;
     },
@@ -54,6 +53,13 @@ export type ReadCache = {
 };
 
 type Header = { at: Record<string, string> };
+
+/**
+ * What the reads this cache keeps are: public and the same for everyone (catalog, search), so
+ * browsers, the service worker (which answers them offline too) and proxies may keep them
+ * briefly, revalidating by ETag.
+ */
+const PUBLIC_READ = 'public, max-age=30, stale-while-revalidate=300';
 
 /** The read models cached reads draw on: the catalog's, availability from inventory's, search. */
 export const CACHED_MODELS = projections.filter((p) => ['catalog', 'inventory', 'search'].includes(p.name));
@@ -161,8 +167,8 @@ export function createReadCache({
     });
 
   // Headers only with a body: a refusal the build throws keeps the problem handler's own.
-  const send = (res: Response, cacheControl: string, body: string) =>
-    res.set('Cache-Control', cacheControl).type('application/json').send(body);
+  const send = (res: Response, body: string) =>
+    res.set('Cache-Control', PUBLIC_READ).type('application/json').send(body);
 
   return {
     async serve(req, res, spec, build) {
@@ -185,7 +191,7 @@ export function createReadCache({
           if (fresh(header, spec.projections, target)) {
             lookups.inc({ route: spec.route, outcome: 'hit' });
             res.set('X-Cache', 'hit');
-            send(res, spec.cacheControl, entry.slice(split + 1));
+            send(res, entry.slice(split + 1));
             return done('cache');
           }
           lookups.inc({ route: spec.route, outcome: 'stale' });
@@ -198,7 +204,7 @@ export function createReadCache({
       const built = await build();
       const body = JSON.stringify(built);
       res.set('X-Cache', enabled ? 'miss' : 'off');
-      send(res, spec.cacheControl, body);
+      send(res, body);
       done('read-model');
       // An entry already older than a change heard of meanwhile would never be served.
       if (enabled && fresh({ at }, spec.projections, null) && (spec.keep?.(built) ?? true))

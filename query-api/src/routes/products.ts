@@ -8,9 +8,6 @@ import type { Deps } from '../deps.ts';
 import type { ReadCache } from '../read-cache.ts';
 import { allShown, imageShower, type ShownImage } from '../shown-images.ts';
 
-// Public and the same for everyone: browsers, the service worker and proxies may keep it
-// briefly, revalidating by ETag.
-const CATALOG_CACHE = 'public, max-age=30, stale-while-revalidate=300';
 // Products with their availability: the catalog's read model and the inventory's.
 const CATALOG_READ = ['catalog', 'inventory'];
 
@@ -29,7 +26,6 @@ export function productRoutes({ pool, config, blobs, logger }: Deps, cache: Read
         route: 'products',
         key,
         projections: CATALOG_READ,
-        cacheControl: CATALOG_CACHE,
         keep: (page) => allShown(page.items.map((item) => item.image)),
       },
       async () => {
@@ -45,14 +41,9 @@ export function productRoutes({ pool, config, blobs, logger }: Deps, cache: Read
   });
 
   router.get('/categories', async (req, res) => {
-    await cache.serve(
-      req,
-      res,
-      { route: 'categories', key: 'categories', projections: ['catalog'], cacheControl: CATALOG_CACHE },
-      async () => ({
-        items: await listCategories(pool),
-      }),
-    );
+    await cache.serve(req, res, { route: 'categories', key: 'categories', projections: ['catalog'] }, async () => ({
+      items: await listCategories(pool),
+    }));
   });
 
   router.get('/products/:idOrHandle', async (req, res) => {
@@ -62,7 +53,6 @@ export function productRoutes({ pool, config, blobs, logger }: Deps, cache: Read
       route: 'product',
       key: `product:${idOrHandle}`,
       projections: CATALOG_READ,
-      cacheControl: CATALOG_CACHE,
       keep: (detail: { images: ShownImage[] }) => allShown(detail.images),
     };
     await cache.serve(req, res, spec, async () => {

@@ -6,10 +6,6 @@ import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import type { ReadCache } from '../read-cache.ts';
 
-// As the catalog's lists: the same for everyone, kept briefly by browsers, the service worker
-// (which also answers searches made before when offline) and proxies, revalidated by ETag.
-const SEARCH_CACHE = 'public, max-age=30, stale-while-revalidate=300';
-
 export function searchRoutes({ pool, config }: Deps, cache: ReadCache): Router {
   const router = Router();
   // Where SEARCH_BACKEND says: the search read model, or Meilisearch.
@@ -25,7 +21,6 @@ export function searchRoutes({ pool, config }: Deps, cache: ReadCache): Router {
       route: 'search',
       key: `search:${JSON.stringify(query)}`,
       projections: [SEARCH_PROJECTION],
-      cacheControl: SEARCH_CACHE,
     };
     await cache.serve(req, res, spec, async () => {
       const { hits, facets, nextCursor } = await index.search({
