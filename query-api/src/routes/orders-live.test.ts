@@ -247,8 +247,11 @@ describe('a lost change notice', () => {
     };
   }
 
-  it('is made up for by the re-check within LIVE_ORDER_RECHECK_MS', async () => {
-    const recheckMs = 1500;
+  /**
+   * A guest's order watched on a deaf instance, then captured and projected: the capture's
+   * notice never reaches the instance, so only what the test looks at can bring it.
+   */
+  async function capturedUnheard(recheckMs: number) {
     const instance = await deafInstance(recheckMs);
     const { orderId, cartToken, position } = await placeOrder(stack.commands, 'MUG-WHITE', 1);
     await projected(orderId, position);
@@ -256,6 +259,12 @@ describe('a lost change notice', () => {
     await live.nth(0);
     const capture = await act(orderId, 'capture');
     await projected(orderId, capture.position);
+    return { instance, live, capture };
+  }
+
+  it('is made up for by the re-check within LIVE_ORDER_RECHECK_MS', async () => {
+    const recheckMs = 1500;
+    const { instance, live, capture } = await capturedUnheard(recheckMs);
     const projectedAt = performance.now();
     const captured = await live.nth(1, recheckMs + 3000);
     expect(captured.order.status).toBe('captured');
@@ -270,13 +279,7 @@ describe('a lost change notice', () => {
   });
 
   it("nor after a rebuild, whose 'all' notice re-reads every open stream's order", async () => {
-    const instance = await deafInstance(120_000);
-    const { orderId, cartToken, position } = await placeOrder(stack.commands, 'MUG-WHITE', 1);
-    await projected(orderId, position);
-    const live = await listen(instance.url, orderId, { 'X-Cart-Token': cartToken });
-    await live.nth(0);
-    const capture = await act(orderId, 'capture');
-    await projected(orderId, capture.position);
+    const { instance, live, capture } = await capturedUnheard(120_000);
     await sleep(500);
     expect(live.received.length).toBe(1);
     // What a rebuild's swap publishes: no stream named, the whole model changed.
@@ -294,13 +297,7 @@ describe('a lost change notice', () => {
 
   it('is made up for at once when the hub reconnects', async () => {
     // A re-check far away: only the reconnect can bring the change in time.
-    const instance = await deafInstance(120_000);
-    const { orderId, cartToken, position } = await placeOrder(stack.commands, 'MUG-WHITE', 1);
-    await projected(orderId, position);
-    const live = await listen(instance.url, orderId, { 'X-Cart-Token': cartToken });
-    await live.nth(0);
-    const capture = await act(orderId, 'capture');
-    await projected(orderId, capture.position);
+    const { instance, live, capture } = await capturedUnheard(120_000);
     await sleep(700);
     // Its notice never reached this instance: the stream is behind.
     expect(live.received.length).toBe(1);
