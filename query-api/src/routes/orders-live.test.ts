@@ -264,7 +264,7 @@ describe('a lost change notice', () => {
 
   it('is made up for by the re-check within LIVE_ORDER_RECHECK_MS', async () => {
     const recheckMs = 1500;
-    const { instance, live, capture } = await capturedUnheard(recheckMs);
+    const { instance, live } = await capturedUnheard(recheckMs);
     const projectedAt = performance.now();
     const captured = await live.nth(1, recheckMs + 3000);
     expect(captured.order.status).toBe('captured');
@@ -297,7 +297,7 @@ describe('a lost change notice', () => {
 
   it('is made up for at once when the hub reconnects', async () => {
     // A re-check far away: only the reconnect can bring the change in time.
-    const { instance, live, capture } = await capturedUnheard(120_000);
+    const { instance, live } = await capturedUnheard(120_000);
     await sleep(700);
     // Its notice never reached this instance: the stream is behind.
     expect(live.received.length).toBe(1);
