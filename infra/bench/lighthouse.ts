@@ -2,8 +2,14 @@
 // mobile device (its default), and on the back office's dashboard, orders list, order page and analytics
 // signed in as staff, on its desktop settings, with the whole stack as separate processes and Debian's
 // Chromium. Prints scores, LCP, TBT, CLS and the JavaScript transferred, and writes them
-// to infra/bench/results/lighthouse.{json,md}. Usage: npm run bench:lighthouse [-- --runs=5]
+// to infra/bench/results/lighthouse.{json,md}.
+// Usage: npm run bench:lighthouse [-- --runs=5 --pages=home,catalog --reports=/tmp/lh]
+//   --pages measures only the pages named (as in the table, e.g. home, product, back office
+//   order; results are then printed, not written); --reports keeps each run's full report
+//   (JSON) in that folder, to see what an LCP waited for.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { argon2idHasher } from '@flowdose/shared/auth/passwords';
 import { createStaffUser } from '@flowdose/shared/auth/staff';
@@ -20,7 +26,10 @@ import { buildStorefrontIfStale } from '../src/storefront-build.ts';
 import { startStack } from './stack.ts';
 import { machine, writeResults } from './support.ts';
 
-const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.split('=')[1] ?? 5);
+const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const runs = Number(option('runs') ?? 5);
+const only = option('pages')?.split(',');
+const reports = option('reports');
 const PAGES = { home: '/', catalog: '/products', product: '/products/classic-t-shirt' };
 const PORT = await freePort();
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -51,15 +60,20 @@ try {
   const products = demoCatalog(100);
   await seedCatalog({ commandsUrl: stack.commands, jwtSecret: stack.env.AUTH_JWT_SECRET, products });
   // Measured once the projections are idle: catching up would share the 2 cores with the pages.
-  // So are the pictures' renditions: every published product's cover made, or the pages would
-  // be measured with some initials tiles instead.
-  const published = products.filter((p) => p.publish).length;
-  for (;;) {
-    const page = (await (await fetch(`${stack.queries}/products?limit=100`)).json()) as {
-      items: { image: { ready: boolean } | null }[];
-    };
-    if (page.items.length >= published && page.items.every((item) => item.image?.ready)) break;
-    await new Promise((r) => setTimeout(r, 500));
+  // So are the pictures' renditions, every one of them: sharp making the rest in the background
+  // would slow the measured page's scripts (Lighthouse multiplies what it sees by its CPU
+  // slowdown) and serve some pictures as initials tiles.
+  const published = products.filter((p) => p.publish);
+  const allReady = async (handle: string) => {
+    const res = await fetch(`${stack.queries}/products/${handle}`);
+    if (!res.ok) return false;
+    const { images } = (await res.json()) as { images: { ready: boolean }[] };
+    return images.length > 0 && images.every((image) => image.ready);
+  };
+  for (const waiting = [...published]; waiting.length > 0; ) {
+    const ready = await Promise.all(waiting.map((p) => allReady(p.handle)));
+    for (let i = waiting.length - 1; i >= 0; i--) if (ready[i]) waiting.splice(i, 1);
+    if (waiting.length > 0) await new Promise((r) => setTimeout(r, 500));
   }
   web = spawn(process.execPath, ['server.mjs'], {
     cwd: fileURLToPath(new URL('../../pwa', import.meta.url)),
@@ -98,12 +112,13 @@ try {
     await (await fetch(`http://127.0.0.1:${PORT}${path}`, { headers: { cookie: staffCookie } })).text();
   }
   const bar = new SingleBar({ format: 'lighthouse [{bar}] {value}/{total} runs', hideCursor: true, noTTYOutput: true });
-  bar.start((Object.keys(PAGES).length + Object.keys(ADMIN_PAGES).length) * runs, 0);
   const results = [];
   const measured = [
     ...Object.entries(PAGES).map(([name, path]) => ({ name, path, desktop: false })),
     ...Object.entries(ADMIN_PAGES).map(([name, path]) => ({ name: `back office ${name}`, path, desktop: true })),
-  ];
+  ].filter(({ name }) => !only || only.includes(name));
+  if (reports) mkdirSync(reports, { recursive: true });
+  bar.start(measured.length * runs, 0);
   for (const { name, path, desktop } of measured) {
     const samples: Sample[] = [];
     for (let run = 0; run < runs; run++) {
@@ -119,6 +134,8 @@ try {
         desktop ? desktopConfig : undefined,
       );
       const lhr = result!.lhr;
+      if (reports)
+        writeFileSync(join(reports, `${name.replaceAll(' ', '-')}-${run + 1}.json`), result!.report as string);
       const scripts = (
         lhr.audits['resource-summary']?.details as
           | { items: { resourceType: string; transferSize: number }[] }
@@ -165,11 +182,13 @@ try {
   ].join('\n');
   console.log(`\n${table}`);
   const m = machine();
-  writeResults(
-    'lighthouse',
-    { ...m, runs, results },
-    `# Storefront and back-office Lighthouse (${m.date}, commit ${m.commit}, ${m.cores} cores, Node ${m.node})\n\nLighthouse 13 with its default simulated mobile device and throttling, Debian's Chromium, the production build served by pwa/server.mjs, 100 demo products with their seeded pictures (one to three each, renditions made before measuring). Median of ${runs} runs per page. Aim: performance ≥ 95, accessibility ≥ 95, LCP < 1,200 ms, first-load JavaScript < 120 KB gzipped. The back office's pages are measured signed in as an admin (its session's cookies sent with every request) with Lighthouse's desktop settings; aim there: accessibility ≥ 95 (its SEO score is low by design: it asks search engines not to index it).\n\n${table}`,
-  );
+  // A partial run (some pages) would overwrite the whole table with part of it.
+  if (!only)
+    writeResults(
+      'lighthouse',
+      { ...m, runs, results },
+      `# Storefront and back-office Lighthouse (${m.date}, commit ${m.commit}, ${m.cores} cores, Node ${m.node})\n\nLighthouse 13 with its default simulated mobile device and throttling, Debian's Chromium, the production build served by pwa/server.mjs, 100 demo products with their seeded pictures (one to three each, renditions made before measuring). Median of ${runs} runs per page. Aim: performance ≥ 95, accessibility ≥ 95, LCP < 1,200 ms, first-load JavaScript < 120 KB gzipped. The back office's pages are measured signed in as an admin (its session's cookies sent with every request) with Lighthouse's desktop settings; aim there: accessibility ≥ 95 (its SEO score is low by design: it asks search engines not to index it).\n\n${table}`,
+    );
 } finally {
   web?.kill('SIGTERM');
   chrome.kill();

@@ -1,6 +1,6 @@
 'use client';
 import type { ProductDetail as Product } from '@flowdose/domain/contract/query-api';
-import { STORE_CURRENCY } from '@flowdose/domain/money';
+import { STORE_CURRENCY } from '@flowdose/domain/store-currency';
 import { useState } from 'react';
 import { changeCart } from '@/lib/cart';
 import { formatMoney, variantLabel } from '@/lib/format';

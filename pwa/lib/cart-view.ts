@@ -1,5 +1,5 @@
 import type { CartCommand } from '@flowdose/domain/cart/commands';
-import { type Cart, decide, evolve, initialState } from '@flowdose/domain/cart/decider';
+import { type Cart, decide, evolve, initialState } from '@flowdose/domain/cart/rules';
 import { itemCountOf, subtotalOf } from '@flowdose/domain/cart/totals';
 import { DomainError, NotFoundError } from '@flowdose/domain/errors';
 import type { Money } from '@flowdose/domain/money';

@@ -1,5 +1,6 @@
 import type { Problem } from '@flowdose/domain/contract/common';
-import { type Money, STORE_CURRENCY } from '@flowdose/domain/money';
+import type { Money } from '@flowdose/domain/money';
+import { STORE_CURRENCY } from '@flowdose/domain/store-currency';
 import { applyChange, cartView, linesOf, serverCart } from './cart-view';
 import { fetchAs } from './session';
 import {

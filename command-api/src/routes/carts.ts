@@ -1,12 +1,13 @@
 import type { CartCommand } from '@flowdose/domain/cart/commands';
-import { type Cart, cartDecider } from '@flowdose/domain/cart/decider';
+import { cartDecider } from '@flowdose/domain/cart/decider';
 import { cartStream } from '@flowdose/domain/cart/events';
+import type { Cart } from '@flowdose/domain/cart/rules';
 import { AddItemBody, ChangeQuantityBody, CheckoutBody, OpenCartBody } from '@flowdose/domain/contract/command-api';
 import { DomainError, NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
 import { available, inventoryDecider } from '@flowdose/domain/inventory/decider';
 import { inventoryStream } from '@flowdose/domain/inventory/events';
-import { STORE_CURRENCY } from '@flowdose/domain/money';
+import { STORE_CURRENCY } from '@flowdose/domain/store-currency';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { mayTryCart, requireCartReach } from '@flowdose/shared/http/cart-access';
 import { cartToken } from '@flowdose/shared/http/cart-token';

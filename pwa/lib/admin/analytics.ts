@@ -1,7 +1,8 @@
 // The analytics page's range (in the address, so a view can be shared and reloaded) and the
 // day arithmetic its charts need. Days are shop days as 'YYYY-MM-DD', counted in UTC here:
 // a date string has no time zone, and the query API decides which day an event fell on.
-import { Currency, STORE_CURRENCY } from '@flowdose/domain/money';
+import { Currency } from '@flowdose/domain/money';
+import { STORE_CURRENCY } from '@flowdose/domain/store-currency';
 
 export const CURRENCIES = Currency.options;
 export const GRANULARITIES = ['day', 'week', 'month'] as const;

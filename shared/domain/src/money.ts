@@ -11,6 +11,3 @@ export const Money = z.strictObject({
 export type Money = z.infer<typeof Money>;
 
 export const money = (amount: number, currency: Currency): Money => ({ amount, currency });
-
-/** The shop's currency: the storefront opens carts in it, and the catalog lists prices in it unless asked. */
-export const STORE_CURRENCY: Currency = 'EUR';

@@ -2,7 +2,7 @@
 import type { CustomerLoginAnswer } from '@flowdose/domain/contract/command-api';
 import type { Problem } from '@flowdose/domain/contract/common';
 import type { CustomerOrders, OrderView as Order } from '@flowdose/domain/contract/query-api';
-import { STORE_CURRENCY } from '@flowdose/domain/money';
+import { STORE_CURRENCY } from '@flowdose/domain/store-currency';
 import Link from 'next/link';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { drainOutbox, forgetCart, refreshFromServer } from '@/lib/cart';

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { Id } from '../ids.ts';
 import { Currency, Money } from '../money.ts';
+import { MAX_LINE_QUANTITY } from './limits.ts';
 
 export const Sku = z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,63}$/, 'must be 1-64 upper-case letters, digits or dashes');
-export const MAX_LINE_QUANTITY = 99;
-export const MAX_LINES = 50;
 export const LineQuantity = z.number().int().min(1).max(MAX_LINE_QUANTITY);
 
 export const CartOpened = z.object({

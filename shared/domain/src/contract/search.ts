@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Id } from '../ids.ts';
-import { Currency, Money, STORE_CURRENCY } from '../money.ts';
+import { Currency, Money } from '../money.ts';
 import { Category } from '../product/events.ts';
+import { STORE_CURRENCY } from '../store-currency.ts';
 import { ImageView } from './common.ts';
 
 // GET /search (issue 15): the query string and the answer. The SearchIndex port
