@@ -6,7 +6,7 @@ import { ProductImage } from './product-image';
 // How wide a card's image is drawn: the grid (globals.css .grid) fits as many columns of at
 // least 11rem as a page of at most 72rem holds (five from 61rem, four from 49rem, three from
 // 37rem, two from 25rem), less the gaps and the card's padding.
-const CARD_SIZES = [
+export const CARD_SIZES = [
   '(min-width: 72rem) 12rem',
   '(min-width: 61rem) calc(20vw - 2rem)',
   '(min-width: 49rem) calc(25vw - 2rem)',

@@ -1,4 +1,4 @@
-import type { ShownImage } from '@flowdose/domain/contract/query-api';
+import type { ShownImage } from '@flowdose/domain/contract/common';
 
 // Each product shows its image when it has one whose renditions are made; otherwise a tile in
 // its category's colour with its initials: one of the classes .tile-0 to .tile-6 (globals.css),

@@ -231,6 +231,16 @@ describe('the demo catalog', () => {
     expect(await page.locator('.detail picture img').count()).toBe(3);
     expect(await page.getByRole('list', { name: 'More images' }).locator('img').count()).toBe(2);
     await page.screenshot({ path: `${SCREENSHOTS}/product-images.png` });
+    // Search hits show their covers too.
+    await page.goto(`${shop.url}/search?q=candle`);
+    const hit = page.locator('li.card', { hasText: 'Nordic Ceramic Candle' }).locator('picture img');
+    await page.waitForFunction(
+      (node) => (node as HTMLImageElement).complete && (node as HTMLImageElement).naturalWidth > 0,
+      await hit.elementHandle(),
+    );
+    // A rendition (which one is the browser's choice: the product page just loaded a wider one
+    // of the same cover, and Chrome takes a wider candidate it already holds).
+    expect(await hit.evaluate((i: HTMLImageElement) => new URL(i.currentSrc).pathname)).toMatch(/\/\d+\.avif$/);
     await context.close();
   }, 150_000);
 });

@@ -18,6 +18,7 @@ import { mediaRoutes } from './routes/media.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { productRoutes } from './routes/products.ts';
 import { searchRoutes } from './routes/search.ts';
+import { imageShower } from './shown-images.ts';
 
 /** The query API without a listening socket, so tests drive it with real dependencies. */
 export function buildApp(deps: Deps): express.Express {
@@ -31,6 +32,8 @@ export function buildApp(deps: Deps): express.Express {
     projections: CACHED_MODELS,
     variant: deps.config.MEDIA_PUBLIC_BASE_URL ?? '',
   });
+  // One for every route that shows product images: what it learnt is ready, all of them know.
+  const show = imageShower({ blobs: deps.blobs, base: deps.config.MEDIA_PUBLIC_BASE_URL, logger: deps.logger });
   return createHttpApp({
     config: deps.config,
     logger: deps.logger,
@@ -43,12 +46,12 @@ export function buildApp(deps: Deps): express.Express {
     routes: [
       mediaRoutes(deps),
       cartRoutes(deps),
-      productRoutes(deps, cache),
-      searchRoutes(deps, cache),
+      productRoutes(deps, cache, show),
+      searchRoutes(deps, cache, show),
       orderRoutes(deps, metrics),
       adminRoutes(deps),
       adminDashboardRoutes(deps),
-      adminProductRoutes(deps),
+      adminProductRoutes(deps, show),
       adminInventoryRoutes(deps),
       adminDiscountRoutes(deps),
       adminCustomerRoutes(deps),

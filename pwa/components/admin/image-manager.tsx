@@ -1,6 +1,6 @@
 'use client';
 
-import type { ShownImage } from '@flowdose/domain/contract/query-api';
+import type { ShownImage } from '@flowdose/domain/contract/common';
 import { IMAGE_TYPES, MAX_IMAGE_BYTES } from '@flowdose/domain/product/media';
 import { type DragEvent, type FormEvent, useEffect, useRef, useState } from 'react';
 import { explain, useOneAtATime } from '@/lib/admin/commands';

@@ -6,12 +6,11 @@ import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { minPosition } from '../min-position.ts';
-import { imageShower } from '../shown-images.ts';
+import type { ImageShower } from '../shown-images.ts';
 import { sendFresh, staffRead } from './staff.ts';
 
-export function adminProductRoutes({ pool, waitForPosition, config, blobs, logger }: Deps): Router {
+export function adminProductRoutes({ pool, waitForPosition }: Deps, show: ImageShower): Router {
   const router = Router();
-  const show = imageShower({ blobs, base: config.MEDIA_PUBLIC_BASE_URL, logger });
   router.get('/admin/products', staffRead, async (req, res) => {
     const { cursor, ...query } = validate(AdminProductListQuery, req.query);
     await minPosition(req, waitForPosition, 'catalog');

@@ -177,17 +177,26 @@ describe('GET /media/:hash/:file', () => {
     expect(missing.status).toBe(404);
     expect(missing.headers.get('cache-control')).toBe('no-store');
     expect(await queue.getJob(`renditions-${hash}`)).toBeDefined();
-    // Until then the product answers say so, and the shop shows its tile.
+    // Until then the product answers and the search hits say so, and the shop shows its tile.
+    const read = { 'X-Min-Position': uploadedAt };
     const cover = async () =>
       (
         await stack.queries.request<{ images: (ImageView & { ready: boolean })[] }>('GET', '/products/pictured-mug', {
-          headers: { 'X-Min-Position': uploadedAt },
+          headers: read,
         })
       ).body.images[0]?.ready;
-    expect(await cover()).toBe(false);
+    const hitCover = async () =>
+      (
+        await stack.queries.request<{ hits: { image: (ImageView & { ready: boolean }) | null }[] }>(
+          'GET',
+          '/search?q=pictured',
+          { headers: read },
+        )
+      ).body.hits[0]?.image?.ready;
+    expect([await cover(), await hitCover()]).toEqual([false, false]);
 
     await makeRenditions(stack.queryDeps.blobs, hash);
-    expect(await cover()).toBe(true);
+    expect([await cover(), await hitCover()]).toEqual([true, true]);
     for (const [file, type, format] of [
       ['640.webp', 'image/webp', 'webp'],
       ['1280.avif', 'image/avif', 'heif'],
@@ -230,6 +239,12 @@ describe('images in the product answers', () => {
       { headers: read },
     );
     expect(list.body.items.find((i) => i.handle === 'pictured-mug')?.image).toEqual(detail.body.images[0]);
+    const search = await stack.queries.request<{ hits: { handle: string; image: ImageView | null }[] }>(
+      'GET',
+      '/search?q=mug',
+      { headers: read },
+    );
+    expect(search.body.hits.find((h) => h.handle === 'pictured-mug')?.image).toEqual(detail.body.images[0]);
     const staff = await stack.queries.request<{ images: ImageView[] }>('GET', `/admin/products/${productId}`, {
       headers: { ...admin, ...read },
     });

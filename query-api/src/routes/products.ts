@@ -6,14 +6,13 @@ import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import type { ReadCache } from '../read-cache.ts';
-import { allShown, imageShower, type ShownImage } from '../shown-images.ts';
+import { allShown, type ImageShower, type ShownImage } from '../shown-images.ts';
 
 // Products with their availability: the catalog's read model and the inventory's.
 const CATALOG_READ = ['catalog', 'inventory'];
 
-export function productRoutes({ pool, config, blobs, logger }: Deps, cache: ReadCache): Router {
+export function productRoutes({ pool }: Deps, cache: ReadCache, show: ImageShower): Router {
   const router = Router();
-  const show = imageShower({ blobs, base: config.MEDIA_PUBLIC_BASE_URL, logger });
 
   router.get('/products', async (req, res) => {
     const { cursor, ...query } = validate(ProductListQuery, req.query);

@@ -1,16 +1,15 @@
 import { SearchRequest } from '@flowdose/domain/contract/search';
-import { imageView } from '@flowdose/domain/product/media';
 import { validate } from '@flowdose/shared/http/validate';
 import { createSearchIndex, SEARCH_PROJECTION } from '@flowdose/shared/search/create';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import type { ReadCache } from '../read-cache.ts';
+import { allShown, type ImageShower, type ShownImage } from '../shown-images.ts';
 
-export function searchRoutes({ pool, config }: Deps, cache: ReadCache): Router {
+export function searchRoutes({ pool, config }: Deps, cache: ReadCache, show: ImageShower): Router {
   const router = Router();
   // Where SEARCH_BACKEND says: the search read model, or Meilisearch.
   const index = createSearchIndex(config, pool);
-  const base = config.MEDIA_PUBLIC_BASE_URL;
 
   router.get('/search', async (req, res) => {
     const query = validate(SearchRequest, req.query);
@@ -21,6 +20,8 @@ export function searchRoutes({ pool, config }: Deps, cache: ReadCache): Router {
       route: 'search',
       key: `search:${JSON.stringify(query)}`,
       projections: [SEARCH_PROJECTION],
+      // A cover whose renditions are still being made shows the tile: not kept, asked again.
+      keep: (answer: { hits: { image: ShownImage | null }[] }) => allShown(answer.hits.map((hit) => hit.image)),
     };
     await cache.serve(req, res, spec, async () => {
       const { hits, facets, nextCursor } = await index.search({
@@ -32,7 +33,9 @@ export function searchRoutes({ pool, config }: Deps, cache: ReadCache): Router {
         ...(cursor ? { cursor } : {}),
       });
       return {
-        hits: hits.map(({ cover, ...hit }) => ({ ...hit, image: cover && imageView(cover, base) })),
+        hits: await Promise.all(
+          hits.map(async ({ cover, ...hit }) => ({ ...hit, image: cover && (await show(cover)) })),
+        ),
         facets,
         nextCursor,
       };

@@ -2,7 +2,8 @@ import type { SearchAnswer } from '@flowdose/domain/contract/search';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Highlighted } from '@/components/highlighted';
-import { ProductTile } from '@/components/product-image';
+import { CARD_SIZES, EAGER_CARDS } from '@/components/product-card';
+import { ProductImage } from '@/components/product-image';
 import { SearchBox } from '@/components/search-box';
 import { formatMoney, titleCase } from '@/lib/format';
 import { searchProducts } from '@/lib/server-api';
@@ -155,10 +156,19 @@ function Facet({
 function Hits({ hits }: { hits: SearchAnswer['hits'] }) {
   return (
     <ul className="grid">
-      {hits.map((hit) => (
+      {hits.map((hit, i) => (
         <li key={hit.productId} className="card">
           <Link href={`/products/${hit.handle}`}>
-            <ProductTile title={hit.title} category={hit.category} />
+            {/* The title below names the link; the picture's alt text would only say it twice. */}
+            <ProductImage
+              image={hit.image}
+              title={hit.title}
+              category={hit.category}
+              sizes={CARD_SIZES}
+              alt=""
+              eager={i < EAGER_CARDS}
+              className="shot card-shot"
+            />
             <h2 className="name">
               <Highlighted html={hit.highlights.title} />
             </h2>

@@ -78,3 +78,12 @@ export const ImageView = z
       .meta({ description: '`srcset` per format, narrowest first: "/media/<hash>/160.avif 160w, …".' }),
   })
   .meta({ id: 'Image' });
+
+/** An image as product answers show it: ready once every rendition of its srcset is made. */
+export const ShownImage = ImageView.extend({
+  ready: z.boolean().meta({
+    description:
+      'Whether every rendition in srcset is made; until then a page shows something else (renditions take seconds).',
+  }),
+}).meta({ id: 'ShownImage' });
+export type ShownImage = z.infer<typeof ShownImage>;

@@ -8,7 +8,7 @@ import { Category } from '../product/events.ts';
 import { IMAGE_TYPES } from '../product/media.ts';
 import { STORE_CURRENCY } from '../store-currency.ts';
 import { Limit, PositionCursorParam, VersionCursorParam } from './audit-cursor.ts';
-import { ImageView } from './common.ts';
+import { ShownImage } from './common.ts';
 import { Email } from './credentials.ts';
 import { Cursor, cursorOf } from './cursor.ts';
 import { type ApiContract, metricsRoutes, probeRoutes, type RouteContract } from './routes.ts';
@@ -88,14 +88,6 @@ export const CartView = z
   })
   .meta({ id: 'Cart' });
 
-/** An image as product answers show it: ready once every rendition of its srcset is made. */
-export const ShownImage = ImageView.extend({
-  ready: z.boolean().meta({
-    description:
-      'Whether every rendition in srcset is made; until then a page shows something else (renditions take seconds).',
-  }),
-}).meta({ id: 'ShownImage' });
-
 export const ProductListItem = z
   .object({
     productId: Id,
@@ -166,7 +158,6 @@ const OrderEvents = z
 
 // The answers' types, as the storefront reads them.
 export type CartView = z.infer<typeof CartView>;
-export type ShownImage = z.infer<typeof ShownImage>;
 export type ProductListItem = z.infer<typeof ProductListItem>;
 export type ProductPage = z.infer<typeof ProductPage>;
 export type ProductDetail = z.infer<typeof ProductDetail>;

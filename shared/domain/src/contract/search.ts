@@ -3,7 +3,7 @@ import { Id } from '../ids.ts';
 import { Currency, Money } from '../money.ts';
 import { Category } from '../product/events.ts';
 import { STORE_CURRENCY } from '../store-currency.ts';
-import { ImageView } from './common.ts';
+import { ShownImage } from './common.ts';
 
 // GET /search (issue 15): the query string and the answer. The SearchIndex port
 // (shared/src/search/port.ts) takes the same sorts and answers the same facets.
@@ -56,7 +56,7 @@ export const SearchHit = z
     category: z.string(),
     price: Money.meta({ description: 'The lowest price of its variants in the asked currency.' }),
     inStock: z.boolean(),
-    image: ImageView.nullable().meta({ description: 'The cover image.' }),
+    image: ShownImage.nullable().meta({ description: 'The cover image.' }),
     highlights: z.object({
       title: z.string().meta({ description: 'The title as HTML: escaped, the words that matched in <mark>.' }),
     }),
