@@ -220,6 +220,13 @@ describe('the demo catalog', () => {
     const cards = page.locator('li.card');
     expect(await cards.locator('picture').count()).toBe((await cards.count()) - 1);
     await page.screenshot({ path: `${SCREENSHOTS}/catalog-images.png` });
+    await page.goto(`${shop.url}/`);
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('li.card img')).every(
+        (i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0,
+      ),
+    );
+    await page.screenshot({ path: `${SCREENSHOTS}/home-images.png`, fullPage: true });
     await page.goto(`${shop.url}/products/nordic-ceramic-candle-9`);
     await page.locator('.detail picture img').first().waitFor();
     // The cover and the other two, each loaded.
