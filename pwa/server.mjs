@@ -2,9 +2,10 @@
 // rate-limit per client, and Next keeps a client's own X-Forwarded-For header when it sends
 // one, so any shopper could pick their address. Here the header is always the socket's
 // address, unless STOREFRONT_BEHIND_PROXY=true says a reverse proxy in front sets it.
-// It also answers the probes the other services answer (/health, /ready) and stops
-// gracefully on SIGTERM.
-import { createServer } from 'node:http';
+// It also answers the probes the other services answer (/health, /ready), passes product
+// images (/media/…) straight to the query API, and stops gracefully on SIGTERM.
+import { createServer, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
 
@@ -51,6 +52,70 @@ async function ready(res) {
   });
 }
 
+// Product answers name images by the query API's own paths (/media/<hash>/640.avif) unless
+// MEDIA_PUBLIC_BASE_URL puts them elsewhere (a CDN): passed on here, the pages' URLs work as
+// given, on the shop's origin (its CSP's 'self', the worker's image cache). Piped by this
+// server rather than a Next route: a page's largest image waited behind Next's handling
+// (tens of ms a request, more while the same process renders the page), and its paint with
+// it. The path goes as it came (never normalised here: the query API refuses `..` with a 400);
+// what the query API answers comes back, its year-long immutable Cache-Control, ETag, ranges.
+const MEDIA_PATH = /^\/media\/[^/]+\/[^/]+$/;
+const MEDIA_REQUEST_HEADERS = ['accept', 'if-none-match', 'if-modified-since', 'range', 'if-range', 'x-request-id'];
+const MEDIA_RESPONSE_HEADERS = [
+  'accept-ranges',
+  'cache-control',
+  'content-length',
+  'content-range',
+  'content-type',
+  'etag',
+  'last-modified',
+  'x-request-id',
+];
+function media(req, res) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD', 'cache-control': 'no-store' });
+    return res.end();
+  }
+  const base = new URL(upstreams['query-api']);
+  // The shopper's address too: the query API rate-limits per client, not per this server.
+  const headers = {};
+  for (const name of ['x-forwarded-for', ...MEDIA_REQUEST_HEADERS])
+    if (req.headers[name] !== undefined) headers[name] = req.headers[name];
+  const upstream = (base.protocol === 'https:' ? httpsRequest : httpRequest)(
+    {
+      protocol: base.protocol,
+      host: base.hostname,
+      port: base.port,
+      path: `${base.pathname.replace(/\/$/, '')}${req.url}`,
+      method: req.method,
+      headers,
+    },
+    (answer) => {
+      const kept = { 'x-content-type-options': 'nosniff' };
+      for (const name of MEDIA_RESPONSE_HEADERS)
+        if (answer.headers[name] !== undefined) kept[name] = answer.headers[name];
+      res.writeHead(answer.statusCode ?? 502, kept);
+      answer.pipe(res);
+    },
+  );
+  upstream.on('error', () => {
+    if (res.headersSent) return void res.destroy();
+    // As the /api forwarders answer an API that is down (lib/server/forward.ts).
+    res.writeHead(503, { 'content-type': 'application/problem+json', 'cache-control': 'no-store', 'retry-after': '1' });
+    res.end(
+      JSON.stringify({
+        type: '/problems/upstream-unavailable',
+        title: 'Service unavailable',
+        status: 503,
+        detail: 'queries API is down',
+      }),
+    );
+  });
+  // The browser gone (a lazy image scrolled past, a page left): so is the request upstream.
+  res.once('close', () => upstream.destroy());
+  upstream.end();
+}
+
 // Live order streams passing through the /api forwarders: they never finish by themselves, so
 // a shutdown cuts them instead of waiting its whole grace for them; their pages reconnect.
 const liveStreams = new Set();
@@ -61,6 +126,7 @@ const server = createServer((req, res) => {
   if (path === '/health') return reply(res, 200, { status: 'ok', service: 'storefront' });
   if (path === '/ready') return void ready(res);
   if (!behindProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+  if (MEDIA_PATH.test(path ?? '')) return media(req, res);
   if (LIVE_PATH.test(path ?? '')) {
     liveStreams.add(res);
     res.once('close', () => liveStreams.delete(res));

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { createHash, randomUUID } from 'node:crypto';
+import { get as httpGet } from 'node:http';
 import type { ProductDetail } from '@flowdose/domain/contract/query-api';
 import { argon2idHasher } from '@flowdose/shared/auth/passwords';
 import { createStaffUser } from '@flowdose/shared/auth/staff';
@@ -33,6 +34,16 @@ async function setImages(productId: string, images: { key: string; alt: string }
   expect(res.status, await res.clone().text()).toBe(200);
   return ((await res.json()) as { position: string }).position;
 }
+
+/** The status a path gets sent as written (fetch would normalise its ".." away first). */
+const rawStatus = (base: string, path: string) =>
+  new Promise<number>((resolve, reject) => {
+    const { hostname, port } = new URL(base);
+    httpGet({ host: hostname, port, path }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    }).on('error', reject);
+  });
 
 /** What the page shows of its first product image, read in the page once it has loaded. */
 const shown = (page: Page, selector: string) =>
@@ -92,6 +103,12 @@ describe('product images in the shop', () => {
     await res.arrayBuffer();
     expect((await fetch(shop.url + path, { headers: { 'If-None-Match': etag! } })).status).toBe(304);
     expect((await fetch(`${shop.url}/media/${'0'.repeat(64)}/640.avif`)).status).toBe(404);
+    // Byte ranges pass through, and a path with ".." goes on as written, for the query API to refuse.
+    const range = await fetch(shop.url + path, { headers: { Range: 'bytes=0-9' } });
+    expect([range.status, range.headers.get('content-range')?.startsWith('bytes 0-9/')]).toEqual([206, true]);
+    expect((await range.arrayBuffer()).byteLength).toBe(10);
+    for (const dots of ['/media/../original', '/media/%2e%2e/original'])
+      expect([dots, await rawStatus(shop.url, dots)]).toEqual([dots, 400]);
   });
 
   it('shows the cover at the rendition its slot needs, sized before it loads, and offline from the cache', async () => {
