@@ -48,6 +48,11 @@ export async function startStack(database: string) {
       stdio: ['ignore', 'inherit', 'inherit'],
     }),
   );
+  // A benchmark that dies before it calls stop (a browser missing, say) takes its services
+  // with it, rather than leaving three processes running for whoever comes next.
+  process.once('exit', () => {
+    for (const app of apps) app.kill('SIGTERM');
+  });
   // The media folder goes once every process has exited: a renditions job still writing
   // into it would otherwise race the removal (seen: ENOTEMPTY).
   const stop = async () => {

@@ -96,7 +96,7 @@ export function ProductImage({
           height={image.height}
           loading={eager ? 'eager' : 'lazy'}
           fetchPriority={priority ? 'high' : 'auto'}
-          decoding={priority ? 'sync' : 'async'}
+          decoding="async"
         />
       </picture>
     </>
