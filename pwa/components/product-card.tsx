@@ -1,12 +1,13 @@
 import type { ProductListItem } from '@flowdose/domain/contract/query-api';
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { formatMoney } from '@/lib/format';
 import { ProductImage } from './product-image';
 
 // How wide a card's image is drawn: the grid (globals.css .grid) fits as many columns of at
 // least 11rem as a page of at most 72rem holds (five from 61rem, four from 49rem, three from
 // 37rem, two from 25rem), less the gaps and the card's padding.
-export const CARD_SIZES = [
+const CARD_SIZES = [
   '(min-width: 72rem) 12rem',
   '(min-width: 61rem) calc(20vw - 2rem)',
   '(min-width: 49rem) calc(25vw - 2rem)',
@@ -30,10 +31,14 @@ export function ProductCard({
   product,
   heading: Heading = 'h3',
   eager = false,
+  name = product.title,
 }: {
-  product: ProductListItem;
+  /** A catalog item or a search hit: both carry these. */
+  product: Pick<ProductListItem, 'handle' | 'title' | 'category' | 'price' | 'inStock' | 'image'>;
   heading?: 'h2' | 'h3';
   eager?: boolean;
+  /** The title as shown (a search hit's, with the matched words marked); the title itself by default. */
+  name?: ReactNode;
 }) {
   return (
     <li className="card">
@@ -48,7 +53,7 @@ export function ProductCard({
           eager={eager}
           className="shot card-shot"
         />
-        <Heading className="name">{product.title}</Heading>
+        <Heading className="name">{name}</Heading>
         <span className="price">{formatMoney(product.price)}</span>{' '}
         {!product.inStock && <span className="sold-out">Sold out</span>}
       </Link>

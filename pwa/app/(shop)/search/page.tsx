@@ -2,10 +2,9 @@ import type { SearchAnswer } from '@flowdose/domain/contract/search';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Highlighted } from '@/components/highlighted';
-import { CARD_SIZES, EAGER_CARDS } from '@/components/product-card';
-import { ProductImage } from '@/components/product-image';
+import { EAGER_CARDS, ProductCard } from '@/components/product-card';
 import { SearchBox } from '@/components/search-box';
-import { formatMoney, titleCase } from '@/lib/format';
+import { titleCase } from '@/lib/format';
 import { searchProducts } from '@/lib/server-api';
 
 export const dynamic = 'force-dynamic';
@@ -157,25 +156,13 @@ function Hits({ hits }: { hits: SearchAnswer['hits'] }) {
   return (
     <ul className="grid">
       {hits.map((hit, i) => (
-        <li key={hit.productId} className="card">
-          <Link href={`/products/${hit.handle}`}>
-            {/* The title below names the link; the picture's alt text would only say it twice. */}
-            <ProductImage
-              image={hit.image}
-              title={hit.title}
-              category={hit.category}
-              sizes={CARD_SIZES}
-              alt=""
-              eager={i < EAGER_CARDS}
-              className="shot card-shot"
-            />
-            <h2 className="name">
-              <Highlighted html={hit.highlights.title} />
-            </h2>
-            <span className="price">{formatMoney(hit.price)}</span>{' '}
-            {!hit.inStock && <span className="sold-out">Sold out</span>}
-          </Link>
-        </li>
+        <ProductCard
+          key={hit.productId}
+          product={hit}
+          heading="h2"
+          eager={i < EAGER_CARDS}
+          name={<Highlighted html={hit.highlights.title} />}
+        />
       ))}
     </ul>
   );
