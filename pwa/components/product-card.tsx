@@ -19,24 +19,25 @@ const CARD_SIZES = [
 /**
  * How many cards of a list load their images at once: the first rows, in view on arrival (two
  * rows on a phone, most of one on a wide screen). Lazy, they would wait for layout, and one of
- * them is the page's largest paint.
+ * them is the page's largest paint: the first, on a phone, so it is also fetched first
+ * (preloaded from the head, high priority), as the product page's cover is.
  */
-export const EAGER_CARDS = 4;
+const EAGER_CARDS = 4;
 
 /**
  * `heading`: the level that follows the page's outline (h2 under the page title, h3 under a section).
- * `eager`: one of the first cards (EAGER_CARDS).
+ * `position`: where the card stands in its list (0 first), which decides how its image loads.
  */
 export function ProductCard({
   product,
   heading: Heading = 'h3',
-  eager = false,
+  position,
   name = product.title,
 }: {
   /** A catalog item or a search hit: both carry these. */
   product: Pick<ProductListItem, 'handle' | 'title' | 'category' | 'price' | 'inStock' | 'image'>;
   heading?: 'h2' | 'h3';
-  eager?: boolean;
+  position: number;
   /** The title as shown (a search hit's, with the matched words marked); the title itself by default. */
   name?: ReactNode;
 }) {
@@ -50,7 +51,8 @@ export function ProductCard({
           category={product.category}
           sizes={CARD_SIZES}
           alt=""
-          eager={eager}
+          priority={position === 0}
+          eager={position < EAGER_CARDS}
           className="shot card-shot"
         />
         <Heading className="name">{name}</Heading>

@@ -187,12 +187,18 @@ describe('product images in the shop', () => {
     context = await shop.shopper({ width: 1280, height: 900 });
     const page = await context.newPage();
     await page.goto(`${shop.url}/products`);
-    // The first four cards' images (in view on arrival) load at once, the rest when scrolled near.
-    const loading = await page
-      .locator('li.card')
-      .evaluateAll((cards) => cards.map((c) => c.querySelector('img')?.loading ?? 'no image'));
+    // The first four cards' images (in view on arrival) load at once, the rest when scrolled near;
+    // the first is fetched first (high priority), the others as the browser sees fit.
+    const loading = await page.locator('li.card').evaluateAll((cards) =>
+      cards.map((c) => {
+        const img = c.querySelector('img');
+        return img ? `${img.loading} ${img.getAttribute('fetchpriority')}` : 'no image';
+      }),
+    );
     expect(loading.length).toBeGreaterThan(4);
-    expect(loading.map((l, i) => (l === 'no image' ? l : i < 4 ? l === 'eager' : l === 'lazy'))).not.toContain(false);
+    const expected = (i: number) => (i === 0 ? 'eager high' : i < 4 ? 'eager auto' : 'lazy auto');
+    expect(loading[0]).toBe(expected(0));
+    expect(loading.map((l, i) => l === 'no image' || l === expected(i))).not.toContain(false);
     const card = page.locator('li.card', { hasText: 'White Enamel Mug' });
     await card.scrollIntoViewIfNeeded();
     const img = card.locator('picture img');

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { EAGER_CARDS, ProductCard } from '@/components/product-card';
+import { ProductCard } from '@/components/product-card';
 import { titleCase } from '@/lib/format';
 import { listCategories, listProducts } from '@/lib/server-api';
 
@@ -29,7 +29,7 @@ export default async function Home() {
         <h2 id="featured">New in</h2>
         <ul className="grid">
           {featured.items.map((p, i) => (
-            <ProductCard key={p.productId} product={p} eager={i < EAGER_CARDS} />
+            <ProductCard key={p.productId} product={p} position={i} />
           ))}
         </ul>
         <p>

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { EAGER_CARDS, ProductCard } from '@/components/product-card';
+import { ProductCard } from '@/components/product-card';
 import { SearchBox } from '@/components/search-box';
 import { titleCase } from '@/lib/format';
 import { listCategories, listProducts } from '@/lib/server-api';
@@ -72,7 +72,7 @@ export default async function Catalog({ searchParams }: { searchParams: Promise<
       {page && (
         <ul className="grid">
           {page.items.map((p, i) => (
-            <ProductCard key={p.productId} product={p} heading="h2" eager={i < EAGER_CARDS} />
+            <ProductCard key={p.productId} product={p} heading="h2" position={i} />
           ))}
         </ul>
       )}

@@ -2,7 +2,7 @@ import type { SearchAnswer } from '@flowdose/domain/contract/search';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Highlighted } from '@/components/highlighted';
-import { EAGER_CARDS, ProductCard } from '@/components/product-card';
+import { ProductCard } from '@/components/product-card';
 import { SearchBox } from '@/components/search-box';
 import { titleCase } from '@/lib/format';
 import { searchProducts } from '@/lib/server-api';
@@ -160,7 +160,7 @@ function Hits({ hits }: { hits: SearchAnswer['hits'] }) {
           key={hit.productId}
           product={hit}
           heading="h2"
-          eager={i < EAGER_CARDS}
+          position={i}
           name={<Highlighted html={hit.highlights.title} />}
         />
       ))}
