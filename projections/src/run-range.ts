@@ -64,7 +64,7 @@ async function applyEvents(
 ): Promise<RangeResult> {
   // Issued together: on a pipelined connection they travel without waiting on each other,
   // and the pg client keeps their order either way.
-  await Promise.all(events.flatMap((e) => projection.apply(e, schema)).map((st) => tx.query(st.text, st.values)));
+  await Promise.all(projection.apply(events, schema).map((st) => tx.query(st.text, st.values)));
   // A full page may stop short of `to`: then only what was read is done.
   const reached = events.length === maxEvents ? events[events.length - 1]!.position : to;
 
