@@ -1,0 +1,55 @@
+/** What discount_usage needs of an event; a checkout's or order's `code` is absent without one. */
+export type DiscountEvent =
+  | {
+      type: 'DiscountRedeemed' | 'DiscountRedemptionReleased';
+      eventId: string;
+      orderId: string;
+      code: string;
+      day: string;
+    }
+  | { type: 'CheckoutStarted'; orderId: string; currency: string; code?: string }
+  | {
+      type: 'OrderPlaced';
+      orderId: string;
+      currency: string;
+      code?: string;
+      day: string;
+      discount: number;
+      grandTotal: number;
+    };
+
+/** Codes are kept upper-case and matched without regard to case (the discount stream's rule). */
+const codeOf = (code: string) => code.toUpperCase();
+
+/**
+ * A chunk folded as applying its events one by one would act: each use and release once (by
+ * event), each order with a code once, with the currency the first of its events names and
+ * whether it was placed, and each order's placement once (its day, code, discount and grand
+ * total; the statement counts it unless the store had it placed already). `orders` also lists
+ * the orders of the uses, whose uses are counted once their currency is known.
+ */
+export function foldDiscounts(events: readonly DiscountEvent[]) {
+  const uses = new Map<string, { orderId: string; code: string; released: boolean; day: string }>();
+  const orders = new Map<string, { currency: string; placed: boolean }>();
+  const placements = new Map<
+    string,
+    { day: string; code: string; currency: string; discount: number; grandTotal: number }
+  >();
+  const touched = new Set<string>();
+  for (const e of events) {
+    touched.add(e.orderId);
+    if (e.type === 'CheckoutStarted' || e.type === 'OrderPlaced') {
+      if (e.code === undefined) continue;
+      const order = orders.get(e.orderId) ?? { currency: e.currency, placed: false };
+      orders.set(e.orderId, { ...order, placed: order.placed || e.type === 'OrderPlaced' });
+      if (e.type === 'OrderPlaced' && !placements.has(e.orderId)) {
+        const { day, currency, discount, grandTotal } = e;
+        placements.set(e.orderId, { day, code: codeOf(e.code), currency, discount, grandTotal });
+      }
+    } else if (!uses.has(e.eventId)) {
+      const { orderId, day } = e;
+      uses.set(e.eventId, { orderId, code: codeOf(e.code), released: e.type === 'DiscountRedemptionReleased', day });
+    }
+  }
+  return { uses, orders, placements, touched };
+}
