@@ -9,12 +9,13 @@ import { productSalesTables } from './tables.ts';
  * its quantity less its discount, before tax and shipping. A refund names no lines, so it is
  * shared among the order's SKUs pro rata to their revenue (by cumulative shares, so the parts
  * are whole minor units that add up to the refund exactly) and counts on the refund's day.
- * A cancel of an unpaid order is not taken off here: sales_daily counts cancels. A chunk is
- * folded first and sent as arrays: a statement per table, not two per SKU of each order.
+ * A cancel of an unpaid order is not taken off here: sales_daily counts cancels. The same
+ * figures are summed per month too (product_sales_months), for ranges of whole months. A
+ * chunk is folded first and sent as arrays: two statements, not two per SKU of each order.
  */
 export const productSalesProjection = defineChunkProjection({
   name: 'product_sales',
-  version: 2, // 2: applied a chunk at a time
+  version: 2, // 2: product_sales_months; applied a chunk at a time
   sources: [source(orderDecider.events, ['OrderPlaced', 'OrderRefunded'])],
   tables: productSalesTables,
   views: (s) => ({
@@ -53,11 +54,17 @@ export const productSalesProjection = defineChunkProjection({
            select day, currency, sku, 0, 0, (case when total > 0
                then (amount * upto) / total - (amount * (upto - revenue)) / total
                else (amount * n) / lines - (amount * (n - 1)) / lines end)::bigint
-           from l)
-         insert into ${s}.product_sales as p (day, currency, sku, units, revenue, refunds)
-         select day, currency, sku, sum(units), sum(revenue), sum(refunds) from rows group by day, currency, sku
-         on conflict (day, currency, sku) do update set units = p.units + excluded.units,
-           revenue = p.revenue + excluded.revenue, refunds = p.refunds + excluded.refunds`,
+           from l),
+         days as (
+           insert into ${s}.product_sales as p (day, currency, sku, units, revenue, refunds)
+           select day, currency, sku, sum(units), sum(revenue), sum(refunds) from rows group by day, currency, sku
+           on conflict (day, currency, sku) do update set units = p.units + excluded.units,
+             revenue = p.revenue + excluded.revenue, refunds = p.refunds + excluded.refunds)
+         insert into ${s}.product_sales_months as m (month, currency, sku, units, revenue, refunds)
+         select date_trunc('month', day)::date, currency, sku, sum(units), sum(revenue), sum(refunds)
+         from rows group by 1, currency, sku
+         on conflict (month, currency, sku) do update set units = m.units + excluded.units,
+           revenue = m.revenue + excluded.revenue, refunds = m.refunds + excluded.refunds`,
         [
           ...(['day', 'currency', 'sku', 'units', 'revenue'] as const).map((key) => column(sums, key)),
           ...(['orderId', 'day', 'amount'] as const).map((key) => column(refunds, key)),
