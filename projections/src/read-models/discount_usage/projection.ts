@@ -2,6 +2,7 @@ import { checkoutDecider } from '@flowdose/domain/checkout/process';
 import { discountDecider } from '@flowdose/domain/discount/decider';
 import { orderDecider } from '@flowdose/domain/order/decider';
 import { defineChunkProjection, source, sql } from '../../projection.ts';
+import { columns } from '../columns.ts';
 import { shopDay } from '../shop-day.ts';
 import { type DiscountEvent, foldDiscounts } from './fold.ts';
 import { discountUsageTables } from './tables.ts';
@@ -54,21 +55,12 @@ export const discountUsageProjection = defineChunkProjection({
         }
       }),
     );
-    const useRows = [...uses.values()];
-    const orderRows = [...orders.values()];
-    const placementRows = [...placements.values()];
     return [
       sql(
         `insert into ${s}.discount_usage_uses (event_id, order_id, code, released, day)
          select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::bool[], $5::date[])
          on conflict (event_id) do nothing`,
-        [
-          [...uses.keys()],
-          useRows.map((u) => u.orderId),
-          useRows.map((u) => u.code),
-          useRows.map((u) => u.released),
-          useRows.map((u) => u.day),
-        ],
+        [[...uses.keys()], ...columns([...uses.values()], ['orderId', 'code', 'released', 'day'])],
       ),
       // An order placed now (not before) adds its discount and grand total on its day.
       sql(
@@ -86,14 +78,9 @@ export const discountUsageProjection = defineChunkProjection({
            revenue = d.revenue + excluded.revenue`,
         [
           [...orders.keys()],
-          orderRows.map((o) => o.currency),
-          orderRows.map((o) => o.placed),
+          ...columns([...orders.values()], ['currency', 'placed']),
           [...placements.keys()],
-          placementRows.map((p) => p.day),
-          placementRows.map((p) => p.code),
-          placementRows.map((p) => p.currency),
-          placementRows.map((p) => p.discount),
-          placementRows.map((p) => p.grandTotal),
+          ...columns([...placements.values()], ['day', 'code', 'currency', 'discount', 'grandTotal']),
         ],
       ),
       // The uses of the chunk's orders not counted yet, once their order's currency is known.

@@ -2,6 +2,7 @@ import { cartDecider } from '@flowdose/domain/cart/decider';
 import { checkoutDecider } from '@flowdose/domain/checkout/process';
 import { orderDecider } from '@flowdose/domain/order/decider';
 import { defineChunkProjection, source, sql } from '../../projection.ts';
+import { columns } from '../columns.ts';
 import { shopDay } from '../shop-day.ts';
 import { type FunnelEvent, foldFunnel } from './fold.ts';
 import { funnelDailyTables, STAGES } from './tables.ts';
@@ -71,8 +72,6 @@ export const funnelDailyProjection = defineChunkProjection({
         }
       }),
     );
-    const cartRows = [...carts.values()];
-    const orderRows = [...orders.values()];
     return [
       sql(
         // The order's state after this chunk gives the step it brings its cart (placed, paid).
@@ -115,14 +114,9 @@ export const funnelDailyProjection = defineChunkProjection({
            placed = f.placed + excluded.placed, paid = f.paid + excluded.paid`,
         [
           [...carts.keys()],
-          cartRows.map((c) => c.day),
-          cartRows.map((c) => c.currency),
-          cartRows.map((c) => c.stage),
-          cartRows.map((c) => c.merged),
+          ...columns([...carts.values()], ['day', 'currency', 'stage', 'merged']),
           [...orders.keys()],
-          orderRows.map((o) => o.cartId),
-          orderRows.map((o) => o.placed),
-          orderRows.map((o) => o.paid),
+          ...columns([...orders.values()], ['cartId', 'placed', 'paid']),
         ],
       ),
     ];

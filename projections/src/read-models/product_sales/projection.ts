@@ -1,5 +1,6 @@
 import { orderDecider } from '@flowdose/domain/order/decider';
 import { defineChunkProjection, source, sql } from '../../projection.ts';
+import { columns } from '../columns.ts';
 import { shopDay } from '../shop-day.ts';
 import { foldProductSales, type ProductSalesEvent } from './fold.ts';
 import { productSalesTables } from './tables.ts';
@@ -30,12 +31,11 @@ export const productSalesProjection = defineChunkProjection({
           : { ...event.data, type: event.type, day };
       }),
     );
-    const column = <T, K extends keyof T>(rows: readonly T[], key: K) => rows.map((r) => r[key]);
     return [
       sql(
         `insert into ${s}.product_sales_lines (order_id, sku, currency, revenue)
          select * from unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[])`,
-        (['orderId', 'sku', 'currency', 'revenue'] as const).map((key) => column(orderLines, key)),
+        columns(orderLines, ['orderId', 'sku', 'currency', 'revenue']),
       ),
       // Each refund (k: its place in the chunk) shared among its order's SKUs by cumulative
       // shares of their revenue, so the parts are whole minor units that add up to it: each
@@ -66,8 +66,8 @@ export const productSalesProjection = defineChunkProjection({
          on conflict (month, currency, sku) do update set units = m.units + excluded.units,
            revenue = m.revenue + excluded.revenue, refunds = m.refunds + excluded.refunds`,
         [
-          ...(['day', 'currency', 'sku', 'units', 'revenue'] as const).map((key) => column(sums, key)),
-          ...(['orderId', 'day', 'amount'] as const).map((key) => column(refunds, key)),
+          ...columns(sums, ['day', 'currency', 'sku', 'units', 'revenue']),
+          ...columns(refunds, ['orderId', 'day', 'amount']),
         ],
       ),
     ];

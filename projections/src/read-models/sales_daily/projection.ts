@@ -1,5 +1,6 @@
 import { orderDecider } from '@flowdose/domain/order/decider';
 import { defineChunkProjection, source, sql } from '../../projection.ts';
+import { columns } from '../columns.ts';
 import { shopDay } from '../shop-day.ts';
 import { foldSales, type SalesEvent } from './fold.ts';
 import { salesDailyTables } from './tables.ts';
@@ -61,12 +62,11 @@ export const salesDailyProjection = defineChunkProjection({
         }
       }),
     );
-    const column = <T, K extends keyof T>(rows: readonly T[], key: K) => rows.map((r) => r[key]);
     return [
       sql(
         `insert into ${s}.sales_orders (order_id, currency, grand_total)
          select * from unnest($1::uuid[], $2::text[], $3::bigint[])`,
-        [column(orders, 'orderId'), column(orders, 'currency'), column(orders, 'grandTotal')],
+        columns(orders, ['orderId', 'currency', 'grandTotal']),
       ),
       // The orders' sums, and each refund and cancel on its day in its order's currency (one the
       // store does not know changes nothing): a cancel takes off what was not refunded before it.
@@ -93,10 +93,8 @@ export const salesDailyProjection = defineChunkProjection({
            tax = d.tax + excluded.tax, gross = d.gross + excluded.gross, refunds = d.refunds + excluded.refunds,
            canceled_orders = d.canceled_orders + excluded.canceled_orders, canceled = d.canceled + excluded.canceled`,
         [
-          ...(['day', 'currency', 'orders', 'items', 'subtotal', 'discounts', 'shipping', 'tax', 'gross'] as const).map(
-            (key) => column(sums, key),
-          ),
-          ...(['orderId', 'day', 'refund', 'cancel', 'refundedBefore'] as const).map((key) => column(followUps, key)),
+          ...columns(sums, ['day', 'currency', 'orders', 'items', 'subtotal', 'discounts', 'shipping', 'tax', 'gross']),
+          ...columns(followUps, ['orderId', 'day', 'refund', 'cancel', 'refundedBefore']),
         ],
       ),
       // After the statement above read what was refunded before the chunk.
@@ -108,10 +106,7 @@ export const salesDailyProjection = defineChunkProjection({
       sql(
         `insert into ${s}.sales_customers (customer, first_day, first_currency)
          select * from unnest($1::text[], $2::date[], $3::text[]) on conflict (customer) do nothing`,
-        [
-          [...firstOrders.keys()],
-          ...(['day', 'currency'] as const).map((key) => column([...firstOrders.values()], key)),
-        ],
+        [[...firstOrders.keys()], ...columns([...firstOrders.values()], ['day', 'currency'])],
       ),
       // A customer counts once per day and currency: new there if their first order was.
       sql(
@@ -126,7 +121,7 @@ export const salesDailyProjection = defineChunkProjection({
          group by seen.day, seen.currency
          on conflict (day, currency) do update set new_customers = d.new_customers + excluded.new_customers,
            returning_customers = d.returning_customers + excluded.returning_customers`,
-        (['customer', 'day', 'currency'] as const).map((key) => column(customerDays, key)),
+        columns(customerDays, ['customer', 'day', 'currency']),
       ),
     ];
   },
