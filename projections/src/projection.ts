@@ -66,11 +66,15 @@ export function defineProjection<E extends { type: string }, T extends E['type']
 }
 
 /** An event as a chunk projection reads it: in today's shape, with its place in the log. */
-export type Read<E> = { event: E; recorded: RecordedEvent };
+type Read<E> = { event: E; recorded: RecordedEvent };
 
 /** The events a chunk projection reads from one kind of stream, through that stream's schema. */
-export type Source<E> = { handles: readonly string[]; read: (recorded: RecordedEvent) => E | undefined };
+type Source<E> = { handles: readonly string[]; read: (recorded: RecordedEvent) => E | undefined };
 
+/**
+ * A chunk projection's `handles` of one stream kind, read as `defineProjection` reads them:
+ * upcast, then parsed by the stream's schema (an event that does not fit stops the range).
+ */
 export const source = <E extends { type: string }, T extends E['type']>(
   events: EventSchema<E>,
   handles: readonly T[],
