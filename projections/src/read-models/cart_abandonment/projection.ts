@@ -147,6 +147,9 @@ export const cartAbandonmentProjection = defineChunkProjection({
         ),
       );
     }
+    // A day whose carts all moved on (or were merged) counts nowhere: as if it never had a
+    // row, so the table is the same however the events were chunked.
+    statements.push(sql(`delete from ${s}.cart_abandonment_days where carts = 0`, []));
     return statements;
   },
 });

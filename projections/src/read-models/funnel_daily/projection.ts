@@ -119,6 +119,9 @@ export const funnelDailyProjection = defineChunkProjection({
           ...columns([...orders.values()], ['cartId', 'placed', 'paid']),
         ],
       ),
+      // A cohort whose carts all left it (merged) counts nowhere: as if it never had a row,
+      // so the table is the same however the events were chunked.
+      sql(`delete from ${s}.funnel_counts where opened = 0`, []),
     ];
   },
 });
