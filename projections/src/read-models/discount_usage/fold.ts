@@ -25,8 +25,8 @@ const codeOf = (code: string) => code.toUpperCase();
  * A chunk folded as applying its events one by one would act: each use and release once (by
  * event), each order with a code once, with the currency the first of its events names and
  * whether it was placed, and each order's placement once (its day, code, discount and grand
- * total; the statement counts it unless the store had it placed already). `orders` also lists
- * the orders of the uses, whose uses are counted once their currency is known.
+ * total; the statement counts it unless the store had it placed already). `touched` lists the
+ * orders of both, whose uses are counted once their currency is known.
  */
 export function foldDiscounts(events: readonly DiscountEvent[]) {
   const uses = new Map<string, { orderId: string; code: string; released: boolean; day: string }>();
@@ -37,16 +37,19 @@ export function foldDiscounts(events: readonly DiscountEvent[]) {
   >();
   const touched = new Set<string>();
   for (const e of events) {
-    touched.add(e.orderId);
     if (e.type === 'CheckoutStarted' || e.type === 'OrderPlaced') {
+      // Without a code it changes nothing here, so it settles nothing either.
       if (e.code === undefined) continue;
+      touched.add(e.orderId);
       const order = orders.get(e.orderId) ?? { currency: e.currency, placed: false };
       orders.set(e.orderId, { ...order, placed: order.placed || e.type === 'OrderPlaced' });
       if (e.type === 'OrderPlaced' && !placements.has(e.orderId)) {
         const { day, currency, discount, grandTotal } = e;
         placements.set(e.orderId, { day, code: codeOf(e.code), currency, discount, grandTotal });
       }
-    } else if (!uses.has(e.eventId)) {
+    } else {
+      touched.add(e.orderId);
+      if (uses.has(e.eventId)) continue;
       const { orderId, day } = e;
       uses.set(e.eventId, { orderId, code: codeOf(e.code), released: e.type === 'DiscountRedemptionReleased', day });
     }
