@@ -6,14 +6,14 @@ const redeemed = (eventId: string, orderId: string): DiscountEvent => ({
   eventId,
   orderId,
   code: 'spring10',
-  day: '2026-03-01',
+  at: new Date('2026-03-01T10:00:00Z'),
 });
 const placed = (orderId: string, currency: string, code?: string): DiscountEvent => ({
   type: 'OrderPlaced',
   orderId,
   currency,
   ...(code ? { code } : {}),
-  day: '2026-03-01',
+  at: new Date('2026-03-01T10:00:00Z'),
   discount: 250,
   grandTotal: 3294,
 });

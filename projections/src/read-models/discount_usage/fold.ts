@@ -1,11 +1,16 @@
-/** What discount_usage needs of an event; a checkout's or order's `code` is absent without one. */
+import { shopDay } from '../shop-day.ts';
+
+/**
+ * What discount_usage needs of an event; a checkout's or order's `code` is absent without one.
+ * `at` is when it was recorded (its shop day is worked out only for what is counted).
+ */
 export type DiscountEvent =
   | {
       type: 'DiscountRedeemed' | 'DiscountRedemptionReleased';
       eventId: string;
       orderId: string;
       code: string;
-      day: string;
+      at: Date;
     }
   | { type: 'CheckoutStarted'; orderId: string; currency: string; code?: string }
   | {
@@ -13,7 +18,7 @@ export type DiscountEvent =
       orderId: string;
       currency: string;
       code?: string;
-      day: string;
+      at: Date;
       discount: number;
       grandTotal: number;
     };
@@ -44,14 +49,15 @@ export function foldDiscounts(events: readonly DiscountEvent[]) {
       const order = orders.get(e.orderId) ?? { currency: e.currency, placed: false };
       orders.set(e.orderId, { ...order, placed: order.placed || e.type === 'OrderPlaced' });
       if (e.type === 'OrderPlaced' && !placements.has(e.orderId)) {
-        const { day, currency, discount, grandTotal } = e;
-        placements.set(e.orderId, { day, code: codeOf(e.code), currency, discount, grandTotal });
+        const { currency, discount, grandTotal } = e;
+        placements.set(e.orderId, { day: shopDay(e.at), code: codeOf(e.code), currency, discount, grandTotal });
       }
     } else {
       touched.add(e.orderId);
       if (uses.has(e.eventId)) continue;
-      const { orderId, day } = e;
-      uses.set(e.eventId, { orderId, code: codeOf(e.code), released: e.type === 'DiscountRedemptionReleased', day });
+      const { orderId, at } = e;
+      const released = e.type === 'DiscountRedemptionReleased';
+      uses.set(e.eventId, { orderId, code: codeOf(e.code), released, day: shopDay(at) });
     }
   }
   return { uses, orders, placements, touched };

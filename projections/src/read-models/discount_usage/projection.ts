@@ -3,7 +3,6 @@ import { discountDecider } from '@flowdose/domain/discount/decider';
 import { orderDecider } from '@flowdose/domain/order/decider';
 import { defineChunkProjection, source, sql } from '../../projection.ts';
 import { columns } from '../columns.ts';
-import { shopDay } from '../shop-day.ts';
 import { type DiscountEvent, foldDiscounts } from './fold.ts';
 import { discountUsageTables } from './tables.ts';
 
@@ -34,11 +33,11 @@ export const discountUsageProjection = defineChunkProjection({
   applyChunk(events, s) {
     const { uses, orders, placements, touched } = foldDiscounts(
       events.map(({ event, recorded }): DiscountEvent => {
-        const day = shopDay(recorded.createdAt);
+        const at = recorded.createdAt;
         switch (event.type) {
           case 'DiscountRedeemed':
           case 'DiscountRedemptionReleased':
-            return { type: event.type, eventId: recorded.id, orderId: event.data.orderId, code: event.data.code, day };
+            return { type: event.type, eventId: recorded.id, orderId: event.data.orderId, code: event.data.code, at };
           case 'CheckoutStarted': {
             const { orderId, plan } = event.data;
             return { type: event.type, orderId, currency: plan.currency, code: plan.order.discountCode };
@@ -46,7 +45,7 @@ export const discountUsageProjection = defineChunkProjection({
           case 'OrderPlaced': {
             const { orderId, currency, discountCode, totals } = event.data;
             const { discount, grandTotal } = totals;
-            return { type: event.type, orderId, currency, code: discountCode, day, discount, grandTotal };
+            return { type: event.type, orderId, currency, code: discountCode, at, discount, grandTotal };
           }
           default: {
             const _exhaustive: never = event;
