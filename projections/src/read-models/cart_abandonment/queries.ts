@@ -22,7 +22,7 @@ export const abandonmentSql = `
                 case when last_day < $7 then open_carts else 0 end as abandoned,
                 case when last_day < $7 then open_value else 0 end as abandoned_value
               from ${s}.cart_abandonment_days
-              where carts > 0 and last_day between $2 and $3 and ($4::text is null or currency = $4)
+              where last_day between $2 and $3 and ($4::text is null or currency = $4)
               union all
               select last_day, currency, 0, count(*), sum(value)
               from ${s}.cart_abandonment

@@ -46,7 +46,7 @@ export const funnelDailyProjection = defineChunkProjection({
   views: (s) => ({
     funnel_daily: `select day, currency, opened::int8 as carts_opened, items::int8 as carts_with_items,
       checkouts::int8 as checkouts_started, placed::int8 as orders_placed, paid::int8 as orders_paid
-      from ${s}.funnel_counts where opened > 0`,
+      from ${s}.funnel_counts`,
   }),
   applyChunk(events, s) {
     const { carts, orders } = foldFunnel(

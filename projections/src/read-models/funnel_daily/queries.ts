@@ -31,7 +31,7 @@ export const funnelSql = `
   from (select date_trunc($1, day) as period, currency, sum(opened)::int8 as opened, sum(items)::int8 as items,
           sum(checkouts)::int8 as checkouts, sum(placed)::int8 as placed, sum(paid)::int8 as paid
         from ${s}.funnel_counts
-        where opened > 0 and day between $2 and $3 and ($4::text is null or currency = $4)
+        where day between $2 and $3 and ($4::text is null or currency = $4)
         group by 1, 2 order by 1, 2 limit $5) b
   order by b.period, currency`;
 
