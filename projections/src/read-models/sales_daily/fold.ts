@@ -1,4 +1,5 @@
 import { placedFirst } from '../placed-first.ts';
+import type { SalesBucket } from './queries.ts';
 
 /** What sales_daily needs of an order event; `day` is its shop day. */
 export type SalesEvent = { orderId: string; day: string } & (
@@ -17,17 +18,11 @@ export type SalesEvent = { orderId: string; day: string } & (
   | { type: 'OrderCanceled' }
 );
 
-export type PlacedSums = {
-  day: string;
-  currency: string;
-  orders: number;
-  items: number;
-  subtotal: number;
-  discounts: number;
-  shipping: number;
-  tax: number;
-  gross: number;
-};
+/** A day's and currency's orders, summed as the route answers them. */
+type PlacedSums = { day: string } & Pick<
+  SalesBucket,
+  'currency' | 'orders' | 'items' | 'subtotal' | 'discounts' | 'shipping' | 'tax' | 'gross'
+>;
 
 /** A refund or cancel, with what the chunk refunded of its order before it. */
 export type FollowUp = { orderId: string; day: string; refund: number; cancel: boolean; refundedBefore: number };
