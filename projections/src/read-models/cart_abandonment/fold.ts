@@ -9,7 +9,7 @@ export type AbandonmentEvent = { cartId: string; at: Date } & (
   | { type: 'CartCheckedOut' | 'CartMerged' | 'CartClaimed' }
 );
 
-export type Status = 'open' | 'checked_out' | 'merged';
+type Status = 'open' | 'checked_out' | 'merged';
 
 /**
  * What a run of events does to one line, whatever it held before: set it (an add, then maybe
@@ -18,7 +18,7 @@ export type Status = 'open' | 'checked_out' | 'merged';
 export type LineChange = { set: [unitPrice: number, quantity: number] } | { quantity: number } | 'removed';
 
 /** What a run of a cart's events (CartOpened aside) does to its row. */
-export type CartPatch = { lines: Map<string, LineChange>; status: Status | null; latest: Date | null };
+type CartPatch = { lines: Map<string, LineChange>; status: Status | null; latest: Date | null };
 
 /** A cart's row, as `cart_abandonment` holds it (line id → [unit price, quantity]). */
 export type CartState = {

@@ -10,9 +10,9 @@ export type FunnelEvent =
   | { type: 'PaymentCaptured'; orderId: string };
 
 /** What a chunk says of a cart: its cohort (first CartOpened seen), the furthest step its own events reach, merged. */
-export type CartFacts = { day: string | null; currency: string | null; stage: number; merged: boolean };
+type CartFacts = { day: string | null; currency: string | null; stage: number; merged: boolean };
 /** What a chunk says of an order: its cart (the last named), placed, paid. */
-export type OrderFacts = { cartId: string | null; placed: boolean; paid: boolean };
+type OrderFacts = { cartId: string | null; placed: boolean; paid: boolean };
 
 /**
  * A chunk's funnel events folded into one entry per cart and per order, as applying them one

@@ -25,7 +25,7 @@ type PlacedSums = { day: string } & Pick<
 >;
 
 /** A refund or cancel, with what the chunk refunded of its order before it. */
-export type FollowUp = { orderId: string; day: string; refund: number; cancel: boolean; refundedBefore: number };
+type FollowUp = { orderId: string; day: string; refund: number; cancel: boolean; refundedBefore: number };
 
 /**
  * A chunk of order events folded as applying them one by one would act: the orders placed
