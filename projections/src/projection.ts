@@ -15,10 +15,10 @@ export type Projection = {
   /** DDL for the projection's own tables inside `schema`. */
   tables: (schema: string) => string;
   /**
-   * The SQL an event turns into, on this projection's own tables. Pure: run-range executes
-   * it, so a chunk of events goes to Postgres pipelined instead of one round trip each.
+   * The SQL a chunk of events (in log order) turns into, on this projection's own tables.
+   * Pure: run-range executes it, in order, pipelined instead of one round trip each.
    */
-  apply: (event: RecordedEvent, schema: string) => Statement[];
+  apply: (events: readonly RecordedEvent[], schema: string) => Statement[];
   /**
    * The analysts' views over this projection's tables, if any (issue 14, read-only SQL): each
    * key names a view in the `analytics` schema, each value is its SELECT over `schema`'s
@@ -57,12 +57,62 @@ export function defineProjection<E extends { type: string }, T extends E['type']
   const { events, apply, ...projection } = spec;
   const handled = (event: E): event is Extract<E, { type: T }> =>
     (spec.handles as readonly string[]).includes(event.type);
+  const applyOne = (recorded: RecordedEvent, schema: string) => {
+    const event = readEvent(events, recorded);
+    // run-range reads only the handled types; anything else changes nothing here.
+    return handled(event) ? apply(event, recorded, schema) : [];
+  };
+  return { ...projection, apply: (chunk, schema) => chunk.flatMap((recorded) => applyOne(recorded, schema)) };
+}
+
+/** An event as a chunk projection reads it: in today's shape, with its place in the log. */
+type Read<E> = { event: E; recorded: RecordedEvent };
+
+/** The events a chunk projection reads from one kind of stream, through that stream's schema. */
+type Source<E> = { handles: readonly string[]; read: (recorded: RecordedEvent) => E | undefined };
+
+/**
+ * A chunk projection's `handles` of one stream kind, read as `defineProjection` reads them:
+ * upcast, then parsed by the stream's schema (an event that does not fit stops the range).
+ */
+export const source = <E extends { type: string }, T extends E['type']>(
+  events: EventSchema<E>,
+  handles: readonly T[],
+): Source<Extract<E, { type: T }>> => ({
+  handles,
+  read(recorded) {
+    const event = readEvent(events, recorded);
+    return (handles as readonly string[]).includes(event.type) ? (event as Extract<E, { type: T }>) : undefined;
+  },
+});
+
+type SourceEvent<S> = S extends Source<infer E> ? E : never;
+
+/**
+ * A projection that turns a whole chunk of events into a few set-based statements: it folds
+ * the chunk in memory (sums per day, each cart's furthest step…) and sends arrays, instead of
+ * statements per event, which cost a round of parsing, planning and index lookups each (the
+ * analytics models' rebuilds run over millions of events). `applyChunk` sees the chunk's
+ * events of its sources, in log order, read as the deciders read them.
+ */
+export function defineChunkProjection<const S extends readonly Source<{ type: string }>[]>(spec: {
+  name: string;
+  version: number;
+  sources: S;
+  tables: (schema: string) => string;
+  views?: (schema: string) => Record<string, string>;
+  applyChunk: (events: Read<SourceEvent<S[number]>>[], schema: string) => Statement[];
+}): Projection {
+  const { sources, applyChunk, ...projection } = spec;
   return {
     ...projection,
-    apply(recorded, schema) {
-      const event = readEvent(events, recorded);
-      // run-range reads only the handled types; anything else changes nothing here.
-      return handled(event) ? apply(event, recorded, schema) : [];
+    handles: sources.flatMap((s) => s.handles),
+    apply(chunk, schema) {
+      const read = chunk.flatMap((recorded) => {
+        const event = sources.find((s) => s.handles.includes(recorded.type))?.read(recorded);
+        return event ? [{ event: event as SourceEvent<S[number]>, recorded }] : [];
+      });
+      return read.length > 0 ? applyChunk(read, schema) : [];
     },
   };
 }
@@ -78,6 +128,9 @@ export function combineProjections(first: Projection, ...rest: Projection[]): Pr
   return {
     ...first,
     handles: parts.flatMap((p) => p.handles),
-    apply: (recorded, schema) => parts.find((p) => p.handles.includes(recorded.type))?.apply(recorded, schema) ?? [],
+    apply: (chunk, schema) =>
+      chunk.flatMap(
+        (recorded) => parts.find((p) => p.handles.includes(recorded.type))?.apply([recorded], schema) ?? [],
+      ),
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inTransaction } from '@flowdose/shared/db';
-import { START } from '@flowdose/shared/event-store/position';
+import { type Position, positionToken, START } from '@flowdose/shared/event-store/position';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
 import { readCheckpoint } from '@flowdose/shared/read-models';
@@ -10,9 +10,9 @@ import { until } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeQueues, createQueues, enqueueRange } from './queues.ts';
 import { cartsProjection } from './read-models/carts/projection.ts';
-import { ProjectionVersionError, runRange } from './run-range.ts';
+import { catchUp, ProjectionVersionError, runRange } from './run-range.ts';
 import { createSchema } from './schema.ts';
-import { appendCartHistories } from './test-support.ts';
+import { appendCartHistories, cartsSnapshot } from './test-support.ts';
 import { startWorker } from './worker.ts';
 
 const logger = createLogger('test', 'silent');
@@ -117,6 +117,43 @@ describe('a worker on another projection version', () => {
     await expect(runRange(db.pool, store, cartsProjection, 'v_live', { to: head })).rejects.toThrow(
       ProjectionVersionError,
     );
+    await store.close();
+  });
+});
+
+describe('catchUp', () => {
+  it('reads each page once, the next while the one before is applied, and reads again where another range moved it', async () => {
+    const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    const { head } = await appendCartHistories(store, 20, 3);
+    await createSchema(db.pool, cartsProjection, 'ahead_whole');
+    // The log's every cart event (the tests before appended some too), in one page.
+    const events = await catchUp(db.pool, store, cartsProjection, 'ahead_whole', head, { chunk: 100_000 });
+    const whole = await cartsSnapshot(db.pool, 'ahead_whole');
+
+    const reads: Position[] = [];
+    const counting = {
+      ...store,
+      readAll: (after: Position, options: Parameters<typeof store.readAll>[1]) => {
+        reads.push(after);
+        return store.readAll(after, options);
+      },
+    };
+    await createSchema(db.pool, cartsProjection, 'ahead_pages');
+    expect(await catchUp(db.pool, counting, cartsProjection, 'ahead_pages', head, { chunk: 7 })).toBe(events);
+    expect(await cartsSnapshot(db.pool, 'ahead_pages')).toEqual(whole);
+    // A page per 7 events (and an empty one after a last full page), none read twice.
+    expect(reads.length).toBe(Math.floor(events / 7) + 1);
+    expect(new Set(reads.map(positionToken)).size).toBe(reads.length);
+
+    // Two at once on one schema: each finds pages the other applied, its page read ahead
+    // from a checkpoint that moved on is dropped, and every event is applied once.
+    await createSchema(db.pool, cartsProjection, 'ahead_raced');
+    const raced = await Promise.all([
+      catchUp(db.pool, store, cartsProjection, 'ahead_raced', head, { chunk: 5 }),
+      catchUp(db.pool, store, cartsProjection, 'ahead_raced', head, { chunk: 5 }),
+    ]);
+    expect(raced[0] + raced[1]).toBe(events);
+    expect(await cartsSnapshot(db.pool, 'ahead_raced')).toEqual(whole);
     await store.close();
   });
 });

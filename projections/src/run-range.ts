@@ -3,7 +3,7 @@ import { inTransaction } from '@flowdose/shared/db';
 import type { EventStore, RecordedEvent } from '@flowdose/shared/event-store/port';
 import { comparePositions, type Position, positionToken } from '@flowdose/shared/event-store/position';
 import { PROJECTIONS_CHANNEL, readCheckpoint } from '@flowdose/shared/read-models';
-import type { Projection } from './projection.ts';
+import type { Projection, Statement } from './projection.ts';
 
 /** `streams`: the streams whose events the range applied, for the change feed. */
 export type RangeResult = { from: Position; to: Position; applied: number; streams: string[] };
@@ -36,8 +36,16 @@ export async function applyRange(
   const from = await lockCheckpoint(tx, projection, schema);
   if (comparePositions(from, to) >= 0) return null;
   const { events } = await store.readAll(from, { to, types: projection.handles, limit: maxEvents });
-  return applyEvents(tx, projection, schema, { from, to, maxEvents }, events);
+  return applyEvents(tx, projection, schema, { from, to, maxEvents }, pageOf(projection, schema, events));
 }
+
+/** Events read for a range, with the SQL they turn into. */
+type Page = { events: RecordedEvent[]; statements: Statement[] };
+
+const pageOf = (projection: Projection, schema: string, events: RecordedEvent[]): Page => ({
+  events,
+  statements: projection.apply(events, schema),
+});
 
 /** The checkpoint, locked for this transaction, once the schema is known to be this version's. */
 async function lockCheckpoint(tx: PoolClient, projection: Projection, schema: string): Promise<Position> {
@@ -54,17 +62,17 @@ async function lockCheckpoint(tx: PoolClient, projection: Projection, schema: st
   return { major: row.major, minor: row.minor };
 }
 
-/** Applies events read from `from` (the locked checkpoint) and moves the checkpoint past them. */
+/** Applies a page read from `from` (the locked checkpoint) and moves the checkpoint past it. */
 async function applyEvents(
   tx: PoolClient,
   projection: Projection,
   schema: string,
   { from, to, maxEvents }: { from: Position; to: Position; maxEvents: number },
-  events: RecordedEvent[],
+  { events, statements }: Page,
 ): Promise<RangeResult> {
   // Issued together: on a pipelined connection they travel without waiting on each other,
   // and the pg client keeps their order either way.
-  await Promise.all(events.flatMap((e) => projection.apply(e, schema)).map((st) => tx.query(st.text, st.values)));
+  await Promise.all(statements.map((st) => tx.query(st.text, st.values)));
   // A full page may stop short of `to`: then only what was read is done.
   const reached = events.length === maxEvents ? events[events.length - 1]!.position : to;
 
@@ -116,20 +124,57 @@ export async function runRange(
   store: EventStore,
   projection: Projection,
   schema: string,
-  { to, maxEvents = 5000 }: { to: Position; maxEvents?: number },
+  {
+    to,
+    maxEvents = 5000,
+    ahead,
+    onRead,
+  }: {
+    to: Position;
+    maxEvents?: number;
+    /** A page already read from `ahead.from` (up to `to`, at most `maxEvents`), used if the range starts there. */
+    ahead?: ReadAhead;
+    /** Told of the events read, before they are applied. */
+    onRead?: (events: RecordedEvent[]) => void;
+  },
 ): Promise<RangeResult | null> {
   for (;;) {
     const seen = await readCheckpoint(pool, schema);
     if (!seen) throw new Error(`${schema} has no checkpoint: its schema was not created`);
     if (comparePositions(seen, to) >= 0) return null;
-    const { events } = await store.readAll(seen, { to, types: projection.handles, limit: maxEvents });
+    const page =
+      ahead && comparePositions(ahead.from, seen) === 0
+        ? await ahead.page
+        : pageOf(
+            projection,
+            schema,
+            (await store.readAll(seen, { to, types: projection.handles, limit: maxEvents })).events,
+          );
+    onRead?.(page.events);
     const result = await inTransaction(pool, async (tx) => {
       const from = await lockCheckpoint(tx, projection, schema);
       if (comparePositions(from, seen) !== 0) return 'moved' as const;
-      return applyEvents(tx, projection, schema, { from, to, maxEvents }, events);
+      return applyEvents(tx, projection, schema, { from, to, maxEvents }, page);
     });
     if (result !== 'moved') return result;
   }
+}
+
+/** A page read (and turned into SQL) before its range runs: see catchUp. */
+type ReadAhead = { from: Position; page: Promise<Page> };
+
+function readAhead(
+  store: EventStore,
+  projection: Projection,
+  schema: string,
+  { from, to, limit }: { from: Position; to: Position; limit: number },
+): ReadAhead {
+  const page = store
+    .readAll(from, { to, types: projection.handles, limit })
+    .then(({ events }) => pageOf(projection, schema, events));
+  // Awaited by the range that uses it; one that fails first leaves it unused, not unhandled.
+  page.catch(() => {});
+  return { from, page };
 }
 
 /**
@@ -149,8 +194,16 @@ export async function catchUp(
   }: { chunk?: number; onProgress?: (at: Position) => void; onApplied?: (range: RangeResult) => Promise<void> } = {},
 ): Promise<number> {
   let applied = 0;
+  let ahead: ReadAhead | undefined;
+  // A full page leaves more to read: the next one is read and turned into SQL while Postgres
+  // applies this one (a rebuild's chunks, one after another), instead of each side waiting.
+  const readNext = (events: RecordedEvent[]) => {
+    const from = events.at(-1)?.position;
+    ahead =
+      from && events.length === chunk ? readAhead(store, projection, schema, { from, to, limit: chunk }) : undefined;
+  };
   for (;;) {
-    const result = await runRange(pool, store, projection, schema, { to, maxEvents: chunk });
+    const result = await runRange(pool, store, projection, schema, { to, maxEvents: chunk, ahead, onRead: readNext });
     if (!result) return applied;
     applied += result.applied;
     onProgress?.(result.to);

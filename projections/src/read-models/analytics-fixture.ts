@@ -284,19 +284,26 @@ export function shopHistory() {
   return { events, carts: k, orders: o };
 }
 
-/** Applies events to a projection's schema in order, as run-range would, in one transaction. */
+/**
+ * Applies events to a projection's schema in order, as run-range would, in one transaction:
+ * in chunks of `chunk` events (all in one unless given), each chunk's statements in order.
+ */
 export async function applyAll(
   pool: Pool,
   projection: Projection,
   schema: string,
   events: RecordedEvent[],
+  { chunk = events.length }: { chunk?: number } = {},
 ): Promise<void> {
+  // run-range reads only the types a projection handles.
+  const handled = events.filter((e) => projection.handles.includes(e.type));
   const client = await pool.connect();
   try {
     await client.query('begin');
-    // run-range reads only the types a projection handles.
-    for (const event of events.filter((e) => projection.handles.includes(e.type))) {
-      for (const { text, values } of projection.apply(event, schema)) await client.query(text, values);
+    for (let i = 0; i < handled.length; i += chunk) {
+      for (const { text, values } of projection.apply(handled.slice(i, i + chunk), schema)) {
+        await client.query(text, values);
+      }
     }
     await client.query('commit');
   } finally {

@@ -1,14 +1,13 @@
 /**
- * The cart_abandonment read model's table; `queries.ts` reads it through this row type. One
- * row per cart with what abandonment is judged on at read time: whether it holds items
+ * The cart_abandonment read model's tables; `queries.ts` reads them through these row types.
+ * One row per cart with what abandonment is judged on at read time: whether it holds items
  * (`lines`), their value, its status and its last activity (and that activity's shop day, the
  * bucket). `line_values` keeps each line's price and quantity (line id → [unit price,
- * quantity]), so a change or a removal, which name only the line, can move the value: in the
- * row itself, so each event is one update of one row.
+ * quantity]), so a change or a removal, which name only the line, can move the value.
  *
- * The index serves the one read there is, a range of days (a year, by day) over every cart:
- * partial on the carts that can count at all (holding items, not merged) and covering what
- * the read sums, so Postgres answers it from the index alone.
+ * `cart_abandonment_days` holds the counts per day of last activity the query reads for the
+ * days that ended before the idle threshold; the index serves its look at the carts of the
+ * last days (open ones holding items, covering what it sums).
  */
 export const cartAbandonmentTables = (s: string) => `
     create table ${s}.cart_abandonment (
@@ -21,8 +20,16 @@ export const cartAbandonmentTables = (s: string) => `
       last_activity timestamptz not null,
       last_day date not null
     );
-    create index cart_abandonment_by_day on ${s}.cart_abandonment (last_day, currency)
-      include (status, value, last_activity) where lines > 0 and status <> 'merged';`;
+    create index cart_abandonment_open on ${s}.cart_abandonment (last_day, currency)
+      include (value, last_activity) where lines > 0 and status = 'open';
+    create table ${s}.cart_abandonment_days (
+      last_day date not null,
+      currency text not null,
+      carts int not null,
+      open_carts int not null,
+      open_value bigint not null,
+      primary key (last_day, currency)
+    );`;
 
 export type CartAbandonmentRow = {
   cart_id: string;

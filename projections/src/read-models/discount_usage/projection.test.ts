@@ -22,9 +22,10 @@ const usage = (
   revenue: number,
 ) => ({ period, code, currency, uses, releasedUses, discountGiven, revenue });
 
-async function build(schema: string, events: ReturnType<typeof shopHistory>['events']) {
+/** A fresh schema with the events applied in chunks of `chunk` (one unless given). */
+async function build(schema: string, events: ReturnType<typeof shopHistory>['events'], chunk?: number) {
   await createSchema(db.pool, discountUsageProjection, schema);
-  await applyAll(db.pool, discountUsageProjection, schema, events);
+  await applyAll(db.pool, discountUsageProjection, schema, events, { chunk });
   return schemaRows(db.pool, schema);
 }
 
@@ -76,5 +77,20 @@ describe('discount_usage read model', () => {
     ).toEqual(built);
     // Redemptions before the checkout that tells their currency wait for it, then count.
     expect(await build('rm_discount_usage_reversed', [...events].reverse())).toEqual(built);
+  });
+
+  it('gives the same tables whatever the chunks: each event alone, duplicates and disorder across chunks', async () => {
+    const built = await schemaRows(db.pool, liveSchema('discount_usage'));
+    expect(await build('rm_discount_usage_one_by_one', events, 1)).toEqual(built);
+    // A redemption chunks before the checkout that tells its currency, an order placed again.
+    expect(await build('rm_discount_usage_reversed_chunks', [...events].reverse(), 4)).toEqual(built);
+    expect(
+      await build(
+        'rm_discount_usage_twice_chunks',
+        events.flatMap((e) => [e, e]),
+        3,
+      ),
+    ).toEqual(built);
+    expect(await build('rm_discount_usage_replayed', [...events, ...events], events.length)).toEqual(built);
   });
 });

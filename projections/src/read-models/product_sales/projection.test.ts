@@ -2,7 +2,7 @@ import { liveSchema } from '@flowdose/shared/read-models';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchema } from '../../schema.ts';
-import { applyAll, orderHistory, tableRows } from '../analytics-fixture.ts';
+import { applyAll, orderHistory, schemaRows, tableRows } from '../analytics-fixture.ts';
 import { catalogProjection } from '../catalog/projection.ts';
 import { productSalesProjection } from './projection.ts';
 import { topProductSales } from './queries.ts';
@@ -51,5 +51,81 @@ describe('product_sales read model', () => {
     for (const table of ['product_sales', 'product_sales_lines']) {
       expect(await tableRows(db.pool, `${rebuilt}.${table}`)).toEqual(await tableRows(db.pool, `${schema}.${table}`));
     }
+  });
+
+  it('reads whole months from their monthly rows and the days around them from the daily ones', async () => {
+    // Orders on 1 to 3 March, refunds on 2 and 3 March: ranges with and without whole months.
+    const { events } = orderHistory();
+    const schema = liveSchema('product_sales');
+    await db.pool.query(`drop schema if exists ${schema} cascade`);
+    await createSchema(db.pool, productSalesProjection, schema);
+    await applyAll(db.pool, productSalesProjection, schema, events, { chunk: 3 });
+    const perDay = async (from: string, to: string, currency: string) =>
+      (
+        await db.pool.query(
+          `select sku, sum(units)::int as units, sum(revenue)::int as revenue, sum(refunds)::int as refunds
+           from ${schema}.product_sales where currency = $3 and day between $1 and $2
+           group by sku order by sum(revenue) desc, sku`,
+          [from, to, currency],
+        )
+      ).rows;
+    const ranges = [
+      ['2026-03-01', '2026-03-31'],
+      ['2026-02-01', '2026-03-31'],
+      ['2026-02-15', '2026-04-10'],
+      ['2026-03-02', '2026-04-30'],
+      ['2026-03-01', '2026-03-02'],
+      ['2026-01-01', '2026-12-31'],
+    ];
+    for (const [from, to] of ranges) {
+      for (const currency of ['EUR', 'USD']) {
+        const top = await topProductSales(db.pool, { from: from!, to: to!, currency, by: 'variant', limit: 10 });
+        expect(
+          top.map(({ sku, units, revenue, refunds }) => ({ sku, units, revenue, refunds })),
+          `${from}..${to} ${currency}`,
+        ).toEqual(await perDay(from!, to!, currency));
+      }
+    }
+    // The monthly rows hold March's figures.
+    const march = await db.pool.query(
+      `select currency, sum(units)::int as units, sum(revenue)::int as revenue, sum(refunds)::int as refunds
+       from ${schema}.product_sales_months where month = '2026-03-01' group by currency order by currency`,
+    );
+    expect(march.rows).toEqual([
+      { currency: 'EUR', units: 6, revenue: 11749, refunds: 1000 },
+      { currency: 'USD', units: 3, revenue: 4170, refunds: 4770 },
+    ]);
+  });
+
+  it('gives the same tables whatever the chunks: a refund with its order in one, or apart', async () => {
+    const { events } = orderHistory();
+    const schema = 'rm_product_sales_whole';
+    await createSchema(db.pool, productSalesProjection, schema);
+    await applyAll(db.pool, productSalesProjection, schema, events);
+    for (const chunk of [1, 2, 4]) {
+      const rebuilt = `rm_product_sales_by_${chunk}`;
+      await createSchema(db.pool, productSalesProjection, rebuilt);
+      await applyAll(db.pool, productSalesProjection, rebuilt, events, { chunk });
+      expect(await schemaRows(db.pool, rebuilt), `chunks of ${chunk}`).toEqual(await schemaRows(db.pool, schema));
+    }
+    // Two refunds of one order in one chunk are each shared as they would be alone.
+    const { events: twice, ids } = orderHistory();
+    const refund = twice.find((e) => e.type === 'OrderRefunded' && e.streamId.endsWith(ids.a))!;
+    const again = { ...refund, id: crypto.randomUUID() };
+    const withSecond = [...twice.slice(0, twice.indexOf(refund) + 1), again, ...twice.slice(twice.indexOf(refund) + 1)];
+    const together = 'rm_product_sales_two_refunds';
+    await createSchema(db.pool, productSalesProjection, together);
+    await applyAll(db.pool, productSalesProjection, together, withSecond);
+    const apart = 'rm_product_sales_two_refunds_apart';
+    await createSchema(db.pool, productSalesProjection, apart);
+    await applyAll(db.pool, productSalesProjection, apart, withSecond, { chunk: 1 });
+    expect(await schemaRows(db.pool, together)).toEqual(await schemaRows(db.pool, apart));
+    const refunds = await db.pool.query(
+      `select sku, refunds from ${together}.product_sales where refunds > 0 and currency = 'EUR' order by sku`,
+    );
+    expect(refunds.rows).toEqual([
+      { sku: 'CAP-BLACK', refunds: 888n },
+      { sku: 'MUG-WHITE', refunds: 1112n },
+    ]);
   });
 });

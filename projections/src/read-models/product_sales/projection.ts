@@ -1,6 +1,8 @@
 import { orderDecider } from '@flowdose/domain/order/decider';
-import { defineProjection, sql } from '../../projection.ts';
+import { defineChunkProjection, source, sql } from '../../projection.ts';
+import { columns } from '../columns.ts';
 import { shopDay } from '../shop-day.ts';
+import { foldProductSales, type ProductSalesEvent } from './fold.ts';
 import { productSalesTables } from './tables.ts';
 
 /**
@@ -8,58 +10,66 @@ import { productSalesTables } from './tables.ts';
  * its quantity less its discount, before tax and shipping. A refund names no lines, so it is
  * shared among the order's SKUs pro rata to their revenue (by cumulative shares, so the parts
  * are whole minor units that add up to the refund exactly) and counts on the refund's day.
- * A cancel of an unpaid order is not taken off here: sales_daily counts cancels.
+ * A cancel of an unpaid order is not taken off here: sales_daily counts cancels. The same
+ * figures are summed per month too (product_sales_months), for ranges of whole months. A
+ * chunk is folded first and sent as arrays: two statements, not two per SKU of each order.
  */
-export const productSalesProjection = defineProjection({
+export const productSalesProjection = defineChunkProjection({
   name: 'product_sales',
-  version: 1,
-  events: orderDecider.events,
-  handles: ['OrderPlaced', 'OrderRefunded'],
+  version: 2, // 2: product_sales_months; applied a chunk at a time
+  sources: [source(orderDecider.events, ['OrderPlaced', 'OrderRefunded'])],
   tables: productSalesTables,
   views: (s) => ({
     product_sales: `select day, currency, sku, units, revenue, refunds from ${s}.product_sales`,
   }),
-  apply(event, recorded, s) {
-    const day = shopDay(recorded.createdAt);
-    if (event.type === 'OrderRefunded') {
-      return [
-        sql(
-          `with l as (
-             select sku, currency, revenue, sum(revenue) over (order by sku) as upto, sum(revenue) over () as total,
-               row_number() over (order by sku) as n, count(*) over () as lines
-             from ${s}.product_sales_lines where order_id = $2)
-           insert into ${s}.product_sales as p (day, currency, sku, refunds)
-           select $1, currency, sku, case when total > 0
-               then ($3::bigint * upto) / total - ($3::bigint * (upto - revenue)) / total
-               else ($3::bigint * n) / lines - ($3::bigint * (n - 1)) / lines end
-           from l
-           on conflict (day, currency, sku) do update set refunds = p.refunds + excluded.refunds`,
-          [day, event.data.orderId, event.data.amount],
-        ),
-      ];
-    }
-    const { orderId, currency, lines } = event.data;
-    // One row per SKU: an order may hold a SKU on two lines.
-    const perSku = new Map<string, { units: number; revenue: number }>();
-    for (const line of lines) {
-      const sum = perSku.get(line.sku) ?? { units: 0, revenue: 0 };
-      sum.units += line.quantity;
-      sum.revenue += line.quantity * line.unitPrice.amount - line.discount;
-      perSku.set(line.sku, sum);
-    }
-    return [...perSku].flatMap(([sku, { units, revenue }]) => [
-      sql(`insert into ${s}.product_sales_lines (order_id, sku, currency, revenue) values ($1, $2, $3, $4)`, [
-        orderId,
-        sku,
-        currency,
-        revenue,
-      ]),
+  applyChunk(events, s) {
+    const { orderLines, sums, refunds } = foldProductSales(
+      events.map(({ event, recorded }): ProductSalesEvent => {
+        const day = shopDay(recorded.createdAt);
+        return event.type === 'OrderPlaced'
+          ? { ...event.data, type: event.type, day }
+          : { ...event.data, type: event.type, day };
+      }),
+    );
+    return [
       sql(
-        `insert into ${s}.product_sales as p (day, currency, sku, units, revenue) values ($1, $2, $3, $4, $5)
-         on conflict (day, currency, sku) do update set units = p.units + excluded.units,
-           revenue = p.revenue + excluded.revenue`,
-        [day, currency, sku, units, revenue],
+        `insert into ${s}.product_sales_lines (order_id, sku, currency, revenue)
+         select * from unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[])`,
+        columns(orderLines, ['orderId', 'sku', 'currency', 'revenue']),
       ),
-    ]);
+      // Each refund (k: its place in the chunk) shared among its order's SKUs by cumulative
+      // shares of their revenue, so the parts are whole minor units that add up to it: each
+      // part rounded on its own, as when each refund was a statement of its own.
+      sql(
+        `with l as (
+           select r.day, l.currency, l.sku, l.revenue, r.amount,
+             sum(l.revenue) over (partition by r.k order by l.sku) as upto, sum(l.revenue) over (partition by r.k) as total,
+             row_number() over (partition by r.k order by l.sku) as n, count(*) over (partition by r.k) as lines
+           from unnest($6::uuid[], $7::date[], $8::bigint[]) with ordinality as r(order_id, day, amount, k)
+           join ${s}.product_sales_lines l using (order_id)),
+         rows as (
+           select day, currency, sku, units, revenue, 0::bigint as refunds
+           from unnest($1::date[], $2::text[], $3::text[], $4::int[], $5::bigint[]) as p(day, currency, sku, units, revenue)
+           union all
+           select day, currency, sku, 0, 0, (case when total > 0
+               then (amount * upto) / total - (amount * (upto - revenue)) / total
+               else (amount * n) / lines - (amount * (n - 1)) / lines end)::bigint
+           from l),
+         days as (
+           insert into ${s}.product_sales as p (day, currency, sku, units, revenue, refunds)
+           select day, currency, sku, sum(units), sum(revenue), sum(refunds) from rows group by day, currency, sku
+           on conflict (day, currency, sku) do update set units = p.units + excluded.units,
+             revenue = p.revenue + excluded.revenue, refunds = p.refunds + excluded.refunds)
+         insert into ${s}.product_sales_months as m (month, currency, sku, units, revenue, refunds)
+         select date_trunc('month', day)::date, currency, sku, sum(units), sum(revenue), sum(refunds)
+         from rows group by 1, currency, sku
+         on conflict (month, currency, sku) do update set units = m.units + excluded.units,
+           revenue = m.revenue + excluded.revenue, refunds = m.refunds + excluded.refunds`,
+        [
+          ...columns(sums, ['day', 'currency', 'sku', 'units', 'revenue']),
+          ...columns(refunds, ['orderId', 'day', 'amount']),
+        ],
+      ),
+    ];
   },
 });

@@ -25,15 +25,43 @@ export type ProductSalesRange = {
   limit: number;
 };
 
+/** Days as YYYY-MM-DD: the day after one, and the first of the month after one's. */
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+const nextMonth = (day: string) => {
+  const first = new Date(`${day.slice(0, 8)}01T00:00:00Z`);
+  first.setUTCMonth(first.getUTCMonth() + 1);
+  return first.toISOString().slice(0, 10);
+};
+
+/**
+ * The whole months between two days (both included), as the days [first, end): the range is
+ * read per day before `first` and from `end` on, per month between. None: first = end, the
+ * day after `to`.
+ */
+export function wholeMonths(from: string, to: string): { first: string; end: string } {
+  const afterTo = nextDay(to);
+  const first = from.endsWith('-01') ? from : nextMonth(from);
+  const end = `${afterTo.slice(0, 8)}01`;
+  return first < end ? { first, end } : { first: afterTo, end: afterTo };
+}
+
 /**
  * The best sellers by revenue in one currency between two shop days (both included), per
  * variant or rolled up per category. The category is the catalog's now, not at the sale.
- * The days are summed per SKU first (a few thousand rows at most) and only then joined to
+ * Whole months are read from their monthly rows, the days around them from the daily ones.
+ * The figures are summed per SKU first (a few thousand rows at most) and only then joined to
  * the catalog: joining each day's row first costs a catalog lookup per day and SKU.
  */
 export async function topProductSales(pool: Pool, range: ProductSalesRange): Promise<ProductSalesItem[]> {
   const perSku = `select sku, sum(units)::int8 as units, sum(revenue)::int8 as revenue, sum(refunds)::int8 as refunds
-     from ${s}.product_sales where day between $1 and $2 and currency = $3 group by sku`;
+     from (select sku, units, revenue, refunds from ${s}.product_sales where currency = $3 and day >= $1 and day < $5
+           union all
+           select sku, units, revenue, refunds from ${s}.product_sales_months
+           where currency = $3 and month >= $5 and month < $6
+           union all
+           select sku, units, revenue, refunds from ${s}.product_sales where currency = $3 and day >= $6 and day <= $2) d
+     group by sku`;
+  const { first, end } = wholeMonths(range.from, range.to);
   const { rows } = await pool.query<Record<string, string | bigint | null>>(
     range.by === 'variant'
       ? `select t.sku, vp.product_id, vp.title, vp.category, t.units, t.revenue, t.refunds
@@ -42,7 +70,7 @@ export async function topProductSales(pool: Pool, range: ProductSalesRange): Pro
       : `select vp.category, sum(t.units)::int8 as units, sum(t.revenue)::int8 as revenue, sum(t.refunds)::int8 as refunds
          from (${perSku}) t left join ${skuProductsSql} vp on vp.sku = t.sku
          group by vp.category order by revenue desc, vp.category limit $4`,
-    [range.from, range.to, range.currency, range.limit],
+    [range.from, range.to, range.currency, range.limit, first, end],
   );
   return rows.map((r) => ({
     sku: (r.sku as string | undefined) ?? null,

@@ -139,4 +139,37 @@ describe('sales_daily read model', () => {
     expect(Object.keys(tables)).toEqual(['sales_customer_days', 'sales_customers', 'sales_daily', 'sales_orders']);
     expect(await schemaRows(db.pool, rebuilt)).toEqual(tables);
   });
+
+  it('gives the same tables whatever the chunks: an order with its refund and cancel in one, or each alone', async () => {
+    const { events } = orderHistory();
+    const whole = 'rm_sales_daily_whole';
+    await createSchema(db.pool, salesDailyProjection, whole);
+    await applyAll(db.pool, salesDailyProjection, whole, events);
+    const tables = await schemaRows(db.pool, whole);
+    for (const chunk of [1, 2, 3, 5]) {
+      const schema = `rm_sales_daily_by_${chunk}`;
+      await createSchema(db.pool, salesDailyProjection, schema);
+      await applyAll(db.pool, salesDailyProjection, schema, events, { chunk });
+      expect(await schemaRows(db.pool, schema), `chunks of ${chunk}`).toEqual(tables);
+    }
+  });
+
+  it('counts a refund or cancel before its order nowhere, in the same chunk as in another', async () => {
+    const { events, ids } = orderHistory();
+    // C's cancel and A's refund moved before their orders: applied one at a time, they found
+    // no order then.
+    const early = events.filter((e) => e.type !== 'OrderPlaced' && [ids.a, ids.c].includes(e.streamId.slice(6)));
+    const reordered = [...early, ...events.filter((e) => !early.includes(e))];
+    const byOne = 'rm_sales_daily_early_by_one';
+    await createSchema(db.pool, salesDailyProjection, byOne);
+    await applyAll(db.pool, salesDailyProjection, byOne, reordered, { chunk: 1 });
+    const together = 'rm_sales_daily_early_together';
+    await createSchema(db.pool, salesDailyProjection, together);
+    await applyAll(db.pool, salesDailyProjection, together, reordered);
+    expect(await schemaRows(db.pool, together)).toEqual(await schemaRows(db.pool, byOne));
+    const day2 = (await schemaRows(db.pool, together)).sales_daily!.filter(
+      (r) => (r as { day: Date }).day.getDate() === 2,
+    );
+    expect(day2).toEqual([]);
+  });
 });
