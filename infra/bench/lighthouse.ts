@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { argon2idHasher } from '@flowdose/shared/auth/passwords';
 import { createStaffUser } from '@flowdose/shared/auth/staff';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
-import { freePort } from '@flowdose/shared/testing/process';
+import { freePort, until } from '@flowdose/shared/testing/process';
 import { launch } from 'chrome-launcher';
 import { SingleBar } from 'cli-progress';
 import lighthouse from 'lighthouse';
@@ -56,10 +56,6 @@ type Sample = {
   a11yFailed: string[];
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-/** Asks every half second until the answer is yes. */
-async function until(done: () => Promise<boolean>) {
-  while (!(await done())) await new Promise((r) => setTimeout(r, 500));
-}
 
 try {
   const products = demoCatalog(100);
@@ -72,10 +68,15 @@ try {
     products: products.map((p) => ({ ...p, images: [] })),
   });
   // Measured once the projections are idle: catching up would share the 2 cores with the pages.
-  await until(async () => {
-    const page = (await (await fetch(`${stack.queries}/products?limit=100`)).json()) as { items: unknown[] };
-    return page.items.length >= published.length;
-  });
+  await until(
+    async () => {
+      const page = (await (await fetch(`${stack.queries}/products?limit=100`)).json()) as { items: unknown[] };
+      return page.items.length >= published.length;
+    },
+    120_000,
+    'every product listed',
+    500,
+  );
   web = spawn(process.execPath, ['server.mjs'], {
     cwd: fileURLToPath(new URL('../../pwa', import.meta.url)),
     env: {
@@ -140,12 +141,18 @@ try {
       const { images } = (await res.json()) as { images: { ready: boolean }[] };
       return images.length > 0 && images.every((image) => image.ready);
     };
-    const waiting = [...published];
-    await until(async () => {
-      const ready = await Promise.all(waiting.map((p) => allReady(p.handle)));
-      for (let i = waiting.length - 1; i >= 0; i--) if (ready[i]) waiting.splice(i, 1);
-      return waiting.length === 0;
-    });
+    // Asked every half second, not faster: the asking would compete with sharp for the cores.
+    let waiting = [...published];
+    await until(
+      async () => {
+        const ready = await Promise.all(waiting.map((p) => allReady(p.handle)));
+        waiting = waiting.filter((_, i) => !ready[i]);
+        return waiting.length === 0;
+      },
+      20 * 60_000,
+      "every picture's renditions",
+      500,
+    );
   }
   for (const page of after) results.push(await measure(page));
 

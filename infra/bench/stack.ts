@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@flowdose/shared/testing/process';
+import { freePort, until } from '@flowdose/shared/testing/process';
 import pg from 'pg';
 import { migrateAll } from '../src/migrate.ts';
 
@@ -69,17 +69,21 @@ export async function startStack(database: string) {
     rmSync(media, { recursive: true, force: true });
   };
   try {
-    await until(async () =>
-      (
-        await Promise.all(
-          Object.values(ports).map((p) =>
-            fetch(`http://127.0.0.1:${p}/health`).then(
-              (r) => r.ok,
-              () => false,
+    await until(
+      async () =>
+        (
+          await Promise.all(
+            Object.values(ports).map((p) =>
+              fetch(`http://127.0.0.1:${p}/health`).then(
+                (r) => r.ok,
+                () => false,
+              ),
             ),
-          ),
-        )
-      ).every(Boolean),
+          )
+        ).every(Boolean),
+      20_000,
+      'the three services answering /health',
+      200,
     );
   } catch (error) {
     await stop();
@@ -114,11 +118,4 @@ export async function startStack(database: string) {
     startQueryApi,
     stop,
   };
-}
-
-async function until(up: () => Promise<boolean>) {
-  for (let i = 0; !(await up()); i++) {
-    if (i > 100) throw new Error('service did not start');
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }

@@ -42,11 +42,12 @@ export function spawnTs(script: string, args: string[], env: Record<string, stri
   return { child, exited, output: () => output };
 }
 
-export const until = async (check: () => Promise<boolean>, timeoutMs = 30_000, what = 'condition') => {
+/** Asks `check` every `everyMs` until it says yes; past `timeoutMs` it throws, naming `what`. */
+export const until = async (check: () => Promise<boolean>, timeoutMs = 30_000, what = 'condition', everyMs = 20) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what} not met in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 };
 
