@@ -1,10 +1,9 @@
+import type { ShownImage } from '@flowdose/domain/contract/common';
 import type { ImageRef } from '@flowdose/domain/product/events';
-import { type ImageView, imageView, mediaHashOf } from '@flowdose/domain/product/media';
+import { imageView, mediaHashOf } from '@flowdose/domain/product/media';
 import { renditionsReady } from '@flowdose/projections/renditions';
 import type { BlobStore } from '@flowdose/shared/blob-store/port';
 import type { Logger } from '@flowdose/shared/logger';
-
-export type ShownImage = ImageView & { ready: boolean };
 
 // Hashes remembered as ready. Past this many the memory starts again (each is then looked
 // up once more): a bound, not a policy.

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import type { ShownImage } from '@flowdose/domain/contract/common';
 import type { ImageView } from '@flowdose/domain/product/media';
 import { makeRenditions } from '@flowdose/projections/renditions';
 import { bearerFor } from '@flowdose/shared/testing/auth';
@@ -181,17 +182,15 @@ describe('GET /media/:hash/:file', () => {
     const read = { 'X-Min-Position': uploadedAt };
     const cover = async () =>
       (
-        await stack.queries.request<{ images: (ImageView & { ready: boolean })[] }>('GET', '/products/pictured-mug', {
+        await stack.queries.request<{ images: ShownImage[] }>('GET', '/products/pictured-mug', {
           headers: read,
         })
       ).body.images[0]?.ready;
     const hitCover = async () =>
       (
-        await stack.queries.request<{ hits: { image: (ImageView & { ready: boolean }) | null }[] }>(
-          'GET',
-          '/search?q=pictured',
-          { headers: read },
-        )
+        await stack.queries.request<{ hits: { image: ShownImage | null }[] }>('GET', '/search?q=pictured', {
+          headers: read,
+        })
       ).body.hits[0]?.image?.ready;
     expect([await cover(), await hitCover()]).toEqual([false, false]);
 

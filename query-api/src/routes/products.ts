@@ -1,3 +1,4 @@
+import type { ShownImage } from '@flowdose/domain/contract/common';
 import { encodeCursor } from '@flowdose/domain/contract/cursor';
 import { ProductListQuery } from '@flowdose/domain/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
@@ -6,7 +7,7 @@ import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import type { ReadCache } from '../read-cache.ts';
-import { allShown, type ImageShower, type ShownImage } from '../shown-images.ts';
+import { allShown, type ImageShower } from '../shown-images.ts';
 
 // Products with their availability: the catalog's read model and the inventory's.
 const CATALOG_READ = ['catalog', 'inventory'];

@@ -1,10 +1,11 @@
+import type { ShownImage } from '@flowdose/domain/contract/common';
 import { SearchRequest } from '@flowdose/domain/contract/search';
 import { validate } from '@flowdose/shared/http/validate';
 import { createSearchIndex, SEARCH_PROJECTION } from '@flowdose/shared/search/create';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import type { ReadCache } from '../read-cache.ts';
-import { allShown, type ImageShower, type ShownImage } from '../shown-images.ts';
+import { allShown, type ImageShower } from '../shown-images.ts';
 
 export function searchRoutes({ pool, config }: Deps, cache: ReadCache, show: ImageShower): Router {
   const router = Router();
