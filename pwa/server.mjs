@@ -71,22 +71,24 @@ const MEDIA_RESPONSE_HEADERS = [
   'last-modified',
   'x-request-id',
 ];
+const MEDIA_UPSTREAM = new URL(upstreams['query-api']);
+const MEDIA_REQUEST = MEDIA_UPSTREAM.protocol === 'https:' ? httpsRequest : httpRequest;
+const MEDIA_BASE_PATH = MEDIA_UPSTREAM.pathname.replace(/\/$/, '');
 function media(req, res) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD', 'cache-control': 'no-store' });
     return res.end();
   }
-  const base = new URL(upstreams['query-api']);
   // The shopper's address too: the query API rate-limits per client, not per this server.
   const headers = {};
   for (const name of ['x-forwarded-for', ...MEDIA_REQUEST_HEADERS])
     if (req.headers[name] !== undefined) headers[name] = req.headers[name];
-  const upstream = (base.protocol === 'https:' ? httpsRequest : httpRequest)(
+  const upstream = MEDIA_REQUEST(
     {
-      protocol: base.protocol,
-      host: base.hostname,
-      port: base.port,
-      path: `${base.pathname.replace(/\/$/, '')}${req.url}`,
+      protocol: MEDIA_UPSTREAM.protocol,
+      host: MEDIA_UPSTREAM.hostname,
+      port: MEDIA_UPSTREAM.port,
+      path: `${MEDIA_BASE_PATH}${req.url}`,
       method: req.method,
       headers,
     },

@@ -16,7 +16,7 @@ const initials = (title: string) =>
     .map((w) => w[0]?.toUpperCase() ?? '')
     .join('');
 
-export function ProductTile({ title, category }: { title: string; category: string }) {
+function ProductTile({ title, category }: { title: string; category: string }) {
   return (
     <div className={`tile tile-${tileShade(category)}`} aria-hidden="true">
       {initials(title)}

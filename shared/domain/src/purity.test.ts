@@ -95,25 +95,4 @@ describe('the domain package', () => {
     expect(result.errors).toEqual([]);
     expect(result.outputFiles.length).toBe(modules().length);
   });
-
-  // Every shop page's first scripts fold the offline cart (the header's badge): zod there cost
-  // 25 KB gzipped and its start-up on each page load, so these modules must not reach it.
-  it('keeps zod out of what the storefront loads with every page', async () => {
-    const everyPage = ['cart/rules.ts', 'cart/totals.ts', 'errors.ts', 'store-currency.ts'];
-    const result = await build({
-      entryPoints: everyPage.map((m) => join(SRC, m)),
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      outdir: 'out',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
-    const reached = Object.keys(result.metafile.inputs);
-    expect(reached.filter((input) => input.includes('node_modules/zod'))).toEqual([]);
-    // The test can tell: the schemas' module does bring zod.
-    const schemas = await build({ entryPoints: [join(SRC, 'money.ts')], bundle: true, write: false, metafile: true });
-    expect(Object.keys(schemas.metafile.inputs).some((input) => input.includes('node_modules/zod'))).toBe(true);
-  });
 });
