@@ -55,12 +55,11 @@ export function defineProjection<E extends { type: string }, T extends E['type']
   apply: (event: Extract<E, { type: T }>, recorded: RecordedEvent, schema: string) => Statement[];
 }): Projection {
   const { events, apply, ...projection } = spec;
-  const handled = (event: E): event is Extract<E, { type: T }> =>
-    (spec.handles as readonly string[]).includes(event.type);
+  const { read } = source(events, spec.handles);
   const applyOne = (recorded: RecordedEvent, schema: string) => {
-    const event = readEvent(events, recorded);
+    const event = read(recorded);
     // run-range reads only the handled types; anything else changes nothing here.
-    return handled(event) ? apply(event, recorded, schema) : [];
+    return event ? apply(event, recorded, schema) : [];
   };
   return { ...projection, apply: (chunk, schema) => chunk.flatMap((recorded) => applyOne(recorded, schema)) };
 }

@@ -2,6 +2,7 @@ import type { Pool } from '@flowdose/shared/db';
 import type { RecordedEvent } from '@flowdose/shared/event-store/port';
 import { testMetadata } from '@flowdose/shared/testing/events';
 import type { Projection } from '../projection.ts';
+import { createSchema } from '../schema.ts';
 
 /**
  * Events at chosen instants, for the analytics models' tests: a store stamps events with the
@@ -325,4 +326,17 @@ export async function schemaRows(pool: Pool, schema: string): Promise<Record<str
   return Object.fromEntries(
     await Promise.all(rows.map(async ({ name }) => [name, await tableRows(pool, `${schema}.${name}`)] as const)),
   );
+}
+
+/** A fresh schema of the projection with the events applied (applyAll), and its rows (schemaRows). */
+export async function buildRows(
+  pool: Pool,
+  projection: Projection,
+  schema: string,
+  events: RecordedEvent[],
+  options: { chunk?: number } = {},
+): Promise<Record<string, unknown[]>> {
+  await createSchema(pool, projection, schema);
+  await applyAll(pool, projection, schema, events, options);
+  return schemaRows(pool, schema);
 }

@@ -2,8 +2,7 @@ import { loadConfig } from '@flowdose/shared/config';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSchema } from '../../schema.ts';
-import { applyAll, schemaRows, shopHistory } from '../analytics-fixture.ts';
+import { buildRows, schemaRows, shopHistory } from '../analytics-fixture.ts';
 import { cartAbandonmentProjection } from './projection.ts';
 import { abandonmentByPeriod, abandonmentSql } from './queries.ts';
 
@@ -23,11 +22,8 @@ const bucket = (period: string, currency: string, carts: number, abandoned: numb
 });
 
 /** A fresh schema with the events applied in chunks of `chunk` (one unless given). */
-async function build(schema: string, events: ReturnType<typeof shopHistory>['events'], chunk?: number) {
-  await createSchema(db.pool, cartAbandonmentProjection, schema);
-  await applyAll(db.pool, cartAbandonmentProjection, schema, events, { chunk });
-  return schemaRows(db.pool, schema);
-}
+const build = (schema: string, events: ReturnType<typeof shopHistory>['events'], chunk?: number) =>
+  buildRows(db.pool, cartAbandonmentProjection, schema, events, { chunk });
 
 /** The read as it was before the counts per day: every cart looked at (the reference). */
 const perCartSql = `

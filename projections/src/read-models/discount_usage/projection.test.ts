@@ -1,8 +1,7 @@
 import { liveSchema } from '@flowdose/shared/read-models';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSchema } from '../../schema.ts';
-import { applyAll, schemaRows, shopHistory } from '../analytics-fixture.ts';
+import { buildRows, schemaRows, shopHistory } from '../analytics-fixture.ts';
 import { discountUsageProjection } from './projection.ts';
 import { discountUsageByPeriod } from './queries.ts';
 
@@ -23,11 +22,8 @@ const usage = (
 ) => ({ period, code, currency, uses, releasedUses, discountGiven, revenue });
 
 /** A fresh schema with the events applied in chunks of `chunk` (one unless given). */
-async function build(schema: string, events: ReturnType<typeof shopHistory>['events'], chunk?: number) {
-  await createSchema(db.pool, discountUsageProjection, schema);
-  await applyAll(db.pool, discountUsageProjection, schema, events, { chunk });
-  return schemaRows(db.pool, schema);
-}
+const build = (schema: string, events: ReturnType<typeof shopHistory>['events'], chunk?: number) =>
+  buildRows(db.pool, discountUsageProjection, schema, events, { chunk });
 
 describe('discount_usage read model', () => {
   const { events } = shopHistory();

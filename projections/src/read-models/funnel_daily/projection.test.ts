@@ -1,8 +1,7 @@
 import { liveSchema } from '@flowdose/shared/read-models';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSchema } from '../../schema.ts';
-import { applyAll, schemaRows, shopHistory } from '../analytics-fixture.ts';
+import { buildRows, schemaRows, shopHistory } from '../analytics-fixture.ts';
 import { funnelDailyProjection } from './projection.ts';
 import { funnelByPeriod, funnelSql } from './queries.ts';
 
@@ -40,11 +39,8 @@ const rates = (
 });
 
 /** A fresh schema with the events applied in the order given, in chunks of `chunk` (one unless given). */
-async function build(schema: string, events: ReturnType<typeof shopHistory>['events'], chunk?: number) {
-  await createSchema(db.pool, funnelDailyProjection, schema);
-  await applyAll(db.pool, funnelDailyProjection, schema, events, { chunk });
-  return schemaRows(db.pool, schema);
-}
+const build = (schema: string, events: ReturnType<typeof shopHistory>['events'], chunk?: number) =>
+  buildRows(db.pool, funnelDailyProjection, schema, events, { chunk });
 
 describe('funnel_daily read model', () => {
   const { events } = shopHistory();

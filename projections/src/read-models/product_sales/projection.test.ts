@@ -2,7 +2,7 @@ import { liveSchema } from '@flowdose/shared/read-models';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchema } from '../../schema.ts';
-import { applyAll, orderHistory, schemaRows, tableRows } from '../analytics-fixture.ts';
+import { applyAll, buildRows, orderHistory, schemaRows, tableRows } from '../analytics-fixture.ts';
 import { catalogProjection } from '../catalog/projection.ts';
 import { productSalesProjection } from './projection.ts';
 import { topProductSales } from './queries.ts';
@@ -99,14 +99,12 @@ describe('product_sales read model', () => {
 
   it('gives the same tables whatever the chunks: a refund with its order in one, or apart', async () => {
     const { events } = orderHistory();
-    const schema = 'rm_product_sales_whole';
-    await createSchema(db.pool, productSalesProjection, schema);
-    await applyAll(db.pool, productSalesProjection, schema, events);
+    const whole = await buildRows(db.pool, productSalesProjection, 'rm_product_sales_whole', events);
     for (const chunk of [1, 2, 4]) {
-      const rebuilt = `rm_product_sales_by_${chunk}`;
-      await createSchema(db.pool, productSalesProjection, rebuilt);
-      await applyAll(db.pool, productSalesProjection, rebuilt, events, { chunk });
-      expect(await schemaRows(db.pool, rebuilt), `chunks of ${chunk}`).toEqual(await schemaRows(db.pool, schema));
+      const rebuilt = await buildRows(db.pool, productSalesProjection, `rm_product_sales_by_${chunk}`, events, {
+        chunk,
+      });
+      expect(rebuilt, `chunks of ${chunk}`).toEqual(whole);
     }
     // Two refunds of one order in one chunk are each shared as they would be alone.
     const { events: twice, ids } = orderHistory();

@@ -2,7 +2,7 @@ import { liveSchema } from '@flowdose/shared/read-models';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchema } from '../../schema.ts';
-import { applyAll, orderHistory, schemaRows } from '../analytics-fixture.ts';
+import { applyAll, buildRows, orderHistory, schemaRows } from '../analytics-fixture.ts';
 import { salesDailyProjection } from './projection.ts';
 import { salesByPeriod } from './queries.ts';
 
@@ -142,15 +142,10 @@ describe('sales_daily read model', () => {
 
   it('gives the same tables whatever the chunks: an order with its refund and cancel in one, or each alone', async () => {
     const { events } = orderHistory();
-    const whole = 'rm_sales_daily_whole';
-    await createSchema(db.pool, salesDailyProjection, whole);
-    await applyAll(db.pool, salesDailyProjection, whole, events);
-    const tables = await schemaRows(db.pool, whole);
+    const tables = await buildRows(db.pool, salesDailyProjection, 'rm_sales_daily_whole', events);
     for (const chunk of [1, 2, 3, 5]) {
-      const schema = `rm_sales_daily_by_${chunk}`;
-      await createSchema(db.pool, salesDailyProjection, schema);
-      await applyAll(db.pool, salesDailyProjection, schema, events, { chunk });
-      expect(await schemaRows(db.pool, schema), `chunks of ${chunk}`).toEqual(tables);
+      const rebuilt = await buildRows(db.pool, salesDailyProjection, `rm_sales_daily_by_${chunk}`, events, { chunk });
+      expect(rebuilt, `chunks of ${chunk}`).toEqual(tables);
     }
   });
 
