@@ -112,6 +112,30 @@ export function eventStoreContract(adapter: string, factory: StoreFactory) {
       expect(comparePositions((await store.head())!, mine[4]!.position)).toBeGreaterThanOrEqual(0);
     });
 
+    it('reads several types in log order, in pages, up to a position', async () => {
+      const s = stream();
+      const start = (await store.head()) ?? START;
+      const { position } = await store.append(
+        s,
+        ['X', 'Y', 'Z', 'X', 'Z', 'Z', 'Y', 'X', 'Z'].map((t, i) => event(t, { i })),
+        'no_stream',
+      );
+      await readableAt(store, position);
+      const mine = (await store.readStream(s)).map((e) => e.position);
+      // Up to the eighth event, in pages of two: the X and Z among the first eight, in order.
+      const read: RecordedEvent[] = [];
+      let after = start;
+      for (;;) {
+        const { events } = await store.readAll(after, { types: ['Z', 'X'], limit: 2, to: mine[7] });
+        if (events.length === 0) break;
+        read.push(...events);
+        after = events.at(-1)!.position;
+      }
+      const seen = read.filter((e) => e.streamId === s).map((e) => `${e.type}${(e.data as { i: number }).i}`);
+      expect(seen).toEqual(['X0', 'Z2', 'X3', 'Z4', 'Z5', 'X7']);
+      expect((await store.readAll(start, { types: [] })).events).toEqual([]);
+    });
+
     it('a subscriber sees every event of 8 concurrent writers exactly once, in the order it reports', async () => {
       const writers = 8;
       const perWriter = 640; // 5,120 events

@@ -213,25 +213,36 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       params.push(to.major.toString(), to.minor);
       where += ` and (transaction_id, global_position) <= ($${params.length - 1}::xid8, $${params.length}::bigint)`;
     }
-    if (types) {
-      params.push(types);
-      where += ` and type = any($${params.length}::text[])`;
-    }
-    const { rows } = await pool.query<EventRow & { held_back: boolean }>(
-      // held_back is computed once, in the CTE; "order by … limit 1" makes it an index probe.
-      `with h as materialized (
-         select x.xmin, exists (
-           select 1 from events e where e.transaction_id >= x.xmin order by e.transaction_id limit 1
-         ) as held_back
-         from (select pg_snapshot_xmin(pg_current_snapshot()) as xmin) x
-       )
-       select h.held_back, p.*
-       from h left join lateral (
-         select ${EVENT_COLUMNS} from events where ${where}
-         order by transaction_id, global_position limit $3
-       ) p on true`,
-      params,
-    );
+    const page = (filter: string) =>
+      `(select * from events where ${filter}${where} order by transaction_id, global_position limit $3)`;
+    // Filtered by type, each type is its own range of events_type_order, merged in log order
+    // (a Merge Append that stops at the limit): a projection of one event in ten reads its
+    // events and no others, where one scan of the log in order read all ten and threw nine
+    // away (four times the database's work for the analytics models' rebuilds).
+    const pages = types
+      ? types.map((type) => {
+          params.push(type);
+          return page(`type = $${params.length} and `);
+        })
+      : [page('')];
+    const { rows } =
+      pages.length === 0
+        ? { rows: [] }
+        : await pool.query<EventRow & { held_back: boolean }>(
+            // held_back is computed once, in the CTE; "order by … limit 1" makes it an index probe.
+            `with h as materialized (
+               select x.xmin, exists (
+                 select 1 from events e where e.transaction_id >= x.xmin order by e.transaction_id limit 1
+               ) as held_back
+               from (select pg_snapshot_xmin(pg_current_snapshot()) as xmin) x
+             )
+             select h.held_back, p.*
+             from h left join lateral (
+               select ${EVENT_COLUMNS} from (${pages.join(' union all ')}) e
+               order by transaction_id, global_position limit $3
+             ) p on true`,
+            params,
+          );
     const events = rows.filter((r) => r.global_position !== null).map(toRecordedEvent);
     return { events, heldBack: rows[0]?.held_back ?? false };
   }
