@@ -26,9 +26,12 @@ export const productSalesProjection = defineChunkProjection({
     const { orderLines, sums, refunds } = foldProductSales(
       events.map(({ event, recorded }): ProductSalesEvent => {
         const day = shopDay(recorded.createdAt);
-        return event.type === 'OrderPlaced'
-          ? { ...event.data, type: event.type, day }
-          : { ...event.data, type: event.type, day };
+        if (event.type === 'OrderRefunded') {
+          const { orderId, amount } = event.data;
+          return { type: event.type, orderId, day, amount };
+        }
+        const { orderId, currency, lines } = event.data;
+        return { type: event.type, orderId, day, currency, lines };
       }),
     );
     return [
