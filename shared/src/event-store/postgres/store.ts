@@ -218,7 +218,8 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
     // Filtered by type, each type is its own range of events_type_order, merged in log order
     // (a Merge Append that stops at the limit): a projection of one event in ten reads its
     // events and no others, where one scan of the log in order read all ten and threw nine
-    // away (four times the database's work for the analytics models' rebuilds).
+    // away (a page of 5,000 order events of 9.1M: 12 ms of the database's time instead of 48,
+    // before writing out their JSON, which costs more than either).
     const pages = types
       ? types.map((type) => {
           params.push(type);
