@@ -260,7 +260,9 @@ const badBody = (body: object): fc.Arbitrary<Hostile> =>
       .tuple(
         fc.dictionary(fc.constantFrom(...Object.keys(body), 'sku', 'quantity'), hostileValue, { maxKeys: 4 }),
         hostileKey,
-        hostileValue,
+        // A value JSON can write: an undefined one (fc.anything's) took the unknown key out of
+        // the body, which was then valid and rightly accepted (seed 923701105).
+        hostileValue.filter((value) => JSON.stringify(value) !== undefined),
       )
       .map(([fields, key, value]) => {
         const mangled: Record<string, unknown> = { ...body, ...fields };
