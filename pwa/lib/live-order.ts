@@ -75,15 +75,20 @@ export function useLiveOrder(
   return { latest: newer, notice, connected };
 }
 
+/**
+ * Waits `ms`, or less: until the page leaves, or until the browser is back online, so a
+ * shopper whose network returns sees the order at once, not after a backoff that being
+ * offline ran up (up to 30 s).
+ */
 const pause = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = () => {
+      clearTimeout(timer);
+      window.removeEventListener('online', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    window.addEventListener('online', done);
+    signal.addEventListener('abort', done);
   });
