@@ -20,6 +20,11 @@ export type Projection = {
    */
   apply: (events: readonly RecordedEvent[], schema: string) => Statement[];
   /**
+   * Its statements join a whole chunk's rows (thousands) to tables of millions, and are
+   * planned as index lookups (run-range's PLAN_FOR_A_CHUNK): `defineChunkProjection` sets it.
+   */
+  setBased?: true;
+  /**
    * The analysts' views over this projection's tables, if any (issue 14, read-only SQL): each
    * key names a view in the `analytics` schema, each value is its SELECT over `schema`'s
    * tables. Only this projection's own schema: a rebuild moves these views to the new tables
@@ -105,6 +110,7 @@ export function defineChunkProjection<const S extends readonly Source<{ type: st
   const { sources, applyChunk, ...projection } = spec;
   return {
     ...projection,
+    setBased: true,
     handles: sources.flatMap((s) => s.handles),
     apply(chunk, schema) {
       const read = chunk.flatMap((recorded) => {
