@@ -379,16 +379,21 @@ describe('storefront', () => {
     // The shopper's network drops, the query API restarts (a deployment) and the order is
     // delivered while it is away: its change notice reaches nobody. The page's reconnects fail
     // and back off (1 s, doubling, at most 30 s) for as long as it is offline.
+    let failedReconnects = 0;
+    page.on('requestfailed', (request) => {
+      if (request.url().includes(`/orders/${orderId}/live`)) failedReconnects += 1;
+    });
     await context.setOffline(true);
     await shop.restartQueries(async () => {
       await act('deliver');
     });
-    await new Promise((resolve) => setTimeout(resolve, 12_000));
-    // Back online, it reconnects at once (not after the 16 s its backoff reached by then) with
-    // the version it holds and gets what it missed, still without a reload.
+    // Four failures in a row: the next try is 16 s away.
+    await expect.poll(() => failedReconnects, { timeout: 30_000, interval: 100 }).toBeGreaterThanOrEqual(4);
+    // Back online, it reconnects at once with the version it holds and gets what it missed,
+    // still without a reload.
     await context.setOffline(false);
     const back = performance.now();
-    await expect.poll(() => status.textContent(), { timeout: 4000, interval: 50 }).toBe('Delivered');
+    await expect.poll(() => status.textContent(), { timeout: 2000, interval: 50 }).toBe('Delivered');
     console.log(`order page: delivered shown ${(performance.now() - back).toFixed(0)} ms after the network was back`);
     expect(await page.getByTestId('order-live').textContent()).toBe('Order delivered.');
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
