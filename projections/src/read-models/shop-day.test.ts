@@ -11,7 +11,9 @@ describe('shopDay', () => {
     delete process.env.SHOP_TIME_ZONE;
     expect(shopDay(new Date('2026-03-02T05:00:00Z'))).toBe('2026-03-02');
     // Days are remembered per quarter hour: every 7.5 minutes over the days around New York's
-    // spring-forward and fall-back, asked twice, each answer is the zone's own day.
+    // spring-forward and fall-back, asked twice, each answer is the zone's own day. (Today's
+    // offsets are whole quarter hours, so no slot here straddles a midnight: shopDay's check
+    // for one is for zones' older, odd offsets, and this test does not reach it.)
     const ny = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', dateStyle: 'short' });
     for (const start of ['2026-03-07T00:00:00Z', '2026-10-31T00:00:00Z']) {
       for (let ms = Date.parse(start); ms < Date.parse(start) + 3 * 86_400_000; ms += 450_000) {

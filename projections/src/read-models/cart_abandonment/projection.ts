@@ -69,14 +69,20 @@ export const cartAbandonmentProjection = defineChunkProjection({
     const statements = [];
     if (patches.size > 0) {
       const rows = [...patches].map(([cartId, { lines, status, latest }]) => {
-        const changes = [...lines];
-        const pick = <T>(kind: (c: (typeof changes)[number][1]) => T | undefined) =>
-          Object.fromEntries(changes.flatMap(([id, c]) => (kind(c) === undefined ? [] : [[id, kind(c)]])));
+        // Each line's change, by kind: the three parameters the statement patches with.
+        const sets: Record<string, [number, number]> = {};
+        const quantities: Record<string, number> = {};
+        const removed: string[] = [];
+        for (const [id, change] of lines) {
+          if (change === 'removed') removed.push(id);
+          else if ('set' in change) sets[id] = change.set;
+          else quantities[id] = change.quantity;
+        }
         return {
           cart_id: cartId,
-          sets: pick((c) => (typeof c === 'object' && 'set' in c ? c.set : undefined)),
-          quantities: pick((c) => (typeof c === 'object' && 'quantity' in c ? c.quantity : undefined)),
-          removed: changes.filter(([, c]) => c === 'removed').map(([id]) => id),
+          sets,
+          quantities,
+          removed,
           status,
           latest,
           latest_day: latest && shopDay(latest),

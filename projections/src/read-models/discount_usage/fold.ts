@@ -46,8 +46,12 @@ export function foldDiscounts(events: readonly DiscountEvent[]) {
       // Without a code it changes nothing here, so it settles nothing either.
       if (e.code === undefined) continue;
       touched.add(e.orderId);
-      const order = orders.get(e.orderId) ?? { currency: e.currency, placed: false };
-      orders.set(e.orderId, { ...order, placed: order.placed || e.type === 'OrderPlaced' });
+      let order = orders.get(e.orderId);
+      if (!order) {
+        order = { currency: e.currency, placed: false };
+        orders.set(e.orderId, order);
+      }
+      if (e.type === 'OrderPlaced') order.placed = true;
       if (e.type === 'OrderPlaced' && !placements.has(e.orderId)) {
         const { currency, discount, grandTotal } = e;
         placements.set(e.orderId, { day: shopDay(e.at), code: codeOf(e.code), currency, discount, grandTotal });

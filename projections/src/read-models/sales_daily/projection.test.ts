@@ -132,12 +132,9 @@ describe('sales_daily read model', () => {
     expect(second.map((d) => d.period)).toEqual(['2026-03-02']);
 
     // A rebuild from the same events gives the same rows.
-    const rebuilt = 'rm_sales_daily_again';
-    await createSchema(db.pool, salesDailyProjection, rebuilt);
-    await applyAll(db.pool, salesDailyProjection, rebuilt, events);
     const tables = await schemaRows(db.pool, schema);
     expect(Object.keys(tables)).toEqual(['sales_customer_days', 'sales_customers', 'sales_daily', 'sales_orders']);
-    expect(await schemaRows(db.pool, rebuilt)).toEqual(tables);
+    expect(await buildRows(db.pool, salesDailyProjection, 'rm_sales_daily_again', events)).toEqual(tables);
   });
 
   it('gives the same tables whatever the chunks: an order with its refund and cancel in one, or each alone', async () => {
@@ -155,16 +152,12 @@ describe('sales_daily read model', () => {
     // no order then.
     const early = events.filter((e) => e.type !== 'OrderPlaced' && [ids.a, ids.c].includes(e.streamId.slice(6)));
     const reordered = [...early, ...events.filter((e) => !early.includes(e))];
-    const byOne = 'rm_sales_daily_early_by_one';
-    await createSchema(db.pool, salesDailyProjection, byOne);
-    await applyAll(db.pool, salesDailyProjection, byOne, reordered, { chunk: 1 });
-    const together = 'rm_sales_daily_early_together';
-    await createSchema(db.pool, salesDailyProjection, together);
-    await applyAll(db.pool, salesDailyProjection, together, reordered);
-    expect(await schemaRows(db.pool, together)).toEqual(await schemaRows(db.pool, byOne));
-    const day2 = (await schemaRows(db.pool, together)).sales_daily!.filter(
-      (r) => (r as { day: Date }).day.getDate() === 2,
-    );
+    const byOne = await buildRows(db.pool, salesDailyProjection, 'rm_sales_daily_early_by_one', reordered, {
+      chunk: 1,
+    });
+    const together = await buildRows(db.pool, salesDailyProjection, 'rm_sales_daily_early_together', reordered);
+    expect(together).toEqual(byOne);
+    const day2 = together.sales_daily!.filter((r) => (r as { day: Date }).day.getDate() === 2);
     expect(day2).toEqual([]);
   });
 });
