@@ -59,6 +59,27 @@ const Env = z
     PROJECTIONS_PORT: port(4003),
     STOREFRONT_PORT: port(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // auto: one short coloured line per request in a terminal, JSON lines otherwise or in production.
+    LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
+    // Each service's Prometheus /metrics listens on a port of its own (defaults: command API 9101,
+    // query API 9102, projections 9103, storefront 9104), on loopback unless METRICS_HOST says otherwise.
+    METRICS_PORT: port(0).optional(),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    // OpenTelemetry traces go to this OTLP/HTTP collector (http://127.0.0.1:4318); unset, tracing is off.
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    // Projections whose dead-letter policy is `skip` (comma-separated names); every other one stops
+    // at an event it cannot apply (a skipped event leaves its read model wrong).
+    DEAD_LETTER_SKIP: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean),
+      ),
+    // Spent Idempotency-Key records older than this are removed by the housekeeping sweep.
+    IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(1).max(8760).default(168),
     MIN_POSITION_TIMEOUT_MS: z.coerce.number().int().min(0).max(30000).default(2000),
     // Live order streams (GET /orders/:orderId/live): a notice lost without a Redis reconnect
     // (a publish that failed) is caught by a re-read of every open order this often; and an
