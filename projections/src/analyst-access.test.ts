@@ -303,12 +303,10 @@ describe('read-only SQL for analysts', () => {
          current_setting('temp_file_limit') as f, current_setting('default_transaction_read_only') as r`,
     );
     expect(rows[0]).toEqual({ t: '1s', i: '5s', f: '10MB', r: 'on' });
-    const started = Date.now();
     expect(await failure(client.query('select pg_sleep(5)'))).toMatchObject({
       code: '57014',
       message: 'canceling statement due to statement timeout',
     });
-    expect(Date.now() - started).toBeLessThan(4000);
     // The session goes on.
     expect((await client.query('select count(*)::int as n from sales_daily')).rows[0].n).toBeGreaterThan(0);
   });

@@ -76,7 +76,8 @@ describe('the change feed', () => {
     const publish = changePublisher(away, 'nowhere', logger);
     const started = Date.now();
     await publish({ projection: 'carts', position: '1.1', streams: ['cart-x'] });
-    expect(Date.now() - started).toBeLessThan(3000);
+    // A stalled publish would never end (the test's timeout); a generous bound for a busy machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
     away.disconnect();
   });
 });

@@ -108,13 +108,13 @@ describe('the read cache', () => {
     const at = await reprice(1450);
     // The projection applies it; then its notice reaches the query API.
     await stack.queries.request('GET', '/categories', { headers: { 'X-Min-Position': at } });
-    const started = Date.now();
+    // Entries here live 300 s: the new price within a minute came from the notice (a wait
+    // generous for a busy machine, far short of an expiry).
     await until(
       async () => (await readMug(stack.queries)).price === 1450,
-      2000,
+      60_000,
       'the new price without X-Min-Position',
     );
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('with every notice lost, serves an entry at most CACHE_TTL_SECONDS old', async () => {
@@ -130,10 +130,9 @@ describe('the read cache', () => {
       const at = await reprice(before + 7);
       // A position still gets the truth at once.
       expect((await readMug(api, { 'X-Min-Position': at })).price).toBe(before + 7);
-      const changedAt = Date.now();
-      await until(async () => (await readMug(api)).price === before + 7, 5000, 'the entry expiring');
-      // Two seconds of life, plus the time the repricing took to be projected.
-      expect(Date.now() - changedAt).toBeLessThan(3500);
+      // Two seconds of life here against the stack's 300: within 30 s, it expired by this
+      // instance's TTL (a bound generous for a busy machine, far short of the other).
+      await until(async () => (await readMug(api)).price === before + 7, 30_000, 'the entry expiring');
     } finally {
       await api.close();
       deaf.close();
