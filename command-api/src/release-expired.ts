@@ -4,11 +4,14 @@ import { inventoryStream } from '@flowdose/domain/inventory/events';
 import { orderDecider } from '@flowdose/domain/order/decider';
 import { orderStream } from '@flowdose/domain/order/events';
 import { expiredReservations } from '@flowdose/projections/read-models/inventory/queries';
+import { deleteExpiredSessions } from '@flowdose/shared/auth/sessions';
 import type { Clock } from '@flowdose/shared/clock';
 import { withClient } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import type { CommandContext } from '@flowdose/shared/http/context';
+import { deleteSpentIdempotencyKeys } from '@flowdose/shared/http/idempotency';
 import type { Logger } from '@flowdose/shared/logger';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Deps } from './deps.ts';
 import { handle, loadState, systemContext } from './handle-command.ts';
 import { HOT_STREAM_ATTEMPTS } from './holds.ts';
@@ -71,16 +74,72 @@ async function orderGivenUp(store: EventStore, ctx: CommandContext, orderId: str
   return state.status === 'expired' || state.status === 'canceled';
 }
 
+/** Rows one retention statement deletes: short enough never to hold a sweep's locks for long. */
+const RETENTION_BATCH = 1000;
+/** Batches per kind per sweep; what is left goes at the next sweep. */
+const RETENTION_MAX_BATCHES = 100;
+/**
+ * Retention sweeps run at most this often (the housekeeping tick is every minute): finding
+ * the expired sessions reads every session, which once an hour costs little.
+ */
+const RETENTION_EVERY_MS = 3_600_000;
+
+/** The retention sweep's figures, on the service's metrics registry. */
+export function retentionMetrics(registry: Registry) {
+  return {
+    deleted: new Counter({
+      name: 'flowdose_retention_deleted_total',
+      help: 'Rows the retention sweep deleted: spent idempotency records (kind="idempotency_keys") and expired or revoked sessions (kind="sessions")',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    lastRun: new Gauge({
+      name: 'flowdose_retention_last_run_timestamp_seconds',
+      help: 'When the retention sweep last finished (Unix time); a stale value means it is failing',
+      registers: [registry],
+    }),
+  };
+}
+
+/**
+ * Deletes spent idempotency records older than IDEMPOTENCY_RETENTION_HOURS and sessions past
+ * all use, in batches of RETENTION_BATCH until a batch comes back short, and answers how many
+ * of each went.
+ */
+export async function applyRetention({
+  pool,
+  config,
+}: Pick<Deps, 'pool' | 'config'>): Promise<{ idempotencyKeys: number; sessions: number }> {
+  const drain = async (batch: () => Promise<number>) => {
+    let total = 0;
+    for (let i = 0; i < RETENTION_MAX_BATCHES; i++) {
+      const n = await batch();
+      total += n;
+      if (n < RETENTION_BATCH) break;
+    }
+    return total;
+  };
+  return {
+    idempotencyKeys: await drain(() =>
+      deleteSpentIdempotencyKeys(pool, config.IDEMPOTENCY_RETENTION_HOURS, RETENTION_BATCH),
+    ),
+    sessions: await drain(() => deleteExpiredSessions(pool, config.ACCESS_TOKEN_TTL_SECONDS, RETENTION_BATCH)),
+  };
+}
+
 // One key for the whole cluster: however many API instances run, one tick runs at a time.
 const HOUSEKEEPING_LOCK = 'flowdose:housekeeping';
 
 /**
- * The recovery sweep and releaseExpired, at start and every minute. Driven by a timer in
- * each API process and serialised by a Postgres advisory lock, not by a queue: Redis holds
- * nothing that must survive (a flush, or Redis being away, must not stop abandoned holds
- * from expiring). An instance that finds the lock taken skips its tick.
+ * The recovery sweep and releaseExpired, at start and every minute, and retention (applyRetention)
+ * at start and every hour. Driven by a timer in each API process and serialised by a Postgres
+ * advisory lock, not by a queue: Redis holds nothing that must survive (a flush, or Redis being
+ * away, must not stop abandoned holds from expiring). An instance that finds the lock taken
+ * skips its tick. With a `registry`, retention's figures are on it (retentionMetrics).
  */
-export function startHousekeeping(deps: Deps, logger: Logger) {
+export function startHousekeeping(deps: Deps, logger: Logger, { registry }: { registry?: Registry } = {}) {
+  const metrics = registry ? retentionMetrics(registry) : null;
+  let retainedAt = 0;
   let running: Promise<void> = Promise.resolve();
   const tick = async () => {
     await withClient(deps.pool, async (client) => {
@@ -95,6 +154,14 @@ export function startHousekeeping(deps: Deps, logger: Logger) {
         const released = await releaseExpired(deps, deps.clock);
         if (released > 0 || recovered.checkouts + recovered.orderSteps > 0)
           logger.info({ released, ...recovered }, 'housekeeping');
+        if (Date.now() - retainedAt >= RETENTION_EVERY_MS) {
+          const deleted = await applyRetention(deps);
+          retainedAt = Date.now();
+          metrics?.deleted.inc({ kind: 'idempotency_keys' }, deleted.idempotencyKeys);
+          metrics?.deleted.inc({ kind: 'sessions' }, deleted.sessions);
+          metrics?.lastRun.setToCurrentTime();
+          if (deleted.idempotencyKeys + deleted.sessions > 0) logger.info({ deleted }, 'retention');
+        }
       } finally {
         await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [HOUSEKEEPING_LOCK]);
       }

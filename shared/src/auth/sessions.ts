@@ -101,3 +101,23 @@ export function createSessions(
     },
   };
 }
+
+/**
+ * Retention: deletes up to `limit` sessions no token can be used with any more, and answers
+ * how many went; their refresh tokens go with them (on delete cascade). `isRevoked` answers
+ * false for a session it cannot find, so a session is kept until every access token it
+ * issued has expired: `accessTokenSeconds` after it was revoked or after its last refresh
+ * token expired, whichever came first (no token is issued after either).
+ */
+export async function deleteExpiredSessions(pool: Pool, accessTokenSeconds: number, limit: number): Promise<number> {
+  const { rowCount } = await pool.query(
+    `delete from auth_sessions
+     where session_id in (
+       select s.session_id from auth_sessions s
+       left join lateral (select max(expires_at) as last from refresh_tokens t where t.session_id = s.session_id) t on true
+       where coalesce(least(s.revoked_at, t.last), s.created_at) < now() - make_interval(secs => $1)
+       limit $2)`,
+    [accessTokenSeconds, limit],
+  );
+  return rowCount ?? 0;
+}

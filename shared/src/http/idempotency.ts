@@ -100,3 +100,22 @@ export const idempotent =
     };
     next();
   };
+
+/**
+ * Retention: deletes up to `limit` answered keys stored more than `retentionHours` ago, oldest
+ * first, and answers how many went. A retry of one of them after that runs again (its event
+ * ids still repeat, so it appends nothing twice). A pending key is never deleted: its request
+ * may still be running, or a retry may yet take it over. SKIP LOCKED: a key being replayed
+ * this moment is left for the next batch.
+ */
+export async function deleteSpentIdempotencyKeys(pool: Pool, retentionHours: number, limit: number): Promise<number> {
+  const { rowCount } = await pool.query(
+    `delete from idempotency_keys k
+     using (select scope, key from idempotency_keys
+            where state = 'done' and created_at < now() - make_interval(hours => $1)
+            order by created_at limit $2 for update skip locked) spent
+     where k.scope = spent.scope and k.key = spent.key`,
+    [retentionHours, limit],
+  );
+  return rowCount ?? 0;
+}
