@@ -1,5 +1,5 @@
 import { type NextRequest, NextResponse } from 'next/server';
-import { maySee, sectionOf } from './lib/admin/roles';
+import { FORWARDED_SECTIONS, maySee, sectionOf } from './lib/admin/roles';
 import { readStaffSession, whoIs } from './lib/server/staff-session';
 
 // `next dev` (never used to serve the shop) evaluates its modules and error stacks with eval.
@@ -39,21 +39,45 @@ const policy = (nonce: string) =>
   ].join('; ');
 
 /**
+ * The queue dashboard's policy (bull-board, forwarded from the query API): its page is not
+ * rendered by Next, so it carries no nonce. Its scripts are files of this origin (script-src
+ * 'self': still no inline script and no eval), its loading screen and components style
+ * inline ('unsafe-inline' for styles only, which run no code), and its <base> names this
+ * origin's /admin/queues/. The Google font it links is refused: staff browsers are sent to
+ * no third party, and it falls back to the system's fonts.
+ */
+const QUEUES_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
  * A fresh nonce per page. Next reads it from the request's Content-Security-Policy header and
  * puts it on its own scripts, so every page renders per request (app/layout.tsx). A page the
  * service worker keeps is kept with its header, so the nonce it serves offline still matches.
  */
 export function proxy(request: NextRequest) {
-  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
-  const csp = policy(nonce);
-  const headers = new Headers(request.headers);
-  headers.set('content-security-policy', csp);
-  // A back-office section the signed-in role may not see answers 404, as if it did not
-  // exist (the section's layout renders the not-found page; this gives it its status).
   const section = request.nextUrl.pathname.startsWith('/admin') ? sectionOf(request.nextUrl.pathname) : undefined;
+  const forwarded = section !== undefined && FORWARDED_SECTIONS.includes(section.label);
+  // A back-office section the signed-in role may not see answers 404, as if it did not
+  // exist (the section's layout renders the not-found page; this gives it its status). A
+  // forwarded section has no sign-in form of its own: signed out, it is not there either.
   const session = section ? readStaffSession(request.cookies) : null;
   const who = session && whoIs(session);
-  const hidden = section && who && !maySee(who.role, section.label);
+  const hidden = section && (who ? !maySee(who.role, section.label) : forwarded);
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
+  // The not-found page is Next's own, with its nonce.
+  const csp = forwarded && !hidden ? QUEUES_POLICY : policy(nonce);
+  const headers = new Headers(request.headers);
+  headers.set('content-security-policy', csp);
   const response = hidden
     ? NextResponse.rewrite(new URL('/admin/not-for-this-role', request.url), { request: { headers }, status: 404 })
     : NextResponse.next({ request: { headers } });

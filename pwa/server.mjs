@@ -3,11 +3,15 @@
 // one, so any shopper could pick their address. Here the header is always the socket's
 // address, unless STOREFRONT_BEHIND_PROXY=true says a reverse proxy in front sets it.
 // It also answers the probes the other services answer (/health, /ready), passes product
-// images (/media/…) straight to the query API, and stops gracefully on SIGTERM.
+// images (/media/…) straight to the query API, and stops gracefully on SIGTERM. Its figures
+// (requests by kind, latency, the process's own) are on a metrics port of their own.
+import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
+// Hoisted from the shared workspace's dependencies (the storefront declares only what its pages use).
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 // Serving loads next.config.mjs, whose Serwist wrapper warns about Turbopack when not run by
 // `next build --webpack`; the worker was built there already.
@@ -21,6 +25,9 @@ const upstreams = {
   'command-api': process.env.COMMAND_API_URL ?? 'http://127.0.0.1:4001',
   'query-api': process.env.QUERY_API_URL ?? 'http://127.0.0.1:4002',
 };
+// Prometheus scrapes GET /metrics here; loopback unless METRICS_HOST says otherwise.
+const metricsPort = Number(process.env.METRICS_PORT ?? 9104);
+const metricsHost = process.env.METRICS_HOST ?? '127.0.0.1';
 /** After SIGTERM, requests under way get this long; then it exits anyway. */
 const STOP_WITHIN_MS = 10_000;
 
@@ -83,6 +90,8 @@ function media(req, res) {
   const headers = {};
   for (const name of ['x-forwarded-for', ...MEDIA_REQUEST_HEADERS])
     if (req.headers[name] !== undefined) headers[name] = req.headers[name];
+  // One request id through every service (the APIs take the same shape: lib/server/forward.ts).
+  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(headers['x-request-id'] ?? '')) headers['x-request-id'] = randomUUID();
   const upstream = MEDIA_REQUEST(
     {
       protocol: MEDIA_UPSTREAM.protocol,
@@ -123,24 +132,99 @@ function media(req, res) {
 const liveStreams = new Set();
 const LIVE_PATH = /^\/(admin\/)?api\/queries\/orders\/[^/]+\/live$/;
 
-const server = createServer((req, res) => {
-  const path = req.url?.split('?')[0];
-  if (path === '/health') return reply(res, 200, { status: 'ok', service: 'storefront' });
-  if (path === '/ready') return void ready(res);
-  if (!behindProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
-  if (MEDIA_PATH.test(path ?? '')) return media(req, res);
-  if (LIVE_PATH.test(path ?? '')) {
-    liveStreams.add(res);
-    res.once('close', () => liveStreams.delete(res));
-  }
-  void handle(req, res);
+// What the storefront's figures are: the process's own, and every request by a coarse kind
+// (never its URL: one series per page or product would swamp the scraper), method and status.
+const metrics = new Registry();
+metrics.setDefaultLabels({ service: 'storefront' });
+collectDefaultMetrics({ register: metrics });
+const requestLabels = ['method', 'route', 'status'];
+const requests = new Counter({
+  name: 'http_requests_total',
+  help: 'HTTP requests answered, by method, kind (page, api-forward, static, media, probe) and status',
+  labelNames: requestLabels,
+  registers: [metrics],
 });
+const duration = new Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'Time from a request to the end of its answer, by method, kind and status',
+  labelNames: requestLabels,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [metrics],
+});
+const API_PATH = /^\/(admin\/)?api\//;
+const STATIC_PATH = /^\/(_next\/|icons\/|sw\.js$|manifest\.webmanifest$|favicon)|\.[a-z0-9]+$/i;
+const routeKind = (path) =>
+  path === '/health' || path === '/ready'
+    ? 'probe'
+    : MEDIA_PATH.test(path)
+      ? 'media'
+      : API_PATH.test(path)
+        ? 'api-forward'
+        : STATIC_PATH.test(path)
+          ? 'static'
+          : 'page';
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+function measure(req, res, path) {
+  const started = process.hrtime.bigint();
+  res.once('close', () => {
+    const labels = {
+      method: METHODS.has(req.method) ? req.method : 'OTHER',
+      route: routeKind(path),
+      status: res.writableFinished ? String(res.statusCode) : 'aborted',
+    };
+    requests.inc(labels);
+    duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+  });
+}
+
+// Behind a load balancer: an idle connection outlives the balancer's own idle timeout (60 s
+// for AWS and nginx), so the balancer closes first and never sends into a closing socket.
+const server = createServer(
+  { keepAliveTimeout: 65_000, headersTimeout: 66_000, requestTimeout: 300_000 },
+  (req, res) => {
+    const path = req.url?.split('?')[0];
+    measure(req, res, path ?? '');
+    if (path === '/health') return reply(res, 200, { status: 'ok', service: 'storefront' });
+    if (path === '/ready') return void ready(res);
+    if (!behindProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+    if (MEDIA_PATH.test(path ?? '')) return media(req, res);
+    if (LIVE_PATH.test(path ?? '')) {
+      liveStreams.add(res);
+      res.once('close', () => liveStreams.delete(res));
+    }
+    void handle(req, res);
+  },
+);
 server.on('error', (err) => {
   // The port taken: exit, so the supervisor (npm start) starts the process again.
   console.error(`storefront cannot listen on ${hostname}:${port}:`, err.message);
   process.exit(1);
 });
 server.listen(port, hostname, () => console.log(`storefront on http://${hostname}:${port}`));
+
+// Never on the shop's own port. Taken, the shop serves on without its figures (the scraper
+// sees the target down), as the other services do (shared/src/metrics/serve.ts).
+const metricsServer = createServer((req, res) => {
+  if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+    res.writeHead(404, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
+    return void res.end('not found\n');
+  }
+  metrics.metrics().then(
+    (text) => {
+      res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
+      res.end(text);
+    },
+    (err) => {
+      console.error('storefront metrics: collecting failed:', err);
+      res.writeHead(500, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
+      res.end('collecting the metrics failed\n');
+    },
+  );
+});
+metricsServer.on('error', (err) =>
+  console.error(`storefront metrics not served: cannot listen on ${metricsHost}:${metricsPort}:`, err.message),
+);
+metricsServer.listen(metricsPort, metricsHost);
 
 let stopping = false;
 function shutdown(why) {
@@ -166,6 +250,8 @@ function shutdown(why) {
   });
   server.closeIdleConnections();
   for (const res of liveStreams) res.destroy();
+  metricsServer.close();
+  metricsServer.closeAllConnections();
 }
 process.once('SIGTERM', () => shutdown('SIGTERM'));
 process.once('SIGINT', () => shutdown('SIGINT'));

@@ -2,6 +2,7 @@ import { commandApi } from '@flowdose/domain/contract/command-api';
 import { createHttpApp } from '@flowdose/shared/http/bootstrap';
 import type express from 'express';
 import type { Deps } from './deps.ts';
+import { adminDeadLetterRoutes } from './routes/admin-dead-letters.ts';
 import { adminDiscountRoutes } from './routes/admin-discounts.ts';
 import { adminInventoryRoutes } from './routes/admin-inventory.ts';
 import { adminOrderRoutes } from './routes/admin-orders.ts';
@@ -29,6 +30,7 @@ export function buildApp(deps: Deps): express.Express {
       authRoutes(deps),
       cartRoutes(deps),
       adminProjectionRoutes(deps),
+      adminDeadLetterRoutes(deps),
       adminProductRoutes(deps),
       adminProductImageRoutes(deps),
       adminInventoryRoutes(deps),

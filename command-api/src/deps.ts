@@ -1,4 +1,5 @@
 import { quiet } from '@flowdose/projections/queues';
+import type { RebuildJob } from '@flowdose/projections/rebuild-worker';
 import { projections } from '@flowdose/projections/registry';
 import { createRenditionsQueue, type RenditionsJob } from '@flowdose/projections/renditions';
 import { argon2idHasher, type PasswordHasher } from '@flowdose/shared/auth/passwords';
@@ -27,7 +28,7 @@ export type Deps = {
   sessions: Sessions;
   hasher: PasswordHasher;
   limits: RateLimits;
-  rebuilds: Queue<{ projection: string; requestedBy: string }>;
+  rebuilds: Queue<RebuildJob>;
   /** Uploaded images' bytes (BLOB_STORE). */
   blobs: BlobStore;
   /** Where an upload asks for its renditions (the projections service makes them). */

@@ -6,6 +6,7 @@ import { ConcurrencyError } from '@flowdose/shared/errors';
 import type { EventStore, NewEvent } from '@flowdose/shared/event-store/port';
 import { type Position, START } from '@flowdose/shared/event-store/position';
 import type { CommandContext } from '@flowdose/shared/http/context';
+import { activeTraceparent } from '@flowdose/shared/trace-context';
 
 const MAX_ATTEMPTS = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -169,6 +170,8 @@ async function decideAndAppend<C, E extends { type: string; data: unknown }, S>(
         actor: ctx.actor,
         idempotencyKey: ctx.idempotencyKey,
         schemaVersion: decider.events.version,
+        // The request's trace, for the projections that apply the event to continue (tracing on only).
+        ...activeTraceparent(),
       },
     }));
     try {

@@ -6,12 +6,12 @@ import type { InventoryEvent } from '@flowdose/domain/inventory/events';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { type Config, testConfig } from '@flowdose/shared/config';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
-import { createLogger } from '@flowdose/shared/logger';
 import { createRedis, createRequestRedis } from '@flowdose/shared/redis';
 import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { createTestDatabase } from '@flowdose/shared/testing/db';
 import { serve } from '@flowdose/shared/testing/http';
+import { testLogger } from '@flowdose/shared/testing/logs';
 import { until } from '@flowdose/shared/testing/process';
 import { buildApp } from './app.ts';
 import { commandDeps } from './deps.ts';
@@ -24,7 +24,14 @@ export async function startCommandApi(config: Config = testConfig()) {
   // Reported by the answers (503, /ready) where it matters; a test with Redis away expects them.
   for (const client of [redis, queueRedis]) client.on('error', () => {});
   const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
-  const deps = commandDeps({ config, logger: createLogger('test', 'silent'), pool: db.pool, store, redis, queueRedis });
+  const deps = commandDeps({
+    config,
+    logger: testLogger('command-api', config),
+    pool: db.pool,
+    store,
+    redis,
+    queueRedis,
+  });
   const api = await serve(buildApp(deps));
   return {
     config,

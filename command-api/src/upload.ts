@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '@flowdose/shared/errors';
+import { checkText } from '@flowdose/shared/http/json-body';
 import busboy from 'busboy';
 import type { Request, RequestHandler } from 'express';
 
@@ -156,7 +157,16 @@ function receive(
     parser.on('field', (name, value, info) => {
       if (!fields.includes(name)) refuse(name, `not a field of this form (fields: ${fields.join(', ') || 'none'})`);
       else if (info.valueTruncated) refuse(name, `longer than ${maxFieldBytes} bytes`);
-      else result.fields[name] = value;
+      else {
+        // The same checks as a JSON body's texts: decoded from whatever charset the part
+        // declared, it is text like any other.
+        try {
+          checkText(value, name);
+          result.fields[name] = value;
+        } catch (error) {
+          refusal ??= error as Error;
+        }
+      }
     });
     parser.on('filesLimit', () => refuse(fileField, 'one file only'));
     parser.on('fieldsLimit', () => refuse('body', 'too many fields'));

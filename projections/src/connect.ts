@@ -1,6 +1,7 @@
 import { connectClients } from '@flowdose/shared/clients';
 import type { Config } from '@flowdose/shared/config';
 import type { Logger } from '@flowdose/shared/logger';
+import type { Registry } from 'prom-client';
 import { closeQueues, createQueues } from './queues.ts';
 import { projections } from './registry.ts';
 
@@ -12,9 +13,16 @@ import { projections } from './registry.ts';
  */
 export const poolSize = (projectionCount: number) => projectionCount + 4;
 
-/** The clients both entry points (the service and the ops CLI) need; projections pipeline their writes. */
-export function connect(config: Config, logger: Logger) {
-  const clients = connectClients(config, logger, { max: poolSize(projections.length), pipeline: true });
+/**
+ * The clients both entry points (the service and the ops CLI) need; projections pipeline their
+ * writes. The service passes its metrics registry: the clients' figures go there.
+ */
+export function connect(config: Config, logger: Logger, metrics?: Registry) {
+  const clients = connectClients(config, logger, {
+    max: poolSize(projections.length),
+    pipeline: true,
+    ...(metrics ? { metrics } : {}),
+  });
   const queues = createQueues(clients.queueRedis, config.QUEUE_PREFIX, projections);
   return {
     ...clients,

@@ -1,34 +1,63 @@
+import '@flowdose/shared/tracing';
 import { createServer } from 'node:http';
 import { createBlobStore } from '@flowdose/shared/blob-store/create';
 import { changePublisher } from '@flowdose/shared/change-feed';
 import { loadConfig } from '@flowdose/shared/config';
 import { comparePositions, positionToken, START } from '@flowdose/shared/event-store/position';
+import { createMetrics } from '@flowdose/shared/http/metrics';
 import { createLogger } from '@flowdose/shared/logger';
+import { METRICS_PORTS, serveMetrics } from '@flowdose/shared/metrics/serve';
 import { probe } from '@flowdose/shared/probe';
-import { liveSchema, readCheckpoint, shadowSchema } from '@flowdose/shared/read-models';
+import { liveSchema, REBUILD_QUEUE, readCheckpoint, shadowSchema } from '@flowdose/shared/read-models';
 import { gracefulShutdown } from '@flowdose/shared/shutdown';
-import type { Worker } from 'bullmq';
+import { Queue, type Worker } from 'bullmq';
 import { connect } from './connect.ts';
 import { type Dispatcher, startDispatcher } from './dispatcher.ts';
-import { enqueueRange } from './queues.ts';
+import { projectionGauges, projectionMetrics, watchWorker } from './metrics.ts';
+import { enqueueRange, queueName, quiet } from './queues.ts';
 import { startRebuildWorker } from './rebuild-worker.ts';
 import { projectionsFor } from './registry.ts';
-import { startRenditionsWorker } from './renditions.ts';
+import { createRenditionsQueue, RENDITIONS_QUEUE, startRenditionsWorker } from './renditions.ts';
 import { createSchema, schemaState } from './schema.ts';
 import { projectionStatus } from './status.ts';
 import { startWorker } from './worker.ts';
 import { transactionIdRefusal } from './xid-guard.ts';
 
 const config = loadConfig();
-const logger = createLogger('projections', config.LOG_LEVEL);
+const logger = createLogger('projections', config.LOG_LEVEL, config);
 // `--only=worker` or `--only=dispatcher` splits the roles across processes or machines.
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
-const { pool, store, redis, queueRedis, queues, close } = connect(config, logger);
+const metrics = createMetrics('projections');
+const { pool, store, redis, queueRedis, queues, close } = connect(config, logger, metrics);
 const publishChange = changePublisher(redis, config.QUEUE_PREFIX, logger);
 // Where uploaded images are: the renditions worker reads their originals and writes beside them.
 const blobs = createBlobStore(config);
 // SEARCH_BACKEND decides where the search projection's documents go.
 const projections = projectionsFor(config);
+
+// The figures, on the metrics port (METRICS_PORT, 9103), apart from the status server: what the
+// workers count as they go, and what is read from Postgres and Redis when Prometheus scrapes.
+const projectionCounters = projectionMetrics(metrics);
+// Only watched here (their workers run in this process): the rebuilds' and the renditions' queues.
+const rebuildQueue = quiet(new Queue(REBUILD_QUEUE, { connection: queueRedis, prefix: config.QUEUE_PREFIX }));
+const renditionsQueue = createRenditionsQueue(queueRedis, config.QUEUE_PREFIX);
+projectionGauges(metrics, {
+  pool,
+  store,
+  projections,
+  queues: new Map<string, Queue>([
+    ...[...queues].map(([name, queue]) => [queueName(name), queue] as const),
+    [REBUILD_QUEUE, rebuildQueue],
+    [RENDITIONS_QUEUE, renditionsQueue],
+  ]),
+  redis: queueRedis,
+  logger,
+});
+const metricsServer = serveMetrics(metrics, {
+  host: config.METRICS_HOST,
+  port: config.METRICS_PORT ?? METRICS_PORTS.projections,
+  logger,
+});
 
 // This process's own parts, not caches: set once by the start below (one dispatcher, the
 // configured number of workers), read by the status server and the shutdown.
@@ -82,7 +111,9 @@ const shutdown = gracefulShutdown({
     await dispatcher?.stop();
     await Promise.all(workers.map((w) => w.close()));
     await blobs.close();
+    await Promise.all([rebuildQueue.close(), renditionsQueue.close()]);
     await close();
+    await (await metricsServer).close();
   },
 });
 
@@ -114,8 +145,8 @@ async function start() {
     only === 'dispatcher'
       ? []
       : [
-          ...projections.map((projection) =>
-            startWorker({
+          ...projections.map((projection) => {
+            const worker = startWorker({
               projection,
               pool,
               store,
@@ -124,8 +155,10 @@ async function start() {
               lockMs: config.JOB_LOCK_MS,
               logger,
               publishChange,
-            }),
-          ),
+            });
+            watchWorker(projectionCounters, projection.name, worker);
+            return worker;
+          }),
           startRebuildWorker({
             pool,
             store,

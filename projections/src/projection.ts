@@ -1,4 +1,5 @@
 import { type EventSchema, readEvent } from '@flowdose/domain/event-schemas';
+import type { DeadLetterPolicy } from '@flowdose/domain/projection/events';
 import type { PoolClient } from '@flowdose/shared/db';
 import type { RecordedEvent } from '@flowdose/shared/event-store/port';
 
@@ -41,6 +42,12 @@ export type Projection = {
    * Anything it writes outside the transaction must be safe to write again (a replay).
    */
   afterApply?: (tx: PoolClient, schema: string, events: readonly RecordedEvent[]) => Promise<void>;
+  /**
+   * What its worker does with an event it cannot apply, once quarantined (dead-letters.ts):
+   * `stop` there (unset: the default, since a skipped event leaves the read model wrong) or
+   * `skip` it. Set from DEAD_LETTER_SKIP by `projectionsFor`.
+   */
+  deadLetterPolicy?: DeadLetterPolicy;
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { Position } from '@flowdose/shared/event-store/position';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import type { Redis } from '@flowdose/shared/redis';
+import { queueTelemetry } from '@flowdose/shared/trace-context';
 import { Queue } from 'bullmq';
 import type { Projection } from './projection.ts';
 
@@ -21,6 +22,7 @@ export function createQueues(connection: Redis, prefix: string, projections: rea
         new Queue<RangeJob>(queueName(p.name), {
           connection,
           prefix,
+          telemetry: queueTelemetry(),
           defaultJobOptions: {
             attempts: 20,
             backoff: { type: 'exponential', delay: 250 },

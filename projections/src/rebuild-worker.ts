@@ -5,13 +5,15 @@ import { positionToken } from '@flowdose/shared/event-store/position';
 import type { Logger } from '@flowdose/shared/logger';
 import { REBUILD_QUEUE } from '@flowdose/shared/read-models';
 import type { Redis } from '@flowdose/shared/redis';
+import { queueTelemetry } from '@flowdose/shared/trace-context';
 import { Worker } from 'bullmq';
 import type { Projection } from './projection.ts';
 import type { ProjectionQueues } from './queues.ts';
 import { rebuild } from './rebuild.ts';
 import { projectionNamed } from './registry.ts';
 
-export type RebuildJob = { projection: string; requestedBy: string };
+/** `requestId`: the HTTP request that asked, so its id follows the rebuild into this log. */
+export type RebuildJob = { projection: string; requestedBy: string; requestId?: string };
 
 /** Runs rebuilds asked for over HTTP, one at a time, reporting progress on the job. */
 export function startRebuildWorker({
@@ -38,7 +40,8 @@ export function startRebuildWorker({
     REBUILD_QUEUE,
     async (job) => {
       const projection = projectionNamed(job.data.projection, projections);
-      logger.info({ projection: projection.name, requestedBy: job.data.requestedBy }, 'rebuild started');
+      const log = logger.child({ projection: projection.name, requestId: job.data.requestId });
+      log.info({ requestedBy: job.data.requestedBy }, 'rebuild started');
       const { applied } = await rebuild({
         pool,
         store,
@@ -51,11 +54,11 @@ export function startRebuildWorker({
           void job.updateProgress({ phase, at: positionToken(at), head: positionToken(head), percent }).catch(() => {});
         },
       });
-      logger.info({ projection: projection.name, applied }, 'rebuild swapped in');
+      log.info({ applied }, 'rebuild swapped in');
       return { applied };
     },
     // A rebuild may run for long; the lock is renewed while it works.
-    { connection, prefix, concurrency: 1, lockDuration: 60_000 },
+    { connection, prefix, telemetry: queueTelemetry(), concurrency: 1, lockDuration: 60_000 },
   );
   worker.on('failed', (job, err) => logger.error({ err, projection: job?.data.projection }, 'rebuild failed'));
   worker.on('error', (err) => logger.error({ err }, 'rebuild worker'));

@@ -45,9 +45,10 @@ export async function rebuild({
   // A server restart while the lock is held must not crash the process: the rebuild's next
   // query fails instead (and the lock went with the session), and the client is destroyed.
   let lockLost: Error | undefined;
-  lock.on('error', (error) => {
+  const onLockError = (error: Error) => {
     lockLost = error;
-  });
+  };
+  lock.on('error', onLockError);
   try {
     // Wait a little: a rebuild killed a moment ago holds the lock until Postgres notices its
     // connection is gone.
@@ -89,14 +90,14 @@ export async function rebuild({
       // for analysts' queries on it to end, and the live worker need not wait with it.
       await lockSchema(tx, live);
       await applyViews(tx, projection, shadow);
-      // Holding the live checkpoint row stops the live worker until the swap commits.
-      const liveAt = await tx
-        .query<{ major: bigint; minor: bigint }>(`select major, minor from ${live}.checkpoint for update`)
-        .then((r) => (r.rows[0] ? { major: r.rows[0].major, minor: r.rows[0].minor } : null))
-        .catch((error: { code?: string }) => {
-          if (error.code === '42P01') return null;
-          throw error;
-        });
+      // Holding the live checkpoint row stops the live worker until the swap commits. No live
+      // schema (a first build, a restore) is asked first: a failed select would abort the swap.
+      const hasLive = await tx.query('select to_regclass($1) is not null as yes', [`${live}.checkpoint`]);
+      const liveAt = hasLive.rows[0]?.yes
+        ? await tx
+            .query<{ major: bigint; minor: bigint }>(`select major, minor from ${live}.checkpoint for update`)
+            .then((r) => (r.rows[0] ? { major: r.rows[0].major, minor: r.rows[0].minor } : null))
+        : null;
       if (liveAt) {
         const last = await applyRange(tx, store, projection, shadow, {
           to: liveAt,
@@ -123,6 +124,8 @@ export async function rebuild({
     return { applied };
   } finally {
     await lock.query('select pg_advisory_unlock_all()').catch(() => {});
+    // The client goes back to the pool: a listener left on it would pile up, one per rebuild.
+    lock.off('error', onLockError);
     lock.release(lockLost);
   }
 }

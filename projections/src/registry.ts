@@ -48,9 +48,23 @@ function projectionsWith(search: SearchFeed): readonly Projection[] {
  * workers, rebuilds, the migration's rebuilds) takes its list from here.
  */
 export function projectionsFor(config: Config): readonly Projection[] {
-  if (config.SEARCH_BACKEND !== 'meilisearch') return projections;
-  const meili = createMeiliSearchIndex(meiliSettings(config));
-  return projectionsWith(() => meili);
+  let list = projections;
+  if (config.SEARCH_BACKEND === 'meilisearch') {
+    const meili = createMeiliSearchIndex(meiliSettings(config));
+    list = projectionsWith(() => meili);
+  }
+  return withDeadLetterPolicies(list, config.DEAD_LETTER_SKIP);
+}
+
+/** The projections DEAD_LETTER_SKIP names skip what they cannot apply; the others stop there. */
+function withDeadLetterPolicies(list: readonly Projection[], skip: readonly string[]): readonly Projection[] {
+  const unknown = skip.filter((name) => !list.some((p) => p.name === name));
+  if (unknown.length > 0)
+    throw new Error(
+      `DEAD_LETTER_SKIP names no projection: ${unknown.join(', ')} (known: ${list.map((p) => p.name).join(', ')})`,
+    );
+  if (skip.length === 0) return list;
+  return list.map((p) => (skip.includes(p.name) ? { ...p, deadLetterPolicy: 'skip' as const } : p));
 }
 
 export function projectionNamed(name: string, among: readonly Projection[] = projections): Projection {

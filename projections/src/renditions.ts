@@ -3,6 +3,7 @@ import type { BlobStore } from '@flowdose/shared/blob-store/port';
 import type { Logger } from '@flowdose/shared/logger';
 import { makeRendition, measureImage, renditionContentType, sniffImageType } from '@flowdose/shared/media/images';
 import type { Redis } from '@flowdose/shared/redis';
+import { queueTelemetry } from '@flowdose/shared/trace-context';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { quiet } from './queues.ts';
 
@@ -13,7 +14,8 @@ import { quiet } from './queues.ts';
 // write the same bytes under the same keys and nothing else.
 
 export const RENDITIONS_QUEUE = 'media-renditions';
-export type RenditionsJob = { hash: string };
+/** `requestId`: the HTTP request that asked first, so its id follows the job into this log. */
+export type RenditionsJob = { hash: string; requestId?: string };
 // BullMQ refuses ':' in custom job ids.
 const jobId = (hash: string) => `renditions-${hash}`;
 
@@ -25,6 +27,7 @@ export const createRenditionsQueue = (connection: Redis, prefix: string): Queue<
     new Queue<RenditionsJob>(RENDITIONS_QUEUE, {
       connection,
       prefix,
+      telemetry: queueTelemetry(),
       defaultJobOptions: {
         attempts: 8,
         backoff: { type: 'exponential', delay: 1000 },
@@ -37,12 +40,12 @@ export const createRenditionsQueue = (connection: Redis, prefix: string): Queue<
   );
 
 /** Asks for an upload's renditions; while a job for it waits or runs, this adds nothing. */
-export async function requestRenditions(queue: Queue<RenditionsJob>, hash: string): Promise<void> {
+export async function requestRenditions(queue: Queue<RenditionsJob>, hash: string, requestId?: string): Promise<void> {
   if (!MEDIA_HASH.test(hash)) throw new Error(`not a media hash: ${hash}`);
   const existing = await queue.getJob(jobId(hash));
   // A job that failed every attempt keeps its id for a day: try it again rather than never.
   if (existing && (await existing.isFailed())) await existing.retry().catch(() => {});
-  else await queue.add('renditions', { hash }, { jobId: jobId(hash) });
+  else await queue.add('renditions', { hash, requestId }, { jobId: jobId(hash) });
 }
 
 /** Whether every rendition of the upload is in the store. */
@@ -96,11 +99,12 @@ export function startRenditionsWorker({
     RENDITIONS_QUEUE,
     async (job) => {
       const made = await makeRenditions(blobs, job.data.hash);
-      if (made.length > 0) log.info({ hash: job.data.hash, made: made.length }, 'renditions made');
+      if (made.length > 0)
+        log.info({ hash: job.data.hash, requestId: job.data.requestId, made: made.length }, 'renditions made');
       return { made: made.length };
     },
     // A large AVIF takes seconds; the lock is renewed while it works.
-    { connection, prefix, concurrency: 1, lockDuration: 60_000 },
+    { connection, prefix, telemetry: queueTelemetry(), concurrency: 1, lockDuration: 60_000 },
   );
   worker.on('failed', (job, err) => log.error({ err, hash: job?.data.hash }, 'renditions failed'));
   worker.on('error', (err) => log.error({ err }, 'renditions worker'));

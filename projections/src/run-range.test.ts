@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inTransaction } from '@flowdose/shared/db';
 import { type Position, positionToken, START } from '@flowdose/shared/event-store/position';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
+import { readableAt } from '@flowdose/shared/event-store/readable';
 import { createLogger } from '@flowdose/shared/logger';
 import { readCheckpoint } from '@flowdose/shared/read-models';
 import { createRedis } from '@flowdose/shared/redis';
@@ -169,6 +170,9 @@ describe('catchUp', () => {
     let head: Position = START;
     for (const { id, streamId, type, data, metadata } of shopHistory().events)
       ({ position: head } = await store.append(streamId, [{ id, type, data, metadata }], 'any'));
+    // Transaction ids are the cluster's: another test's open transaction, in any database,
+    // holds the readable log back until it ends. Wait for the whole history to be readable.
+    await readableAt(store, head);
     for (const projection of [salesDailyProjection, cartAbandonmentProjection]) {
       const schema = `paged_${projection.name}`;
       await createSchema(db.pool, projection, schema);

@@ -4,6 +4,7 @@ import type { EventStore, RecordedEvent } from '@flowdose/shared/event-store/por
 import { comparePositions, type Position, positionToken } from '@flowdose/shared/event-store/position';
 import { PROJECTIONS_CHANNEL, readCheckpoint } from '@flowdose/shared/read-models';
 import type { Projection, Statement } from './projection.ts';
+import { traceRange } from './trace-range.ts';
 
 /** `streams`: the streams whose events the range applied, for the change feed. */
 export type RangeResult = { from: Position; to: Position; applied: number; streams: string[] };
@@ -126,6 +127,28 @@ export async function skipRange(pool: Pool, schema: string, from: Position, to: 
   return rowCount === 1;
 }
 
+/** The place just before an event's in the log's order (global positions start at 1): nothing lies between. */
+export const justBefore = (p: Position): Position => ({ major: p.major, minor: p.minor - 1n });
+
+/**
+ * Moves the checkpoint over one event the projection is not to apply (a skipped dead letter),
+ * once everything before it is applied: compare-and-set from the place just before it, in
+ * the checkpoint row's lock, so a checkpoint anywhere else is left alone. Answers whether it
+ * moved.
+ */
+export async function passOver(pool: Pool, projection: Projection, schema: string, event: Position): Promise<boolean> {
+  return inTransaction(pool, async (tx) => {
+    const from = await lockCheckpoint(tx, projection, schema);
+    if (comparePositions(from, justBefore(event)) !== 0) return false;
+    await tx.query(`update ${schema}.checkpoint set major = $1, minor = $2, updated_at = now(), last_error = null`, [
+      event.major,
+      event.minor,
+    ]);
+    await tx.query('select pg_notify($1, $2)', [PROJECTIONS_CHANNEL, `${schema}:${positionToken(event)}`]);
+    return true;
+  });
+}
+
 /**
  * One range as a worker runs it: the events are read first, with no transaction open, and
  * applied in a transaction that locks the checkpoint row only if the checkpoint is still where
@@ -167,11 +190,14 @@ export async function runRange(
             (await store.readAll(seen, { to, types: projection.handles, limit: maxEvents })).events,
           );
     onRead?.(page.events);
-    const result = await inTransaction(pool, async (tx) => {
-      const from = await lockCheckpoint(tx, projection, schema);
-      if (comparePositions(from, seen) !== 0) return 'moved' as const;
-      return applyEvents(tx, projection, schema, { from, to, maxEvents }, page);
-    });
+    // In the traces of the requests that appended the events (when tracing is on).
+    const result = await traceRange(projection.name, page.events, () =>
+      inTransaction(pool, async (tx) => {
+        const from = await lockCheckpoint(tx, projection, schema);
+        if (comparePositions(from, seen) !== 0) return 'moved' as const;
+        return applyEvents(tx, projection, schema, { from, to, maxEvents }, page);
+      }),
+    );
     if (result !== 'moved') return result;
   }
 }
@@ -193,9 +219,17 @@ function readAhead(
   return { from, page };
 }
 
+type CatchUpOptions = {
+  chunk?: number;
+  onProgress?: (at: Position) => void;
+  onApplied?: (range: RangeResult) => Promise<void>;
+};
+
 /**
  * Brings a schema up to `to` in transactions of at most `chunk` events, so a long catch-up
  * never holds one huge transaction open (which would hold back every gap-safe reader).
+ * Events staff skipped (dead-letters.ts) are passed over, in a live schema and in a rebuild
+ * alike: one a projection could not apply would otherwise stop every rebuild of it.
  */
 export async function catchUp(
   pool: Pool,
@@ -203,11 +237,35 @@ export async function catchUp(
   projection: Projection,
   schema: string,
   to: Position,
-  {
-    chunk = 5000,
-    onProgress,
-    onApplied,
-  }: { chunk?: number; onProgress?: (at: Position) => void; onApplied?: (range: RangeResult) => Promise<void> } = {},
+  options: CatchUpOptions = {},
+): Promise<number> {
+  let applied = 0;
+  for (const event of await skippedAhead(pool, projection.name, schema, to)) {
+    applied += await catchUpTo(pool, store, projection, schema, justBefore(event), options);
+    await passOver(pool, projection, schema, event);
+  }
+  return applied + (await catchUpTo(pool, store, projection, schema, to, options));
+}
+
+/** The events skipped for this projection between the schema's checkpoint and `to`, in log order. */
+export async function skippedAhead(pool: Pool, projection: string, schema: string, to: Position): Promise<Position[]> {
+  const { rows } = await pool.query<{ major: bigint; minor: bigint }>(
+    `select d.major, d.minor from projection_dead_letters d, ${schema}.checkpoint c
+     where d.projection = $1 and d.status = 'skipped'
+       and (d.major, d.minor) > (c.major, c.minor) and (d.major, d.minor) <= ($2::bigint, $3::bigint)
+     order by d.major, d.minor`,
+    [projection, to.major, to.minor],
+  );
+  return rows.map((r) => ({ major: r.major, minor: r.minor }));
+}
+
+async function catchUpTo(
+  pool: Pool,
+  store: EventStore,
+  projection: Projection,
+  schema: string,
+  to: Position,
+  { chunk = 5000, onProgress, onApplied }: CatchUpOptions,
 ): Promise<number> {
   let applied = 0;
   let ahead: ReadAhead | undefined;

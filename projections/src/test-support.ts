@@ -7,10 +7,10 @@ import { createPool, type Pool } from '@flowdose/shared/db';
 import type { EventStore, NewEvent } from '@flowdose/shared/event-store/port';
 import { maxPosition, type Position, START } from '@flowdose/shared/event-store/position';
 import { readableAt } from '@flowdose/shared/event-store/readable';
-import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { createRedis, createRequestRedis } from '@flowdose/shared/redis';
 import { testMetadata } from '@flowdose/shared/testing/events';
+import { testLogger } from '@flowdose/shared/testing/logs';
 import { poolSize } from './connect.ts';
 import { startDispatcher } from './dispatcher.ts';
 import { closeQueues, createQueues } from './queues.ts';
@@ -109,7 +109,7 @@ export async function startPipeline(
   { batchSize, prefix = `t${randomBytes(4).toString('hex')}` }: { batchSize?: number; prefix?: string } = {},
 ) {
   const pool = createPool(testPool.options.connectionString!, { max: poolSize(projections.length), pipeline: true });
-  const logger = createLogger('test', 'silent');
+  const logger = testLogger('projections', { LOG_LEVEL: 'debug' });
   const redis = createRedis('redis://127.0.0.1:6379');
   // Change notices go out under the same prefix: a query API given it as QUEUE_PREFIX hears them.
   const publisher = createRequestRedis('redis://127.0.0.1:6379');

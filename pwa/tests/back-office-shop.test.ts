@@ -155,7 +155,7 @@ describe('staff run the shop from the back office', () => {
     // Ops: steps up to delivery, never cancel or refund; no catalog.
     const ops = await staffBrowser('ops');
     expect(await ops.page.getByRole('navigation', { name: 'Back office' }).getByRole('link').allTextContents()).toEqual(
-      ['Flowdose back office', 'Dashboard', 'Orders', 'Inventory', 'Projections'],
+      ['Flowdose back office', 'Dashboard', 'Orders', 'Inventory', 'Projections', 'Queues'],
     );
     await ops.page.goto(`${shop.url}/admin/orders/${order.orderId}`);
     await ops.page.getByRole('button', { name: 'Capture payment' }).waitFor();

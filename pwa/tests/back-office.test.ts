@@ -239,6 +239,20 @@ describe('the back office', () => {
     expect(after.find((c) => c.name === 'fd_staff_refresh')!.value).not.toBe(refreshBefore);
     expect(after.find((c) => c.name === 'fd_staff_access')!.value).not.toBe(aged);
 
+    // The queue dashboard (bull-board, forwarded from the query API) is in the bar for ops.
+    // Its scripts run under the path's own policy: the only thing it refuses is the Google font.
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (m.text().includes('Content Security Policy')) refused.push(m.text());
+    });
+    await page.getByRole('navigation', { name: 'Back office' }).getByRole('link', { name: 'Queues' }).click();
+    await page.waitForURL(`${shop.url}/admin/queues`);
+    await page.getByText('projection-orders').first().waitFor();
+    await page.getByText('media-renditions').first().waitFor();
+    expect(refused.filter((m) => !m.includes('fonts.googleapis.com'))).toEqual([]);
+    await page.screenshot({ path: `${SCREENSHOTS}/admin-queues.png` });
+    await page.goBack();
+
     // Signing out ends the session: the page asks to sign in again.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/admin\/login/);
@@ -258,6 +272,10 @@ describe('the back office', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('.audit-timeline').getByText('Shipped').first().waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    // The queue dashboard is for ops and admins: for an analyst it is not there, page or data.
+    expect(await page.getByRole('link', { name: 'Queues' }).count()).toBe(0);
+    expect(await page.evaluate(() => fetch('/admin/queues/api/queues').then((r) => r.status))).toBe(404);
+    expect((await page.goto(`${shop.url}/admin/queues`))?.status()).toBe(404);
     await context.close();
   });
 
@@ -270,6 +288,8 @@ describe('the back office', () => {
       if (/\.(js|css)(\?|$)/.test(res.url())) assets.push(res.url());
     });
     for (const path of ['/', '/products', '/cart']) await page.goto(shop.url + path, { waitUntil: 'networkidle' });
+    // Signed out, the queue dashboard is not there either: it has no sign-in page of its own.
+    expect((await fetch(`${shop.url}/admin/queues`)).status).toBe(404);
     // Everything the service worker would keep for offline use, as the built worker lists it.
     const sw = await readFile(fileURLToPath(new URL('../public/sw.js', import.meta.url)), 'utf8');
     const precached = [...sw.matchAll(/'url':'([^']+\.(?:js|css))'/g)].map((m) => shop.url + m[1]);

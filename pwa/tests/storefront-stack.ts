@@ -55,6 +55,7 @@ export async function startStorefront() {
     query: await freePort(),
     projections: await freePort(),
     web: await freePort(),
+    queryMetrics: await freePort(),
   };
   // Uploaded images in a folder of this stack's own, gone with it.
   const media = await mkdtemp(join(tmpdir(), 'flowdose-shop-media-'));
@@ -67,14 +68,19 @@ export async function startStorefront() {
     COMMAND_API_PORT: String(ports.command),
     QUERY_API_PORT: String(ports.query),
     PROJECTIONS_PORT: String(ports.projections),
+    // Each on a free port of its own, not the defaults (9101…), which another stack may hold.
+    METRICS_PORT: '0',
   };
+  // The query API's figures, which a test reads (live order streams).
+  const queryEnv = { ...env, METRICS_PORT: String(ports.queryMetrics) };
   const services = [
     spawnTs('command-api/src/main.ts', [], env),
-    spawnTs('query-api/src/main.ts', [], env),
+    spawnTs('query-api/src/main.ts', [], queryEnv),
     spawnTs('projections/src/main.ts', [], env),
   ];
   const commands = `http://127.0.0.1:${ports.command}`;
   const queries = `http://127.0.0.1:${ports.query}`;
+  const queryMetrics = `http://127.0.0.1:${ports.queryMetrics}/metrics`;
   const url = `http://127.0.0.1:${ports.web}`;
   let web: ChildProcess | undefined;
   let browser: Browser | undefined;
@@ -118,6 +124,7 @@ export async function startStorefront() {
         HOSTNAME: '127.0.0.1',
         COMMAND_API_URL: commands,
         QUERY_API_URL: queries,
+        METRICS_PORT: '0',
         NEXT_TELEMETRY_DISABLED: '1',
       },
       stdio: 'ignore',
@@ -162,8 +169,8 @@ export async function startStorefront() {
     stopped.child.kill('SIGTERM');
     if ((await stopped.exited) !== 0) throw new Error('the query API did not stop cleanly');
     await meanwhile();
-    services[1] = spawnTs('query-api/src/main.ts', [], env);
+    services[1] = spawnTs('query-api/src/main.ts', [], queryEnv);
     await until(() => healthy(`${queries}/health`), 30_000, 'query API back');
   };
-  return { url, commands, queries, db, admin, shopper, touchServiceWorker, restartQueries, close };
+  return { url, commands, queries, queryMetrics, db, admin, shopper, touchServiceWorker, restartQueries, close };
 }

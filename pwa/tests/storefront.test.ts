@@ -370,9 +370,7 @@ describe('storefront', () => {
     expect(await resume('5')).toBeNull();
     // A client gone from the forwarder is gone upstream too: only the page's stream stays open.
     const openStreams = async () =>
-      Number(
-        /^flowdose_live_order_streams\S* (\d+)$/m.exec(await (await fetch(`${shop.queries}/metrics`)).text())?.[1],
-      );
+      Number(/^flowdose_live_order_streams\S* (\d+)$/m.exec(await (await fetch(shop.queryMetrics)).text())?.[1]);
     await expect.poll(openStreams, { timeout: 5000 }).toBe(1);
 
     // The shopper's network drops, the query API restarts (a deployment) and the order is

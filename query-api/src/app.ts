@@ -8,9 +8,11 @@ import { adminRoutes } from './routes/admin.ts';
 import { adminAnalyticsRoutes } from './routes/admin-analytics.ts';
 import { adminCustomerRoutes } from './routes/admin-customers.ts';
 import { adminDashboardRoutes } from './routes/admin-dashboard.ts';
+import { adminDeadLetterRoutes } from './routes/admin-dead-letters.ts';
 import { adminDiscountRoutes } from './routes/admin-discounts.ts';
 import { adminInventoryRoutes } from './routes/admin-inventory.ts';
 import { adminProductRoutes } from './routes/admin-products.ts';
+import { adminQueueRoutes } from './routes/admin-queues.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { cartRoutes } from './routes/carts.ts';
 import { healthRoute } from './routes/health.ts';
@@ -22,7 +24,7 @@ import { imageShower } from './shown-images.ts';
 
 /** The query API without a listening socket, so tests drive it with real dependencies. */
 export function buildApp(deps: Deps): express.Express {
-  const metrics = createMetrics('query-api');
+  const metrics = deps.metrics ?? createMetrics('query-api');
   const cache = createReadCache({
     ...deps,
     metrics,
@@ -40,7 +42,6 @@ export function buildApp(deps: Deps): express.Express {
     sessions: deps.sessions,
     contract: queryApi,
     health: healthRoute(deps),
-    metrics,
     // Reads only: no request body is parsed.
     jsonBodies: false,
     routes: [
@@ -50,6 +51,8 @@ export function buildApp(deps: Deps): express.Express {
       searchRoutes(deps, cache, show),
       orderRoutes(deps, metrics),
       adminRoutes(deps),
+      adminDeadLetterRoutes(deps),
+      adminQueueRoutes(deps),
       adminDashboardRoutes(deps),
       adminProductRoutes(deps, show),
       adminInventoryRoutes(deps),

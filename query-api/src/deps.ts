@@ -8,6 +8,7 @@ import type { EventStore } from '@flowdose/shared/event-store/port';
 import type { Logger } from '@flowdose/shared/logger';
 import type { Redis } from '@flowdose/shared/redis';
 import type { Queue } from 'bullmq';
+import type { Registry } from 'prom-client';
 import type { ChangeHub } from './changes.ts';
 import type { PositionWaiter } from './min-position.ts';
 
@@ -36,4 +37,10 @@ export type Deps = {
    * graceful shutdown does not wait for them.
    */
   stopping?: AbortSignal;
+  /**
+   * The service's metrics registry (main.ts makes it and serves it on the metrics port); the
+   * read cache and the live order streams count into it. Left out (tests), the app keeps one
+   * of its own.
+   */
+  metrics?: Registry;
 };

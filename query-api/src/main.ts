@@ -1,18 +1,26 @@
+// First: tracing patches pg, ioredis and express before anything loads them.
+import '@flowdose/shared/tracing';
+import { queryApi } from '@flowdose/domain/contract/query-api';
 import { createRenditionsQueue } from '@flowdose/projections/renditions';
 import { createSessions } from '@flowdose/shared/auth/sessions';
 import { createBlobStore } from '@flowdose/shared/blob-store/create';
 import { connectClients } from '@flowdose/shared/clients';
 import { loadConfig } from '@flowdose/shared/config';
+import { createMetrics } from '@flowdose/shared/http/metrics';
 import { createLogger } from '@flowdose/shared/logger';
+import { expressRouteLabel, instrumentHttp } from '@flowdose/shared/metrics/http';
+import { METRICS_PORTS, serveMetrics } from '@flowdose/shared/metrics/serve';
 import { createNotifications } from '@flowdose/shared/notifications';
 import { gracefulShutdown, listenedOrExit } from '@flowdose/shared/shutdown';
+import { flushTracing } from '@flowdose/shared/tracing';
 import { buildApp } from './app.ts';
 import { createChangeHub } from './changes.ts';
 import { createPositionWaiter } from './min-position.ts';
 
 const config = loadConfig();
-const logger = createLogger('query-api', config.LOG_LEVEL);
-const { pool, store, redis, queueRedis, close } = connectClients(config, logger);
+const logger = createLogger('query-api', config.LOG_LEVEL, config);
+const metrics = createMetrics('query-api');
+const { pool, store, redis, queueRedis, close } = connectClients(config, logger, { metrics });
 const notifications = createNotifications(config.DATABASE_URL, (err) => logger.error({ err }, 'notifications'));
 const waitForPosition = createPositionWaiter(pool, notifications, config.MIN_POSITION_TIMEOUT_MS);
 const sessions = createSessions(pool, config);
@@ -32,8 +40,15 @@ const app = buildApp({
   renditions,
   changes,
   stopping: stopping.signal,
+  metrics,
 });
 const server = app.listen(config.QUERY_API_PORT, listenedOrExit(logger, `:${config.QUERY_API_PORT}`));
+instrumentHttp(server, metrics, expressRouteLabel(queryApi));
+const metricsServer = serveMetrics(metrics, {
+  host: config.METRICS_HOST,
+  port: config.METRICS_PORT ?? METRICS_PORTS['query-api'],
+  logger,
+});
 
 gracefulShutdown({
   logger,
@@ -47,5 +62,7 @@ gracefulShutdown({
     await renditions.close();
     await blobs.close();
     await close();
+    await (await metricsServer).close();
+    await flushTracing();
   },
 });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { testConfig } from '@flowdose/shared/config';
+import { createMetrics } from '@flowdose/shared/http/metrics';
 import { createLogger } from '@flowdose/shared/logger';
 import { createRequestRedis, type Redis } from '@flowdose/shared/redis';
 import { bearerFor } from '@flowdose/shared/testing/auth';
@@ -177,14 +178,19 @@ describe('the read cache', () => {
     }
   });
 
-  it('exports its hits, misses and time as Prometheus metrics', async () => {
-    await readMug(stack.queries);
-    await readMug(stack.queries);
-    const res = await stack.queries.request('GET', '/metrics');
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toContain('text/plain');
-    expect(res.text).toMatch(/flowdose_read_cache_lookups_total\{[^}]*route="product"[^}]*outcome="hit"[^}]*\} [1-9]/);
-    expect(res.text).toMatch(/flowdose_read_cache_seconds_count\{[^}]*route="product"[^}]*source="cache"[^}]*\} [1-9]/);
+  it("counts its hits, misses and time into the service's metrics registry", async () => {
+    const metrics = createMetrics('query-api');
+    const api = await serve(buildApp({ ...stack.queryDeps, metrics }));
+    try {
+      await until(async () => (await readMug(api)).cache === 'hit', 5000, 'a warm entry');
+      const text = await metrics.metrics();
+      expect(text).toMatch(/flowdose_read_cache_lookups_total\{[^}]*route="product"[^}]*outcome="hit"[^}]*\} [1-9]/);
+      expect(text).toMatch(/flowdose_read_cache_seconds_count\{[^}]*route="product"[^}]*source="cache"[^}]*\} [1-9]/);
+      // Never on the public port: the metrics port serves them (metrics/serve.ts).
+      expect((await api.request('GET', '/metrics')).status).toBe(404);
+    } finally {
+      await api.close();
+    }
   });
 
   it('is switched off by READ_CACHE=off: every read from the read models', async () => {

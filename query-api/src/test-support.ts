@@ -8,12 +8,12 @@ import { type Role, signAccessToken } from '@flowdose/shared/auth/tokens';
 import type { Clock } from '@flowdose/shared/clock';
 import { type Config, testConfig } from '@flowdose/shared/config';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
-import { createLogger } from '@flowdose/shared/logger';
 import { createNotifications } from '@flowdose/shared/notifications';
 import { createRequestRedis } from '@flowdose/shared/redis';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { createTestDatabase } from '@flowdose/shared/testing/db';
 import { serve, type TestServer } from '@flowdose/shared/testing/http';
+import { testLogger } from '@flowdose/shared/testing/logs';
 import { expect } from 'vitest';
 import { buildApp } from './app.ts';
 import { createChangeHub } from './changes.ts';
@@ -30,7 +30,7 @@ export async function startStack(
   config: Config = testConfig({ MIN_POSITION_TIMEOUT_MS: '3000' }),
   { clock }: { clock?: Clock } = {},
 ) {
-  const logger = createLogger('test', 'silent');
+  const logger = testLogger('query-api', config);
   const db = await createTestDatabase();
   const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url, ...(clock ? { clock } : {}) });
   // The pipeline publishes its change notices under the config's prefix, where the query API listens.

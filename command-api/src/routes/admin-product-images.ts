@@ -12,6 +12,7 @@ import type { CommandContext } from '@flowdose/shared/http/context';
 import { idempotent } from '@flowdose/shared/http/idempotency';
 import { validate } from '@flowdose/shared/http/validate';
 import { measureImage, sniffImageType, stripMetadata } from '@flowdose/shared/media/images';
+import { askQueue } from '@flowdose/shared/unavailable';
 import { type Request, type RequestHandler, Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { failpoint } from '../failpoints.ts';
@@ -75,11 +76,11 @@ export function adminProductImageRoutes({ pool, store, config, blobs, renditions
           contentType: IMAGE_TYPES[type],
           cacheControl: IMMUTABLE,
         });
-      // Asked for before the image is recorded. Redis away loses nothing for good: a rendition
-      // asked for and not found asks again (the query API's /media).
-      await requestRenditions(renditions, hash).catch((err: unknown) =>
-        req.log.warn({ err, hash }, 'renditions not asked for; the first request for one will'),
-      );
+      // Asked for before the image is recorded, so a recorded image has its job. With Redis away
+      // that is a 503 within about a second: nothing is recorded, and the retry (same
+      // Idempotency-Key) puts the same bytes again and asks again. A job lost later (a flush)
+      // loses nothing for good: a rendition asked for and not found asks again (/media).
+      await askQueue(renditions, () => requestRenditions(renditions, hash, req.context.requestId));
       failpoint(config, 'image-stored');
 
       const image: ImageRef = { key, alt, width, height };

@@ -9,6 +9,7 @@ import { available, inventoryDecider } from '@flowdose/domain/inventory/decider'
 import { inventoryStream } from '@flowdose/domain/inventory/events';
 import { STORE_CURRENCY } from '@flowdose/domain/store-currency';
 import { positionToken } from '@flowdose/shared/event-store/position';
+import { refuseStaff } from '@flowdose/shared/http/auth';
 import { mayTryCart, requireCartReach } from '@flowdose/shared/http/cart-access';
 import { cartToken } from '@flowdose/shared/http/cart-token';
 import { idempotent } from '@flowdose/shared/http/idempotency';
@@ -21,6 +22,8 @@ import { type CommandOf, handle, loadState, newId } from '../handle-command.ts';
 export function cartRoutes(deps: Deps): Router {
   const { store, pool, config, prices } = deps;
   const router = Router();
+  // Every cart route, checkout included, before anything is read or appended.
+  router.use('/carts', refuseStaff);
 
   const caller = (req: Request) => ({ principal: req.principal, cartToken: req.get('X-Cart-Token') });
   const requireCartAccess: RequestHandler = (req, _res, next) => {

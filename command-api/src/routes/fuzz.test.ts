@@ -68,6 +68,7 @@ beforeAll(async () => {
     orderId: order.body.orderId,
     code: 'FUZZ10',
     name: 'carts',
+    position: '1.1',
   };
   headersFor = {
     none: {},
@@ -118,6 +119,8 @@ const validBodies = (): Record<string, object | null> => ({
   'DELETE /carts/:cartId/items/:lineId': null,
   'POST /carts/:cartId/checkout': checkoutDetails(),
   'POST /admin/projections/:name/rebuild': null,
+  'POST /admin/projections/:name/dead-letters/:position/retry': {},
+  'POST /admin/projections/:name/dead-letters/:position/skip': { reason: 'fuzz' },
   'POST /admin/products': newProduct('fuzz-other', 'FUZZ-2'),
   'PATCH /admin/products/:productId': { title: 'Renamed' },
   'PATCH /admin/products/:productId/variants/:sku': { weightGrams: 20 },

@@ -1,7 +1,8 @@
 import { startCommandApi } from '@flowdose/command-api/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCatalog } from './demo-catalog.ts';
-import { seedCatalog } from './seed-catalog.ts';
+import { picturesToSeed, seedCatalog, seedPictures } from './seed-catalog.ts';
+import { readSeeded } from './seeded.ts';
 
 let harness: Awaited<ReturnType<typeof startCommandApi>>;
 beforeAll(async () => {
@@ -37,6 +38,44 @@ describe('demo catalog seed', () => {
       "select metadata->'actor' as actor from events where type = 'ProductCreated' limit 1",
     );
     expect(rows[0].actor).toEqual({ userId: '00000000-0000-4000-8000-000000005eed', role: 'admin' });
+  });
+
+  it('seeds the products first and their pictures later, resuming from what the log says was done', async () => {
+    // Products other tests do not seed, picture by picture.
+    const products = demoCatalog(52).slice(40);
+    const target = { commandsUrl: harness.api.url, jwtSecret: harness.config.AUTH_JWT_SECRET };
+    const [created, before] = [await countOf('ProductCreated'), await countOf('ProductImageAdded')];
+    const ids = await seedCatalog({ ...target, products, pictures: false });
+    expect(await countOf('ProductCreated')).toBe(created + products.length);
+    expect(await countOf('ProductImageAdded')).toBe(before);
+
+    // Interrupted after the first few pictures…
+    const stop = new AbortController();
+    let uploaded = 0;
+    await seedPictures({
+      ...target,
+      products,
+      productIds: ids,
+      concurrency: 1,
+      signal: stop.signal,
+      onProgress: (n) => {
+        uploaded = n;
+        if (n === 3) stop.abort();
+      },
+    });
+    expect(uploaded).toBe(3);
+    // …then resumed from the log: only what is missing is sent.
+    const seeded = await readSeeded(harness.db.pool);
+    if (seeded === 'own') throw new Error('the demo catalog is not the shop’s own');
+    expect(seeded.productIds.get(products[0]!.handle)).toBe(ids.get(products[0]!.handle));
+    const owed = picturesToSeed(products, seeded);
+    expect(owed).toBe(products.reduce((n, p) => n + p.images.length, 0) - 3);
+    let sent = 0;
+    await seedCatalog({ ...target, products, pictures: false, seeded });
+    await seedPictures({ ...target, products, productIds: seeded.productIds, seeded, onProgress: (n) => (sent = n) });
+    expect(sent).toBe(owed);
+    expect(await countOf('ProductImageAdded')).toBe(before + owed + 3);
+    expect(picturesToSeed(products, (await readSeeded(harness.db.pool)) as Exclude<typeof seeded, 'own'>)).toBe(0);
   });
 
   it('makes a varied catalog: 500 products, unique handles and SKUs, options that fit, EUR and USD prices', () => {

@@ -1,6 +1,9 @@
 import type { ProjectionState } from '@/lib/admin/answers';
 
-/** Each read model's projection: how far behind the log it is and whether it is rebuilding. */
+/**
+ * Each read model's projection: how far behind the log it is, whether it is rebuilding, and
+ * how many events it quarantined (stopped: it waits before one until staff retry or skip it).
+ */
 export function ProjectionTable({
   projections,
   actions,
@@ -20,6 +23,9 @@ export function ProjectionTable({
           <th scope="col">Checkpoint</th>
           <th scope="col">Queue</th>
           <th scope="col">Rebuild</th>
+          <th scope="col" className="num">
+            Dead letters
+          </th>
           <th scope="col">Last error</th>
           {actions && <th scope="col">Actions</th>}
         </tr>
@@ -46,6 +52,17 @@ export function ProjectionTable({
                 </label>
               ) : (
                 '—'
+              )}
+            </td>
+            <td className={p.deadLetters.quarantined > 0 ? 'num error' : 'num'}>
+              {p.deadLetters.quarantined}
+              {p.deadLetters.stoppedAt && (
+                <>
+                  {' '}
+                  <span className="muted">
+                    stopped before <code>{p.deadLetters.stoppedAt}</code>
+                  </span>
+                </>
               )}
             </td>
             <td className={p.lastError ? 'error' : undefined}>{p.lastError ?? '—'}</td>

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { SECTIONS, sectionOf } from '@/lib/admin/roles';
+import { FORWARDED_SECTIONS, SECTIONS, sectionOf } from '@/lib/admin/roles';
 import { ROLE_LABEL, StaffGate, useStaff } from '@/lib/admin/staff';
 
 function Bar() {
@@ -16,11 +16,18 @@ function Bar() {
         <Link href="/admin" className="brand">
           Flowdose <span>back office</span>
         </Link>
-        {SECTIONS.filter((s) => (s.roles as readonly string[]).includes(who.role)).map((s) => (
-          <Link key={s.href} href={s.href} aria-current={s.href === current ? 'page' : undefined}>
-            {s.label}
-          </Link>
-        ))}
+        {SECTIONS.filter((s) => (s.roles as readonly string[]).includes(who.role)).map((s) =>
+          // Not a page of this app: a client-side navigation would ask it for React's payload.
+          FORWARDED_SECTIONS.includes(s.label) ? (
+            <a key={s.href} href={s.href}>
+              {s.label}
+            </a>
+          ) : (
+            <Link key={s.href} href={s.href} aria-current={s.href === current ? 'page' : undefined}>
+              {s.label}
+            </Link>
+          ),
+        )}
         {/* Who and the way out stay together, at the end of the bar or of its second line. */}
         <span className="account">
           <span className="who">

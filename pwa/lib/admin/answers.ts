@@ -44,3 +44,7 @@ export type AdminProductPage = z.infer<typeof AdminProductPageSchema>;
 export type AdminProduct = z.infer<typeof AdminProductSchema>;
 
 export type ProjectionState = z.infer<typeof ProjectionStatus>;
+/** What retrying or skipping one answers. */
+export type { DeadLetterAnswer } from '@flowdose/domain/contract/command-api';
+/** An event a projection could not apply, as GET /admin/projections/:name/dead-letters lists it. */
+export type { DeadLetter } from '@flowdose/domain/contract/query-api';

@@ -68,6 +68,8 @@ export function describeEvent(item: Pick<AuditItem, 'type' | 'data'>, currency: 
       return `Checkout: asked the payment provider for ${money(d.amount)}`;
     case 'CheckoutFailing':
       return `Checkout failing: ${str(d.detail) || str(d.code)}`;
+    case 'DeadLetterSkipped':
+      return `Projection ${str(d.projection)} skipped ${str(d.eventType)} at ${str(d.position)}${because(d)}`;
     default:
       return item.type.startsWith('Checkout')
         ? `Checkout: ${spaced(item.type.slice(8)).toLowerCase()}`

@@ -18,6 +18,7 @@ export const SECTIONS = [
   { href: '/admin/customers', label: 'Customers', roles: ['admin', 'analyst'] },
   { href: '/admin/analytics', label: 'Analytics', roles: ['admin', 'analyst'] },
   { href: '/admin/projections', label: 'Projections', roles: ['admin', 'ops'] },
+  { href: '/admin/queues', label: 'Queues', roles: ['admin', 'ops'] },
 ] as const satisfies readonly { href: string; label: string; roles: readonly StaffRole[] }[];
 
 export type Section = (typeof SECTIONS)[number]['label'];
@@ -25,6 +26,14 @@ export type Section = (typeof SECTIONS)[number]['label'];
 /** The section an address of the back office belongs to: the longest section address it starts with. */
 export const sectionOf = (pathname: string) =>
   SECTIONS.filter((s) => pathname === s.href || pathname.startsWith(`${s.href}/`)).at(-1);
+
+/**
+ * Sections whose pages are not the back office's own but an API's, forwarded as they come
+ * (the queue dashboard, bull-board, served by the query API): no sign-in form or frame of
+ * this app wraps them, so signed out they answer 404 like a section the role may not see,
+ * and a link reaches them by a full page load.
+ */
+export const FORWARDED_SECTIONS: readonly Section[] = ['Queues'];
 
 export const maySee = (role: StaffRole, section: Section) =>
   (SECTIONS.find((s) => s.label === section)?.roles as readonly StaffRole[] | undefined)?.includes(role) ?? false;

@@ -13,7 +13,6 @@ const REQUEST_HEADERS = [
   'last-event-id',
   'x-cart-token',
   'x-min-position',
-  'x-request-id',
   'x-correlation-id',
 ];
 const RESPONSE_HEADERS = [
@@ -32,6 +31,19 @@ export const problem = (status: number, type: string, title: string, detail?: st
     { status, headers: { 'content-type': 'application/problem+json', ...headers } },
   );
 
+// The APIs' own rule (shared/src/http/context.ts): an id they would not take is replaced here.
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The id of the user action this request is part of: the browser's X-Request-Id, or a new one.
+ * Every API call made for the request sends it, so the storefront's and the APIs' log lines and
+ * the events' correlation id name the same action.
+ */
+export const requestIdOf = (request: NextRequest): string => {
+  const given = request.headers.get('x-request-id');
+  return given && SAFE_ID.test(given) ? given : crypto.randomUUID();
+};
+
 /** The request's body, read once: a request sent again (after a token refresh) sends the same bytes. */
 export const bodyOf = async (request: NextRequest) =>
   request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
@@ -49,16 +61,18 @@ export async function forward(
     authorization,
     body,
     method = request.method,
-  }: { authorization: string | null; body: ArrayBuffer | undefined; method?: string },
+    requestId = requestIdOf(request),
+  }: { authorization: string | null; body: ArrayBuffer | undefined; method?: string; requestId?: string },
 ): Promise<Response> {
   const base = UPSTREAM[service];
-  if (!base) return problem(404, 'not-found', 'Not found');
+  if (!base) return problem(404, 'not-found', 'Not found', undefined, { 'x-request-id': requestId });
   const target = new URL(`${path.map(encodeURIComponent).join('/')}${request.nextUrl.search}`, `${base}/`);
   const headers = new Headers();
   for (const name of REQUEST_HEADERS) {
     const value = request.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
+  headers.set('x-request-id', requestId);
   if (authorization) headers.set('authorization', authorization);
   const client = request.headers.get('x-forwarded-for') ?? request.headers.get('x-real-ip');
   if (client) headers.set('x-forwarded-for', client);
@@ -76,6 +90,7 @@ export async function forward(
   } catch {
     return problem(503, 'upstream-unavailable', 'Service unavailable', `${service} API is down`, {
       'retry-after': '1',
+      'x-request-id': requestId,
     });
   }
   const out = new Headers();

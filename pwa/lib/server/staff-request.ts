@@ -1,5 +1,5 @@
 import { type NextRequest, NextResponse } from 'next/server';
-import { bodyOf, forward, problem } from './forward';
+import { bodyOf, forward, problem, requestIdOf } from './forward';
 import {
   dueForRenewal,
   endStaffSession,
@@ -33,8 +33,10 @@ export async function asStaff(
   const session = readStaffSession(request.cookies);
   if (!session) return problem(401, 'unauthorized', 'Signed out', 'Sign in to the back office.');
   const body = await bodyOf(request);
+  // One id for the request sent again after a refresh too: both are the same staff action.
+  const requestId = requestIdOf(request);
   const send = (s: StaffSession) =>
-    forward(request, service, path, { authorization: `Bearer ${s.accessToken}`, body, method });
+    forward(request, service, path, { authorization: `Bearer ${s.accessToken}`, body, method, requestId });
 
   // Cookies another request has already rotated (this one left before their answer came
   // back) are brought up to date, or they would put a spent token back in the browser.
@@ -44,12 +46,12 @@ export async function asStaff(
   }
   // Renewed ahead of expiry while staff work, so the API's idle bound follows their requests.
   if (dueForRenewal(kept)) {
-    const renewal = await refreshStaffSession(kept.refreshToken);
+    const renewal = await refreshStaffSession(kept.refreshToken, requestId);
     if (renewal.kind === 'refreshed') kept = { ...kept, ...renewal.tokens };
   }
   let res = await send(kept);
   if (res.status === 401) {
-    const refresh = await refreshStaffSession(kept.refreshToken);
+    const refresh = await refreshStaffSession(kept.refreshToken, requestId);
     if (refresh.kind === 'refused') {
       const out = new NextResponse(res.body, res);
       endStaffSession(out);

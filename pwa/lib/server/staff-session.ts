@@ -122,14 +122,14 @@ const rotated = new Map<string, StaffTokens>();
 /** The tokens that replaced a spent refresh token, when this process did the refresh. */
 export const rotatedFrom = (refreshToken: string) => rotated.get(refreshToken);
 
-export function refreshStaffSession(refreshToken: string): Promise<Refresh> {
+export function refreshStaffSession(refreshToken: string, requestId?: string): Promise<Refresh> {
   const running = refreshes.get(refreshToken);
   if (running) return running;
   const refreshed = (async (): Promise<Refresh> => {
     try {
       const res = await fetch(`${UPSTREAM.commands}/auth/refresh`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(requestId ? { 'x-request-id': requestId } : {}) },
         body: JSON.stringify({ refreshToken }),
         cache: 'no-store',
       });

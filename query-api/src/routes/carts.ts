@@ -1,5 +1,6 @@
 import { NotFoundError } from '@flowdose/domain/errors';
 import { findCart } from '@flowdose/projections/read-models/carts/queries';
+import { refuseStaff } from '@flowdose/shared/http/auth';
 import { mayTryCart, requireCartReach } from '@flowdose/shared/http/cart-access';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
@@ -7,6 +8,7 @@ import { minPosition } from '../min-position.ts';
 
 export function cartRoutes({ pool, config, waitForPosition }: Deps): Router {
   const router = Router();
+  router.use('/carts', refuseStaff);
   router.get('/carts/:cartId', async (req, res) => {
     const cartId = String(req.params.cartId);
     const caller = { principal: req.principal, cartToken: req.get('X-Cart-Token') };

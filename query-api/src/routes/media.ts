@@ -3,6 +3,7 @@ import { MEDIA_FILE, MEDIA_HASH, originalKey, RENDITION_WIDTHS } from '@flowdose
 import { IMMUTABLE, requestRenditions } from '@flowdose/projections/renditions';
 import type { ByteRange } from '@flowdose/shared/blob-store/port';
 import { RangeNotSatisfiableError, ValidationError } from '@flowdose/shared/errors';
+import { askQueue, isUnavailable } from '@flowdose/shared/unavailable';
 import { type Request, type RequestHandler, Router } from 'express';
 import type { Deps } from '../deps.ts';
 
@@ -64,13 +65,14 @@ const ASK_AGAIN_MS = 60_000;
  * GET /media/<hash>/<original | width.format>: an uploaded image's bytes from the blob store.
  * Keys are immutable (named by the upload's hash), so answers are cached for a year, with a
  * strong ETag, conditional GETs and byte ranges. A rendition not made yet is a 404 that no one
- * caches; it asks for the renditions job again, so an upload whose job was lost (Redis away,
- * a crash between the store and the queue) still gets its renditions.
+ * caches; it asks for the renditions job again, so an upload whose job was lost (a Redis
+ * flush, a crash between the store and the queue) still gets its renditions. With Redis away
+ * it cannot ask: a 503 with Retry-After within about a second.
  */
 export function mediaRoutes({ blobs, renditions, logger }: Deps): Router {
   const router = Router();
   const asked = new Map<string, number>();
-  const askAgain = async (hash: string, file: string) => {
+  const askAgain = async (hash: string, file: string, requestId: string) => {
     const width = Number(file.split('.')[0]);
     if (!renditions || !(RENDITION_WIDTHS as readonly number[]).includes(width)) return;
     const last = asked.get(hash) ?? 0;
@@ -78,9 +80,16 @@ export function mediaRoutes({ blobs, renditions, logger }: Deps): Router {
     if (!(await blobs.head(originalKey(hash)))) return;
     asked.set(hash, Date.now());
     if (asked.size > 10_000) asked.delete(asked.keys().next().value!);
-    await requestRenditions(renditions, hash).catch((err: unknown) =>
-      logger.warn({ err, hash }, 'could not ask for renditions again'),
-    );
+    try {
+      await askQueue(renditions, () => requestRenditions(renditions, hash, requestId));
+    } catch (err) {
+      // Not asked: the next request for it asks again.
+      asked.delete(hash);
+      // Redis away: a 503 within about a second, so the client tries again (Retry-After)
+      // rather than taking a 404 for an image that will be there.
+      if (isUnavailable(err)) throw err;
+      logger.warn({ err, hash }, 'could not ask for renditions again');
+    }
   };
 
   router.use('/media', refuseClimbing);
@@ -94,7 +103,7 @@ export function mediaRoutes({ blobs, renditions, logger }: Deps): Router {
     const key = `media/${hash}/${file}`;
     const info = await blobs.head(key);
     if (!info) {
-      if (file !== 'original') await askAgain(hash, file);
+      if (file !== 'original') await askAgain(hash, file, req.context.requestId);
       throw new NotFoundError(file === 'original' ? 'Image' : 'Rendition');
     }
     const cacheable = {

@@ -5,12 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { readEventStream } from '@flowdose/domain/contract/event-stream';
 import { OrderView } from '@flowdose/domain/contract/query-api';
 import { changePublisher } from '@flowdose/shared/change-feed';
+import { createMetrics } from '@flowdose/shared/http/metrics';
 import { createLogger } from '@flowdose/shared/logger';
 import { createRedis } from '@flowdose/shared/redis';
 import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { serve } from '@flowdose/shared/testing/http';
 import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
+import type { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { type ChangeHub, createChangeHub } from '../changes.ts';
@@ -237,9 +239,11 @@ describe('a lost change notice', () => {
     const changes = createChangeHub({ url: `redis://127.0.0.1:${port}`, prefix: 'deaf', logger });
     await changes.subscribed;
     const config = { ...stack.queryDeps.config, LIVE_ORDER_RECHECK_MS: recheckMs };
-    const api = await serve(buildApp({ ...stack.queryDeps, config, changes }));
+    const metrics = createMetrics('query-api');
+    const api = await serve(buildApp({ ...stack.queryDeps, config, changes, metrics }));
     return {
       url: api.url,
+      metrics,
       async close() {
         await api.close();
         changes.close();
@@ -273,7 +277,7 @@ describe('a lost change notice', () => {
     // The re-check, plus one read on a machine that may be busy.
     expect(late).toBeLessThan(recheckMs + 1000);
     // What tells operators notices are being lost.
-    expect(await metric(instance.url, 'flowdose_live_order_pushes_total{cause="recheck"')).toBe(1);
+    expect(await metric(instance.metrics, 'flowdose_live_order_pushes_total{cause="recheck"')).toBe(1);
     live.close();
     await instance.close();
   });
@@ -309,7 +313,7 @@ describe('a lost change notice', () => {
     const late = captured.at - droppedAt;
     console.log(`lost notice, then a reconnect: the stream caught up ${late.toFixed(0)} ms after the drop`);
     expect(late).toBeLessThan(1500);
-    expect(await metric(instance.url, 'flowdose_live_order_pushes_total{cause="missed"')).toBe(1);
+    expect(await metric(instance.metrics, 'flowdose_live_order_pushes_total{cause="missed"')).toBe(1);
     live.close();
     await instance.close();
   });
@@ -330,7 +334,8 @@ describe('an open stream', () => {
       },
     };
     const config = { ...stack.queryDeps.config, LIVE_ORDER_HEARTBEAT_MS: 200 };
-    const api = await serve(buildApp({ ...stack.queryDeps, config, changes: counted }));
+    const metrics = createMetrics('query-api');
+    const api = await serve(buildApp({ ...stack.queryDeps, config, changes: counted, metrics }));
     // The read cache listens too, from the start: only the streams' listener comes and goes.
     const others = listeners;
     const { orderId, cartToken, position } = await placeOrder(stack.commands, 'MUG-WHITE', 1);
@@ -338,12 +343,12 @@ describe('an open stream', () => {
     const streams = await Promise.all([1, 2].map(() => listen(api.url, orderId, { 'X-Cart-Token': cartToken })));
     await Promise.all(streams.map((s) => s.nth(0)));
     expect(listeners).toBe(others + 1);
-    expect(await metric(api.url, 'flowdose_live_order_streams')).toBe(2);
+    expect(await metric(metrics, 'flowdose_live_order_streams')).toBe(2);
     await sleep(700);
     expect(streams[0]!.text().match(/^: heartbeat$/gm)?.length ?? 0).toBeGreaterThanOrEqual(2);
     for (const s of streams) s.close();
     await until(async () => listeners === others, 2000, 'listener removed');
-    expect(await metric(api.url, 'flowdose_live_order_streams')).toBe(0);
+    expect(await metric(metrics, 'flowdose_live_order_streams')).toBe(0);
     await api.close();
   });
 
@@ -430,9 +435,9 @@ describe('the query API process on SIGTERM', () => {
   });
 });
 
-/** A figure from the instance's GET /metrics: the first series whose line starts with `series`. */
-async function metric(base: string, series: string): Promise<number> {
-  const text = await (await fetch(`${base}/metrics`)).text();
+/** A figure of the instance's metrics (as its metrics port serves them): the first series whose line starts with `series`. */
+async function metric(registry: Registry, series: string): Promise<number> {
+  const text = await registry.metrics();
   const line = text.split('\n').find((l) => l.startsWith(series));
   return line ? Number(line.split(' ').at(-1)) : Number.NaN;
 }

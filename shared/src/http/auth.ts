@@ -36,3 +36,15 @@ export const requireRole =
     if (!roles.includes(req.principal.role)) throw new ForbiddenError(`This needs the role ${roles.join(' or ')}.`);
     next();
   };
+
+/**
+ * The shopper's routes (a cart, its checkout): for a guest (by cart token) or a customer. A
+ * staff token is refused rather than taken as a shopper: what it did would be recorded as
+ * staff's (an analyst's CartOpened), and a staff account is not one to buy with. Staff read
+ * shoppers' carts and orders through the back office's routes.
+ */
+export const refuseStaff: RequestHandler = (req, _res, next) => {
+  if (req.principal && req.principal.role !== 'customer')
+    throw new ForbiddenError('A staff account cannot use the shop; sign in as a customer, or send no token.');
+  next();
+};

@@ -1,7 +1,6 @@
 import type { ApiContract } from '@flowdose/domain/contract/routes';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
-import type { Registry } from 'prom-client';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -11,7 +10,6 @@ import { attachContext } from './context.ts';
 import { corsPolicy } from './cors.ts';
 import { documentationRoutes } from './docs.ts';
 import { jsonBodyOptions } from './json-body.ts';
-import { metricsRoute } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { notFoundRoute, problemHandler } from './problem.ts';
 import { requestLog } from './request-log.ts';
@@ -25,8 +23,6 @@ export type HttpAppOptions = {
   contract: ApiContract;
   /** /health and /ready: answered before authentication, so a probe needs no token. */
   health: RequestHandler;
-  /** /metrics, when the API serves it: before authentication too, for the scraper. */
-  metrics?: Registry;
   /** Routes that read their body's raw bytes (a signed webhook): mounted before any JSON parsing. */
   rawBodyRoutes?: RequestHandler[];
   /** Parse JSON request bodies (BODY_LIMIT, the shape checks of json-body.ts): only an API that takes bodies. */
@@ -57,8 +53,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   for (const route of options.rawBodyRoutes ?? []) app.use(route);
   // Duplicate keys and deep nesting are refused here, before anything hashes or validates a body.
   if (options.jsonBodies) app.use(express.json(jsonBodyOptions(config.BODY_LIMIT)));
+  // No /metrics here: the figures have a port of their own (metrics/serve.ts).
   app.use(options.health);
-  if (options.metrics) app.use(metricsRoute(options.metrics));
   app.use(documentationRoutes(openApiDocument(options.contract)));
   app.use(authenticate(config.AUTH_JWT_SECRET, options.sessions));
   for (const route of options.routes) app.use(route);

@@ -15,10 +15,20 @@ const pathOf = (path: JSONPath) => path.map(String).join('.') || '(body)';
 const UNSTORABLE = 'holds a NUL character or a lone UTF-16 surrogate';
 
 /**
+ * The one check of every text a client sends, whatever carried it (a JSON string or key, a
+ * multipart form's field): text PostgreSQL cannot store (a NUL, a lone surrogate) would fail
+ * an append, or the saving of an Idempotency-Key's answer that echoes it, as a 500. Refused
+ * as a 400 naming where it was.
+ */
+export function checkText(text: string, path: string, what: 'value' | 'key' = 'value'): void {
+  if (!storable(text))
+    throw new ValidationError([{ path, message: what === 'key' ? `a key ${UNSTORABLE}` : UNSTORABLE }]);
+}
+
+/**
  * Refuses what JSON.parse would quietly accept: a key twice in one object (the last one wins,
  * so what a proxy, a log or a signature saw is not what we act on), nesting past
- * MAX_JSON_DEPTH, and text PostgreSQL cannot store (which would fail an append or the saving
- * of an Idempotency-Key's answer that echoes it, as a 500). Keys compare as JSON.parse decodes them ("a" and "\u0061" are one key).
+ * MAX_JSON_DEPTH, and text PostgreSQL cannot store (checkText). Keys compare as JSON.parse decodes them ("a" and "\u0061" are one key).
  * Microsoft's jsonc-parser (VS Code's) does the tokenizing; its walk recurses, so the depth is
  * refused as soon as it is passed, before the walk can go deeper. Syntax errors are left to
  * JSON.parse, which runs next; a duplicate is refused even in a text it would refuse anyway.
@@ -47,15 +57,14 @@ export function checkJsonShape(text: string, maxDepth = MAX_JSON_DEPTH): void {
         depth--;
       },
       onObjectProperty: (key, _offset, _length, _line, _column, path) => {
-        if (!storable(key)) throw new ValidationError([{ path: pathOf(path()), message: `a key ${UNSTORABLE}` }]);
+        checkText(key, pathOf(path()), 'key');
         const keys = objects.at(-1);
         if (!keys) return;
         if (keys.has(key)) duplicate ??= pathOf([...path(), key]);
         keys.add(key);
       },
       onLiteralValue: (value, _offset, _length, _line, _column, path) => {
-        if (typeof value === 'string' && !storable(value))
-          throw new ValidationError([{ path: pathOf(path()), message: UNSTORABLE }]);
+        if (typeof value === 'string') checkText(value, pathOf(path()));
       },
     },
     { disallowComments: true, allowTrailingComma: false },

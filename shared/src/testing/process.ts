@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { keepTestLog } from './logs.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -17,6 +18,8 @@ export function spawnTs(script: string, args: string[], env: Record<string, stri
       CART_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0000',
       AUTH_JWT_SECRET: 'test-jwt-secret-test-jwt-secret-test-0000',
       PAYMENT_WEBHOOK_SECRET: 'test-webhook-secret-test-webhook-secret-00',
+      // A free port each: test services never take the fixed 9101-9104 from each other.
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -26,11 +29,14 @@ export function spawnTs(script: string, args: string[], env: Record<string, stri
   child.stdin.on('error', () => {});
   child.stdin.end(input ?? '');
   let output = '';
+  // Kept with the run's logs too, so the scan after the run reads what the child wrote.
   child.stdout.on('data', (d) => {
     output += d;
+    keepTestLog(`child-${child.pid}-stdout`, String(d));
   });
   child.stderr.on('data', (d) => {
     output += d;
+    keepTestLog(`child-${child.pid}-stderr`, String(d));
   });
   const exited = new Promise<number | null>((resolve) =>
     child.on('exit', (code, signal) => {

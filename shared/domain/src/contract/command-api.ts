@@ -15,8 +15,10 @@ import {
   VariantChanges,
 } from '../product/events.ts';
 import { MAX_IMAGE_BYTES, RENDITION_FORMATS } from '../product/media.ts';
+import { SkipReason } from '../projection/events.ts';
 import { ImageView, NoBody, Position, PositionAnswer } from './common.ts';
 import { Email, Password } from './credentials.ts';
+import { DeadLetter } from './query-api.ts';
 import { type ApiContract, probeRoutes, type RouteContract } from './routes.ts';
 
 // Requests: what each route validates its body with.
@@ -123,6 +125,20 @@ export const ImageUploadedAnswer = z
 export type ImageUploadedAnswer = z.infer<typeof ImageUploadedAnswer>;
 export const DiscountCreatedAnswer = z.object({ code: z.string(), position: Position });
 export const RebuildAnswer = z.object({ jobId: z.string(), state: z.string() });
+/** Skipping leaves the read model without the event: staff say why, for the audit. */
+export const SkipDeadLetterBody = z.strictObject({ reason: SkipReason });
+export const RetryDeadLetterBody = z.strictObject({ reason: SkipReason.optional() });
+export const DeadLetterAnswer = z.object({
+  deadLetter: DeadLetter,
+  position: Position.nullable().meta({
+    description: "The DeadLetterSkipped event's position (a skip); null for a retry, which appends nothing.",
+  }),
+  correlationId: z
+    .string()
+    .nullable()
+    .meta({ description: 'The request the skip event belongs to (GET /admin/correlations/:id); null for a retry.' }),
+});
+export type DeadLetterAnswer = z.infer<typeof DeadLetterAnswer>;
 export const WebhookAnswer = z.object({ received: z.literal(true) });
 export const Appended = PositionAnswer.meta({ id: 'Appended' });
 
@@ -288,6 +304,31 @@ export const commandApi: ApiContract = {
       credentials: ['bearer'],
       roles: ['ops', 'admin'],
       answers: { 202: { description: 'Queued, or the rebuild already under way.', schema: RebuildAnswer } },
+    },
+    {
+      method: 'post',
+      path: '/admin/projections/:name/dead-letters/:position/retry',
+      summary: 'Apply a quarantined event again (after a fix); the projection goes on from it',
+      description: 'Failing again, it is quarantined again. 409 dead-letter-not-quarantined once retried or skipped.',
+      tag: 'operations',
+      credentials: ['bearer'],
+      roles: ['ops', 'admin'],
+      body: RetryDeadLetterBody,
+      answers: {
+        200: { description: 'Marked for retry; the worker applies it within seconds.', schema: DeadLetterAnswer },
+      },
+    },
+    {
+      method: 'post',
+      path: '/admin/projections/:name/dead-letters/:position/skip',
+      summary: 'Pass over a quarantined event: the read model stays without it',
+      description:
+        'Records DeadLetterSkipped (who, when, why) on projection-<name>, shown by the audit. 409 dead-letter-not-quarantined once retried or skipped.',
+      tag: 'operations',
+      credentials: ['bearer'],
+      roles: ['ops', 'admin'],
+      body: SkipDeadLetterBody,
+      answers: { 200: { description: 'Skipped; the worker moves over it within seconds.', schema: DeadLetterAnswer } },
     },
     {
       method: 'post',

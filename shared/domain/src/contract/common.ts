@@ -40,6 +40,7 @@ export const PathParams = {
   // What attachContext accepts as a correlation id: nothing else can have been recorded.
   correlationId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/),
   streamId: z.string().max(300),
+  position: Position,
   hash: z
     .string()
     .regex(/^[0-9a-f]{64}$/)

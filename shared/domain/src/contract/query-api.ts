@@ -6,12 +6,13 @@ import { Currency, Money } from '../money.ts';
 import { Address, OrderLine, OrderTotals } from '../order/events.ts';
 import { Category } from '../product/events.ts';
 import { IMAGE_TYPES } from '../product/media.ts';
+import { DEAD_LETTER_STATUSES, PositionToken, ProjectionName } from '../projection/events.ts';
 import { STORE_CURRENCY } from '../store-currency.ts';
 import { Limit, PositionCursorParam, VersionCursorParam } from './audit-cursor.ts';
 import { ShownImage } from './common.ts';
 import { Email } from './credentials.ts';
 import { Cursor, cursorOf } from './cursor.ts';
-import { type ApiContract, metricsRoutes, probeRoutes, type RouteContract } from './routes.ts';
+import { type ApiContract, probeRoutes, type RouteContract } from './routes.ts';
 import { SearchAnswer, SearchRequest } from './search.ts';
 
 // Requests: what each route validates its query string with.
@@ -182,7 +183,10 @@ export const ProjectionStatus = z
   .object({
     name: z.string(),
     version: z.number().int(),
-    state: z.enum(['live', 'missing', 'stale']),
+    state: z.enum(['live', 'missing', 'stale', 'stopped']).meta({
+      description:
+        'stopped: halted just before a quarantined event (dead-letter policy stop) until staff retry or skip it.',
+    }),
     checkpoint: z.string().nullable(),
     head: z.string().nullable(),
     lag: z
@@ -190,6 +194,13 @@ export const ProjectionStatus = z
       .int()
       .meta({ description: 'Events between the checkpoint and the head (aborted writes count too).' }),
     lastError: z.string().nullable(),
+    deadLetters: z.object({
+      quarantined: z.number().int().meta({ description: 'Events quarantined and not yet retried or skipped.' }),
+      stoppedAt: z
+        .string()
+        .nullable()
+        .meta({ description: 'The position of the quarantined event the projection waits before, if stopped.' }),
+    }),
     rebuild: z.object({ checkpoint: z.string(), progress: z.number().min(0).max(1) }).nullable(),
     queue: z
       .object({
@@ -204,6 +215,33 @@ export const ProjectionStatus = z
   .meta({ id: 'ProjectionStatus' });
 export type ProjectionStatus = z.infer<typeof ProjectionStatus>;
 export const ProjectionStatuses = z.object({ projections: z.array(ProjectionStatus) });
+
+/** An event a projection could not apply, kept with its error (issue 24). */
+export const DeadLetter = z
+  .object({
+    projection: ProjectionName,
+    position: PositionToken,
+    eventId: Id,
+    eventType: z.string(),
+    streamId: z.string(),
+    streamPosition: z.string(),
+    error: z.string(),
+    attempts: z.number().int(),
+    firstFailedAt: z.string(),
+    lastFailedAt: z.string(),
+    status: z.enum(DEAD_LETTER_STATUSES),
+    resolvedBy: z
+      .string()
+      .nullable()
+      .meta({ description: 'The staff user who retried or skipped it; null: the system.' }),
+    resolvedAt: z.string().nullable(),
+    reason: z.string().nullable(),
+  })
+  .meta({ id: 'DeadLetter' });
+export type DeadLetter = z.infer<typeof DeadLetter>;
+export const DeadLetterQuery = z.strictObject({ status: z.enum(DEAD_LETTER_STATUSES).optional() });
+export const DeadLetterList = z.object({ projection: ProjectionName, items: z.array(DeadLetter) });
+export type DeadLetterList = z.infer<typeof DeadLetterList>;
 
 // The back office's reads: staff see every status, and page by keyset like the order list.
 
@@ -577,7 +615,6 @@ export const queryApi: ApiContract = {
     'answered) to read your own writes: the answer waits until the read model has passed it, or is a 503.',
   routes: [
     ...probeRoutes('Postgres and Redis answer, and no read model is too far behind'),
-    ...metricsRoutes,
     {
       method: 'get',
       path: '/carts/:cartId',
@@ -710,6 +747,18 @@ export const queryApi: ApiContract = {
       credentials: ['bearer'],
       roles: ['ops', 'admin'],
       answers: { 200: { description: 'The projections.', schema: ProjectionStatuses } },
+    },
+    {
+      method: 'get',
+      path: '/admin/projections/:name/dead-letters',
+      summary: 'Events the projection could not apply, with their errors, the latest first',
+      description:
+        'Retry or skip one with POST /admin/projections/:name/dead-letters/:position/{retry,skip} on the command API.',
+      tag: 'operations',
+      credentials: ['bearer'],
+      roles: ['ops', 'admin'],
+      query: DeadLetterQuery,
+      answers: { 200: { description: 'The dead letters (at most 200).', schema: DeadLetterList } },
     },
     staffRead('/admin/dashboard', "Today's sales per currency, orders waiting for staff, low stock, projections", {
       answer: Dashboard,

@@ -57,19 +57,6 @@ export const probeRoutes = (ready: string): RouteContract[] => [
   },
 ];
 
-/** GET /metrics: the service's figures in Prometheus' text format. */
-export const metricsRoutes: RouteContract[] = [
-  {
-    method: 'get',
-    path: '/metrics',
-    summary: "The service's figures for Prometheus (process, and each part's own: the read cache's hits and time)",
-    tag: 'operations',
-    answers: {
-      200: { description: 'Prometheus text exposition format.', mediaTypes: ['text/plain'], schema: z.string() },
-    },
-  },
-];
-
 /** Served by every API: this document and its reference page. */
 export const documentationRoutes: RouteContract[] = [
   {

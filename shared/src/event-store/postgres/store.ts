@@ -63,6 +63,9 @@ export const toRecordedEvent = (r: EventRow): RecordedEvent => ({
   createdAt: r.created_at,
 });
 
+/** Told of every append that added events, after its commit: the metrics count them (metrics/clients.ts). */
+export type AppendHook = (appended: { events: number }) => void;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type PostgresEventStoreOptions = {
@@ -78,12 +81,14 @@ export type PostgresEventStoreOptions = {
    * the one every writer shares.
    */
   clock?: Clock;
+  onAppended?: AppendHook;
 };
 
 export function createPostgresEventStore(options: PostgresEventStoreOptions): EventStore {
   const { pool } = options;
   const idlePollMs = options.idlePollMs ?? 1000;
   const reportError = options.onError ?? (() => {});
+  const onAppended = options.onAppended ?? (() => {});
   let notifications: Notifications | null = null;
   const subscriptions = new Set<{ stop: () => Promise<void> }>();
 
@@ -167,6 +172,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
           throw new ConcurrencyError(streamId, String(expected), await currentVersion(streamId));
         }
         wakeFollowers();
+        onAppended({ events: rows.length });
         return {
           nextVersion: last.stream_position,
           position: { major: BigInt(last.tx), minor: last.global_position },
