@@ -26,6 +26,8 @@ export async function startStack(database: string) {
     COMMAND_API_PORT: String(await freePort()),
     QUERY_API_PORT: String(await freePort()),
     PROJECTIONS_PORT: String(await freePort()),
+    // Metrics on free ports too: a bench beside `npm start` or a test run takes none of theirs.
+    METRICS_PORT: '0',
   };
   const media = mkdtempSync(join(tmpdir(), 'flowdose-bench-media-'));
   const env = {
