@@ -26,13 +26,13 @@ export async function startStack(database: string) {
     COMMAND_API_PORT: String(await freePort()),
     QUERY_API_PORT: String(await freePort()),
     PROJECTIONS_PORT: String(await freePort()),
-    // Metrics on free ports too: a bench beside `npm start` or a test run takes none of theirs.
-    METRICS_PORT: '0',
   };
   const media = mkdtempSync(join(tmpdir(), 'flowdose-bench-media-'));
   const env = {
     ...process.env,
     ...ports,
+    // Metrics on free ports too: a bench beside `npm start` or a test run takes none of theirs.
+    METRICS_PORT: '0',
     MEDIA_DIR: media,
     DATABASE_URL: url,
     QUEUE_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
