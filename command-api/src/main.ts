@@ -6,7 +6,7 @@ import { loadConfig } from '@flowdose/shared/config';
 import { createMetrics } from '@flowdose/shared/http/metrics';
 import { createLogger } from '@flowdose/shared/logger';
 import { expressRouteLabel, instrumentHttp } from '@flowdose/shared/metrics/http';
-import { METRICS_PORTS, serveMetrics } from '@flowdose/shared/metrics/serve';
+import { metricsPort, serveMetrics } from '@flowdose/shared/metrics/serve';
 import { gracefulShutdown, listenedOrExit } from '@flowdose/shared/shutdown';
 import { flushTracing } from '@flowdose/shared/tracing';
 import { buildApp } from './app.ts';
@@ -24,7 +24,7 @@ const server = buildApp(deps).listen(config.COMMAND_API_PORT, listenedOrExit(log
 instrumentHttp(server, metrics, expressRouteLabel(commandApi));
 const metricsServer = serveMetrics(metrics, {
   host: config.METRICS_HOST,
-  port: config.METRICS_PORT ?? METRICS_PORTS['command-api'],
+  port: metricsPort(config, 'command-api'),
   logger,
 });
 

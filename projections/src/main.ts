@@ -6,7 +6,7 @@ import { loadConfig } from '@flowdose/shared/config';
 import { comparePositions, positionToken, START } from '@flowdose/shared/event-store/position';
 import { createMetrics } from '@flowdose/shared/http/metrics';
 import { createLogger } from '@flowdose/shared/logger';
-import { METRICS_PORTS, serveMetrics } from '@flowdose/shared/metrics/serve';
+import { metricsPort, serveMetrics } from '@flowdose/shared/metrics/serve';
 import { probe } from '@flowdose/shared/probe';
 import { liveSchema, REBUILD_QUEUE, readCheckpoint, shadowSchema } from '@flowdose/shared/read-models';
 import { gracefulShutdown } from '@flowdose/shared/shutdown';
@@ -55,7 +55,7 @@ projectionGauges(metrics, {
 });
 const metricsServer = serveMetrics(metrics, {
   host: config.METRICS_HOST,
-  port: config.METRICS_PORT ?? METRICS_PORTS.projections,
+  port: metricsPort(config, 'projections'),
   logger,
 });
 

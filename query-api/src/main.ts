@@ -9,7 +9,7 @@ import { loadConfig } from '@flowdose/shared/config';
 import { createMetrics } from '@flowdose/shared/http/metrics';
 import { createLogger } from '@flowdose/shared/logger';
 import { expressRouteLabel, instrumentHttp } from '@flowdose/shared/metrics/http';
-import { METRICS_PORTS, serveMetrics } from '@flowdose/shared/metrics/serve';
+import { metricsPort, serveMetrics } from '@flowdose/shared/metrics/serve';
 import { createNotifications } from '@flowdose/shared/notifications';
 import { gracefulShutdown, listenedOrExit } from '@flowdose/shared/shutdown';
 import { flushTracing } from '@flowdose/shared/tracing';
@@ -46,7 +46,7 @@ const server = app.listen(config.QUERY_API_PORT, listenedOrExit(logger, `:${conf
 instrumentHttp(server, metrics, expressRouteLabel(queryApi));
 const metricsServer = serveMetrics(metrics, {
   host: config.METRICS_HOST,
-  port: config.METRICS_PORT ?? METRICS_PORTS['query-api'],
+  port: metricsPort(config, 'query-api'),
   logger,
 });
 

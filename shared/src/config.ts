@@ -63,7 +63,8 @@ const Env = z
     LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
     // Each service's Prometheus /metrics listens on a port of its own (defaults: command API 9101,
     // query API 9102, projections 9103, storefront 9104), on loopback unless METRICS_HOST says otherwise.
-    METRICS_PORT: port(0).optional(),
+    // No default here: unset, each service takes its own (METRICS_PORTS); 0 asks for a free one.
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     // OpenTelemetry traces go to this OTLP/HTTP collector (http://127.0.0.1:4318); unset, tracing is off.
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),

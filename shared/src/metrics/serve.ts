@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 
 /** Where each service's /metrics listens unless METRICS_PORT says otherwise. */
@@ -10,6 +11,10 @@ export const METRICS_PORTS = {
   projections: 9103,
   storefront: 9104,
 } as const;
+
+/** The port a service's metrics listen on: METRICS_PORT when set, else the service's own. */
+export const metricsPort = (config: Pick<Config, 'METRICS_PORT'>, service: keyof typeof METRICS_PORTS): number =>
+  config.METRICS_PORT ?? METRICS_PORTS[service];
 
 export type MetricsServer = {
   server: Server;
