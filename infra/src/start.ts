@@ -182,6 +182,8 @@ if (!stopping) {
   query API     ${url(config.QUERY_API_PORT)}
   projections   ${url(config.PROJECTIONS_PORT)}  (status JSON)
   probes        /health (alive) and /ready (dependencies answer) on each
+  metrics       http://${config.METRICS_HOST}:{9101,9102,9103,9104}/metrics (Prometheus; README: Operate)
+  queues        ${url(config.STOREFRONT_PORT)}/admin/queues (ops, admin)
   try:          curl -s -X POST ${url(config.COMMAND_API_PORT)}/carts -H 'content-type: application/json' -d '{"currency":"EUR"}'
 `);
   if (seeded !== 'own') void seedPicturesInBackground(seeded);
