@@ -230,14 +230,14 @@ describe('staff run the shop from the back office', () => {
       body: '{}',
     });
     expect(res.status).toBe(200);
-    await expect.poll(() => page.locator('h1 .badge').textContent(), { timeout: 5000 }).toBe('captured');
+    await expect.poll(() => page.locator('h1 .badge').textContent(), { timeout: 30_000 }).toBe('captured');
     expect(await page.getByTestId('order-live').textContent()).toBe('Order captured.');
     expect(await page.locator('#order [data-field="captured"]').textContent()).not.toBe('€0.00');
     // The audit below shows the new event too.
     await page
       .locator('.what', { hasText: /^Captured / })
       .first()
-      .waitFor({ timeout: 5000 });
+      .waitFor({ timeout: 30_000 });
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await context.close();
   });

@@ -371,7 +371,7 @@ describe('storefront', () => {
     // A client gone from the forwarder is gone upstream too: only the page's stream stays open.
     const openStreams = async () =>
       Number(/^flowdose_live_order_streams\S* (\d+)$/m.exec(await (await fetch(shop.queryMetrics)).text())?.[1]);
-    await expect.poll(openStreams, { timeout: 5000 }).toBe(1);
+    await expect.poll(openStreams, { timeout: 30_000 }).toBe(1);
 
     // The shopper's network drops, the query API restarts (a deployment) and the order is
     // delivered while it is away: its change notice reaches nobody. The page's reconnects fail
@@ -418,7 +418,7 @@ describe('storefront', () => {
     expect(await page.getByTestId('order-live').textContent()).toBe('Order delivered.');
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await context.close();
-    await expect.poll(openStreams, { timeout: 5000 }).toBe(0);
+    await expect.poll(openStreams, { timeout: 30_000 }).toBe(0);
   }, 180_000);
 
   it('works offline: seen pages open, unseen ones get the offline page, cart changes sync once', async () => {
