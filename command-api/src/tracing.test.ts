@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { testConfig } from '@flowdose/shared/config';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
-import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
+import { answersOk, freePort, spawnTs, until } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShop } from './test-support.ts';
 
@@ -88,15 +88,7 @@ describe('tracing a checkout', () => {
     try {
       const url = `http://127.0.0.1:${port}`;
       // Generous: the SDK adds a few seconds to the start of a busy machine's processes.
-      await until(
-        () =>
-          fetch(`${url}/health`).then(
-            (r) => r.ok,
-            () => false,
-          ),
-        90_000,
-        'traced command API up',
-      );
+      await until(() => answersOk(`${url}/health`), 90_000, 'traced command API up');
       const cart = await shop.cartWith([['MUG-WHITE', 1]]);
       const correlationId = `trace-test-${randomBytes(4).toString('hex')}`;
       const checkout = await fetch(`${url}/carts/${cart.cartId}/checkout`, {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { figure, scrape } from '@flowdose/shared/testing/metrics';
-import { freePort, until } from '@flowdose/shared/testing/process';
+import { answersOk, freePort, until } from '@flowdose/shared/testing/process';
 import { describe, expect, it } from 'vitest';
 
 const PWA = fileURLToPath(new URL('..', import.meta.url));
@@ -30,15 +30,7 @@ describe('the storefront server', () => {
     const base = `http://127.0.0.1:${port}`;
     const metrics = `http://127.0.0.1:${metricsPort}/metrics`;
     try {
-      await until(
-        () =>
-          fetch(`${base}/health`).then(
-            (r) => r.ok,
-            () => false,
-          ),
-        30_000,
-        'storefront up',
-      );
+      await until(() => answersOk(`${base}/health`), 30_000, 'storefront up');
       expect((await fetch(`${base}/manifest.webmanifest`)).status).toBe(200);
       const media = (await fetch(`${base}/media/abc/640.avif`)).status;
       expect(media).toBe(503);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { createTestDatabase } from '@flowdose/shared/testing/db';
-import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
+import { answersOk, freePort, spawnTs, until } from '@flowdose/shared/testing/process';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { demoCatalog } from '../../infra/src/seed/demo-catalog.ts';
 import { seedCatalog } from '../../infra/src/seed/seed-catalog.ts';
@@ -17,12 +17,6 @@ export const SCREENSHOTS = fileURLToPath(new URL('../../artifacts/screenshots', 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The secret spawnTs gives the services, so the test can act as staff.
 export const JWT_SECRET = 'test-jwt-secret-test-jwt-secret-test-0000';
-
-const healthy = (url: string) =>
-  fetch(url).then(
-    (r) => r.ok,
-    () => false,
-  );
 
 /**
  * The whole shop as a shopper meets it: the three services and the built storefront as
@@ -99,7 +93,7 @@ export async function startStorefront() {
           await Promise.all(
             Object.values(ports)
               .slice(0, 3)
-              .map((p) => healthy(`http://127.0.0.1:${p}/health`)),
+              .map((p) => answersOk(`http://127.0.0.1:${p}/health`)),
           )
         ).every(Boolean),
       30_000,
@@ -129,7 +123,7 @@ export async function startStorefront() {
       },
       stdio: 'ignore',
     });
-    await until(() => healthy(`${url}/manifest.webmanifest`), 30_000, 'storefront up');
+    await until(() => answersOk(`${url}/manifest.webmanifest`), 30_000, 'storefront up');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -170,7 +164,7 @@ export async function startStorefront() {
     if ((await stopped.exited) !== 0) throw new Error('the query API did not stop cleanly');
     await meanwhile();
     services[1] = spawnTs('query-api/src/main.ts', [], queryEnv);
-    await until(() => healthy(`${queries}/health`), 30_000, 'query API back');
+    await until(() => answersOk(`${queries}/health`), 30_000, 'query API back');
   };
   return { url, commands, queries, queryMetrics, db, admin, shopper, touchServiceWorker, restartQueries, close };
 }

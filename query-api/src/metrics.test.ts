@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { figure, scrape } from '@flowdose/shared/testing/metrics';
-import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
+import { answersOk, freePort, spawnTs, until } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let db: TestDatabase;
@@ -20,15 +20,7 @@ describe('the query API process', () => {
     const base = `http://127.0.0.1:${port}`;
     const metrics = `http://127.0.0.1:${metricsPort}/metrics`;
     try {
-      await until(
-        () =>
-          fetch(`${base}/health`).then(
-            (r) => r.ok,
-            () => false,
-          ),
-        30_000,
-        'query API up',
-      );
+      await until(() => answersOk(`${base}/health`), 30_000, 'query API up');
       expect((await fetch(`${base}/metrics`)).status).toBe(404);
       // No projection has made the catalog here: whatever it answers is counted under its template.
       const product = String((await fetch(`${base}/products/no-such-product`)).status);

@@ -57,6 +57,13 @@ export const until = async (check: () => Promise<boolean>, timeoutMs = 30_000, w
   }
 };
 
+/** Whether `url` answers 2xx now; a refused connection is a no, not an error (for `until`). */
+export const answersOk = (url: string) =>
+  fetch(url).then(
+    (r) => r.ok,
+    () => false,
+  );
+
 /** A loopback port nobody listens on right now. */
 export const freePort = () =>
   new Promise<number>((resolve) => {
