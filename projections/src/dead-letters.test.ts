@@ -4,13 +4,11 @@ import { projectionStream } from '@flowdose/domain/projection/events';
 import type { EventStore, RecordedEvent } from '@flowdose/shared/event-store/port';
 import { comparePositions, type Position, positionToken } from '@flowdose/shared/event-store/position';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
-import { readableAt } from '@flowdose/shared/event-store/readable';
 import type { CommandContext } from '@flowdose/shared/http/context';
 import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema, readCheckpoint } from '@flowdose/shared/read-models';
 import { createRedis, type Redis } from '@flowdose/shared/redis';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { testMetadata } from '@flowdose/shared/testing/events';
 import { until } from '@flowdose/shared/testing/process';
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +19,7 @@ import { cartsProjection } from './read-models/carts/projection.ts';
 import { catchUp } from './run-range.ts';
 import { createSchema } from './schema.ts';
 import { projectionStatus } from './status.ts';
-import { appendCartHistories, cartsSnapshot } from './test-support.ts';
+import { appendCartHistories, appendPoisonCart, cartsSnapshot } from './test-support.ts';
 import { startWorker } from './worker.ts';
 
 const logger = createLogger('test', 'silent');
@@ -40,32 +38,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-/** A cart opened, then a line whose quantity no version of the cart's schema accepts (0): the poison. */
-async function appendPoison(): Promise<{ cartId: string; poison: RecordedEvent }> {
-  const cartId = randomUUID();
-  await store.append(
-    cartStream(cartId),
-    [
-      { id: randomUUID(), type: 'CartOpened', data: { cartId, currency: 'EUR' }, metadata: testMetadata },
-      {
-        id: randomUUID(),
-        type: 'CartItemAdded',
-        data: {
-          cartId,
-          lineId: randomUUID(),
-          sku: 'MUG-WHITE',
-          quantity: 0,
-          unitPrice: { amount: 1200, currency: 'EUR' },
-        },
-        metadata: testMetadata,
-      },
-    ],
-    'no_stream',
-  );
-  const [, poison] = await store.readStream(cartStream(cartId));
-  await readableAt(store, poison!.position);
-  return { cartId, poison: poison! };
-}
+const appendPoison = () => appendPoisonCart(store);
 
 const staff: CommandContext = {
   requestId: 'req-skip-1',

@@ -4,7 +4,7 @@ import { cartStream } from '@flowdose/domain/cart/events';
 import { randomIds } from '@flowdose/domain/ids';
 import { changePublisher } from '@flowdose/shared/change-feed';
 import { createPool, type Pool } from '@flowdose/shared/db';
-import type { EventStore, NewEvent } from '@flowdose/shared/event-store/port';
+import type { EventStore, NewEvent, RecordedEvent } from '@flowdose/shared/event-store/port';
 import { maxPosition, type Position, START } from '@flowdose/shared/event-store/position';
 import { readableAt } from '@flowdose/shared/event-store/readable';
 import { liveSchema } from '@flowdose/shared/read-models';
@@ -135,4 +135,34 @@ export async function startPipeline(
       await pool.end();
     },
   };
+}
+
+/**
+ * A dead letter's poison: a cart opened, then a line whose quantity no version of the cart's
+ * schema accepts (0), as a bad import would leave it. Answers once the poison is readable.
+ */
+export async function appendPoisonCart(store: EventStore): Promise<{ cartId: string; poison: RecordedEvent }> {
+  const cartId = randomUUID();
+  await store.append(
+    cartStream(cartId),
+    [
+      { id: randomUUID(), type: 'CartOpened', data: { cartId, currency: 'EUR' }, metadata: testMetadata },
+      {
+        id: randomUUID(),
+        type: 'CartItemAdded',
+        data: {
+          cartId,
+          lineId: randomUUID(),
+          sku: 'MUG-WHITE',
+          quantity: 0,
+          unitPrice: { amount: 1200, currency: 'EUR' },
+        },
+        metadata: testMetadata,
+      },
+    ],
+    'no_stream',
+  );
+  const [, poison] = await store.readStream(cartStream(cartId));
+  await readableAt(store, poison!.position);
+  return { cartId, poison: poison! };
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { cartStream } from '@flowdose/domain/cart/events';
 import type { DeadLetterAnswer } from '@flowdose/domain/contract/command-api';
 import type { DeadLetterList, ProjectionStatus } from '@flowdose/domain/contract/query-api';
+import { appendPoisonCart } from '@flowdose/projections/test-support';
 import { argon2idHasher } from '@flowdose/shared/auth/passwords';
 import { createStaffUser } from '@flowdose/shared/auth/staff';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { positionToken } from '@flowdose/shared/event-store/position';
-import { testMetadata } from '@flowdose/shared/testing/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditItem } from '../audit/items.ts';
 import { bearer, startStack } from '../test-support.ts';
@@ -27,28 +26,7 @@ const cartsStatus = async () => {
 describe('dead letters over HTTP', () => {
   it('lists a quarantined event, skips it as a staff user with a reason, and the audit shows the skip', async () => {
     const { store, queries, commands, config, db } = stack;
-    // A line no version of the cart schema accepts (quantity 0), as a bad import would leave it.
-    const cartId = randomUUID();
-    await store.append(
-      cartStream(cartId),
-      [
-        { id: randomUUID(), type: 'CartOpened', data: { cartId, currency: 'EUR' }, metadata: testMetadata },
-        {
-          id: randomUUID(),
-          type: 'CartItemAdded',
-          data: {
-            cartId,
-            lineId: randomUUID(),
-            sku: 'MUG-WHITE',
-            quantity: 0,
-            unitPrice: { amount: 900, currency: 'EUR' },
-          },
-          metadata: testMetadata,
-        },
-      ],
-      'no_stream',
-    );
-    const [, poison] = await store.readStream(cartStream(cartId));
+    const { poison } = await appendPoisonCart(store);
     const position = positionToken(poison!.position);
 
     await expect.poll(async () => (await cartsStatus()).state, { timeout: 30_000 }).toBe('stopped');
