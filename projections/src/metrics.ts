@@ -4,6 +4,7 @@ import { START } from '@flowdose/shared/event-store/position';
 import type { Logger } from '@flowdose/shared/logger';
 import { liveSchema, shadowSchema } from '@flowdose/shared/read-models';
 import type { Redis } from '@flowdose/shared/redis';
+import { within } from '@flowdose/shared/unavailable';
 import type { Queue, Worker } from 'bullmq';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { countQuarantined } from './dead-letters.ts';
@@ -86,12 +87,14 @@ export function projectionGauges(
     if (!last || Date.now() - last.at > SAME_SCRAPE_MS) {
       last = {
         at: Date.now(),
-        figures: withTimeout(readProjectionFigures(pool, store, projections), POSTGRES_TIMEOUT_MS).catch(
-          (err: unknown) => {
-            logger.warn({ err }, 'metrics: projection figures not read');
-            return null;
-          },
-        ),
+        figures: within(
+          readProjectionFigures(pool, store, projections),
+          POSTGRES_TIMEOUT_MS,
+          'PostgreSQL (projection figures)',
+        ).catch((err: unknown) => {
+          logger.warn({ err }, 'metrics: projection figures not read');
+          return null;
+        }),
       };
     }
     return last.figures;
@@ -139,9 +142,10 @@ export function projectionGauges(
       if (redis.status !== 'ready') return;
       await Promise.all(
         [...queues].map(async ([name, queue]) => {
-          const counts = await withTimeout(
+          const counts = await within(
             queue.getJobCounts('waiting', 'active', 'failed', 'delayed'),
             REDIS_TIMEOUT_MS,
+            'Redis (queue counts)',
           ).catch(() => null);
           for (const [state, n] of Object.entries(counts ?? {})) this.set({ queue: name, state }, n);
         }),
@@ -155,7 +159,9 @@ export function projectionGauges(
     registers: [registry],
     async collect() {
       this.reset();
-      const counts = await withTimeout(countQuarantined(pool), POSTGRES_TIMEOUT_MS).catch(() => null);
+      const counts = await within(countQuarantined(pool), POSTGRES_TIMEOUT_MS, 'PostgreSQL (dead letters)').catch(
+        () => null,
+      );
       if (!counts) return;
       for (const p of projections) this.set({ projection: p.name }, counts.get(p.name) ?? 0);
     },
@@ -166,7 +172,9 @@ export function projectionGauges(
     registers: [registry],
     async collect() {
       this.reset();
-      const seconds = await withTimeout(heldBackSeconds(pool), POSTGRES_TIMEOUT_MS).catch(() => null);
+      const seconds = await within(heldBackSeconds(pool), POSTGRES_TIMEOUT_MS, 'PostgreSQL (held-back log)').catch(
+        () => null,
+      );
       if (seconds !== null) this.set(seconds);
     },
   });
@@ -237,20 +245,4 @@ async function heldBackSeconds(pool: Pool): Promise<number> {
        (select min(prepared) from pg_prepared_xacts)))::float8, 0) as seconds`,
   );
   return Math.max(0, rows[0]?.seconds ?? 0);
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
