@@ -12,7 +12,7 @@ import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { createTestDatabase } from '@flowdose/shared/testing/db';
 import { serve } from '@flowdose/shared/testing/http';
 import { testLogger } from '@flowdose/shared/testing/logs';
-import { until } from '@flowdose/shared/testing/process';
+import { answersOk, until } from '@flowdose/shared/testing/process';
 import { buildApp } from './app.ts';
 import { commandDeps } from './deps.ts';
 
@@ -100,12 +100,26 @@ export async function startShop(config: Config) {
 
 /** Waits until a command API run as its own process (spawnTs) answers /health. */
 export const untilServing = (url: string) =>
-  until(
-    () =>
-      fetch(`${url}/health`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    30_000,
-    `command API at ${url} up`,
-  );
+  until(() => answersOk(`${url}/health`), 30_000, `command API at ${url} up`);
+
+/** A published product with one variant (SKU: the handle in capitals, EUR 1.00), made as an admin. */
+export async function newProduct(
+  api: Awaited<ReturnType<typeof startCommandApi>>['api'],
+  admin: Record<string, string>,
+  handle: string,
+): Promise<string> {
+  const res = await api.request<{ productId: string }>('POST', '/admin/products', {
+    headers: admin,
+    body: {
+      title: handle,
+      handle,
+      description: '',
+      category: 'test',
+      tags: [],
+      options: [],
+      variants: [{ sku: handle.toUpperCase(), optionValues: {}, prices: { EUR: 100 }, weightGrams: 1 }],
+    },
+  });
+  if (res.status !== 201) throw new Error(`product ${handle}: ${res.status} ${res.text}`);
+  return res.body.productId;
+}

@@ -2,7 +2,7 @@ import { testConfig } from '@flowdose/shared/config';
 import { bearerFor } from '@flowdose/shared/testing/auth';
 import { testImage, uploadImage } from '@flowdose/shared/testing/images';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommandApi } from './test-support.ts';
+import { newProduct as createProduct, startCommandApi } from './test-support.ts';
 
 // Every text a client sends goes through the same checks, whatever carried it: a multipart
 // form's field as a JSON body's string (shared/src/http/json-body.ts, checkText).
@@ -15,22 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-async function newProduct(handle: string): Promise<string> {
-  const res = await api.api.request<{ productId: string }>('POST', '/admin/products', {
-    headers: admin,
-    body: {
-      title: handle,
-      handle,
-      description: '',
-      category: 'test',
-      tags: [],
-      options: [],
-      variants: [{ sku: handle.toUpperCase(), optionValues: {}, prices: { EUR: 100 }, weightGrams: 1 }],
-    },
-  });
-  expect(res.status, res.text).toBe(201);
-  return res.body.productId;
-}
+const newProduct = (handle: string) => createProduct(api.api, admin, handle);
 
 describe('text fields of an upload', () => {
   it('refuses a NUL in the alt text as a 400 naming the field, as in a JSON body, and records nothing', async () => {

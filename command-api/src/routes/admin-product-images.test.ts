@@ -8,7 +8,7 @@ import { bearerFor } from '@flowdose/shared/testing/auth';
 import { GPS_IFD_TAG, inspect, testImage, uploadImage } from '@flowdose/shared/testing/images';
 import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommandApi, untilServing } from '../test-support.ts';
+import { newProduct as createProduct, startCommandApi, untilServing } from '../test-support.ts';
 
 const config = testConfig({ COMMANDS_PER_MINUTE: '100000' });
 let api: Awaited<ReturnType<typeof startCommandApi>>;
@@ -28,22 +28,7 @@ const imageEvents = async (productId: string) =>
     )
   ).rows;
 
-async function newProduct(handle: string): Promise<string> {
-  const res = await api.api.request<{ productId: string }>('POST', '/admin/products', {
-    headers: admin,
-    body: {
-      title: handle,
-      handle,
-      description: '',
-      category: 'test',
-      tags: [],
-      options: [],
-      variants: [{ sku: handle.toUpperCase(), optionValues: {}, prices: { EUR: 100 }, weightGrams: 1 }],
-    },
-  });
-  expect(res.status, res.text).toBe(201);
-  return res.body.productId;
-}
+const newProduct = (handle: string) => createProduct(api.api, admin, handle);
 
 const upload = (productId: string, bytes: Uint8Array, options: Parameters<typeof uploadImage>[3] = {}) =>
   uploadImage(api.api.url, productId, bytes, { ...options, headers: { ...admin, ...options.headers } });
