@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The storefront's server modules import 'server-only' (Next refuses them in a client
+  // bundle); outside Next it is the empty module Next itself resolves it to on the server.
+  resolve: { alias: { 'server-only': 'next/dist/compiled/server-only/empty.js' } },
   test: {
     include: [
       '{shared,shared/domain,command-api,query-api,projections,infra}/src/**/*.test.ts',

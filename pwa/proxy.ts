@@ -1,14 +1,13 @@
 import { type NextRequest, NextResponse } from 'next/server';
 import { FORWARDED_SECTIONS, maySee, sectionOf } from './lib/admin/roles';
+import { serverEnv } from './lib/env';
+import { DEVELOPMENT_BUILD } from './lib/public-env';
 import { readStaffSession, whoIs } from './lib/server/staff-session';
-
-// `next dev` (never used to serve the shop) evaluates its modules and error stacks with eval.
-const DEVELOPMENT = process.env.NODE_ENV === 'development';
 
 // Images a CDN serves (MEDIA_PUBLIC_BASE_URL as a URL; a path is this origin's own).
 const MEDIA_ORIGIN = (() => {
   try {
-    return ` ${new URL(process.env.MEDIA_PUBLIC_BASE_URL ?? '').origin}`;
+    return ` ${new URL(serverEnv.MEDIA_PUBLIC_BASE_URL ?? '').origin}`;
   } catch {
     return '';
   }
@@ -25,7 +24,7 @@ const MEDIA_ORIGIN = (() => {
 const policy = (nonce: string) =>
   [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${DEVELOPMENT ? " 'unsafe-eval'" : ''}`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${DEVELOPMENT_BUILD ? " 'unsafe-eval'" : ''}`,
     `style-src 'self' 'nonce-${nonce}'`,
     `img-src 'self' data: blob:${MEDIA_ORIGIN}`,
     "font-src 'self'",

@@ -12,22 +12,46 @@ import { fileURLToPath } from 'node:url';
 import next from 'next';
 // Hoisted from the shared workspace's dependencies (the storefront declares only what its pages use).
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { z } from 'zod';
 
 // Serving loads next.config.mjs, whose Serwist wrapper warns about Turbopack when not run by
 // `next build --webpack`; the worker was built there already.
 process.env.SERWIST_SUPPRESS_TURBOPACK_WARNING ??= '1';
 
-const port = Number(process.env.PORT ?? process.env.STOREFRONT_PORT ?? 3000);
-const hostname = process.env.HOSTNAME ?? '0.0.0.0';
-const behindProxy = process.env.STOREFRONT_BEHIND_PROXY === 'true';
-// The same defaults as the /api forwarder (app/api/[service]/[...path]/route.ts).
-const upstreams = {
-  'command-api': process.env.COMMAND_API_URL ?? 'http://127.0.0.1:4001',
-  'query-api': process.env.QUERY_API_URL ?? 'http://127.0.0.1:4002',
-};
-// Prometheus scrapes GET /metrics here; loopback unless METRICS_HOST says otherwise.
-const metricsPort = Number(process.env.METRICS_PORT ?? 9104);
-const metricsHost = process.env.METRICS_HOST ?? '127.0.0.1';
+// This process's own settings, read here once: node runs this file as it is, before Next and
+// unbundled, so it cannot load lib/env.ts (TypeScript), which reads the pages' settings. The
+// two API addresses are the pages' too: their defaults are the same there. An empty value
+// counts as unset.
+const Port = z.coerce.number().int().min(0).max(65535);
+const HttpUrl = z.url({ protocol: /^https?$/ });
+const ServerEnv = z.object({
+  // PORT (what `npm start` sets, and `next start` reads) wins over STOREFRONT_PORT.
+  PORT: Port.optional(),
+  STOREFRONT_PORT: Port.default(3000),
+  HOSTNAME: z.string().default('0.0.0.0'),
+  // A reverse proxy in front sets X-Forwarded-For; without one, this server does.
+  STOREFRONT_BEHIND_PROXY: z.enum(['true', 'false']).default('false'),
+  COMMAND_API_URL: HttpUrl.default('http://127.0.0.1:4001'),
+  QUERY_API_URL: HttpUrl.default('http://127.0.0.1:4002'),
+  // Prometheus scrapes GET /metrics here; loopback unless METRICS_HOST says otherwise.
+  METRICS_PORT: Port.default(9104),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+});
+const env = (() => {
+  const given = Object.fromEntries(Object.keys(ServerEnv.shape).map((name) => [name, process.env[name] || undefined]));
+  const parsed = ServerEnv.safeParse(given);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  console.error(`Invalid storefront configuration:\n${lines.join('\n')}`);
+  process.exit(1);
+})();
+
+const port = env.PORT ?? env.STOREFRONT_PORT;
+const hostname = env.HOSTNAME;
+const behindProxy = env.STOREFRONT_BEHIND_PROXY === 'true';
+const upstreams = { 'command-api': env.COMMAND_API_URL, 'query-api': env.QUERY_API_URL };
+const metricsPort = env.METRICS_PORT;
+const metricsHost = env.METRICS_HOST;
 /** After SIGTERM, requests under way get this long; then it exits anyway. */
 const STOP_WITHIN_MS = 10_000;
 

@@ -3,12 +3,14 @@ import { derivedId } from '@flowdose/domain/ids';
 import { available, inventoryDecider } from '@flowdose/domain/inventory/decider';
 import type { InventoryEvent } from '@flowdose/domain/inventory/events';
 import { orderDecider, type PlacedOrder } from '@flowdose/domain/order/decider';
-import type { OrderEvent } from '@flowdose/domain/order/events';
+import { type OrderEvent, orderStream } from '@flowdose/domain/order/events';
 import { testConfig } from '@flowdose/shared/config';
 import { createLogger } from '@flowdose/shared/logger';
 import { checkoutDetails } from '@flowdose/shared/testing/checkout';
 import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CheckoutRequest, checkout, giveUpCheckout, runCheckout } from './checkout.ts';
+import { handle, systemContext } from './handle-command.ts';
 import { confirmTestPayment, signWebhook } from './payments.ts';
 import { recoverProcesses } from './recover.ts';
 import { startShop, type TestCart, untilServing } from './test-support.ts';
@@ -213,6 +215,131 @@ describe('a checkout killed at each step', () => {
     expect([late.status, late.body.type]).toEqual([409, '/problems/checkout-abandoned']);
     const done = await shop.checkOut(carts[1]!, body, { 'Idempotency-Key': 'sweep-1' });
     expect([done.status, done.body.orderId], done.text).toEqual([201, finished]);
+  });
+});
+
+describe('giving back a checkout moves no money it did not take', () => {
+  const body = checkoutDetails({ discountCode: 'CRASH10' });
+  const sku = 'MUG-WHITE';
+  /** A checkout whose API is killed at `point`, under `key`; answers its order id. */
+  async function crashed(cart: TestCart, key: string, point: string) {
+    const api = await startApi({ FAILPOINT: point });
+    const first = await api.post(`/carts/${cart.cartId}/checkout`, body, {
+      'X-Cart-Token': cart.cartToken,
+      'Idempotency-Key': key,
+    });
+    expect(first.status, 'the first run dies without answering').toBe(0);
+    await api.exited;
+    return checkoutKey(key, cart);
+  }
+  const sweep = () =>
+    recoverProcesses(
+      { ...shop.deps, config: { ...shop.deps.config, PROCESS_RECOVERY_SECONDS: 0 } },
+      createLogger('test', 'silent'),
+    );
+  const ordersOf = async (cart: TestCart) =>
+    (
+      await shop.db.pool.query<{ orderId: string }>(
+        `select data->>'orderId' as "orderId" from events where type = 'OrderPlaced' and data->>'cartId' = $1`,
+        [cart.cartId],
+      )
+    ).rows.map((r) => r.orderId);
+  async function expectGivenBack(orderId: string) {
+    expect((await stockOf(sku)).reservations.has(derivedId(orderId, sku)), 'its hold released').toBe(false);
+    const uses = (await events('discount-CRASH10')).filter((e) => e.data.orderId === orderId).map((e) => e.type);
+    expect(uses, 'its discount use given back').toEqual(['DiscountRedeemed', 'DiscountRedemptionReleased']);
+    const open = await shop.db.pool.query('select 1 from open_processes where stream_id = $1', [`checkout-${orderId}`]);
+    expect(open.rowCount).toBe(0);
+  }
+
+  it('undoing a checkout killed before the payment call authorizes nothing, and voids nothing', async () => {
+    const cart = await shop.cartWith([[sku, 1]]);
+    const orderId = await crashed(cart, 'undo-before-payment', 'checkout:CheckoutPaymentRequested');
+    await sweep();
+    const process = await events(`checkout-${orderId}`);
+    expect(process.at(-1)!.type).toBe('CheckoutFailed');
+    expect(await callsOf('authorize', `authorize:${orderId}`), 'the card is never asked').toBe(0);
+    expect(await ledgerOf(orderId)).toEqual([]);
+    expect(await callsOf('void', `checkout-void:${orderId}`)).toBe(0);
+    await expectGivenBack(orderId);
+  });
+
+  it('a retried checkout whose order was tombstoned asks for no payment', async () => {
+    const cart = await shop.cartWith([[sku, 1]]);
+    const key = 'tombstoned-before-payment';
+    const orderId = await crashed(cart, key, 'checkout:CheckoutPaymentRequested');
+    // What the reservation sweep does to a lapsed hold's order before it releases the hold.
+    await handle(
+      shop.store,
+      orderDecider,
+      orderStream(orderId),
+      { type: 'ExpireOrder', data: { orderId, reason: 'stock hold expired' } },
+      systemContext('reservation-expiry', `expire:${orderId}`),
+    );
+    await sleep(1100); // the key's lock lapses
+    const retry = await shop.checkOut(cart, body, { 'Idempotency-Key': key });
+    expect([retry.status, retry.body.type], retry.text).toEqual([409, '/problems/checkout-expired']);
+    expect(await callsOf('authorize', `authorize:${orderId}`), 'the card is never asked').toBe(0);
+    expect(await ledgerOf(orderId)).toEqual([]);
+    expect(await ordersOf(cart)).toEqual([]);
+    await expectGivenBack(orderId);
+  });
+
+  it('a payment authorized after the sweep gave the checkout back is voided by the step that took it', async () => {
+    const cart = await shop.cartWith([[sku, 1]]);
+    const ctx = {
+      ...systemContext('test'),
+      actor: { userId: null, role: 'guest' },
+      idempotencyKey: 'late-authorization',
+    };
+    const { deps } = shop;
+    const sweep = systemContext('process-recovery');
+    // The provider answers slowly: meanwhile the sweep gives the stalled checkout up and
+    // gives back what it found (no payment yet), and only then is the card authorized.
+    const slow = {
+      ...deps.payments,
+      authorize: async (request: Parameters<typeof deps.payments.authorize>[0]) => {
+        await giveUpCheckout(deps, sweep, request.orderId, 'checkout-abandoned', 'undone by the sweep');
+        await runCheckout(deps, sweep, request.orderId).catch(() => {});
+        return deps.payments.authorize(request);
+      },
+    };
+    const answer = checkout(
+      { ...deps, payments: slow },
+      ctx,
+      { principal: null, cartToken: cart.cartToken },
+      cart.cartId,
+      body as CheckoutRequest,
+    );
+    await expect(answer).rejects.toMatchObject({ code: 'checkout-abandoned' });
+    const orderId = checkoutKey('late-authorization', cart);
+    expect(await ledgerOf(orderId), 'authorized late, then voided').toEqual([
+      { status: 'voided', captured: '0', refunded: '0' },
+    ]);
+    expect(await ordersOf(cart)).toEqual([]);
+    await expectGivenBack(orderId);
+  });
+
+  it('after a crash past payment and a retry under a new key, the stalled checkout is given up unplaced', async () => {
+    const cart = await shop.cartWith([[sku, 1]]);
+    const stalled = await crashed(cart, 'paid-then-abandoned', 'checkout:CheckoutPaymentAuthorized');
+    // The shopper, seeing no answer, checks out again: a new key, a new checkout of the same cart.
+    const again = await shop.checkOut(cart, body, { 'Idempotency-Key': 'paid-then-new-key' });
+    expect(again.status, again.text).toBe(201);
+    await sweep();
+    const process = await events(`checkout-${stalled}`);
+    expect(process.map((e) => e.type).slice(-2)).toEqual(['CheckoutFailing', 'CheckoutFailed']);
+    expect(process.at(-2)!.data.code).toBe('cart-changed');
+    expect(await ordersOf(cart), 'one order in the history, never a placed-then-canceled one').toEqual([
+      again.body.orderId,
+    ]);
+    expect(await events(orderStream(stalled))).toEqual([]);
+    expect(await ledgerOf(stalled)).toEqual([{ status: 'voided', captured: '0', refunded: '0' }]);
+    await expectGivenBack(stalled);
+    expect((await events(`cart-${cart.cartId}`)).at(-1)).toMatchObject({
+      type: 'CartCheckedOut',
+      data: { orderId: again.body.orderId },
+    });
   });
 });
 

@@ -1,6 +1,7 @@
-import { DomainError, NotFoundError } from '@flowdose/domain/errors';
+import { DomainError, NotFoundError, recordedRefusal } from '@flowdose/domain/errors';
 import { cancelMoves, type OrderCommand, orderDecider, type PlacedOrder } from '@flowdose/domain/order/decider';
-import { type OrderStep, orderStream } from '@flowdose/domain/order/events';
+import { orderStream } from '@flowdose/domain/order/events';
+import type { RecordedStep } from '@flowdose/domain/order/lifecycle';
 import { ProcessIncompleteError } from '@flowdose/shared/errors';
 import type { Position } from '@flowdose/shared/event-store/position';
 import type { CommandContext } from '@flowdose/shared/http/context';
@@ -97,7 +98,7 @@ async function answerOf(deps: ActionDeps, orderId: string, actionId: string): Pr
   if (!last) throw new NotFoundError('Order step');
   if (last.type === 'OrderStepFailed') {
     const { code, detail } = last.data as { code: string; detail: string };
-    throw new DomainError(code, detail);
+    throw recordedRefusal(code, detail);
   }
   if (last.type === 'OrderStepRequested') {
     throw new ProcessIncompleteError('This step is still under way; retry with the same Idempotency-Key.');
@@ -116,7 +117,7 @@ export async function runOrderStep(
   deps: ActionDeps,
   ctx: CommandContext,
   orderId: string,
-  request: { step: OrderStep; amount?: number; reason?: string },
+  request: { step: RecordedStep; amount?: number; reason?: string },
 ): Promise<{ position: Position }> {
   const actionId = newId(ctx, `order-step:${orderId}`);
   // Listed before the intent exists, so a crash right after it is still found by the sweep.

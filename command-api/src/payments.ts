@@ -15,6 +15,7 @@ export type PaymentResult =
   | { status: 'authorized'; paymentId: string }
   | { status: 'declined'; reason: string }
   | { status: 'requires_confirmation'; paymentId: string };
+export type PaymentStatus = 'requires_confirmation' | 'authorized' | 'captured' | 'voided';
 /** A money movement on an authorized payment; the key makes a retried call move money once. */
 export type PaymentMovement = { paymentId: string; amount: number; currency: Currency; idempotencyKey: string };
 
@@ -27,6 +28,14 @@ export type PaymentProvider = {
   /** Turns what the shopper entered into a token that may be recorded (in real providers, done in the browser). */
   paymentMethod: (payment: { method: 'test-card'; cardNumber: string }) => string;
   authorize: (request: PaymentRequest) => Promise<PaymentResult>;
+  /**
+   * The payment an `authorize` with this key made, and where it stands; null when none was
+   * made (never asked, or declined). Only reads: how a give-back learns whether there is an
+   * authorization to void without creating one.
+   */
+  findAuthorization: (request: {
+    idempotencyKey: string;
+  }) => Promise<{ paymentId: string; status: PaymentStatus } | null>;
   capture: (movement: PaymentMovement) => Promise<void>;
   refund: (movement: PaymentMovement) => Promise<void>;
   /** Lets an authorization that will never be captured go. */
@@ -115,6 +124,17 @@ export function testPaymentProvider(pool: Pool): PaymentProvider {
       if (call.outcome === 'declined') return { status: 'declined', reason: call.detail ?? 'declined' };
       return { status: call.outcome as 'authorized' | 'requires_confirmation', paymentId: call.payment_id! };
     },
+    findAuthorization: ({ idempotencyKey }) =>
+      inTransaction(pool, async (tx) => {
+        // Waits for an authorization under way with this key, so it is seen whole or not at all.
+        await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 7))', [`authorize:${idempotencyKey}`]);
+        const { rows } = await tx.query<{ payment_id: string; status: PaymentStatus }>(
+          `select p.payment_id, p.status from test_payments.calls c join test_payments.payments p using (payment_id)
+           where c.kind = 'authorize' and c.idempotency_key = $1`,
+          [idempotencyKey],
+        );
+        return rows[0] ? { paymentId: rows[0].payment_id, status: rows[0].status } : null;
+      }),
     async capture({ paymentId, amount, idempotencyKey }) {
       const call = await once('capture', idempotencyKey, async (tx) => {
         const p = await lockPayment(tx, paymentId);

@@ -1,4 +1,4 @@
-import { checkoutDecider, checkoutStream } from '@flowdose/domain/checkout/process';
+import { checkoutDecider, checkoutStream, isFinished, rollsForward } from '@flowdose/domain/checkout/process';
 import { DomainError } from '@flowdose/domain/errors';
 import { orderDecider } from '@flowdose/domain/order/decider';
 import { orderStream } from '@flowdose/domain/order/events';
@@ -12,18 +12,14 @@ import { finishStep } from './order-actions.ts';
 
 type RecoveryDeps = Pick<Deps, 'store' | 'pool' | 'payments' | 'clock' | 'config' | 'prices'>;
 
-// How far a stalled checkout may be carried forward: once paid, finishing (placing the
-// order, closing the cart) is what the shopper asked for; before that, nothing was promised
-// that cannot be given back, so it is undone.
-const ROLL_FORWARD = ['paid', 'placed', 'failing'];
-
 const CHECKOUT = checkoutStream('');
 const ORDER = orderStream('');
 
 /**
  * Finishes or undoes the processes a crash left half-way (those still open after
- * PROCESS_RECOVERY_SECONDS): a checkout past payment is completed, an earlier one given up
- * (its holds, discount use and authorization given back); an order step is finished. Every
+ * PROCESS_RECOVERY_SECONDS): a checkout past payment is completed (or, its cart checked out
+ * another way meanwhile, given up without placing its order), an earlier one given up (its
+ * holds, discount use and any authorization given back); an order step is finished. Every
  * call it makes is keyed like the first run's, so racing a late client retry is harmless.
  * Answers what it did, for the log.
  */
@@ -59,13 +55,15 @@ export async function recoverProcesses(deps: RecoveryDeps, logger: Logger) {
 async function recoverCheckout(deps: RecoveryDeps, ctx: CommandContext, orderId: string) {
   const { state } = await loadState(deps.store, checkoutDecider, checkoutStream(orderId));
   if (state.status === 'none') return closeProcess(deps.pool, checkoutStream(orderId));
-  if (state.status !== 'completed' && state.status !== 'failed' && !ROLL_FORWARD.includes(state.status)) {
+  // Past the point of no return (checkout/process.ts) it is finished, before it undone.
+  if (!isFinished(state) && !rollsForward(state)) {
     await giveUpCheckout(
       deps,
       ctx,
       orderId,
       'checkout-abandoned',
       'This checkout stopped half-way and was undone; check out again.',
+      { stalled: true },
     );
   }
   // The process answers its own outcome; here nobody waits for it.

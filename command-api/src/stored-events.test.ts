@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UnreadableEventError } from '@flowdose/domain/event-schemas';
 import { orderDecider } from '@flowdose/domain/order/decider';
 import { orderStream } from '@flowdose/domain/order/events';
-import { orderPlacedV1 } from '@flowdose/domain/testing/events';
+import { orderPlaced, orderPlacedV1 } from '@flowdose/domain/testing/events';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
@@ -64,6 +64,23 @@ describe('stored events are read through their schema', () => {
       paymentId: 'pay_1',
     });
     await other.close();
+  });
+
+  it('reads money as integer minor units: a placed order with a fraction of a cent in its totals is refused', async () => {
+    const good = orderPlaced();
+    await insertRows(orderStream(good.data.orderId), [{ type: 'OrderPlaced', data: good.data, schemaVersion: 2 }]);
+    expect((await loadState(store, orderDecider, orderStream(good.data.orderId))).state).toMatchObject({
+      status: 'placed',
+      grandTotal: good.data.totals.grandTotal,
+    });
+
+    const { data } = orderPlaced();
+    const streamId = orderStream(data.orderId);
+    const totals = { ...data.totals, tax: data.totals.tax + 0.5, grandTotal: data.totals.grandTotal + 0.5 };
+    await insertRows(streamId, [{ type: 'OrderPlaced', data: { ...data, totals }, schemaVersion: 2 }]);
+    const reading = loadState(store, orderDecider, streamId);
+    await expect(reading).rejects.toBeInstanceOf(UnreadableEventError);
+    await expect(reading).rejects.toThrow(/data\.totals\.tax/);
   });
 
   it('fails loudly on a malformed event, naming its stream and positions, and appends nothing', async () => {

@@ -1,7 +1,10 @@
-// Append throughput of Flowdose's Postgres event store (full path: expected-version check,
-// idempotent event ids, advisory lock, notification) beside the raw-INSERT ceiling pgbench
-// reaches on a table of the same shape in the same run, and Emmett's store when its peer
-// harness is present (../shared/peers/emmett). Usage: npm run bench:append [-- --seconds=8 --no-peers]
+// Append throughput of Flowdose's Postgres event store (full path: each event checked by its
+// stream's schema, the expected-version check, idempotent event ids, the notification) beside
+// the same store with the check turned off, the raw-INSERT ceiling pgbench reaches on a table
+// of the same shape, and Emmett's store when its peer harness is present
+// (../shared/peers/emmett), all in the same run. The check's own CPU time is measured apart, on
+// one core with no database, since the throughput figures on a shared 2-core machine move by
+// more than it costs. Usage: npm run bench:append [-- --seconds=8 --no-peers]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPool } from '@flowdose/shared/db';
+import type { NewEvent } from '@flowdose/shared/event-store/port';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
+import { checkAppend } from '@flowdose/shared/event-store/stream-schemas';
 import { ensureDatabase, migrate } from '@flowdose/shared/migrate';
 import { testMetadata } from '@flowdose/shared/testing/events';
 import pg from 'pg';
@@ -46,25 +51,28 @@ const data = (i: number) => ({
   i,
 });
 
-async function flowdose(writers: number, batch: number) {
+const batchOf = (batch: number): NewEvent[] =>
+  Array.from({ length: batch }, (_, i) => ({
+    id: randomUUID(),
+    type: 'CartItemAdded',
+    data: data(i),
+    metadata: testMetadata,
+  }));
+
+async function flowdose(writers: number, batch: number, checkEvents: boolean) {
   const pool = createPool(url, { max: writers + 2 });
-  const store = createPostgresEventStore({ pool, connectionString: url });
+  const store = createPostgresEventStore({ pool, connectionString: url, checkEvents });
   let events = 0;
   const rss: number[] = [];
-  const elapsed = await timed(`flowdose ${writers}w × ${batch}ev`, seconds, async (deadline) => {
+  const label = `flowdose${checkEvents ? '' : ' unchecked'} ${writers}w × ${batch}ev`;
+  const elapsed = await timed(label, seconds, async (deadline) => {
     const started = Date.now();
     const sampler = setInterval(() => rss.push(process.memoryUsage().rss), 500);
     await Promise.all(
       Array.from({ length: writers }, async () => {
         while (Date.now() < deadline) {
           // A new stream each time, expected 'no_stream': the concurrency check runs for real.
-          const batchEvents = Array.from({ length: batch }, (_, i) => ({
-            id: randomUUID(),
-            type: 'CartItemAdded',
-            data: data(i),
-            metadata: testMetadata,
-          }));
-          await store.append(`cart-${randomUUID()}`, batchEvents, 'no_stream');
+          await store.append(`cart-${randomUUID()}`, batchOf(batch), 'no_stream');
           events += batch;
         }
       }),
@@ -143,28 +151,55 @@ await freshDatabase();
   await pool.end();
 }
 
+/** The schema check alone: microseconds of one core per event, in batches of `batch`. */
+function checkCost(batch: number) {
+  const streamId = `cart-${randomUUID()}`;
+  const batches = Array.from({ length: 1000 }, () => batchOf(batch));
+  for (const events of batches.slice(0, 100)) checkAppend(streamId, events); // warm-up
+  let runs = 0;
+  const started = process.hrtime.bigint();
+  while (process.hrtime.bigint() - started < 2_000_000_000n) checkAppend(streamId, batches[runs++ % batches.length]!);
+  return Number(process.hrtime.bigint() - started) / 1000 / (runs * batch);
+}
+
 const rows = [];
 for (const { writers, batch } of cases) {
-  const ours = await flowdose(writers, batch);
+  // Checked and unchecked one after the other, so the machine's other load falls on both alike.
+  const ours = await flowdose(writers, batch, true);
+  const unchecked = await flowdose(writers, batch, false);
   const ceiling = await timed(`pgbench ceiling ${writers}w × ${batch}ev`, seconds, async () =>
     pgbenchCeiling(writers, batch),
   );
-  rows.push({ writers, batch, ...ours, ceiling, ratio: ours.eventsPerSecond / ceiling });
+  rows.push({
+    writers,
+    batch,
+    ...ours,
+    uncheckedEventsPerSecond: unchecked.eventsPerSecond,
+    ceiling,
+    ratio: ours.eventsPerSecond / ceiling,
+  });
 }
+const checkMicroseconds = { batch1: checkCost(1), batch10: checkCost(10) };
 const peer = emmettPeer();
 
 const table = [
-  '| writers | events/append | Flowdose ev/s | pgbench raw INSERT ev/s | Flowdose / ceiling | Emmett ev/s (same run) | peak RSS MiB |',
-  '|---|---|---|---|---|---|---|',
+  '| writers | events/append | Flowdose ev/s | unchecked ev/s (same run) | pgbench raw INSERT ev/s | Flowdose / ceiling | Emmett ev/s (same run) | peak RSS MiB |',
+  '|---|---|---|---|---|---|---|---|',
   ...rows.map(
     (r) =>
-      `| ${r.writers} | ${r.batch} | ${r.eventsPerSecond.toLocaleString('en')} | ${r.ceiling.toLocaleString('en')} | ${Math.round(r.ratio * 100)} % | ${peer?.get(`${r.writers}x${r.batch}`)?.toLocaleString('en') ?? 'not run'} | ${r.peakRssMiB} |`,
+      `| ${r.writers} | ${r.batch} | ${r.eventsPerSecond.toLocaleString('en')} | ${r.uncheckedEventsPerSecond.toLocaleString('en')} | ${r.ceiling.toLocaleString('en')} | ${Math.round(r.ratio * 100)} % | ${peer?.get(`${r.writers}x${r.batch}`)?.toLocaleString('en') ?? 'not run'} | ${r.peakRssMiB} |`,
   ),
 ].join('\n');
-console.log(`\n${table}`);
+const checkLine = `The schema check alone (one core, no database): ${checkMicroseconds.batch1.toFixed(1)} µs per event appended one at a time, ${checkMicroseconds.batch10.toFixed(1)} µs per event in batches of 10.`;
+console.log(`\n${table}\n\n${checkLine}`);
 const m = machine();
 writeResults(
   'append',
-  { ...m, seconds, cases: rows.map((r) => ({ ...r, emmett: peer?.get(`${r.writers}x${r.batch}`) ?? null })) },
-  `# Append throughput (${m.date}, commit ${m.commit}, ${m.cores} cores, Node ${m.node}, ${seconds} s per case)\n\nEach append opens a new stream with expected version 'no_stream'. Aim: the full path at half the raw-INSERT ceiling or better.\n\n${table}`,
+  {
+    ...m,
+    seconds,
+    checkMicroseconds,
+    cases: rows.map((r) => ({ ...r, emmett: peer?.get(`${r.writers}x${r.batch}`) ?? null })),
+  },
+  `# Append throughput (${m.date}, commit ${m.commit}, ${m.cores} cores, Node ${m.node}, ${seconds} s per case)\n\nEach append opens a new stream with expected version 'no_stream'. Aim: the full path at half the raw-INSERT ceiling or better. "Unchecked" is the same store with its schema check off (\`checkEvents: false\`, for tests only), run right after the checked one.\n\n${table}\n\n${checkLine}`,
 );

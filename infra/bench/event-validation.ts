@@ -60,7 +60,8 @@ run({ type: 'CompleteStep', data: { orderId, actionId: capture } });
 for (let i = 0; events.length < EVENTS; i++) {
   const actionId = randomUUID();
   run({ type: 'RequestStep', data: { orderId, actionId, step: 'refund', amount: 1, reason: 'goodwill' } });
-  if (i % 2) run({ type: 'FailStep', data: { orderId, actionId, code: 'provider-refused', detail: 'declined' } });
+  if (i % 2)
+    run({ type: 'FailStep', data: { orderId, actionId, code: 'payment-provider-refused', detail: 'declined' } });
   else run({ type: 'CompleteStep', data: { orderId, actionId } });
 }
 events.length = EVENTS;

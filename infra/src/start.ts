@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { projectionsFor } from '@flowdose/projections/registry';
 import { createRenditionsQueue } from '@flowdose/projections/renditions';
-import { loadConfig } from '@flowdose/shared/config';
+import { childEnvironment, loadConfig } from '@flowdose/shared/config';
 import { createPool } from '@flowdose/shared/db';
 import { createRequestRedis } from '@flowdose/shared/redis';
 import { migrateAll } from './migrate.ts';
@@ -56,8 +56,7 @@ function startApp({ name, args, cwd, color }: App) {
     cwd,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: {
-      ...process.env,
+    env: childEnvironment({
       COMMAND_API_URL: url(config.COMMAND_API_PORT),
       QUERY_API_URL: url(config.QUERY_API_PORT),
       NEXT_TELEMETRY_DISABLED: '1',
@@ -65,7 +64,7 @@ function startApp({ name, args, cwd, color }: App) {
       // The apps' output comes through a pipe, where `auto` means JSON: in a terminal the person
       // watching gets the short coloured lines instead.
       ...(terminal ? { LOG_FORMAT: 'pretty', FORCE_COLOR: '1' } : {}),
-    },
+    }),
   });
   relay(child, name, color);
   return child;
@@ -182,7 +181,7 @@ if (!stopping) {
   query API     ${url(config.QUERY_API_PORT)}
   projections   ${url(config.PROJECTIONS_PORT)}  (status JSON)
   probes        /health (alive) and /ready (dependencies answer) on each
-  metrics       http://${config.METRICS_HOST}:{9101,9102,9103,9104}/metrics (Prometheus; README: Operate)
+  metrics       http://${config.METRICS_HOST}:{9101,9102,9103,9104}/metrics (Prometheus; docs/operations.md)
   queues        ${url(config.STOREFRONT_PORT)}/admin/queues (ops, admin)
   try:          curl -s -X POST ${url(config.COMMAND_API_PORT)}/carts -H 'content-type: application/json' -d '{"currency":"EUR"}'
 `);

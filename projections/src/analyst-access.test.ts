@@ -1,6 +1,8 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
+import { orderStream } from '@flowdose/domain/order/events';
+import { orderPlaced } from '@flowdose/domain/testing/events';
 import type { NewEvent } from '@flowdose/shared/event-store/port';
 import type { Position } from '@flowdose/shared/event-store/position';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
@@ -14,11 +16,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AnalystLimits, createAnalystRole } from './analyst-role.ts';
 import type { Projection } from './projection.ts';
 import { orderHistory, shopHistory } from './read-models/analytics-fixture.ts';
-import { salesDailyProjection } from './read-models/sales_daily/projection.ts';
+import { salesDailyProjection as salesDailyIn } from './read-models/sales_daily/projection.ts';
+import { shopDays } from './read-models/shop-day.ts';
 import { rebuild } from './rebuild.ts';
 import { projections } from './registry.ts';
 import { catchUp } from './run-range.ts';
 import { createSchema } from './schema.ts';
+
+const salesDailyProjection = salesDailyIn(shopDays('UTC'));
 
 // pg's own SCRAM client (what every `pg` connection runs), to prove a stored verifier takes
 // the password: this cluster trusts 127.0.0.1 (pg_hba.conf), so logging in proves nothing.
@@ -389,18 +394,10 @@ describe('read-only SQL for analysts', () => {
     expect(comment.rows[0].c).toBe('read model sales_daily, version 2');
 
     // The view reads the live tables: an order placed now shows on today's row.
-    const orderId = randomUUID();
-    const [placed] = orderHistory().events;
+    const { type, data } = orderPlaced();
     const { position } = await store.append(
-      `order-${orderId}`,
-      [
-        {
-          id: randomUUID(),
-          type: 'OrderPlaced',
-          data: { ...(placed!.data as object), orderId },
-          metadata: testMetadata,
-        },
-      ],
+      orderStream(data.orderId),
+      [{ id: randomUUID(), type, data, metadata: testMetadata }],
       'no_stream',
     );
     await readableAt(store, position);

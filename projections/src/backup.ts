@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { rename, rm, stat } from 'node:fs/promises';
 import type { PublishChange } from '@flowdose/shared/change-feed';
+import { childEnvironment } from '@flowdose/shared/config';
 import { type Pool, withClient } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import { ensureDatabase, migrate } from '@flowdose/shared/migrate';
@@ -40,8 +41,7 @@ function pgTool(tool: 'pg_dump' | 'pg_restore', databaseUrl: string, args: strin
   const url = new URL(databaseUrl);
   const password = decodeURIComponent(url.password);
   url.password = '';
-  // The tools' own settings (PGSSLMODE, PGCONNECT_TIMEOUT, …) pass through to them.
-  const env = password ? { ...process.env, PGPASSWORD: password } : process.env;
+  const env = childEnvironment(password ? { PGPASSWORD: password } : {});
   return new Promise((resolve, reject) => {
     const child = spawn(tool, [...args, `--dbname=${url}`], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

@@ -38,7 +38,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-const appendPoison = () => appendPoisonCart(store);
+const appendPoison = () => appendPoisonCart(db);
 
 const staff: CommandContext = {
   requestId: 'req-skip-1',

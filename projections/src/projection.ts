@@ -31,7 +31,7 @@ export type Projection = {
    * tables. Only this projection's own schema: a rebuild moves these views to the new tables
    * and drops the old ones, so a view reaching into another projection's schema would be
    * lost when that one is rebuilt. List columns by name and leave out what analysts must not
-   * see (credentials, tokens, e-mails, addresses). `analytics-views.ts` applies them.
+   * see (credentials, tokens, e-mails, addresses). `applyViews` in schema.ts makes them.
    */
   views?: (schema: string) => Record<string, string>;
   /**

@@ -14,46 +14,51 @@ import { ordersProjection } from './read-models/orders/projection.ts';
 import { productSalesProjection } from './read-models/product_sales/projection.ts';
 import { salesDailyProjection } from './read-models/sales_daily/projection.ts';
 import { postgresFeed, type SearchFeed, searchProjection } from './read-models/search/projection.ts';
+import { shopDays } from './read-models/shop-day.ts';
 
 /**
- * Each read model is one folder in `read-models/<name>/`: `tables.ts` (its tables and their
- * row types), `projection.ts` (event → SQL) and `queries.ts` (the typed reads both APIs call).
+ * Each read model is one folder in `read-models/<name>/`: `tables.ts` (its name, its tables
+ * and their row types), `projection.ts` (event → SQL) and `queries.ts` (the reads both APIs
+ * call, answering the contract's types).
  * They live here rather than in shared because the projections package already sits below
  * both APIs (they import its registry and status) and above shared, so no import goes upwards.
- * This list feeds search from its PostgreSQL table; what applies events under another
- * SEARCH_BACKEND takes `projectionsFor(config)`.
+ * This list has the configuration's defaults: search fed from its PostgreSQL table, shop
+ * days in UTC. What applies events for a service takes `projectionsFor(config)`, which
+ * follows SEARCH_BACKEND and SHOP_TIME_ZONE.
  */
-export const projections: readonly Projection[] = projectionsWith(postgresFeed);
+export const projections: readonly Projection[] = projectionsWith(postgresFeed, 'UTC');
 
-function projectionsWith(search: SearchFeed): readonly Projection[] {
+function projectionsWith(search: SearchFeed, timeZone: string): readonly Projection[] {
+  const shopDay = shopDays(timeZone);
   return [
-    cartAbandonmentProjection,
+    cartAbandonmentProjection(shopDay),
     cartsProjection,
     catalogProjection,
     customersProjection,
-    discountUsageProjection,
+    discountUsageProjection(shopDay),
     discountsProjection,
-    funnelDailyProjection,
+    funnelDailyProjection(shopDay),
     inventoryProjection,
     ordersProjection,
-    productSalesProjection,
-    salesDailyProjection,
+    productSalesProjection(shopDay),
+    salesDailyProjection(shopDay),
     searchProjection(search),
   ];
 }
 
 /**
- * The projections as the configuration wants them applied: the same list, with the search
- * projection feeding Meilisearch when SEARCH_BACKEND says so. Whatever applies events (the
- * workers, rebuilds, the migration's rebuilds) takes its list from here.
+ * The projections as the configuration wants them applied: the same list, the analytics
+ * models counting days in SHOP_TIME_ZONE and the search projection feeding Meilisearch when
+ * SEARCH_BACKEND says so. Whatever applies events (the workers, rebuilds, the migration's
+ * rebuilds) takes its list from here.
  */
 export function projectionsFor(config: Config): readonly Projection[] {
-  let list = projections;
+  let search = postgresFeed;
   if (config.SEARCH_BACKEND === 'meilisearch') {
     const meili = createMeiliSearchIndex(meiliSettings(config));
-    list = projectionsWith(() => meili);
+    search = () => meili;
   }
-  return withDeadLetterPolicies(list, config.DEAD_LETTER_SKIP);
+  return withDeadLetterPolicies(projectionsWith(search, config.SHOP_TIME_ZONE), config.DEAD_LETTER_SKIP);
 }
 
 /** The projections DEAD_LETTER_SKIP names skip what they cannot apply; the others stop there. */

@@ -14,6 +14,7 @@ import { buildRows, schemaRows, shopHistory } from './read-models/analytics-fixt
 import { cartAbandonmentProjection } from './read-models/cart_abandonment/projection.ts';
 import { cartsProjection } from './read-models/carts/projection.ts';
 import { salesDailyProjection } from './read-models/sales_daily/projection.ts';
+import { shopDays } from './read-models/shop-day.ts';
 import { catchUp, ProjectionVersionError, runRange } from './run-range.ts';
 import { createSchema } from './schema.ts';
 import { appendCartHistories, cartsSnapshot } from './test-support.ts';
@@ -173,7 +174,8 @@ describe('catchUp', () => {
     // Transaction ids are the cluster's: another test's open transaction, in any database,
     // holds the readable log back until it ends. Wait for the whole history to be readable.
     await readableAt(store, head);
-    for (const projection of [salesDailyProjection, cartAbandonmentProjection]) {
+    const utc = shopDays('UTC');
+    for (const projection of [salesDailyProjection(utc), cartAbandonmentProjection(utc)]) {
       const schema = `paged_${projection.name}`;
       await createSchema(db.pool, projection, schema);
       expect(await catchUp(db.pool, store, projection, schema, head, { chunk: 3 })).toBeGreaterThan(3);

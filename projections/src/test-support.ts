@@ -6,6 +6,7 @@ import { changePublisher } from '@flowdose/shared/change-feed';
 import { createPool, type Pool } from '@flowdose/shared/db';
 import type { EventStore, NewEvent, RecordedEvent } from '@flowdose/shared/event-store/port';
 import { maxPosition, type Position, START } from '@flowdose/shared/event-store/position';
+import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { readableAt } from '@flowdose/shared/event-store/readable';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { createRedis, createRequestRedis } from '@flowdose/shared/redis';
@@ -139,30 +140,39 @@ export async function startPipeline(
 
 /**
  * A dead letter's poison: a cart opened, then a line whose quantity no version of the cart's
- * schema accepts (0), as a bad import would leave it. Answers once the poison is readable.
+ * schema accepts (0), as a bad import would leave it. The store's append check refuses it, so a
+ * store with the check off plants it. Answers once the poison is readable.
  */
-export async function appendPoisonCart(store: EventStore): Promise<{ cartId: string; poison: RecordedEvent }> {
-  const cartId = randomUUID();
-  await store.append(
-    cartStream(cartId),
-    [
-      { id: randomUUID(), type: 'CartOpened', data: { cartId, currency: 'EUR' }, metadata: testMetadata },
-      {
-        id: randomUUID(),
-        type: 'CartItemAdded',
-        data: {
-          cartId,
-          lineId: randomUUID(),
-          sku: 'MUG-WHITE',
-          quantity: 0,
-          unitPrice: { amount: 1200, currency: 'EUR' },
+export async function appendPoisonCart(db: {
+  pool: Pool;
+  url: string;
+}): Promise<{ cartId: string; poison: RecordedEvent }> {
+  const planter = createPostgresEventStore({ pool: db.pool, connectionString: db.url, checkEvents: false });
+  try {
+    const cartId = randomUUID();
+    await planter.append(
+      cartStream(cartId),
+      [
+        { id: randomUUID(), type: 'CartOpened', data: { cartId, currency: 'EUR' }, metadata: testMetadata },
+        {
+          id: randomUUID(),
+          type: 'CartItemAdded',
+          data: {
+            cartId,
+            lineId: randomUUID(),
+            sku: 'MUG-WHITE',
+            quantity: 0,
+            unitPrice: { amount: 1200, currency: 'EUR' },
+          },
+          metadata: testMetadata,
         },
-        metadata: testMetadata,
-      },
-    ],
-    'no_stream',
-  );
-  const [, poison] = await store.readStream(cartStream(cartId));
-  await readableAt(store, poison!.position);
-  return { cartId, poison: poison! };
+      ],
+      'no_stream',
+    );
+    const [, poison] = await planter.readStream(cartStream(cartId));
+    await readableAt(planter, poison!.position);
+    return { cartId, poison: poison! };
+  } finally {
+    await planter.close();
+  }
 }

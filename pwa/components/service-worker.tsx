@@ -2,6 +2,7 @@
 import { Serwist } from '@serwist/window';
 import { useEffect, useState } from 'react';
 import { drainOutbox } from '@/lib/cart';
+import { PRODUCTION_BUILD } from '@/lib/public-env';
 
 /**
  * Registers the service worker, drains the cart outbox whenever the network returns, and
@@ -14,7 +15,7 @@ export function ServiceWorker() {
     const drain = () => void drainOutbox();
     window.addEventListener('online', drain);
     if (navigator.onLine) drain();
-    if (!('serviceWorker' in navigator) || process.env.NODE_ENV !== 'production') {
+    if (!('serviceWorker' in navigator) || !PRODUCTION_BUILD) {
       return () => window.removeEventListener('online', drain);
     }
     const sw = new Serwist('/sw.js', { scope: '/', type: 'classic' });

@@ -1,5 +1,6 @@
 import type { Problem } from '@flowdose/domain/contract/common';
 import type { Money } from '@flowdose/domain/money';
+import { problemType } from '@flowdose/domain/problems';
 import { STORE_CURRENCY } from '@flowdose/domain/store-currency';
 import { applyChange, cartView, linesOf, serverCart } from './cart-view';
 import { fetchAs } from './session';
@@ -85,7 +86,10 @@ async function requestSync() {
   if (navigator.onLine) void drainOutbox();
 }
 
-const TRANSIENT = new Set(['/problems/idempotency-key-in-use', '/problems/concurrency-conflict']);
+const TRANSIENT: ReadonlySet<string> = new Set([
+  problemType('idempotency-key-in-use'),
+  problemType('concurrency-conflict'),
+]);
 const RETRIES = 8;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -137,7 +141,7 @@ async function send(op: CartOp): Promise<Sent> {
   // Not a refusal: the same change is still running on the server (its answer was lost to a
   // dropped connection), or the cart moved while it was applied. Sent again shortly, it lands.
   if (problem.type && TRANSIENT.has(problem.type)) return { outcome: 'again' };
-  const cartGone = res.status === 404 || problem.type === '/problems/cart-not-open';
+  const cartGone = res.status === 404 || problem.type === problemType('cart-not-open');
   return { outcome: 'refused', detail: problem.detail ?? problem.title ?? `Refused (${res.status})`, cartGone };
 }
 

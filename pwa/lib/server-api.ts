@@ -1,8 +1,9 @@
 import type { ProductDetail as Product, ProductPage } from '@flowdose/domain/contract/query-api';
 import type { SearchAnswer } from '@flowdose/domain/contract/search';
+import { serverEnv } from './env';
 
 // Server components read the query API directly; the browser goes through /api/queries.
-const QUERY_API = process.env.QUERY_API_URL ?? 'http://127.0.0.1:4002';
+const QUERY_API = serverEnv.QUERY_API_URL;
 
 async function read<T>(path: string): Promise<T | null> {
   const res = await fetch(QUERY_API + path, { cache: 'no-store' });

@@ -1,5 +1,6 @@
+import type { OrderView } from '@flowdose/domain/contract/query-api';
 import { orderStream } from '@flowdose/domain/order/events';
-import { type OrderView, ordersPast, orderVersion } from '@flowdose/projections/read-models/orders/queries';
+import { ordersPast, orderVersion } from '@flowdose/projections/read-models/orders/queries';
 import type { Change } from '@flowdose/shared/change-feed';
 import type { Pool } from '@flowdose/shared/db';
 import type { Logger } from '@flowdose/shared/logger';

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { CATALOG } from '@flowdose/projections/read-models/catalog/tables';
+import { INVENTORY } from '@flowdose/projections/read-models/inventory/tables';
 import { projections } from '@flowdose/projections/registry';
 import type { Pool } from '@flowdose/shared/db';
 import {
@@ -11,6 +13,7 @@ import {
 import type { Logger } from '@flowdose/shared/logger';
 import { liveSchema } from '@flowdose/shared/read-models';
 import type { Redis } from '@flowdose/shared/redis';
+import { SEARCH_PROJECTION } from '@flowdose/shared/search/create';
 import type { Request, Response } from 'express';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { ChangeHub } from './changes.ts';
@@ -62,7 +65,7 @@ type Header = { at: Record<string, string> };
 const PUBLIC_READ = 'public, max-age=30, stale-while-revalidate=300';
 
 /** The read models cached reads draw on: the catalog's, availability from inventory's, search. */
-export const CACHED_MODELS = projections.filter((p) => ['catalog', 'inventory', 'search'].includes(p.name));
+export const CACHED_MODELS = projections.filter((p) => [CATALOG, INVENTORY, SEARCH_PROJECTION].includes(p.name));
 
 export function createReadCache({
   pool,

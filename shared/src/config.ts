@@ -89,8 +89,8 @@ const Env = z
     LIVE_ORDER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
     // The back office calls a SKU low on stock with this many units available or fewer.
     LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(5),
-    // The shop's days for the analytics read models (projections/src/read-models/shop-day.ts
-    // reads it); a new zone moves past events between days, so those models want a rebuild.
+    // The shop's days for the analytics read models (given to them with the rest of this
+    // configuration); a new zone moves past events between days, so those models want a rebuild.
     SHOP_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'not a time zone (an IANA name: Europe/Paris)'),
     // A cart holding items, not checked out or merged, idle longer than this is abandoned. Judged
     // when the analytics are read (query-api), not by a timer: a rebuild gives the same model.
@@ -207,6 +207,16 @@ export function loadConfig(env?: NodeJS.ProcessEnv): Config {
   }
   return parsed.data;
 }
+
+/**
+ * The environment a child process starts with: this one's as it came, with `extra` over it.
+ * Handed on, not read: the apps `npm start` runs parse it themselves, and the pg tools take
+ * their own settings (PGSSLMODE, PGCONNECT_TIMEOUT, …) from it.
+ */
+export const childEnvironment = (extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  ...extra,
+});
 
 export const testConfig = (overrides: Partial<Record<keyof Config, string>> = {}): Config => {
   // Each test file's rate-limit counters, revocations and uploaded images apart from every other's.

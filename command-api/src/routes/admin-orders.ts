@@ -2,7 +2,8 @@ import { CancelBody, ORDER_STEP_ROLES, RefundBody, ShipBody } from '@flowdose/do
 import { NoBody } from '@flowdose/domain/contract/common';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
-import { positionToken } from '@flowdose/shared/event-store/position';
+import { STAFF_STEPS, type StaffStep } from '@flowdose/domain/order/lifecycle';
+import { type Position, positionToken } from '@flowdose/shared/event-store/position';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { idempotent } from '@flowdose/shared/http/idempotency';
 import { validate } from '@flowdose/shared/http/validate';
@@ -16,6 +17,37 @@ const orderIdOf = (req: Request) => {
   return orderId;
 };
 
+/**
+ * What each step staff take validates and runs (the body first, then the order's id, as a
+ * 400 comes before a 404): one entry per step, so a new step does not compile without it.
+ */
+const TAKE: Record<StaffStep, (deps: Deps, req: Request) => Promise<{ position: Position }>> = {
+  capture: (deps, req) => {
+    validate(NoBody, req.body ?? {});
+    return captureOrder(deps, req.context, orderIdOf(req));
+  },
+  fulfil: (deps, req) => {
+    validate(NoBody, req.body ?? {});
+    return fulfilOrder(deps, req.context, orderIdOf(req));
+  },
+  ship: (deps, req) => {
+    const { trackingNumber } = validate(ShipBody, req.body);
+    return shipOrder(deps, req.context, orderIdOf(req), trackingNumber);
+  },
+  deliver: (deps, req) => {
+    validate(NoBody, req.body ?? {});
+    return deliverOrder(deps, req.context, orderIdOf(req));
+  },
+  cancel: (deps, req) => {
+    const { reason } = validate(CancelBody, req.body);
+    return cancelOrder(deps, req.context, orderIdOf(req), reason);
+  },
+  refund: (deps, req) => {
+    const { amount, reason } = validate(RefundBody, req.body);
+    return refundOrder(deps, req.context, orderIdOf(req), amount, reason);
+  },
+};
+
 /** Staff move an order along its lifecycle; an illegal step answers 409 naming the allowed ones. */
 export function adminOrderRoutes(deps: Deps): Router {
   const router = Router();
@@ -24,34 +56,16 @@ export function adminOrderRoutes(deps: Deps): Router {
     (req) => `admin:${req.principal!.userId}`,
     deps.config.IDEMPOTENCY_LOCK_SECONDS,
   );
-  const may = (step: keyof typeof ORDER_STEP_ROLES) => [requireRole(...ORDER_STEP_ROLES[step]), byStaff];
-  const done = (res: Response, { position }: { position: Parameters<typeof positionToken>[0] }) =>
-    res.json({ position: positionToken(position) });
-
-  router.post('/admin/orders/:orderId/capture', ...may('capture'), async (req, res) => {
-    validate(NoBody, req.body ?? {});
-    done(res, await captureOrder(deps, req.context, orderIdOf(req)));
-  });
-  router.post('/admin/orders/:orderId/fulfil', ...may('fulfil'), async (req, res) => {
-    validate(NoBody, req.body ?? {});
-    done(res, await fulfilOrder(deps, req.context, orderIdOf(req)));
-  });
-  router.post('/admin/orders/:orderId/ship', ...may('ship'), async (req, res) => {
-    const { trackingNumber } = validate(ShipBody, req.body);
-    done(res, await shipOrder(deps, req.context, orderIdOf(req), trackingNumber));
-  });
-  router.post('/admin/orders/:orderId/deliver', ...may('deliver'), async (req, res) => {
-    validate(NoBody, req.body ?? {});
-    done(res, await deliverOrder(deps, req.context, orderIdOf(req)));
-  });
-  router.post('/admin/orders/:orderId/cancel', ...may('cancel'), async (req, res) => {
-    const { reason } = validate(CancelBody, req.body);
-    done(res, await cancelOrder(deps, req.context, orderIdOf(req), reason));
-  });
-  router.post('/admin/orders/:orderId/refund', ...may('refund'), async (req, res) => {
-    const { amount, reason } = validate(RefundBody, req.body);
-    done(res, await refundOrder(deps, req.context, orderIdOf(req), amount, reason));
-  });
-
+  for (const step of STAFF_STEPS) {
+    router.post(
+      `/admin/orders/:orderId/${step}`,
+      requireRole(...ORDER_STEP_ROLES[step]),
+      byStaff,
+      async (req: Request, res: Response) => {
+        const { position } = await TAKE[step](deps, req);
+        res.json({ position: positionToken(position) });
+      },
+    );
+  }
   return router;
 }

@@ -1,15 +1,15 @@
 import { loadConfig } from '@flowdose/shared/config';
 import { describe, expect, it } from 'vitest';
-import { shopDay } from './shop-day.ts';
+import { shopDays } from './shop-day.ts';
 
-describe('shopDay', () => {
-  it('names the day in SHOP_TIME_ZONE, and the configuration refuses a zone that is none', () => {
-    process.env.SHOP_TIME_ZONE = 'America/New_York';
-    // Read on first use: set before the first day is asked.
+describe('shopDays', () => {
+  it('names the day in the zone it is given, and the configuration refuses a zone that is none', () => {
+    const shopDay = shopDays('America/New_York');
     expect(shopDay(new Date('2026-03-02T03:00:00Z'))).toBe('2026-03-01');
-    // Read once: the rest of this file's process sees UTC again, the shop's day stays.
-    delete process.env.SHOP_TIME_ZONE;
-    expect(shopDay(new Date('2026-03-02T05:00:00Z'))).toBe('2026-03-02');
+    expect(shopDays('UTC')(new Date('2026-03-02T03:00:00Z'))).toBe('2026-03-02');
+    // Each zone remembers its own days: New York's are not UTC's.
+    expect(shopDays('America/New_York')).toBe(shopDay);
+    expect(shopDay(new Date('2026-03-02T03:00:00Z'))).toBe('2026-03-01');
     // Days are remembered per quarter hour: every 7.5 minutes over the days around New York's
     // spring-forward and fall-back, asked twice, each answer is the zone's own day. (Today's
     // offsets are whole quarter hours, so no slot here straddles a midnight: shopDay's check

@@ -3,18 +3,17 @@
 import Link from 'next/link';
 import type { CustomerDetail, CustomerPage } from '@/lib/admin/answers';
 import { explain } from '@/lib/admin/commands';
+import { useListPage } from '@/lib/admin/use-list-page';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
 import { OrderRows } from './order-rows';
 import { Pager } from './pager';
 import { Pending } from './pending';
-import { useListQuery } from './use-list';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString() : '—');
 
 /** Customers by email, newest first. */
 export function CustomersList() {
-  const { params, query, filter, older, paged, back } = useListQuery(['email']);
-  const customers = useStaffJson<CustomerPage>(`/queries/admin/customers?${query}`);
+  const { params, loaded: customers, filter, pager } = useListPage<CustomerPage>('/queries/admin/customers', ['email']);
   return (
     <>
       <h1>Customers</h1>
@@ -53,7 +52,7 @@ export function CustomersList() {
             </tbody>
           </table>
           {customers.data.items.length === 0 && <p>No customer matches.</p>}
-          <Pager paged={paged} next={customers.data.nextCursor} onBack={back} onOlder={older} />
+          <Pager {...pager} />
         </>
       )}
     </>

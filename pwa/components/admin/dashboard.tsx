@@ -1,11 +1,27 @@
 'use client';
 
+import { WAITING_FOR, type Waiting } from '@flowdose/domain/order/lifecycle';
 import Link from 'next/link';
 import type { Dashboard as DashboardAnswer } from '@/lib/admin/answers';
 import { explain } from '@/lib/admin/commands';
 import { useStaffJson } from '@/lib/admin/use-staff-json';
 import { formatMoney } from '@/lib/format';
 import { ProjectionTable } from './projection-table';
+
+const WAITING_LABEL: Record<keyof Waiting, string> = {
+  capture: 'Waiting for capture',
+  fulfilment: 'Waiting for fulfilment',
+  shipping: 'Waiting for shipping',
+};
+
+/**
+ * A tile per thing orders wait for, linking to the orders in the status staff take it from:
+ * the last one waited in (a placed order waits for its payment's authorization first).
+ */
+const WAITING = (Object.keys(WAITING_FOR) as (keyof Waiting)[]).map((key) => {
+  const status = WAITING_FOR[key].at(-1);
+  return { key, label: WAITING_LABEL[key], href: status ? `/admin/orders?status=${status}` : '/admin/orders' };
+});
 
 /** Today at a glance: sales per currency, orders waiting for a step, stock running out, lag. */
 export function Dashboard() {
@@ -25,11 +41,6 @@ export function Dashboard() {
     );
   }
   const d = loaded.data;
-  const waiting = [
-    { label: 'Waiting for capture', count: d.waiting.capture, status: 'authorized' },
-    { label: 'Waiting for fulfilment', count: d.waiting.fulfilment, status: 'captured' },
-    { label: 'Waiting for shipping', count: d.waiting.shipping, status: 'fulfilled' },
-  ];
   return (
     <>
       <h1>Dashboard</h1>
@@ -51,10 +62,10 @@ export function Dashboard() {
             </dl>
           )}
         </section>
-        {waiting.map((w) => (
-          <section className="admin-card admin-tile" key={w.status} aria-label={w.label}>
-            <p className="figure">{w.count}</p>
-            <Link href={`/admin/orders?status=${w.status}`}>{w.label}</Link>
+        {WAITING.map((w) => (
+          <section className="admin-card admin-tile" key={w.key} aria-label={w.label}>
+            <p className="figure">{d.waiting[w.key]}</p>
+            <Link href={w.href}>{w.label}</Link>
           </section>
         ))}
       </div>

@@ -1,32 +1,17 @@
 'use client';
 
-import { Currency } from '@flowdose/domain/money';
+import type { Currency } from '@flowdose/domain/money';
 import { useState } from 'react';
 import type { DiscountItem, DiscountPage } from '@/lib/admin/answers';
 import { refusalOf, useCommand } from '@/lib/admin/commands';
 import { mayEdit } from '@/lib/admin/roles';
 import { useStaff } from '@/lib/admin/staff';
-import { useStaffJson } from '@/lib/admin/use-staff-json';
-import { formatMoney, parseMinorUnits } from '@/lib/format';
+import { useListPage } from '@/lib/admin/use-list-page';
+import { formatMoney } from '@/lib/format';
 import { ActionDialog, ReasonField } from './action-dialog';
+import { discountOf, NewDiscountFields } from './discount-fields';
 import { Pager } from './pager';
 import { Pending } from './pending';
-import { useListQuery } from './use-list';
-
-const CURRENCIES = Currency.options;
-
-// An empty field leaves its currency out; what is not an amount is sent as is, for the API to refuse by name.
-const perCurrency = (form: FormData, prefix: string) =>
-  Object.fromEntries(
-    CURRENCIES.flatMap((c) => {
-      const text = String(form.get(`${prefix}-${c}`) ?? '').trim();
-      return text ? [[c, parseMinorUnits(text) ?? text]] : [];
-    }),
-  );
-const instant = (value: FormDataEntryValue | null) => {
-  const text = String(value ?? '');
-  return text ? new Date(text).toISOString() : null;
-};
 
 const describeValue = (d: DiscountItem) =>
   d.value.kind === 'percent'
@@ -39,26 +24,15 @@ const describeValue = (d: DiscountItem) =>
 export function DiscountsView() {
   const { who } = useStaff();
   const send = useCommand();
-  const { query, older, paged, back } = useListQuery([]);
   const [position, setPosition] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const discounts = useStaffJson<DiscountPage>(`/queries/admin/discounts?${query}`, position);
+  const { loaded: discounts, pager } = useListPage<DiscountPage>('/queries/admin/discounts', [], {
+    minPosition: position,
+  });
   const editor = mayEdit.discounts(who.role);
 
   const create = async (form: FormData, key: string) => {
-    const kind = String(form.get('kind'));
-    const limit = String(form.get('usageLimit') ?? '').trim();
-    const body = {
-      code: String(form.get('code') ?? ''),
-      value:
-        kind === 'percent'
-          ? { kind, percent: Number(form.get('percent')) }
-          : { kind: 'fixed', amountOff: perCurrency(form, 'off') },
-      minimumSubtotal: perCurrency(form, 'min'),
-      validFrom: instant(form.get('validFrom')),
-      validUntil: instant(form.get('validUntil')),
-      usageLimit: limit ? Number(limit) : null,
-    };
+    const body = discountOf(form);
     const sent = await send('POST', '/admin/discounts', body, key);
     if (!sent.ok) return refusalOf(sent);
     setDone(`${body.code.toUpperCase()} created.`);
@@ -78,50 +52,7 @@ export function DiscountsView() {
       <h1>Discounts</h1>
       {editor && (
         <ActionDialog label="New discount" title="Create a discount code" confirm="Create" onConfirm={create}>
-          <label>
-            Code
-            <input name="code" required pattern="[A-Za-z0-9_\-]{3,32}" autoComplete="off" />
-          </label>
-          <fieldset>
-            <legend>Value</legend>
-            <label className="toggle">
-              <input type="radio" name="kind" value="percent" defaultChecked /> Percent off
-            </label>
-            <label>
-              Percent (1–100)
-              <input name="percent" type="number" min={1} max={100} />
-            </label>
-            <label className="toggle">
-              <input type="radio" name="kind" value="fixed" /> A fixed amount off, per currency
-            </label>
-            {CURRENCIES.map((c) => (
-              <label key={c}>
-                Amount off in {c}
-                <input name={`off-${c}`} inputMode="decimal" placeholder="5.00" />
-              </label>
-            ))}
-          </fieldset>
-          <fieldset>
-            <legend>Least subtotal (optional, per currency)</legend>
-            {CURRENCIES.map((c) => (
-              <label key={c}>
-                {c}
-                <input name={`min-${c}`} inputMode="decimal" placeholder="50.00" />
-              </label>
-            ))}
-          </fieldset>
-          <label>
-            Valid from (optional)
-            <input name="validFrom" type="datetime-local" />
-          </label>
-          <label>
-            Valid until (optional)
-            <input name="validUntil" type="datetime-local" />
-          </label>
-          <label>
-            Usage limit (optional)
-            <input name="usageLimit" type="number" min={1} step={1} />
-          </label>
+          <NewDiscountFields />
         </ActionDialog>
       )}
       <p role="status" className="ok">
@@ -181,7 +112,7 @@ export function DiscountsView() {
             </tbody>
           </table>
           {discounts.data.items.length === 0 && <p>No discount codes yet.</p>}
-          <Pager paged={paged} next={discounts.data.nextCursor} onBack={back} onOlder={older} />
+          <Pager {...pager} />
         </>
       )}
     </>

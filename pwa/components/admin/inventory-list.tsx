@@ -2,15 +2,13 @@
 
 import Link from 'next/link';
 import type { StockPage } from '@/lib/admin/answers';
-import { useStaffJson } from '@/lib/admin/use-staff-json';
+import { useListPage } from '@/lib/admin/use-list-page';
 import { Pager } from './pager';
 import { Pending } from './pending';
-import { useListQuery } from './use-list';
 
 /** Stock per SKU: on hand, held for orders, available to sell. */
 export function InventoryList() {
-  const { params, query, filter, older, paged, back } = useListQuery(['q', 'low']);
-  const stock = useStaffJson<StockPage>(`/queries/admin/inventory?${query}`);
+  const { params, loaded: stock, filter, pager } = useListPage<StockPage>('/queries/admin/inventory', ['q', 'low']);
   return (
     <>
       <h1>Inventory</h1>
@@ -58,7 +56,7 @@ export function InventoryList() {
             </tbody>
           </table>
           {stock.data.items.length === 0 && <p>No SKU matches.</p>}
-          <Pager paged={paged} next={stock.data.nextCursor} onBack={back} onOlder={older} />
+          <Pager {...pager} />
         </>
       )}
     </>

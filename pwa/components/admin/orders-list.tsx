@@ -1,19 +1,17 @@
 'use client';
 
-import { ORDER_STATUSES } from '@flowdose/domain/contract/query-api';
+import { ORDER_STATUSES } from '@flowdose/domain/order/lifecycle';
 import type { OrderPage } from '@/lib/admin/answers';
-import { useStaffJson } from '@/lib/admin/use-staff-json';
+import { useListPage } from '@/lib/admin/use-list-page';
 import { OrderRows } from './order-rows';
 import { Pager } from './pager';
 import { Pending } from './pending';
-import { useListQuery } from './use-list';
 
 const FILTERS = ['status', 'from', 'to', 'customer'] as const;
 
 /** Orders, newest first, filtered by status, dates and customer email, a page at a time. */
 export function OrdersList() {
-  const { params, query, filter, older, paged, back } = useListQuery(FILTERS);
-  const orders = useStaffJson<OrderPage>(`/queries/admin/orders?${query}`);
+  const { params, loaded: orders, filter, pager } = useListPage<OrderPage>('/queries/admin/orders', FILTERS);
 
   return (
     <>
@@ -51,7 +49,7 @@ export function OrdersList() {
         ) : (
           <>
             <OrderRows orders={orders.data.items} caption="Orders, newest first" />
-            <Pager paged={paged} next={orders.data.nextCursor} onBack={back} onOlder={older} />
+            <Pager {...pager} />
           </>
         ))}
     </>

@@ -1,15 +1,7 @@
+import type { ListPager } from '@/lib/admin/use-list-page';
+
 /** Newer / Older for a keyset-paged list (newer is the browser's Back: a cursor only goes one way). */
-export function Pager({
-  paged,
-  next,
-  onBack,
-  onOlder,
-}: {
-  paged: boolean;
-  next: string | null;
-  onBack: () => void;
-  onOlder: (cursor: string) => void;
-}) {
+export function Pager({ paged, next, onBack, onOlder }: ListPager) {
   if (!paged && !next) return null;
   return (
     <nav className="pager" aria-label="Pages">

@@ -4,16 +4,19 @@ import Link from 'next/link';
 import type { AdminProductPage } from '@/lib/admin/answers';
 import { mayEdit } from '@/lib/admin/roles';
 import { useStaff } from '@/lib/admin/staff';
-import { useStaffJson } from '@/lib/admin/use-staff-json';
+import { useListPage } from '@/lib/admin/use-list-page';
 import { Pager } from './pager';
 import { Pending } from './pending';
-import { useListQuery } from './use-list';
 
 /** Every product, drafts and archived ones too, found by title, handle or SKU. */
 export function ProductsList() {
   const { who } = useStaff();
-  const { params, query, filter, older, paged, back } = useListQuery(['q', 'status']);
-  const products = useStaffJson<AdminProductPage>(`/queries/admin/products?${query}`);
+  const {
+    params,
+    loaded: products,
+    filter,
+    pager,
+  } = useListPage<AdminProductPage>('/queries/admin/products', ['q', 'status']);
   return (
     <>
       <h1>Catalog</h1>
@@ -73,7 +76,7 @@ export function ProductsList() {
             </tbody>
           </table>
           {products.data.items.length === 0 && <p>No product matches.</p>}
-          <Pager paged={paged} next={products.data.nextCursor} onBack={back} onOlder={older} />
+          <Pager {...pager} />
         </>
       )}
     </>

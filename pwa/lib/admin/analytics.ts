@@ -3,6 +3,7 @@
 // a date string has no time zone, and the query API decides which day an event fell on.
 import { Currency } from '@flowdose/domain/money';
 import { STORE_CURRENCY } from '@flowdose/domain/store-currency';
+import { formatMoney } from '../format';
 
 export const CURRENCIES = Currency.options;
 export const GRANULARITIES = ['day', 'week', 'month'] as const;
@@ -180,3 +181,40 @@ export const formatRate = (rate: number | null) => (rate === null ? '—' : perc
 /** The name a downloaded report is saved under: sales-2026-01-01-2026-01-31-EUR.csv. */
 export const csvName = (report: string, range: Pick<Range, 'from' | 'to' | 'currency'>) =>
   `${report}-${range.from}-${range.to}-${range.currency}.csv`;
+
+/** A granularity as words after a figure: "per day". */
+export const PER: Record<Granularity, string> = { day: 'per day', week: 'per week', month: 'per month' };
+
+export const sum = <T>(items: readonly T[], of: (item: T) => number) =>
+  items.reduce((total, item) => total + of(item), 0);
+
+/** The range's total of each named figure. */
+export const totalsOf = <K extends string>(items: readonly Record<K, number>[], keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, sum(items, (b) => b[k])])) as Record<K, number>;
+
+/** Amounts in the range's currency, as a person reads them (minor units in, €12.50 out). */
+export const moneyIn = (currency: Currency) => (amount: number) => formatMoney({ amount, currency });
+
+/** One figure per period of the range, 0 for a period the API has no row for (no activity). */
+function seriesOf<T extends { period: string }>(
+  periods: string[],
+  items: readonly T[],
+  pick: (bucket: T) => number,
+): number[] {
+  const byPeriod = new Map(items.map((b) => [b.period, b]));
+  return periods.map((p) => {
+    const bucket = byPeriod.get(p);
+    return bucket ? pick(bucket) : 0;
+  });
+}
+
+/** A report's buckets over every period of the range, and how a period is written under an axis and in words. */
+export function overPeriods<T extends { period: string }>(range: Range, items: readonly T[]) {
+  const periods = periodsOf(range);
+  return {
+    periods,
+    series: (pick: (bucket: T) => number) => seriesOf(periods, items, pick),
+    tick: (period: string) => formatTick(period, range.granularity),
+    when: (index: number) => formatPeriod(periods[index]!, range.granularity),
+  };
+}

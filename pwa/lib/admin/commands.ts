@@ -93,3 +93,26 @@ export function useOneAtATime() {
   );
   return { run, busy };
 }
+
+/** What the last change on a page came to, as the page says it: done (a status) or refused (an alert). */
+export type Said = { ok: boolean; text: string };
+
+/**
+ * `useOneAtATime` for an editor that says how each change went: `save` sends it and words its
+ * outcome (`done` when it went through, the API's refusal otherwise) into `said`.
+ */
+export function useSaving() {
+  const { run, busy } = useOneAtATime();
+  const [said, say] = useState<Said | null>(null);
+  const save = useCallback(
+    async (intent: string, method: Parameters<typeof run>[1], path: string, body: unknown, done: string) => {
+      const sent = await run(intent, method, path, body);
+      // null: another change was on its way, this click did nothing.
+      if (sent) say(sent.ok ? { ok: true, text: done } : { ok: false, text: explain(sent.problem) });
+      return sent;
+    },
+    [run],
+  );
+  return { save, busy, said, say };
+}
+export type Saving = ReturnType<typeof useSaving>;

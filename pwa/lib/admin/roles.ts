@@ -1,4 +1,5 @@
-import { ORDER_STEP_ROLES, type OrderStep, STOCK_ROLES } from '@flowdose/domain/contract/command-api';
+import { ORDER_STEP_ROLES, STOCK_ROLES } from '@flowdose/domain/contract/command-api';
+import { isStaffStep, type OrderAction, type StaffStep } from '@flowdose/domain/order/lifecycle';
 
 export type StaffRole = 'admin' | 'ops' | 'analyst';
 /** Who is signed in, as the session route says: the page never sees a token. */
@@ -46,5 +47,9 @@ export const mayEdit = {
   projections: (role: StaffRole) => role === 'admin' || role === 'ops',
 };
 
-export const mayTakeStep = (role: StaffRole, step: OrderStep) =>
-  (ORDER_STEP_ROLES[step] as readonly string[]).includes(role);
+export const mayTakeStep = (role: StaffRole, step: StaffStep) =>
+  (ORDER_STEP_ROLES[step] as readonly StaffRole[]).includes(role);
+
+/** Of what an order allows next (`nextSteps`), the steps this role may take: the back office offers these. */
+export const stepsFor = (role: StaffRole, allowed: readonly OrderAction[]): StaffStep[] =>
+  allowed.filter(isStaffStep).filter((step) => mayTakeStep(role, step));

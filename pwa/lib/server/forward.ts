@@ -1,9 +1,10 @@
 import type { NextRequest } from 'next/server';
+import { serverEnv } from '../env';
 
-// The two APIs, read at run time so their addresses can change without a rebuild.
+/** The two APIs a browser's request may be forwarded to, by the name in its path. */
 export const UPSTREAM: Record<string, string | undefined> = {
-  commands: process.env.COMMAND_API_URL ?? 'http://127.0.0.1:4001',
-  queries: process.env.QUERY_API_URL ?? 'http://127.0.0.1:4002',
+  commands: serverEnv.COMMAND_API_URL,
+  queries: serverEnv.QUERY_API_URL,
 };
 const REQUEST_HEADERS = [
   'accept',

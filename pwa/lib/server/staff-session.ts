@@ -1,5 +1,6 @@
 import type { NextRequest, NextResponse } from 'next/server';
 import type { StaffWho } from '../admin/roles';
+import { serverEnv } from '../env';
 import { UPSTREAM } from './forward';
 
 /**
@@ -18,7 +19,7 @@ const EMAIL = 'fd_staff_email';
  * and the command API lets a staff refresh token live no longer (the same variable), so a
  * session left alone ends even for whoever kept a copy of the cookies.
  */
-const IDLE_SECONDS = 60 * Number(process.env.STAFF_IDLE_MINUTES ?? 30);
+const IDLE_SECONDS = 60 * serverEnv.STAFF_IDLE_MINUTES;
 
 /**
  * An access token older than this is renewed on the next request: the API's idle bound

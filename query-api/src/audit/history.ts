@@ -1,7 +1,7 @@
+import type { OrderView } from '@flowdose/domain/contract/query-api';
 import { readEvent } from '@flowdose/domain/event-schemas';
 import { type Order, orderDecider } from '@flowdose/domain/order/decider';
 import { orderStream } from '@flowdose/domain/order/events';
-import type { OrderView } from '@flowdose/projections/read-models/orders/queries';
 import type { EventStore, RecordedEvent } from '@flowdose/shared/event-store/port';
 
 // The store's reads are paged; an order of many thousand events is read a page at a time.

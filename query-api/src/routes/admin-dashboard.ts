@@ -1,6 +1,9 @@
-import { NoQuery } from '@flowdose/domain/contract/query-api';
+import { type Dashboard, NoQuery } from '@flowdose/domain/contract/query-api';
+import { CATALOG } from '@flowdose/projections/read-models/catalog/tables';
 import { lowStock } from '@flowdose/projections/read-models/inventory/queries';
+import { INVENTORY } from '@flowdose/projections/read-models/inventory/tables';
 import { ordersWaiting, salesBetween } from '@flowdose/projections/read-models/orders/queries';
+import { ORDERS } from '@flowdose/projections/read-models/orders/tables';
 import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
@@ -16,7 +19,7 @@ export function adminDashboardRoutes(deps: Deps): Router {
   const router = Router();
   router.get('/admin/dashboard', staffRead, async (req, res) => {
     validate(NoQuery, req.query);
-    await minPosition(req, waitForPosition, 'orders', 'inventory', 'catalog');
+    await minPosition(req, waitForPosition, ORDERS, INVENTORY, CATALOG);
     const date = new Date().toISOString().slice(0, 10);
     const from = new Date(`${date}T00:00:00.000Z`);
     const [sales, waiting, low, status] = await Promise.all([
@@ -25,7 +28,7 @@ export function adminDashboardRoutes(deps: Deps): Router {
       lowStock(pool, config.LOW_STOCK_THRESHOLD, LOW_STOCK_SHOWN),
       projectionStatuses(deps),
     ]);
-    sendFresh(res, { date, sales, waiting, lowStock: low, projections: status });
+    sendFresh(res, { date, sales, waiting, lowStock: low, projections: status } satisfies Dashboard);
   });
   return router;
 }

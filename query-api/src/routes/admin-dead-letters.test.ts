@@ -25,8 +25,8 @@ const cartsStatus = async () => {
 
 describe('dead letters over HTTP', () => {
   it('lists a quarantined event, skips it as a staff user with a reason, and the audit shows the skip', async () => {
-    const { store, queries, commands, config, db } = stack;
-    const { poison } = await appendPoisonCart(store);
+    const { queries, commands, config, db } = stack;
+    const { poison } = await appendPoisonCart(db);
     const position = positionToken(poison!.position);
 
     await expect.poll(async () => (await cartsStatus()).state, { timeout: 30_000 }).toBe('stopped');

@@ -1,7 +1,14 @@
 import { encodeCursor } from '@flowdose/domain/contract/cursor';
-import { AdminProductListQuery, NoQuery } from '@flowdose/domain/contract/query-api';
+import {
+  type AdminProduct,
+  AdminProductListQuery,
+  type AdminProductPage,
+  NoQuery,
+} from '@flowdose/domain/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { findAdminProduct, listAdminProducts } from '@flowdose/projections/read-models/catalog/queries';
+import { CATALOG } from '@flowdose/projections/read-models/catalog/tables';
+import { INVENTORY } from '@flowdose/projections/read-models/inventory/tables';
 import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
@@ -13,20 +20,17 @@ export function adminProductRoutes({ pool, waitForPosition }: Deps, show: ImageS
   const router = Router();
   router.get('/admin/products', staffRead, async (req, res) => {
     const { cursor, ...query } = validate(AdminProductListQuery, req.query);
-    await minPosition(req, waitForPosition, 'catalog');
+    await minPosition(req, waitForPosition, CATALOG);
     const { items, last, more } = await listAdminProducts(pool, { ...query, ...(cursor ? { after: cursor } : {}) });
-    sendFresh(res, { items, nextCursor: more && last ? encodeCursor(last) : null });
+    sendFresh(res, { items, nextCursor: more && last ? encodeCursor(last) : null } satisfies AdminProductPage);
   });
 
   router.get('/admin/products/:productId', staffRead, async (req, res) => {
     validate(NoQuery, req.query);
-    await minPosition(req, waitForPosition, 'catalog', 'inventory');
+    await minPosition(req, waitForPosition, CATALOG, INVENTORY);
     const product = await findAdminProduct(pool, String(req.params.productId));
     if (!product) throw new NotFoundError('Product');
-    sendFresh(res, {
-      ...product,
-      images: await Promise.all(product.images.map(show)),
-    });
+    sendFresh(res, { ...product, images: await Promise.all(product.images.map(show)) } satisfies AdminProduct);
   });
   return router;
 }

@@ -5,6 +5,7 @@ import { NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
 import { orderStream } from '@flowdose/domain/order/events';
 import { findOrder } from '@flowdose/projections/read-models/orders/queries';
+import { ORDERS } from '@flowdose/projections/read-models/orders/tables';
 import type { Pool } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import { requireRole } from '@flowdose/shared/http/auth';
@@ -89,7 +90,7 @@ export function auditRoutes({ pool, store, waitForPosition }: AuditDeps): Router
     if (!latest) throw new NotFoundError('Order');
     const found = await history.at(orderId, latest.streamPosition);
     if (!found) throw new Error(`order ${orderId} has no version ${latest.streamPosition}, though its stream has`);
-    await minPosition(req, waitForPosition, 'orders');
+    await minPosition(req, waitForPosition, ORDERS);
     // Compared only once the read model has applied the order's last event: a projection
     // that is merely behind is not drift (it answers 503 if it does not get there in time).
     await waitForPosition('orders', found.event.position);

@@ -1,5 +1,7 @@
+import type { CartView } from '@flowdose/domain/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { findCart } from '@flowdose/projections/read-models/carts/queries';
+import { CARTS } from '@flowdose/projections/read-models/carts/tables';
 import { refuseStaff } from '@flowdose/shared/http/auth';
 import { mayTryCart, requireCartReach } from '@flowdose/shared/http/cart-access';
 import { Router } from 'express';
@@ -13,13 +15,13 @@ export function cartRoutes({ pool, config, waitForPosition }: Deps): Router {
     const cartId = String(req.params.cartId);
     const caller = { principal: req.principal, cartToken: req.get('X-Cart-Token') };
     mayTryCart(config.CART_TOKEN_SECRET, cartId, caller);
-    await minPosition(req, waitForPosition, 'carts');
+    await minPosition(req, waitForPosition, CARTS);
     const cart = await findCart(pool, cartId);
     if (!cart) throw new NotFoundError('Cart');
     requireCartReach(config.CART_TOKEN_SECRET, cart, caller);
     // Private to its holder; revalidated by ETag on every use, since it changes often.
     res.set('Cache-Control', 'private, no-cache');
-    res.json(cart);
+    res.json(cart satisfies CartView);
   });
   return router;
 }

@@ -1,6 +1,8 @@
+import type { CustomerOrders, OrderView } from '@flowdose/domain/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
-import { findOrder, type OrderView, ordersOf, orderVersion } from '@flowdose/projections/read-models/orders/queries';
+import { findOrder, ordersOf, orderVersion } from '@flowdose/projections/read-models/orders/queries';
+import { ORDERS } from '@flowdose/projections/read-models/orders/tables';
 import { STAFF_ROLES } from '@flowdose/shared/auth/tokens';
 import { requireRole } from '@flowdose/shared/http/auth';
 import { requireCartReach } from '@flowdose/shared/http/cart-access';
@@ -40,7 +42,7 @@ export function orderRoutes(
 
   router.get('/orders/:orderId', async (req, res) => {
     const orderId = orderIdOf(req);
-    await minPosition(req, waitForPosition, 'orders');
+    await minPosition(req, waitForPosition, ORDERS);
     const order = await readableOrder(req, orderId);
     res.set('Cache-Control', 'private, no-cache');
     res.json(order);
@@ -55,7 +57,7 @@ export function orderRoutes(
    */
   router.get('/orders/:orderId/live', async (req, res) => {
     const orderId = orderIdOf(req);
-    await minPosition(req, waitForPosition, 'orders');
+    await minPosition(req, waitForPosition, ORDERS);
     const order = await readableOrder(req, orderId);
     // No longer than an access token lives, so a session signed out or revoked since stops
     // getting the order at the latest then: the reconnect is authenticated again.
@@ -77,9 +79,9 @@ export function orderRoutes(
   });
 
   router.get('/me/orders', requireRole('customer'), async (req, res) => {
-    await minPosition(req, waitForPosition, 'orders');
+    await minPosition(req, waitForPosition, ORDERS);
     res.set('Cache-Control', 'private, no-cache');
-    res.json({ items: await ordersOf(pool, req.principal!.userId) });
+    res.json({ items: await ordersOf(pool, req.principal!.userId) } satisfies CustomerOrders);
   });
 
   return router;

@@ -1,8 +1,15 @@
 import type { ShownImage } from '@flowdose/domain/contract/common';
 import { encodeCursor } from '@flowdose/domain/contract/cursor';
-import { ProductListQuery } from '@flowdose/domain/contract/query-api';
+import {
+  type Categories,
+  type ProductDetail,
+  ProductListQuery,
+  type ProductPage,
+} from '@flowdose/domain/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { findProduct, listCategories, listProducts } from '@flowdose/projections/read-models/catalog/queries';
+import { CATALOG } from '@flowdose/projections/read-models/catalog/tables';
+import { INVENTORY } from '@flowdose/projections/read-models/inventory/tables';
 import { validate } from '@flowdose/shared/http/validate';
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
@@ -10,7 +17,7 @@ import type { ReadCache } from '../read-cache.ts';
 import { allShown, type ImageShower } from '../shown-images.ts';
 
 // Products with their availability: the catalog's read model and the inventory's.
-const CATALOG_READ = ['catalog', 'inventory'];
+const CATALOG_READ = [CATALOG, INVENTORY];
 
 export function productRoutes({ pool }: Deps, cache: ReadCache, show: ImageShower): Router {
   const router = Router();
@@ -35,15 +42,18 @@ export function productRoutes({ pool }: Deps, cache: ReadCache, show: ImageShowe
             items.map(async (item) => ({ ...item, image: item.image && (await show(item.image)) })),
           ),
           nextCursor: more && last ? encodeCursor(last) : null,
-        };
+        } satisfies ProductPage;
       },
     );
   });
 
   router.get('/categories', async (req, res) => {
-    await cache.serve(req, res, { route: 'categories', key: 'categories', projections: ['catalog'] }, async () => ({
-      items: await listCategories(pool),
-    }));
+    await cache.serve(
+      req,
+      res,
+      { route: 'categories', key: 'categories', projections: [CATALOG] },
+      async () => ({ items: await listCategories(pool) }) satisfies Categories,
+    );
   });
 
   router.get('/products/:idOrHandle', async (req, res) => {
@@ -59,7 +69,7 @@ export function productRoutes({ pool }: Deps, cache: ReadCache, show: ImageShowe
       const product = await findProduct(pool, idOrHandle);
       // Not cached: an unknown product answers 404 from the read model each time.
       if (!product) throw new NotFoundError('Product');
-      return { ...product, images: await Promise.all(product.images.map(show)) };
+      return { ...product, images: await Promise.all(product.images.map(show)) } satisfies ProductDetail;
     });
   });
 

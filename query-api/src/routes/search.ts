@@ -1,5 +1,5 @@
 import type { ShownImage } from '@flowdose/domain/contract/common';
-import { SearchRequest } from '@flowdose/domain/contract/search';
+import { type SearchAnswer, SearchRequest } from '@flowdose/domain/contract/search';
 import { validate } from '@flowdose/shared/http/validate';
 import { createSearchIndex, SEARCH_PROJECTION } from '@flowdose/shared/search/create';
 import { Router } from 'express';
@@ -39,7 +39,7 @@ export function searchRoutes({ pool, config }: Deps, cache: ReadCache, show: Ima
         ),
         facets,
         nextCursor,
-      };
+      } satisfies SearchAnswer;
     });
   });
 

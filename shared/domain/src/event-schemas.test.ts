@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { eventSchema, type RecordedEventLike, readEvent, UnreadableEventError } from './event-schemas.ts';
+import {
+  checkNewEvent,
+  eventSchema,
+  type RecordedEventLike,
+  readEvent,
+  UnreadableEventError,
+  UnwritableEventError,
+} from './event-schemas.ts';
 import { orderDecider } from './order/decider.ts';
 import { placedNamesItsPayment } from './order/events.ts';
 import { orderPlacedV1 } from './testing/events.ts';
@@ -92,5 +99,38 @@ describe('readEvent', () => {
     expect(readEvent(schema, at({ amount: 4 }, 1))).toEqual({ type: 'Renamed', data: { total: 4 } });
     expect(readEvent(schema, at({ sum: 5 }, 2))).toEqual({ type: 'Renamed', data: { total: 5 } });
     expect(readEvent(schema, at({ total: 6 }, 3))).toEqual({ type: 'Renamed', data: { total: 6 } });
+  });
+});
+
+describe('checkNewEvent', () => {
+  const stream = `order-${orderId}`;
+  const check = (type: string, data: unknown, schemaVersion: unknown) =>
+    checkNewEvent(orderDecider.events, stream, { type, data, metadata: { schemaVersion } });
+
+  it('lets through what readEvent would read: today’s shape, or an older one its upcasters lift', () => {
+    expect(() => check('OrderPlaced', { ...placedV1, paymentId: 'pay_9' }, 2)).not.toThrow();
+    expect(() => check('OrderPlaced', placedV1, 1)).not.toThrow();
+  });
+
+  it('refuses what readEvent would refuse, naming the stream, the type and the zod issues', () => {
+    const error = (() => {
+      try {
+        check('PaymentCaptured', { orderId, amount: '12.50' }, 2);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(UnwritableEventError);
+    const e = error as UnwritableEventError;
+    expect(e.message).toContain(`PaymentCaptured (schemaVersion 2) refused for ${stream}`);
+    expect(e.message).toContain('data.amount');
+    expect(e.issues.map((i) => i.path.join('.'))).toEqual(['data.amount']);
+    expect(() => check('OrderPlaced', placedV1, 2)).toThrow(/paymentId/);
+    expect(() => check('OrderTeleported', { orderId }, 2)).toThrow(UnwritableEventError);
+  });
+
+  it('refuses an event stamped with no version, or one newer than this code writes', () => {
+    expect(() => check('PaymentCaptured', { orderId, amount: 5 }, undefined)).toThrow(/no schemaVersion/);
+    expect(() => check('PaymentCaptured', { orderId, amount: 5 }, 3)).toThrow(/newer version/);
   });
 });

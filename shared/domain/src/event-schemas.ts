@@ -46,6 +46,46 @@ export class UnreadableEventError extends Error {
   }
 }
 
+/** A new event as a writer hands it to the store: its type, data and the version it stamped. */
+export type NewEventLike = StoredEvent & { metadata: { schemaVersion?: unknown } | null };
+
+/**
+ * A new event today's readers could not read, refused before it reaches its stream: a bug in
+ * the writer (bad input is refused as a 400 before anything is decided), so no HTTP status of
+ * its own and a 500 at the edge. Appended, it would fail every later fold of its stream.
+ */
+export class UnwritableEventError extends Error {
+  override readonly name = 'UnwritableEventError';
+  constructor(
+    readonly streamId: string,
+    readonly type: string,
+    readonly schemaVersion: unknown,
+    readonly issues: readonly z.core.$ZodIssue[],
+    why: string,
+  ) {
+    super(`Event ${type} (schemaVersion ${String(schemaVersion)}) refused for ${streamId}: ${why}`);
+  }
+}
+
+type Fit<E> = { event: E } | { why: string; issues: readonly z.core.$ZodIssue[] };
+
+/** The one judgement readers and writers share: upcast from the version written, then parse. */
+function inTodaysShape<E>(schema: EventSchema<E>, written: unknown, stored: StoredEvent): Fit<E> {
+  if (typeof written !== 'number' || !Number.isInteger(written) || written < 1) {
+    return { why: 'no schemaVersion in its metadata', issues: [] };
+  }
+  // A newer writer's shape (a deploy rolling forward, or back) is not guessed at.
+  if (written > schema.version) {
+    return { why: `written by a newer version; this code reads up to ${schema.version}`, issues: [] };
+  }
+  let event = stored;
+  for (let v = written; v < schema.version; v++) event = schema.upcasters[v]?.(event) ?? event;
+  const parsed = schema.union.safeParse(event);
+  return parsed.success
+    ? { event: parsed.data }
+    : { why: `does not fit today's schema:\n${z.prettifyError(parsed.error)}`, issues: parsed.error.issues };
+}
+
 /**
  * A recorded event in today's shape: upcast from the version that wrote it, then parsed.
  * Throws `UnreadableEventError` naming the stream, both positions, the type and the zod
@@ -53,25 +93,26 @@ export class UnreadableEventError extends Error {
  */
 export function readEvent<E>(schema: EventSchema<E>, recorded: RecordedEventLike): E {
   const written = recorded.metadata?.schemaVersion;
-  const fail = (why: string, issues: readonly z.core.$ZodIssue[] = []) =>
-    new UnreadableEventError(
-      recorded.streamId,
-      recorded.streamPosition,
-      `${recorded.position.major}.${recorded.position.minor}`,
-      recorded.type,
-      written,
-      issues,
-      why,
-    );
-  if (typeof written !== 'number' || !Number.isInteger(written) || written < 1) {
-    throw fail('no schemaVersion in its metadata');
-  }
-  // A newer writer's shape (a deploy rolling forward, or back) is not guessed at.
-  if (written > schema.version) throw fail(`written by a newer version; this code reads up to ${schema.version}`);
-  let event: StoredEvent = { type: recorded.type, data: recorded.data };
-  for (let v = written; v < schema.version; v++) event = schema.upcasters[v]?.(event) ?? event;
-  const parsed = schema.union.safeParse(event);
-  if (!parsed.success)
-    throw fail(`does not fit today's schema:\n${z.prettifyError(parsed.error)}`, parsed.error.issues);
-  return parsed.data;
+  const fit = inTodaysShape(schema, written, { type: recorded.type, data: recorded.data });
+  if ('event' in fit) return fit.event;
+  throw new UnreadableEventError(
+    recorded.streamId,
+    recorded.streamPosition,
+    `${recorded.position.major}.${recorded.position.minor}`,
+    recorded.type,
+    written,
+    fit.issues,
+    fit.why,
+  );
+}
+
+/**
+ * Refuses, with `UnwritableEventError`, a new event that `readEvent` would refuse once it is
+ * stored: the writer's check is the readers' own, so what one appends the others can read.
+ * An event stamped with an older version passes when that version's shape upcasts to today's.
+ */
+export function checkNewEvent<E>(schema: EventSchema<E>, streamId: string, event: NewEventLike): void {
+  const written = event.metadata?.schemaVersion;
+  const fit = inTodaysShape(schema, written, { type: event.type, data: event.data });
+  if (!('event' in fit)) throw new UnwritableEventError(streamId, event.type, written, fit.issues, fit.why);
 }

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { cartStream } from '@flowdose/domain/cart/events';
+import { UnwritableEventError } from '@flowdose/domain/event-schemas';
+import { projectionStream } from '@flowdose/domain/projection/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrencyError } from '../errors.ts';
 import { testMetadata } from '../testing/events.ts';
@@ -60,6 +63,34 @@ export function eventStoreContract(adapter: string, factory: StoreFactory) {
       const again = await store.append(s, batch, 'no_stream');
       expect(again).toEqual({ ...first, duplicate: true });
       expect(await store.readStream(s)).toHaveLength(3);
+    });
+
+    it('refuses a whole append when one event does not fit its stream’s schema, and writes none of it', async () => {
+      const cartId = randomUUID();
+      const s = cartStream(cartId);
+      const opened = event('CartOpened', { cartId, currency: 'EUR' });
+      const line = { cartId, lineId: randomUUID(), sku: 'MUG-WHITE', unitPrice: { amount: 1200, currency: 'EUR' } };
+      const refusal = await store
+        .append(s, [opened, event('CartItemAdded', { ...line, quantity: 0 })], 'no_stream')
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(refusal).toBeInstanceOf(UnwritableEventError);
+      const e = refusal as UnwritableEventError;
+      expect(e.message).toContain(`CartItemAdded (schemaVersion 1) refused for ${s}`);
+      expect(e.issues.map((i) => i.path.join('.'))).toEqual(['data.quantity']);
+      expect(e).toMatchObject({ streamId: s, type: 'CartItemAdded' });
+      expect(await store.readStream(s)).toEqual([]);
+      // A type the stream does not know, and the projections' own stream, likewise.
+      await expect(store.append(s, [event('CartTeleported', { cartId })], 'any')).rejects.toThrow(/CartTeleported/);
+      await expect(
+        store.append(projectionStream('carts'), [event('DeadLetterSkipped', { projection: 'carts' })], 'any'),
+      ).rejects.toBeInstanceOf(UnwritableEventError);
+      expect(await store.readStream(projectionStream('carts'))).toEqual([]);
+      // The same events, fitting, go in.
+      const fits = await store.append(s, [opened, event('CartItemAdded', { ...line, quantity: 2 })], 'no_stream');
+      expect(fits.nextVersion).toBe(2n);
     });
 
     it('reads a stream backward, from a version, with a limit', async () => {

@@ -63,6 +63,11 @@ export type SubscribeOptions = {
 };
 
 export interface EventStore {
+  /**
+   * Appends all of `events` or none. An event its stream's schema refuses (stream-schemas.ts:
+   * the schema readers use) refuses the whole append with `UnwritableEventError`, before
+   * anything is written; every adapter calls `checkAppend` first.
+   */
   append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events after `after` in the gap-safe global order: none is ever skipped, none repeated. */

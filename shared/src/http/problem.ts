@@ -1,4 +1,5 @@
-import { DomainError, NotFoundError } from '@flowdose/domain/errors';
+import { DomainError, NotFoundError, type RefusalCode } from '@flowdose/domain/errors';
+import { type ProblemCode, type ProblemType, problemType } from '@flowdose/domain/problems';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import {
   ConcurrencyError,
@@ -19,7 +20,7 @@ import type { Logger } from '../logger.ts';
 import { isUnavailable } from '../unavailable.ts';
 
 export type Problem = {
-  type: string;
+  type: ProblemType;
   title: string;
   status: number;
   detail: string;
@@ -27,8 +28,8 @@ export type Problem = {
   requestId?: string;
 };
 
-const problem = (status: number, code: string, title: string, detail: string, errors?: FieldError[]): Problem => ({
-  type: `/problems/${code}`,
+const problem = (status: number, code: ProblemCode, title: string, detail: string, errors?: FieldError[]): Problem => ({
+  type: problemType(code),
   title,
   status,
   detail,
@@ -81,7 +82,7 @@ const requestProblem = (error: HttpErrorShape): Problem | null => {
 
 // A refusal answers 409 unless its code has a status of its own. The domain's errors carry
 // only their code: statuses are this layer's.
-const REFUSAL_STATUS: Record<string, number> = {
+const REFUSAL_STATUS: Partial<Record<RefusalCode, number>> = {
   'payment-declined': 402,
   'payment-provider-refused': 502,
   // Requests that can never be right, whatever the state: unprocessable rather than a conflict.
@@ -163,7 +164,8 @@ export function sendProblem(req: Request, res: Response, error: unknown, logger:
   const known = toProblem(error);
   const body = known ?? internal();
   if (!known) logger.error({ err: error, requestId }, 'unhandled error');
-  if (body.type === '/problems/service-unavailable') logger.warn({ err: error, requestId }, 'dependency unavailable');
+  const unavailable = body.type === problemType('service-unavailable');
+  if (unavailable) logger.warn({ err: error, requestId }, 'dependency unavailable');
   // Part of an answer is out already: all that is left is to cut it short, so the client
   // sees a broken answer and not a whole wrong one.
   if (res.headersSent) {
@@ -171,7 +173,7 @@ export function sendProblem(req: Request, res: Response, error: unknown, logger:
     return;
   }
   try {
-    if (body.status === 503) res.set('Retry-After', body.type === '/problems/service-unavailable' ? '2' : '1');
+    if (body.status === 503) res.set('Retry-After', unavailable ? '2' : '1');
     if (error instanceof TooManyRequestsError) res.set('Retry-After', String(error.retryAfterSeconds));
     if (error instanceof RangeNotSatisfiableError) res.set('Content-Range', `bytes */${error.size}`);
     res

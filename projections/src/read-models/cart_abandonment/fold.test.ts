@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { shopDays } from '../shop-day.ts';
 import { type AbandonmentEvent, applyPatch, type CartState, foldCarts, type LineChange, rowOf } from './fold.ts';
 
 const at = (iso: string) => new Date(iso);
@@ -42,7 +43,7 @@ describe('foldCarts', () => {
       lineValues: { a: [1250, 3] },
       lastActivity: at('2026-03-02T00:30:00Z'),
     });
-    expect(rowOf(row)).toEqual({ lines: 1, value: 3750, lastDay: '2026-03-02' });
+    expect(rowOf(row, shopDays('UTC'))).toEqual({ lines: 1, value: 3750, lastDay: '2026-03-02' });
     // For a row that was there before the chunk: every event but the CartOpened.
     expect(patches.get('k')!.lines).toEqual(
       new Map<string, LineChange>([

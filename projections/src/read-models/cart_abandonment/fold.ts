@@ -1,4 +1,4 @@
-import { shopDay } from '../shop-day.ts';
+import type { ShopDay } from '../shop-day.ts';
 
 /** A cart event as the fold needs it: `at` is when it was recorded. */
 export type AbandonmentEvent = { cartId: string; at: Date } & (
@@ -78,7 +78,7 @@ export function applyPatch(state: CartState, patch: CartPatch): CartState {
 }
 
 /** The row's derived columns: its line count, their value (unit price × quantity) and its activity's shop day. */
-export const rowOf = (state: CartState) => ({
+export const rowOf = (state: CartState, shopDay: ShopDay) => ({
   lines: Object.keys(state.lineValues).length,
   value: Object.values(state.lineValues).reduce((sum, [price, quantity]) => sum + price * quantity, 0),
   lastDay: shopDay(state.lastActivity),

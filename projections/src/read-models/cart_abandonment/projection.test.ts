@@ -3,8 +3,12 @@ import { liveSchema } from '@flowdose/shared/read-models';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRows, schemaRows, shopHistory } from '../analytics-fixture.ts';
+import { shopDays } from '../shop-day.ts';
 import { cartAbandonmentProjection } from './projection.ts';
 import { abandonmentByPeriod, abandonmentSql } from './queries.ts';
+
+/** The shop's days in UTC, as the configuration has them by default. */
+const projection = cartAbandonmentProjection(shopDays('UTC'));
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -23,7 +27,7 @@ const bucket = (period: string, currency: string, carts: number, abandoned: numb
 
 /** A fresh schema with the events applied in chunks of `chunk` (one unless given). */
 const build = (schema: string, events: ReturnType<typeof shopHistory>['events'], chunk?: number) =>
-  buildRows(db.pool, cartAbandonmentProjection, schema, events, { chunk });
+  buildRows(db.pool, projection, schema, events, { chunk });
 
 /** The read as it was before the counts per day: every cart looked at (the reference). */
 const perCartSql = `
@@ -36,7 +40,7 @@ const perCartSql = `
 
 describe('cart_abandonment read model', () => {
   const { events, carts } = shopHistory();
-  const range = { from: '2026-03-01', to: '2026-03-03', limit: 100, abandonedAfterHours: 24 };
+  const range = { from: '2026-03-01', to: '2026-03-03', limit: 100, abandonedAfterHours: 24, timeZone: 'UTC' };
 
   it('finds the carts left with items, per day of their last activity, at the time asked', async () => {
     await build(liveSchema('cart_abandonment'), events);

@@ -1,9 +1,9 @@
 import { cartDecider } from '@flowdose/domain/cart/decider';
 import { cartEventTypes } from '@flowdose/domain/cart/events';
 import { defineChunkProjection, source, sql } from '../../projection.ts';
-import { shopDay } from '../shop-day.ts';
+import type { ShopDay } from '../shop-day.ts';
 import { type AbandonmentEvent, foldCarts, rowOf } from './fold.ts';
-import { cartAbandonmentTables } from './tables.ts';
+import { CART_ABANDONMENT, cartAbandonmentTables } from './tables.ts';
 
 /**
  * The tail of a statement whose `counted` lists carts going into the counts per day (n = 1)
@@ -36,64 +36,65 @@ const moveCounts = (s: string) => `
  * every day that ended before the idle threshold (all its open carts are abandoned then), and
  * the carts themselves only for the last days.
  */
-export const cartAbandonmentProjection = defineChunkProjection({
-  name: 'cart_abandonment',
-  version: 2, // 2: cart_abandonment_days
-  sources: [source(cartDecider.events, cartEventTypes)],
-  tables: cartAbandonmentTables,
-  // One row per cart; abandonment is judged when read (ABANDONED_CART_HOURS), so here too.
-  views: (s) => ({
-    cart_abandonment: `select cart_id, currency, status, lines, value, last_activity, last_day
+export const cartAbandonmentProjection = (shopDay: ShopDay) =>
+  defineChunkProjection({
+    name: CART_ABANDONMENT,
+    version: 2, // 2: cart_abandonment_days
+    sources: [source(cartDecider.events, cartEventTypes)],
+    tables: cartAbandonmentTables,
+    // One row per cart; abandonment is judged when read (ABANDONED_CART_HOURS), so here too.
+    views: (s) => ({
+      cart_abandonment: `select cart_id, currency, status, lines, value, last_activity, last_day
       from ${s}.cart_abandonment`,
-  }),
-  applyChunk(events, s) {
-    const { patches, opened } = foldCarts(
-      events.map(({ event, recorded }): AbandonmentEvent => {
-        const at = recorded.createdAt;
-        switch (event.type) {
-          case 'CartItemAdded': {
-            const { cartId, lineId, quantity, unitPrice } = event.data;
-            return { type: event.type, cartId, at, lineId, quantity, unitPrice: unitPrice.amount };
+    }),
+    applyChunk(events, s) {
+      const { patches, opened } = foldCarts(
+        events.map(({ event, recorded }): AbandonmentEvent => {
+          const at = recorded.createdAt;
+          switch (event.type) {
+            case 'CartItemAdded': {
+              const { cartId, lineId, quantity, unitPrice } = event.data;
+              return { type: event.type, cartId, at, lineId, quantity, unitPrice: unitPrice.amount };
+            }
+            case 'CartOpened':
+              return { type: event.type, cartId: event.data.cartId, at, currency: event.data.currency };
+            case 'CartItemQuantityChanged':
+              return { ...event.data, type: event.type, at };
+            case 'CartItemRemoved':
+              return { ...event.data, type: event.type, at };
+            default:
+              return { type: event.type, cartId: event.data.cartId, at };
           }
-          case 'CartOpened':
-            return { type: event.type, cartId: event.data.cartId, at, currency: event.data.currency };
-          case 'CartItemQuantityChanged':
-            return { ...event.data, type: event.type, at };
-          case 'CartItemRemoved':
-            return { ...event.data, type: event.type, at };
-          default:
-            return { type: event.type, cartId: event.data.cartId, at };
-        }
-      }),
-    );
-    const statements = [];
-    if (patches.size > 0) {
-      const rows = [...patches].map(([cartId, { lines, status, latest }]) => {
-        // Each line's change, by kind: the three parameters the statement patches with.
-        const sets: Record<string, [number, number]> = {};
-        const quantities: Record<string, number> = {};
-        const removed: string[] = [];
-        for (const [id, change] of lines) {
-          if (change === 'removed') removed.push(id);
-          else if ('set' in change) sets[id] = change.set;
-          else quantities[id] = change.quantity;
-        }
-        return {
-          cart_id: cartId,
-          sets,
-          quantities,
-          removed,
-          status,
-          latest,
-          latest_day: latest && shopDay(latest),
-        };
-      });
-      statements.push(
-        // The rows there were before the chunk, patched (`old` is the statement's snapshot):
-        // lines removed, quantities changed on the lines they have, lines set; the count and
-        // value recomputed from them.
-        sql(
-          `with p as (
+        }),
+      );
+      const statements = [];
+      if (patches.size > 0) {
+        const rows = [...patches].map(([cartId, { lines, status, latest }]) => {
+          // Each line's change, by kind: the three parameters the statement patches with.
+          const sets: Record<string, [number, number]> = {};
+          const quantities: Record<string, number> = {};
+          const removed: string[] = [];
+          for (const [id, change] of lines) {
+            if (change === 'removed') removed.push(id);
+            else if ('set' in change) sets[id] = change.set;
+            else quantities[id] = change.quantity;
+          }
+          return {
+            cart_id: cartId,
+            sets,
+            quantities,
+            removed,
+            status,
+            latest,
+            latest_day: latest && shopDay(latest),
+          };
+        });
+        statements.push(
+          // The rows there were before the chunk, patched (`old` is the statement's snapshot):
+          // lines removed, quantities changed on the lines they have, lines set; the count and
+          // value recomputed from them.
+          sql(
+            `with p as (
              select * from jsonb_to_recordset($1::jsonb) as p(cart_id uuid, sets jsonb, quantities jsonb,
                removed text[], status text, latest timestamptz, latest_day date)),
            old as (select c.* from ${s}.cart_abandonment c join p using (cart_id)),
@@ -118,29 +119,29 @@ export const cartAbandonmentProjection = defineChunkProjection({
              union all
              select last_day, currency, status, lines, value, -1 from old),
            ${moveCounts(s)}`,
-          [JSON.stringify(rows)],
-        ),
-      );
-    }
-    if (opened.size > 0) {
-      const rows = [...opened].map(([cartId, state]) => {
-        const { lines, value, lastDay } = rowOf(state);
-        return {
-          cart_id: cartId,
-          currency: state.currency,
-          status: state.status,
-          lines,
-          value,
-          line_values: state.lineValues,
-          last_activity: state.lastActivity,
-          last_day: lastDay,
-        };
-      });
-      statements.push(
-        // After the patches: a cart that had no row starts with its CartOpened and the events
-        // after it (the patch above found no row for it); one that had a row keeps it.
-        sql(
-          `with new as (
+            [JSON.stringify(rows)],
+          ),
+        );
+      }
+      if (opened.size > 0) {
+        const rows = [...opened].map(([cartId, state]) => {
+          const { lines, value, lastDay } = rowOf(state, shopDay);
+          return {
+            cart_id: cartId,
+            currency: state.currency,
+            status: state.status,
+            lines,
+            value,
+            line_values: state.lineValues,
+            last_activity: state.lastActivity,
+            last_day: lastDay,
+          };
+        });
+        statements.push(
+          // After the patches: a cart that had no row starts with its CartOpened and the events
+          // after it (the patch above found no row for it); one that had a row keeps it.
+          sql(
+            `with new as (
              insert into ${s}.cart_abandonment (cart_id, currency, status, lines, value, line_values,
                last_activity, last_day)
              select * from jsonb_to_recordset($1::jsonb) as r(cart_id uuid, currency text, status text, lines int,
@@ -149,13 +150,13 @@ export const cartAbandonmentProjection = defineChunkProjection({
              returning *),
            counted as (select last_day, currency, status, lines, value, 1 as n from new),
            ${moveCounts(s)}`,
-          [JSON.stringify(rows)],
-        ),
-      );
-    }
-    // A day whose carts all moved on (or were merged) counts nowhere: as if it never had a
-    // row, so the table is the same however the events were chunked.
-    statements.push(sql(`delete from ${s}.cart_abandonment_days where carts = 0`, []));
-    return statements;
-  },
-});
+            [JSON.stringify(rows)],
+          ),
+        );
+      }
+      // A day whose carts all moved on (or were merged) counts nowhere: as if it never had a
+      // row, so the table is the same however the events were chunked.
+      statements.push(sql(`delete from ${s}.cart_abandonment_days where carts = 0`, []));
+      return statements;
+    },
+  });

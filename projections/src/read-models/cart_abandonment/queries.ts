@@ -1,10 +1,12 @@
+import type { AbandonmentBucket } from '@flowdose/domain/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { rate } from '../rate.ts';
 import type { SalesRange } from '../sales_daily/queries.ts';
-import { shopDay } from '../shop-day.ts';
+import { shopDays } from '../shop-day.ts';
+import { CART_ABANDONMENT } from './tables.ts';
 
-const s = liveSchema('cart_abandonment');
+const s = liveSchema(CART_ABANDONMENT);
 
 /**
  * The read: $1 granularity, $2 and $3 the days, $4 a currency or null, $5 the limit, $6 the
@@ -32,39 +34,32 @@ export const abandonmentSql = `
         group by 1, 2 order by 1, 2 limit $5) b
   order by b.period, currency`;
 
-export type AbandonmentBucket = {
-  /** The first day of the bucket of the carts' last activity (a week starts on Monday). */
-  period: string;
-  currency: string;
-  cartsWithItems: number;
-  abandonedCarts: number;
-  abandonedValue: number;
-  abandonmentRate: number | null;
-};
-
 /**
  * Carts holding items (checked out or not; merged ones gave their lines to another cart) per
  * bucket of their last activity's shop day and currency, oldest first; of those, the
- * abandoned ones: still open and idle for longer than `abandonedAfterHours` at `now`.
+ * abandoned ones: still open and idle for longer than `abandonedAfterHours` at `now`, days in
+ * `timeZone` (SHOP_TIME_ZONE, as the model was projected in).
  * Decided here, at the time asked, so the model needs no timer.
  */
 export async function abandonmentByPeriod(
   pool: Pool,
-  range: SalesRange & { now: Date; abandonedAfterHours: number },
+  range: SalesRange & { now: Date; abandonedAfterHours: number; timeZone: string },
 ): Promise<AbandonmentBucket[]> {
   const idleSince = new Date(range.now.getTime() - range.abandonedAfterHours * 3_600_000);
-  const { rows } = await pool.query<Record<string, string | bigint>>(abandonmentSql, [
+  const { rows } = await pool.query<
+    Pick<AbandonmentBucket, 'period' | 'currency'> & Record<'carts' | 'abandoned' | 'abandoned_value', bigint>
+  >(abandonmentSql, [
     range.granularity,
     range.from,
     range.to,
     range.currency ?? null,
     range.limit,
     idleSince,
-    shopDay(idleSince),
+    shopDays(range.timeZone)(idleSince),
   ]);
   return rows.map((r) => ({
-    period: String(r.period),
-    currency: String(r.currency),
+    period: r.period,
+    currency: r.currency,
     cartsWithItems: Number(r.carts),
     abandonedCarts: Number(r.abandoned),
     abandonedValue: Number(r.abandoned_value),

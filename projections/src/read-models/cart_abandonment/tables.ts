@@ -1,6 +1,7 @@
+export const CART_ABANDONMENT = 'cart_abandonment';
+
 /**
- * The cart_abandonment read model's tables; `queries.ts` reads them through these row types.
- * One row per cart with what abandonment is judged on at read time: whether it holds items
+ * The cart_abandonment read model's tables. One row per cart with what abandonment is judged on at read time: whether it holds items
  * (`lines`), their value, its status and its last activity (and that activity's shop day, the
  * bucket). `line_values` keeps each line's price and quantity (line id → [unit price,
  * quantity]), so a change or a removal, which name only the line, can move the value.
@@ -30,14 +31,3 @@ export const cartAbandonmentTables = (s: string) => `
       open_value bigint not null,
       primary key (last_day, currency)
     );`;
-
-export type CartAbandonmentRow = {
-  cart_id: string;
-  currency: string;
-  status: 'open' | 'checked_out' | 'merged';
-  lines: number;
-  value: bigint;
-  line_values: Record<string, [number, number]>;
-  last_activity: Date;
-  last_day: string;
-};

@@ -1,10 +1,10 @@
 import { cartDecider } from '@flowdose/domain/cart/decider';
 import { cartEventTypes } from '@flowdose/domain/cart/events';
 import { defineProjection, sql } from '../../projection.ts';
-import { cartsTables } from './tables.ts';
+import { CARTS, cartsTables } from './tables.ts';
 
 export const cartsProjection = defineProjection({
-  name: 'carts',
+  name: CARTS,
   version: 2, // 2: carts.customer_id, the owner
   events: cartDecider.events,
   handles: cartEventTypes,

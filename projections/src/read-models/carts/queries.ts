@@ -1,21 +1,10 @@
 import { itemCountOf, subtotalOf } from '@flowdose/domain/cart/totals';
-import type { Money } from '@flowdose/domain/money';
+import type { CartView } from '@flowdose/domain/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
-import type { CartLineRow, CartRow } from './tables.ts';
+import { CARTS, type CartLineRow, type CartRow } from './tables.ts';
 
-export type CartLineView = { lineId: string; sku: string; quantity: number; unitPrice: Money; lineTotal: Money };
-export type CartView = {
-  cartId: string;
-  customerId: string | null;
-  currency: string;
-  status: CartRow['status'];
-  lines: CartLineView[];
-  totals: { itemCount: number; subtotal: Money };
-  updatedAt: string;
-};
-
-const s = liveSchema('carts');
+const s = liveSchema(CARTS);
 
 type LineJson = Pick<CartLineRow, 'line_id' | 'sku' | 'quantity'> & { unit_price: number };
 
@@ -33,8 +22,8 @@ export async function findCart(pool: Pool, cartId: string): Promise<CartView | n
   );
   const row = rows[0];
   if (!row) return null;
-  const currency = row.currency as Money['currency'];
-  const lines = row.lines.map((l) => ({
+  const currency = row.currency;
+  const lines = row.lines.map((l): CartView['lines'][number] => ({
     lineId: l.line_id,
     sku: l.sku,
     quantity: l.quantity,

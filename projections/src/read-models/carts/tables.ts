@@ -1,4 +1,11 @@
-/** The carts read model's tables; `queries.ts` reads them through these row types. */
+import type { Currency } from '@flowdose/domain/money';
+
+export const CARTS = 'carts';
+
+/**
+ * The carts read model's tables: each cart with its owner, status and the stream version of
+ * its last change, and its lines in the order they were added (`added_at_position`).
+ */
 export const cartsTables = (s: string) => `
     create table ${s}.carts (
       cart_id uuid primary key,
@@ -22,7 +29,7 @@ export const cartsTables = (s: string) => `
 export type CartRow = {
   cart_id: string;
   customer_id: string | null;
-  currency: string;
+  currency: Currency;
   status: 'open' | 'checked_out' | 'merged';
   created_at: Date;
   updated_at: Date;

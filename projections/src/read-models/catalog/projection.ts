@@ -1,10 +1,10 @@
 import { productDecider } from '@flowdose/domain/product/decider';
 import { productEventTypes } from '@flowdose/domain/product/events';
 import { defineProjection, sql } from '../../projection.ts';
-import { catalogTables } from './tables.ts';
+import { CATALOG, catalogTables } from './tables.ts';
 
 export const catalogProjection = defineProjection({
-  name: 'catalog',
+  name: CATALOG,
   // 2: product_prices, the lowest price per product and currency, for lists; 3: images
   version: 3,
   events: productDecider.events,

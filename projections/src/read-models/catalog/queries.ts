@@ -1,11 +1,19 @@
+import type {
+  AdminProduct,
+  AdminProductListItem,
+  Categories,
+  ProductDetail,
+  ProductListItem,
+} from '@flowdose/domain/contract/query-api';
 import type { Currency, Money } from '@flowdose/domain/money';
+import type { ImageRef } from '@flowdose/domain/product/events';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { availableSql } from '../inventory/queries.ts';
 import { containing } from '../like.ts';
-import type { ProductRow, VariantRow } from './tables.ts';
+import { CATALOG, type ProductRow, type VariantRow } from './tables.ts';
 
-const s = liveSchema('catalog');
+const s = liveSchema(CATALOG);
 
 export type ProductSort = 'newest' | 'title' | 'price_asc' | 'price_desc';
 export type ProductQuery = {
@@ -21,18 +29,15 @@ export type ProductQuery = {
   /** The sort value and product id of the last item already seen. */
   after?: [string | number, string];
 };
-export type ProductListItem = {
-  productId: string;
-  handle: string;
-  title: string;
-  category: string;
-  tags: string[];
-  price: Money;
-  inStock: boolean;
-  /** The cover image: a blob-store key and its alt text. */
-  image: ProductRow['images'][number] | null;
-  createdAt: string;
-};
+/**
+ * An answer as this model holds it: its images as stored (blob-store keys, alt texts, sizes),
+ * which the query API shows as the contract's ShownImage (query-api/src/shown-images.ts).
+ */
+export type Stored<Answer> = Answer extends { images: unknown[] }
+  ? Omit<Answer, 'images'> & { images: ImageRef[] }
+  : Answer extends { image: unknown }
+    ? Omit<Answer, 'image'> & { image: ImageRef | null }
+    : Answer;
 
 // Keyset pagination: each sort orders by its key, then the product id, and a cursor is the
 // pair last seen, so pages stay stable while products are added.
@@ -50,7 +55,7 @@ const IN_STOCK = `exists (select 1 from ${s}.variants v where v.product_id = p.p
 export async function listProducts(
   pool: Pool,
   query: ProductQuery,
-): Promise<{ items: ProductListItem[]; last: [string | number, string] | null; more: boolean }> {
+): Promise<{ items: Stored<ProductListItem>[]; last: [string | number, string] | null; more: boolean }> {
   const params: unknown[] = [query.currency];
   const where: string[] = ["p.status = 'published'"];
   const add = (clause: (n: number) => string, ...values: unknown[]) => {
@@ -72,7 +77,7 @@ export async function listProducts(
     Pick<ProductRow, 'product_id' | 'handle' | 'title' | 'category' | 'tags' | 'created_at' | 'created_position'> & {
       price: bigint;
       in_stock: boolean;
-      image: ProductRow['images'][number] | null;
+      image: ImageRef | null;
     }
   >(
     `select p.product_id, p.handle, p.title, p.category, p.tags, p.created_at, p.created_position,
@@ -93,54 +98,36 @@ export async function listProducts(
         ? r.title.toLowerCase()
         : Number(r.price);
   return {
-    items: page.map((r) => ({
-      productId: r.product_id,
-      handle: r.handle,
-      title: r.title,
-      category: r.category,
-      tags: r.tags,
-      price: { amount: Number(r.price), currency: query.currency },
-      inStock: r.in_stock,
-      image: r.image,
-      createdAt: r.created_at.toISOString(),
-    })),
+    items: page.map(
+      (r): Stored<ProductListItem> => ({
+        productId: r.product_id,
+        handle: r.handle,
+        title: r.title,
+        category: r.category,
+        tags: r.tags,
+        price: { amount: Number(r.price), currency: query.currency },
+        inStock: r.in_stock,
+        image: r.image,
+        createdAt: r.created_at.toISOString(),
+      }),
+    ),
     last: lastRow ? [sortValue(lastRow), lastRow.product_id] : null,
     more,
   };
 }
 
-export type ProductDetail = {
-  productId: string;
-  handle: string;
-  title: string;
-  description: string;
-  category: string;
-  tags: string[];
-  options: ProductRow['options'];
-  images: ProductRow['images'];
-  variants: {
-    sku: string;
-    optionValues: Record<string, string>;
-    prices: Money[];
-    weightGrams: number;
-    available: number;
-  }[];
-};
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A published product by id or handle, with every variant and its prices. */
-export async function findProduct(pool: Pool, idOrHandle: string): Promise<ProductDetail | null> {
+export async function findProduct(pool: Pool, idOrHandle: string): Promise<Stored<ProductDetail> | null> {
   const found = await loadProduct(pool, idOrHandle, { publishedOnly: true });
   if (!found) return null;
   const { status: _status, createdAt: _createdAt, updatedAt: _updatedAt, ...product } = found;
   return product;
 }
 
-export type AdminProduct = ProductDetail & { status: ProductStatus; createdAt: string; updatedAt: string };
-
 /** A product by id whatever its status, as staff edit it. */
-export async function findAdminProduct(pool: Pool, productId: string): Promise<AdminProduct | null> {
+export async function findAdminProduct(pool: Pool, productId: string): Promise<Stored<AdminProduct> | null> {
   return UUID.test(productId) ? loadProduct(pool, productId, { publishedOnly: false }) : null;
 }
 
@@ -148,7 +135,7 @@ async function loadProduct(
   pool: Pool,
   idOrHandle: string,
   { publishedOnly }: { publishedOnly: boolean },
-): Promise<AdminProduct | null> {
+): Promise<Stored<AdminProduct> | null> {
   const byId = UUID.test(idOrHandle);
   const { rows } = await pool.query<
     Pick<
@@ -208,7 +195,7 @@ async function loadProduct(
 }
 
 /** Categories with published products, and how many each has, largest first. */
-export async function listCategories(pool: Pool): Promise<{ category: string; products: number }[]> {
+export async function listCategories(pool: Pool): Promise<Categories['items']> {
   const { rows } = await pool.query<Pick<ProductRow, 'category'> & { products: number }>(
     `select category, count(*)::int as products from ${s}.products where status = 'published'
      group by category order by products desc, category`,
@@ -217,17 +204,6 @@ export async function listCategories(pool: Pool): Promise<{ category: string; pr
 }
 
 export type ProductStatus = ProductRow['status'];
-export type AdminProductListItem = {
-  productId: string;
-  handle: string;
-  title: string;
-  status: ProductStatus;
-  category: string;
-  /** How many variants it has. */
-  variants: number;
-  createdAt: string;
-  updatedAt: string;
-};
 
 /**
  * Staff's product list, every status, newest first by keyset on (created_position,
@@ -262,16 +238,18 @@ export async function listAdminProducts(
   const page = rows.slice(0, query.limit);
   const lastRow = page.at(-1);
   return {
-    items: page.map((r) => ({
-      productId: r.product_id,
-      handle: r.handle,
-      title: r.title,
-      status: r.status,
-      category: r.category,
-      variants: r.variants,
-      createdAt: r.created_at.toISOString(),
-      updatedAt: r.updated_at.toISOString(),
-    })),
+    items: page.map(
+      (r): AdminProductListItem => ({
+        productId: r.product_id,
+        handle: r.handle,
+        title: r.title,
+        status: r.status,
+        category: r.category,
+        variants: r.variants,
+        createdAt: r.created_at.toISOString(),
+        updatedAt: r.updated_at.toISOString(),
+      }),
+    ),
     last: lastRow ? [Number(lastRow.created_position), lastRow.product_id] : null,
     more: rows.length > query.limit,
   };

@@ -1,6 +1,7 @@
 import { liveSchema } from '@flowdose/shared/read-models';
+import { CATALOG } from './tables.ts';
 
-const s = liveSchema('catalog');
+const s = liveSchema(CATALOG);
 
 /**
  * SQL for a derived table `(sku, product_id, title, category)` of every variant, for the

@@ -1,6 +1,12 @@
 import type { ImageRef } from '@flowdose/domain/product/events';
 
-/** The catalog read model's tables; `queries.ts` reads them through these row types. */
+export const CATALOG = 'catalog';
+
+/**
+ * The catalog read model's tables: products, their variants and each variant's prices, and
+ * `product_prices`, each product's lowest price per currency, which lists sort and filter by.
+ * `queries.ts` and `sku-products.ts` read them, through these row types where whole columns are read.
+ */
 export const catalogTables = (s: string) => `
     create table ${s}.products (
       product_id uuid primary key,

@@ -1,9 +1,9 @@
 import { customerDecider } from '@flowdose/domain/customer/decider';
 import { orderDecider } from '@flowdose/domain/order/decider';
 import { combineProjections, defineProjection, sql } from '../../projection.ts';
-import { customersTables } from './tables.ts';
+import { CUSTOMERS, customersTables } from './tables.ts';
 
-const model = { name: 'customers', version: 1, tables: customersTables };
+const model = { name: CUSTOMERS, version: 1, tables: customersTables };
 
 const registrations = defineProjection({
   ...model,

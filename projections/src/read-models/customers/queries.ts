@@ -1,12 +1,12 @@
+import type { CustomerSummary } from '@flowdose/domain/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { containing } from '../like.ts';
-import { type View, view } from '../view.ts';
-import type { CustomerRow } from './tables.ts';
+import { viewOf } from '../view.ts';
+import { CUSTOMERS, type CustomerRow } from './tables.ts';
 
-const s = liveSchema('customers');
-
-export type CustomerSummary = View<CustomerRow>;
+const s = liveSchema(CUSTOMERS);
+const customerView = viewOf<CustomerSummary>();
 
 /** Customers, newest registration first, by keyset on (registered_at, customer_id). */
 export async function listCustomers(
@@ -23,7 +23,7 @@ export async function listCustomers(
   const page = rows.slice(0, limit);
   const lastRow = page.at(-1);
   return {
-    items: page.map(view),
+    items: page.map(customerView),
     last: lastRow ? [lastRow.registered_at.toISOString(), lastRow.customer_id] : null,
     more: rows.length > limit,
   };
@@ -34,5 +34,5 @@ export async function findCustomer(pool: Pool, customerId: string): Promise<Cust
     `select customer_id, email, registered_at, orders, last_order_at from ${s}.customers where customer_id = $1`,
     [customerId],
   );
-  return rows[0] ? view(rows[0]) : null;
+  return rows[0] ? customerView(rows[0]) : null;
 }

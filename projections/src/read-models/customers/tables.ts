@@ -1,4 +1,6 @@
-/** The customers read model's tables; `queries.ts` reads them through these row types. */
+export const CUSTOMERS = 'customers';
+
+/** The customers read model's table: each account with how many orders it placed and its last. */
 export const customersTables = (s: string) => `
     create table ${s}.customers (
       customer_id uuid primary key,

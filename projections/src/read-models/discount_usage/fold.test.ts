@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { shopDays } from '../shop-day.ts';
 import { type DiscountEvent, foldDiscounts } from './fold.ts';
+
+const utc = shopDays('UTC');
 
 const redeemed = (eventId: string, orderId: string): DiscountEvent => ({
   type: 'DiscountRedeemed',
@@ -20,15 +23,18 @@ const placed = (orderId: string, currency: string, code?: string): DiscountEvent
 
 describe('foldDiscounts', () => {
   it('keeps each use once, an order once with its first currency, and its first placement', () => {
-    const folded = foldDiscounts([
-      redeemed('e1', 'o1'),
-      redeemed('e1', 'o1'),
-      { type: 'CheckoutStarted', orderId: 'o1', currency: 'EUR', code: 'SPRING10' },
-      placed('o1', 'EUR', 'Spring10'),
-      placed('o1', 'EUR', 'Spring10'),
-      // Without a code: nothing to remember, nothing to settle.
-      placed('o2', 'USD'),
-    ]);
+    const folded = foldDiscounts(
+      [
+        redeemed('e1', 'o1'),
+        redeemed('e1', 'o1'),
+        { type: 'CheckoutStarted', orderId: 'o1', currency: 'EUR', code: 'SPRING10' },
+        placed('o1', 'EUR', 'Spring10'),
+        placed('o1', 'EUR', 'Spring10'),
+        // Without a code: nothing to remember, nothing to settle.
+        placed('o2', 'USD'),
+      ],
+      utc,
+    );
     expect([...folded.uses]).toEqual([['e1', { orderId: 'o1', code: 'SPRING10', released: false, day: '2026-03-01' }]]);
     expect([...folded.orders]).toEqual([['o1', { currency: 'EUR', placed: true }]]);
     expect([...folded.placements]).toEqual([
@@ -38,7 +44,7 @@ describe('foldDiscounts', () => {
   });
 
   it('remembers an order only checked out, not placed', () => {
-    const folded = foldDiscounts([{ type: 'CheckoutStarted', orderId: 'o1', currency: 'USD', code: 'X' }]);
+    const folded = foldDiscounts([{ type: 'CheckoutStarted', orderId: 'o1', currency: 'USD', code: 'X' }], utc);
     expect([...folded.orders]).toEqual([['o1', { currency: 'USD', placed: false }]]);
     expect(folded.placements.size).toBe(0);
   });

@@ -1,4 +1,4 @@
-import { shopDay } from '../shop-day.ts';
+import type { ShopDay } from '../shop-day.ts';
 
 /**
  * What discount_usage needs of an event; a checkout's or order's `code` is absent without one.
@@ -33,7 +33,7 @@ const codeOf = (code: string) => code.toUpperCase();
  * total; the statement counts it unless the store had it placed already). `touched` lists the
  * orders of both, whose uses are counted once their currency is known.
  */
-export function foldDiscounts(events: readonly DiscountEvent[]) {
+export function foldDiscounts(events: readonly DiscountEvent[], shopDay: ShopDay) {
   const uses = new Map<string, { orderId: string; code: string; released: boolean; day: string }>();
   const orders = new Map<string, { currency: string; placed: boolean }>();
   const placements = new Map<

@@ -2,8 +2,12 @@ import { liveSchema } from '@flowdose/shared/read-models';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRows, schemaRows, shopHistory } from '../analytics-fixture.ts';
+import { shopDays } from '../shop-day.ts';
 import { discountUsageProjection } from './projection.ts';
 import { discountUsageByPeriod } from './queries.ts';
+
+/** The shop's days in UTC, as the configuration has them by default. */
+const projection = discountUsageProjection(shopDays('UTC'));
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -23,7 +27,7 @@ const usage = (
 
 /** A fresh schema with the events applied in chunks of `chunk` (one unless given). */
 const build = (schema: string, events: ReturnType<typeof shopHistory>['events'], chunk?: number) =>
-  buildRows(db.pool, discountUsageProjection, schema, events, { chunk });
+  buildRows(db.pool, projection, schema, events, { chunk });
 
 describe('discount_usage read model', () => {
   const { events } = shopHistory();

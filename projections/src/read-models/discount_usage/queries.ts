@@ -1,19 +1,12 @@
+import type { DiscountUsageBucket } from '@flowdose/domain/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
 import type { SalesRange } from '../sales_daily/queries.ts';
+import { type RowFor, viewOf } from '../view.ts';
+import { DISCOUNT_USAGE } from './tables.ts';
 
-const s = liveSchema('discount_usage');
-
-export type DiscountUsageBucket = {
-  /** The first day of the bucket (a week starts on Monday), which may precede `from`. */
-  period: string;
-  code: string;
-  currency: string;
-  uses: number;
-  releasedUses: number;
-  discountGiven: number;
-  revenue: number;
-};
+const s = liveSchema(DISCOUNT_USAGE);
+const bucketView = viewOf<DiscountUsageBucket>();
 
 /**
  * Each code's uses, released uses, discount given and revenue per bucket and currency between
@@ -23,9 +16,10 @@ export async function discountUsageByPeriod(
   pool: Pool,
   range: SalesRange & { code?: string },
 ): Promise<DiscountUsageBucket[]> {
-  const { rows } = await pool.query<Record<string, string | bigint>>(
+  const { rows } = await pool.query<RowFor<DiscountUsageBucket>>(
     // Summed per bucket first and only then written as text: formatting each day's row costs more.
-    `select to_char(bucket, 'YYYY-MM-DD') as period, b.* from (
+    `select to_char(bucket, 'YYYY-MM-DD') as period, code, currency, uses, released_uses, discount_given, revenue
+     from (
        select date_trunc($1, day) as bucket, code, currency,
          sum(uses)::int8 as uses, sum(released_uses)::int8 as released_uses,
          sum(discount_given)::int8 as discount_given, sum(revenue)::int8 as revenue
@@ -35,13 +29,5 @@ export async function discountUsageByPeriod(
      order by b.bucket, b.code, b.currency`,
     [range.granularity, range.from, range.to, range.currency ?? null, range.code ?? null, range.limit],
   );
-  return rows.map((r) => ({
-    period: String(r.period),
-    code: String(r.code),
-    currency: String(r.currency),
-    uses: Number(r.uses),
-    releasedUses: Number(r.released_uses),
-    discountGiven: Number(r.discount_given),
-    revenue: Number(r.revenue),
-  }));
+  return rows.map(bucketView);
 }

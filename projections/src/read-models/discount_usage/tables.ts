@@ -1,8 +1,11 @@
+export const DISCOUNT_USAGE = 'discount_usage';
+
 /**
- * The discount_usage read model's tables; `queries.ts` reads them through these row types.
- * A redemption names its code and order but not the currency: `discount_usage_orders` holds
- * each order's currency (from its checkout's plan, or the order), `discount_usage_uses` each
- * redemption and release (by event) until that currency is known, when it is counted.
+ * The discount_usage read model's tables: `discount_usage` the figures per day, code and
+ * currency. A redemption names its code and order but not the currency: `discount_usage_orders`
+ * holds each order's currency (from its checkout's plan, or the order) and whether it was
+ * placed, `discount_usage_uses` each redemption and release by event (so a replay adds none),
+ * `counted` once its order's currency is known and it went into the figures.
  */
 export const discountUsageTables = (s: string) => `
     create table ${s}.discount_usage (
@@ -30,13 +33,3 @@ export const discountUsageTables = (s: string) => `
       counted boolean not null default false
     );
     create index on ${s}.discount_usage_uses (order_id) where not counted;`;
-
-export type DiscountUsageRow = {
-  day: string;
-  code: string;
-  currency: string;
-  uses: number;
-  released_uses: number;
-  discount_given: bigint;
-  revenue: bigint;
-};

@@ -1,9 +1,9 @@
 import { discountDecider } from '@flowdose/domain/discount/decider';
 import { defineProjection, sql } from '../../projection.ts';
-import { discountsTables } from './tables.ts';
+import { DISCOUNTS, discountsTables } from './tables.ts';
 
 export const discountsProjection = defineProjection({
-  name: 'discounts',
+  name: DISCOUNTS,
   version: 1,
   events: discountDecider.events,
   handles: ['DiscountCreated', 'DiscountRedeemed', 'DiscountRedemptionReleased', 'DiscountDisabled'],

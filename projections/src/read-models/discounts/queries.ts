@@ -1,24 +1,11 @@
+import type { DiscountItem } from '@flowdose/domain/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
-import type { DiscountRow } from './tables.ts';
+import { DISCOUNTS, type DiscountRow } from './tables.ts';
 
-const s = liveSchema('discounts');
+const s = liveSchema(DISCOUNTS);
 
-export type DiscountListItem = {
-  code: string;
-  value: DiscountRow['value'];
-  minimum: DiscountRow['minimum'];
-  startsAt: string | null;
-  endsAt: string | null;
-  usageLimit: number | null;
-  /** Redemptions net of those given back: what the usage limit counts. */
-  uses: number;
-  releasedUses: number;
-  disabled: boolean;
-  createdAt: string;
-};
-
-const item = (r: DiscountRow): DiscountListItem => ({
+const item = (r: DiscountRow): DiscountItem => ({
   code: r.code,
   value: r.value,
   minimum: r.minimum,
@@ -35,7 +22,7 @@ const item = (r: DiscountRow): DiscountListItem => ({
 export async function listDiscounts(
   pool: Pool,
   { after, limit }: { after?: [string, string]; limit: number },
-): Promise<{ items: DiscountListItem[]; last: [string, string] | null; more: boolean }> {
+): Promise<{ items: DiscountItem[]; last: [string, string] | null; more: boolean }> {
   const { rows } = await pool.query<DiscountRow>(
     `select * from ${s}.discounts
      where $1::timestamptz is null or (created_at, code) < ($1::timestamptz, $2::text)

@@ -1,6 +1,8 @@
 import type { DiscountDefinition } from '@flowdose/domain/discount/events';
 
-/** The discounts read model's tables; `queries.ts` reads them through these row types. */
+export const DISCOUNTS = 'discounts';
+
+/** The discounts read model's table, a row per code; `queries.ts` reads it through this row type. */
 export const discountsTables = (s: string) => `
     create table ${s}.discounts (
       code text primary key,

@@ -2,8 +2,12 @@ import { liveSchema } from '@flowdose/shared/read-models';
 import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRows, schemaRows, shopHistory } from '../analytics-fixture.ts';
+import { shopDays } from '../shop-day.ts';
 import { funnelDailyProjection } from './projection.ts';
 import { funnelByPeriod, funnelSql } from './queries.ts';
+
+/** The shop's days in UTC, as the configuration has them by default. */
+const projection = funnelDailyProjection(shopDays('UTC'));
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -40,7 +44,7 @@ const rates = (
 
 /** A fresh schema with the events applied in the order given, in chunks of `chunk` (one unless given). */
 const build = (schema: string, events: ReturnType<typeof shopHistory>['events'], chunk?: number) =>
-  buildRows(db.pool, funnelDailyProjection, schema, events, { chunk });
+  buildRows(db.pool, projection, schema, events, { chunk });
 
 describe('funnel_daily read model', () => {
   const { events } = shopHistory();

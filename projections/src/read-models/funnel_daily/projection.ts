@@ -3,9 +3,9 @@ import { checkoutDecider } from '@flowdose/domain/checkout/process';
 import { orderDecider } from '@flowdose/domain/order/decider';
 import { defineChunkProjection, source, sql } from '../../projection.ts';
 import { columns } from '../columns.ts';
-import { shopDay } from '../shop-day.ts';
+import type { ShopDay } from '../shop-day.ts';
 import { type FunnelEvent, foldFunnel } from './fold.ts';
-import { funnelDailyTables, STAGES } from './tables.ts';
+import { FUNNEL_DAILY, funnelDailyTables, STAGES } from './tables.ts';
 
 /** Each counted step of a set of carts (`n` is +1 or -1 per cart), summed per cohort. */
 const STEP_SUMS = `sum(n) as opened, coalesce(sum(n) filter (where stage >= ${STAGES.items}), 0) as items,
@@ -33,52 +33,53 @@ const STEP_SUMS = `sum(n) as opened, coalesce(sum(n) filter (where stage >= ${ST
  * one to the steps in (a, b], one whose CartOpened comes after its steps adds them all then,
  * and a merged one is taken out. The route reads those counts, a row per day and currency.
  */
-export const funnelDailyProjection = defineChunkProjection({
-  name: 'funnel_daily',
-  version: 2, // 2: funnel_counts
-  sources: [
-    source(cartDecider.events, ['CartOpened', 'CartItemAdded', 'CartMerged']),
-    source(checkoutDecider.events, ['CheckoutStarted']),
-    source(orderDecider.events, ['OrderPlaced', 'PaymentCaptured']),
-  ],
-  tables: funnelDailyTables,
-  // Per cohort day and currency, as the route counts them; a merged cart counts nowhere.
-  views: (s) => ({
-    funnel_daily: `select day, currency, opened::int8 as carts_opened, items::int8 as carts_with_items,
+export const funnelDailyProjection = (shopDay: ShopDay) =>
+  defineChunkProjection({
+    name: FUNNEL_DAILY,
+    version: 2, // 2: funnel_counts
+    sources: [
+      source(cartDecider.events, ['CartOpened', 'CartItemAdded', 'CartMerged']),
+      source(checkoutDecider.events, ['CheckoutStarted']),
+      source(orderDecider.events, ['OrderPlaced', 'PaymentCaptured']),
+    ],
+    tables: funnelDailyTables,
+    // Per cohort day and currency, as the route counts them; a merged cart counts nowhere.
+    views: (s) => ({
+      funnel_daily: `select day, currency, opened::int8 as carts_opened, items::int8 as carts_with_items,
       checkouts::int8 as checkouts_started, placed::int8 as orders_placed, paid::int8 as orders_paid
       from ${s}.funnel_counts`,
-  }),
-  applyChunk(events, s) {
-    const { carts, orders } = foldFunnel(
-      events.map(({ event, recorded }): FunnelEvent => {
-        switch (event.type) {
-          case 'CartOpened': {
-            const { cartId, currency } = event.data;
-            return { type: event.type, cartId, currency, day: shopDay(recorded.createdAt) };
+    }),
+    applyChunk(events, s) {
+      const { carts, orders } = foldFunnel(
+        events.map(({ event, recorded }): FunnelEvent => {
+          switch (event.type) {
+            case 'CartOpened': {
+              const { cartId, currency } = event.data;
+              return { type: event.type, cartId, currency, day: shopDay(recorded.createdAt) };
+            }
+            case 'CartItemAdded':
+            case 'CartMerged':
+              return { type: event.type, cartId: event.data.cartId };
+            case 'CheckoutStarted':
+              return { type: event.type, orderId: event.data.orderId, cartId: event.data.plan.cartId };
+            case 'OrderPlaced':
+              return { type: event.type, orderId: event.data.orderId, cartId: event.data.cartId };
+            case 'PaymentCaptured':
+              return { type: event.type, orderId: event.data.orderId };
+            default: {
+              const _exhaustive: never = event;
+              return _exhaustive;
+            }
           }
-          case 'CartItemAdded':
-          case 'CartMerged':
-            return { type: event.type, cartId: event.data.cartId };
-          case 'CheckoutStarted':
-            return { type: event.type, orderId: event.data.orderId, cartId: event.data.plan.cartId };
-          case 'OrderPlaced':
-            return { type: event.type, orderId: event.data.orderId, cartId: event.data.cartId };
-          case 'PaymentCaptured':
-            return { type: event.type, orderId: event.data.orderId };
-          default: {
-            const _exhaustive: never = event;
-            return _exhaustive;
-          }
-        }
-      }),
-    );
-    return [
-      sql(
-        // The order's state after this chunk gives the step it brings its cart (placed, paid).
-        // Then each cart's row as it was (`old`, the statement's snapshot) and as it is now
-        // (`new`: the rows that changed), and the difference goes to the counts. No row is
-        // written where nothing changed, so a replay moves no count.
-        `with orders as (
+        }),
+      );
+      return [
+        sql(
+          // The order's state after this chunk gives the step it brings its cart (placed, paid).
+          // Then each cart's row as it was (`old`, the statement's snapshot) and as it is now
+          // (`new`: the rows that changed), and the difference goes to the counts. No row is
+          // written where nothing changed, so a replay moves no count.
+          `with orders as (
            insert into ${s}.funnel_orders as o (order_id, cart_id, placed, paid)
            select * from unnest($6::uuid[], $7::uuid[], $8::bool[], $9::bool[])
            on conflict (order_id) do update set cart_id = coalesce(excluded.cart_id, o.cart_id),
@@ -112,16 +113,16 @@ export const funnelDailyProjection = defineChunkProjection({
          on conflict (day, currency) do update set opened = f.opened + excluded.opened,
            items = f.items + excluded.items, checkouts = f.checkouts + excluded.checkouts,
            placed = f.placed + excluded.placed, paid = f.paid + excluded.paid`,
-        [
-          [...carts.keys()],
-          ...columns([...carts.values()], ['day', 'currency', 'stage', 'merged']),
-          [...orders.keys()],
-          ...columns([...orders.values()], ['cartId', 'placed', 'paid']),
-        ],
-      ),
-      // A cohort whose carts all left it (merged) counts nowhere: as if it never had a row,
-      // so the table is the same however the events were chunked.
-      sql(`delete from ${s}.funnel_counts where opened = 0`, []),
-    ];
-  },
-});
+          [
+            [...carts.keys()],
+            ...columns([...carts.values()], ['day', 'currency', 'stage', 'merged']),
+            [...orders.keys()],
+            ...columns([...orders.values()], ['cartId', 'placed', 'paid']),
+          ],
+        ),
+        // A cohort whose carts all left it (merged) counts nowhere: as if it never had a row,
+        // so the table is the same however the events were chunked.
+        sql(`delete from ${s}.funnel_counts where opened = 0`, []),
+      ];
+    },
+  });

@@ -1,25 +1,11 @@
+import type { FunnelBucket } from '@flowdose/domain/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { rate } from '../rate.ts';
 import type { SalesRange } from '../sales_daily/queries.ts';
+import { FUNNEL_DAILY } from './tables.ts';
 
-const s = liveSchema('funnel_daily');
-
-export type FunnelBucket = {
-  /** The first day of the bucket (a week starts on Monday), which may precede `from`. */
-  period: string;
-  currency: string;
-  cartsOpened: number;
-  cartsWithItems: number;
-  checkoutsStarted: number;
-  ordersPlaced: number;
-  ordersPaid: number;
-  toItems: number | null;
-  toCheckout: number | null;
-  toOrder: number | null;
-  toPaid: number | null;
-  overall: number | null;
-};
+const s = liveSchema(FUNNEL_DAILY);
 
 /**
  * The read: $1 granularity, $2 and $3 the days, $4 a currency or null, $5 the limit. Summed
@@ -41,20 +27,20 @@ export const funnelSql = `
  * it reached. Carts merged into another are left out (their shopper went on there).
  */
 export async function funnelByPeriod(pool: Pool, range: SalesRange): Promise<FunnelBucket[]> {
-  const { rows } = await pool.query<Record<string, string | bigint>>(funnelSql, [
-    range.granularity,
-    range.from,
-    range.to,
-    range.currency ?? null,
-    range.limit,
-  ]);
+  const { rows } = await pool.query<
+    Pick<FunnelBucket, 'period' | 'currency'> & Record<'opened' | 'items' | 'checkouts' | 'placed' | 'paid', bigint>
+  >(funnelSql, [range.granularity, range.from, range.to, range.currency ?? null, range.limit]);
   return rows.map((r) => {
-    const [opened, items, checkouts, placed, paid] = ['opened', 'items', 'checkouts', 'placed', 'paid'].map((k) =>
-      Number(r[k]),
-    ) as [number, number, number, number, number];
+    const [opened, items, checkouts, placed, paid] = [r.opened, r.items, r.checkouts, r.placed, r.paid].map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     return {
-      period: String(r.period),
-      currency: String(r.currency),
+      period: r.period,
+      currency: r.currency,
       cartsOpened: opened,
       cartsWithItems: items,
       checkoutsStarted: checkouts,

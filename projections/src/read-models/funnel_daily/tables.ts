@@ -1,14 +1,16 @@
+export const FUNNEL_DAILY = 'funnel_daily';
+
+/** A cart's `stage`: the furthest step it reached (0 is opened). */
+export const STAGES = { opened: 0, items: 1, checkout: 2, placed: 3, paid: 4 } as const;
+
 /**
- * The funnel_daily read model's tables; `queries.ts` reads them through these row types.
+ * The funnel_daily read model's tables.
  * `funnel_carts` is each cart's cohort (the shop day it was opened, its currency), the
  * furthest step it reached and whether it was merged into another cart; `funnel_counts` the
  * carts counted per cohort and step, kept in step with it (what the route reads: a year is a
  * few hundred rows, where counting the carts when read grew with the shop). `funnel_orders`
  * ties an order to its cart: a captured payment names only its order.
  */
-/** A cart's `stage`: the furthest step it reached (0 is opened). */
-export const STAGES = { opened: 0, items: 1, checkout: 2, placed: 3, paid: 4 } as const;
-
 export const funnelDailyTables = (s: string) => `
     create table ${s}.funnel_carts (
       cart_id uuid primary key,
@@ -33,13 +35,3 @@ export const funnelDailyTables = (s: string) => `
       placed boolean not null default false,
       paid boolean not null default false
     );`;
-
-export type FunnelCartRow = {
-  cart_id: string;
-  /** Null until its CartOpened is seen (a later step may come first). */
-  day: string | null;
-  currency: string | null;
-  /** The furthest step reached: see STAGES. */
-  stage: number;
-  merged: boolean;
-};

@@ -1,10 +1,10 @@
 import { inventoryDecider } from '@flowdose/domain/inventory/decider';
 import { inventoryEventTypes } from '@flowdose/domain/inventory/events';
 import { defineProjection, sql } from '../../projection.ts';
-import { inventoryTables } from './tables.ts';
+import { INVENTORY, inventoryTables } from './tables.ts';
 
 export const inventoryProjection = defineProjection({
-  name: 'inventory',
+  name: INVENTORY,
   version: 3, // 2: reservations.order_id; 3: reservations.held_at
   events: inventoryDecider.events,
   handles: inventoryEventTypes,

@@ -1,10 +1,12 @@
+import type { StockDetail, StockItem } from '@flowdose/domain/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { skuProductsSql } from '../catalog/sku-products.ts';
 import { containing } from '../like.ts';
-import type { ReservationRow, StockRow } from './tables.ts';
+import { viewOf } from '../view.ts';
+import { INVENTORY, type ReservationRow, type StockRow } from './tables.ts';
 
-const s = liveSchema('inventory');
+const s = liveSchema(INVENTORY);
 
 /**
  * SQL for a SKU's available units (never below 0; 0 for a SKU never stocked), for the catalog's
@@ -36,22 +38,8 @@ type StockItemRow = Pick<StockRow, 'sku' | 'on_hand' | 'reserved' | 'available'>
   product_id: string | null;
   title: string | null;
 };
-export type StockItem = {
-  sku: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  productId: string | null;
-  title: string | null;
-};
-const stockItem = (r: StockItemRow): StockItem => ({
-  sku: r.sku,
-  onHand: r.on_hand,
-  reserved: r.reserved,
-  available: r.available,
-  productId: r.product_id,
-  title: r.title,
-});
+const stockItem = viewOf<StockItem>();
+const holdView = viewOf<StockDetail['holds'][number]>();
 
 /** Staff's stock list by SKU, by keyset on it; `atMost` keeps SKUs with that many available or fewer. */
 export async function listStock(
@@ -78,33 +66,16 @@ export async function lowStock(pool: Pool, atMost: number, limit: number): Promi
   return rows.map(stockItem);
 }
 
-export type Hold = {
-  reservationId: string;
-  orderId: string | null;
-  quantity: number;
-  heldAt: string;
-  expiresAt: string;
-};
-
 /** One SKU's stock and its open holds, oldest first; null for a SKU neither stocked nor sold. */
-export async function findStock(pool: Pool, sku: string): Promise<(StockItem & { holds: Hold[] }) | null> {
+export async function findStock(pool: Pool, sku: string): Promise<StockDetail | null> {
   const [{ rows }, holds] = await Promise.all([
     pool.query<StockItemRow>(`select * from ${STOCK_ITEMS} where i.sku = $1`, [sku]),
-    pool.query<ReservationRow>(
-      `select reservation_id, sku, quantity, held_at, expires_at, order_id from ${s}.reservations
+    pool.query<Omit<ReservationRow, 'sku'>>(
+      `select reservation_id, order_id, quantity, held_at, expires_at from ${s}.reservations
        where sku = $1 order by held_at, reservation_id`,
       [sku],
     ),
   ]);
   if (!rows[0]) return null;
-  return {
-    ...stockItem(rows[0]),
-    holds: holds.rows.map((h) => ({
-      reservationId: h.reservation_id,
-      orderId: h.order_id,
-      quantity: h.quantity,
-      heldAt: h.held_at.toISOString(),
-      expiresAt: h.expires_at.toISOString(),
-    })),
-  };
+  return { ...stockItem(rows[0]), holds: holds.rows.map(holdView) };
 }

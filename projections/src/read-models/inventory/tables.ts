@@ -1,4 +1,9 @@
-/** The inventory read model's tables; `queries.ts` reads them through these row types. */
+export const INVENTORY = 'inventory';
+
+/**
+ * The inventory read model's tables: each SKU's stock (`available` is on hand less reserved)
+ * and the reservations held on it. `queries.ts` reads them through these row types.
+ */
 export const inventoryTables = (s: string) => `
     create table ${s}.stock (
       sku text primary key,

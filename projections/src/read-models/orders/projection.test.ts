@@ -61,7 +61,8 @@ describe('orders read model', () => {
   });
 
   it('stops at an event that does not fit its schema instead of writing a wrong row', async () => {
-    const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    // Planted past the append's own check, as an old bug or a bad import would have left it.
+    const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url, checkEvents: false });
     const orderId = crypto.randomUUID();
     const { position } = await store.append(
       orderStream(orderId),

@@ -1,19 +1,14 @@
 import { orderDecider } from '@flowdose/domain/order/decider';
 import type { OrderEvent } from '@flowdose/domain/order/events';
+import { STATUS_AFTER } from '@flowdose/domain/order/lifecycle';
 import { defineProjection, sql } from '../../projection.ts';
-import { type OrderHistoryEntry, ordersTables, ordersViews } from './tables.ts';
+import { ORDERS, type OrderHistoryEntry, ordersTables, ordersViews } from './tables.ts';
 
-const STATUS = {
-  PaymentAuthorized: 'authorized',
-  PaymentCaptured: 'captured',
-  OrderFulfilled: 'fulfilled',
-  OrderShipped: 'shipped',
-  OrderDelivered: 'delivered',
-  OrderCanceled: 'canceled',
-} as const satisfies Partial<Record<OrderEvent['type'], string>>;
+// The statuses the events after placement leave an order in, named once in the domain.
+const { OrderPlaced: _placed, ...STATUS } = STATUS_AFTER satisfies Partial<Record<OrderEvent['type'], string>>;
 
 export const ordersProjection = defineProjection({
-  name: 'orders',
+  name: ORDERS,
   version: 2,
   // The intents of order steps (OrderStepRequested, OrderStepFailed), voids and expiry
   // tombstones change no column here: the audit reads them from the log itself.

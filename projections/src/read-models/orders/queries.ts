@@ -1,22 +1,44 @@
+import type { Dashboard, OrderSummary, OrderView } from '@flowdose/domain/contract/query-api';
+import type { Currency } from '@flowdose/domain/money';
+import { type OrderStatus, WAITING_FOR, type Waiting } from '@flowdose/domain/order/lifecycle';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
-import { type View, view } from '../view.ts';
-import type { OrderRow } from './tables.ts';
+import { viewOf } from '../view.ts';
+import { ORDERS, type OrderRow } from './tables.ts';
 
-const s = liveSchema('orders');
+const s = liveSchema(ORDERS);
 
-/** Every column but `updated_at`, which no answer shows. */
-type AnswerRow = Omit<OrderRow, 'updated_at'>;
-const ANSWER_COLUMNS = `order_id, cart_id, customer_id, email, currency, status, lines, totals, shipping_address,
-  shipping_method, tracking_number, discount_code, captured, refunded, history, placed_at`;
-
-export type OrderView = View<AnswerRow>;
+/**
+ * The columns an Order answer is selected from, named once: `orderView` takes rows of exactly
+ * these, so one the contract's Order lacks, or lacking one it has, fails to compile.
+ */
+const ANSWER = [
+  'order_id',
+  'cart_id',
+  'customer_id',
+  'email',
+  'currency',
+  'status',
+  'lines',
+  'totals',
+  'shipping_address',
+  'shipping_method',
+  'tracking_number',
+  'discount_code',
+  'captured',
+  'refunded',
+  'history',
+  'placed_at',
+] as const satisfies readonly (keyof OrderRow)[];
+type AnswerRow = Pick<OrderRow, (typeof ANSWER)[number]>;
+const ANSWER_COLUMNS = ANSWER.join(', ');
+const orderView = viewOf<OrderView>();
 
 export async function findOrder(pool: Pool, orderId: string): Promise<OrderView | null> {
   const { rows } = await pool.query<AnswerRow>(`select ${ANSWER_COLUMNS} from ${s}.orders where order_id = $1`, [
     orderId,
   ]);
-  return rows[0] ? view(rows[0]) : null;
+  return rows[0] ? orderView(rows[0]) : null;
 }
 
 /**
@@ -38,7 +60,7 @@ export async function ordersPast(pool: Pool, seen: ReadonlyMap<string, number>):
      where jsonb_array_length(o.history) > seen.version`,
     [[...seen.keys()], [...seen.values()]],
   );
-  return rows.map(view);
+  return rows.map(orderView);
 }
 
 /** A customer's orders, newest first. */
@@ -47,11 +69,11 @@ export async function ordersOf(pool: Pool, customerId: string, limit = 50): Prom
     `select ${ANSWER_COLUMNS} from ${s}.orders where customer_id = $1 order by placed_at desc, order_id desc limit $2`,
     [customerId, limit],
   );
-  return rows.map(view);
+  return rows.map(orderView);
 }
 
 export type OrderFilter = {
-  status?: string;
+  status?: OrderStatus;
   from?: Date;
   to?: Date;
   /** A customer id, or an email (guests have only that). */
@@ -60,11 +82,10 @@ export type OrderFilter = {
   limit: number;
 };
 
-type SummaryRow = Pick<OrderRow, 'order_id' | 'customer_id' | 'email' | 'status' | 'currency'> & {
+type SummaryRow = Pick<OrderRow, 'order_id' | 'customer_id' | 'email' | 'status' | 'currency' | 'placed_at'> & {
   grand_total: bigint;
-  placed_at: Date;
 };
-export type OrderSummary = View<SummaryRow>;
+const summaryView = viewOf<OrderSummary>();
 
 /** Staff's order list, newest first, by keyset on (placed_at, order_id). */
 export async function listOrders(
@@ -96,36 +117,35 @@ export async function listOrders(
   const page = rows.slice(0, filter.limit);
   const lastRow = page.at(-1);
   return {
-    items: page.map(view),
+    items: page.map(summaryView),
     last: lastRow ? [lastRow.placed_at.toISOString(), lastRow.order_id] : null,
     more: rows.length > filter.limit,
   };
 }
 
-export type Sales = { currency: string; orders: number; gross: number };
+export type Sales = Dashboard['sales'][number];
+const salesView = viewOf<Sales>();
 
 /**
  * Orders placed in [from, to) per currency, with the sum of their grand totals: gross, so
  * canceled and refunded ones count as placed. Never summed across currencies.
  */
 export async function salesBetween(pool: Pool, from: Date, to: Date): Promise<Sales[]> {
-  const { rows } = await pool.query<{ currency: string; orders: number; gross: bigint }>(
+  const { rows } = await pool.query<{ currency: Currency; orders: number; gross: bigint }>(
     `select currency, count(*)::int as orders, sum((totals->>'grandTotal')::bigint)::bigint as gross
      from ${s}.orders where placed_at >= $1 and placed_at < $2 group by currency order by currency`,
     [from, to],
   );
-  return rows.map(view);
+  return rows.map(salesView);
 }
 
-export type Waiting = { capture: number; fulfilment: number; shipping: number };
-
-/** Orders waiting for staff: not yet captured, captured not yet fulfilled, fulfilled not yet shipped. */
+/** Orders waiting for staff, counted by what they wait for (the domain's `WAITING_FOR`). */
 export async function ordersWaiting(pool: Pool): Promise<Waiting> {
+  const kinds = Object.entries(WAITING_FOR);
   const { rows } = await pool.query<Waiting>(
-    `select count(*) filter (where status in ('placed', 'authorized'))::int as capture,
-       count(*) filter (where status = 'captured')::int as fulfilment,
-       count(*) filter (where status = 'fulfilled')::int as shipping
-     from ${s}.orders where status in ('placed', 'authorized', 'captured', 'fulfilled')`,
+    `select ${kinds.map(([kind], i) => `count(*) filter (where status = any($${i + 1}))::int as ${kind}`).join(', ')}
+     from ${s}.orders where status = any($${kinds.length + 1})`,
+    [...kinds.map(([, statuses]) => statuses), kinds.flatMap(([, statuses]) => statuses)],
   );
   return rows[0]!;
 }

@@ -1,4 +1,13 @@
-/** The orders read model's tables; `queries.ts` reads them through these row types. */
+import type { OrderPlacedData } from '@flowdose/domain/order/events';
+import type { OrderStatus } from '@flowdose/domain/order/lifecycle';
+
+export const ORDERS = 'orders';
+
+/**
+ * The orders read model's table: an order as placed, with its status, payment amounts and
+ * history. `queries.ts` selects its columns as these row types, which `viewOf` checks against
+ * the contract's answers.
+ */
 export const ordersTables = (s: string) => `
     create table ${s}.orders (
       order_id uuid primary key,
@@ -61,11 +70,11 @@ export type OrderRow = {
   cart_id: string;
   customer_id: string | null;
   email: string;
-  currency: string;
-  status: string;
-  lines: unknown[];
-  totals: Record<string, number>;
-  shipping_address: Record<string, string>;
+  currency: OrderPlacedData['currency'];
+  status: OrderStatus;
+  lines: OrderPlacedData['lines'];
+  totals: OrderPlacedData['totals'];
+  shipping_address: OrderPlacedData['shippingAddress'];
   shipping_method: string;
   tracking_number: string | null;
   discount_code: string | null;

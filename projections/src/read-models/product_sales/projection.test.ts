@@ -4,8 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchema } from '../../schema.ts';
 import { applyAll, buildRows, orderHistory, tableRows } from '../analytics-fixture.ts';
 import { catalogProjection } from '../catalog/projection.ts';
+import { shopDays } from '../shop-day.ts';
 import { productSalesProjection } from './projection.ts';
 import { topProductSales } from './queries.ts';
+
+/** The shop's days in UTC, as the configuration has them by default. */
+const projection = productSalesProjection(shopDays('UTC'));
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -21,8 +25,8 @@ describe('product_sales read model', () => {
     const schema = liveSchema('product_sales');
     // An empty catalog: the SKUs are sold but no product names them (any more).
     await createSchema(db.pool, catalogProjection, liveSchema('catalog'));
-    await createSchema(db.pool, productSalesProjection, schema);
-    await applyAll(db.pool, productSalesProjection, schema, events);
+    await createSchema(db.pool, projection, schema);
+    await applyAll(db.pool, projection, schema, events);
     const range = { from: '2026-03-01', to: '2026-03-03', by: 'variant', limit: 10 } as const;
 
     // A's refund of 1000 over CAP-BLACK (2400 − 400 = 2000) and MUG-WHITE (2 × 1250 = 2500):
@@ -46,8 +50,8 @@ describe('product_sales read model', () => {
     ]);
 
     const rebuilt = 'rm_product_sales_again';
-    await createSchema(db.pool, productSalesProjection, rebuilt);
-    await applyAll(db.pool, productSalesProjection, rebuilt, events);
+    await createSchema(db.pool, projection, rebuilt);
+    await applyAll(db.pool, projection, rebuilt, events);
     for (const table of ['product_sales', 'product_sales_lines']) {
       expect(await tableRows(db.pool, `${rebuilt}.${table}`)).toEqual(await tableRows(db.pool, `${schema}.${table}`));
     }
@@ -58,8 +62,8 @@ describe('product_sales read model', () => {
     const { events } = orderHistory();
     const schema = liveSchema('product_sales');
     await db.pool.query(`drop schema if exists ${schema} cascade`);
-    await createSchema(db.pool, productSalesProjection, schema);
-    await applyAll(db.pool, productSalesProjection, schema, events, { chunk: 3 });
+    await createSchema(db.pool, projection, schema);
+    await applyAll(db.pool, projection, schema, events, { chunk: 3 });
     const perDay = async (from: string, to: string, currency: string) =>
       (
         await db.pool.query(
@@ -78,7 +82,7 @@ describe('product_sales read model', () => {
       ['2026-01-01', '2026-12-31'],
     ];
     for (const [from, to] of ranges) {
-      for (const currency of ['EUR', 'USD']) {
+      for (const currency of ['EUR', 'USD'] as const) {
         const top = await topProductSales(db.pool, { from: from!, to: to!, currency, by: 'variant', limit: 10 });
         expect(
           top.map(({ sku, units, revenue, refunds }) => ({ sku, units, revenue, refunds })),
@@ -99,9 +103,9 @@ describe('product_sales read model', () => {
 
   it('gives the same tables whatever the chunks: a refund with its order in one, or apart', async () => {
     const { events } = orderHistory();
-    const whole = await buildRows(db.pool, productSalesProjection, 'rm_product_sales_whole', events);
+    const whole = await buildRows(db.pool, projection, 'rm_product_sales_whole', events);
     for (const chunk of [1, 2, 4]) {
-      const rebuilt = await buildRows(db.pool, productSalesProjection, `rm_product_sales_by_${chunk}`, events, {
+      const rebuilt = await buildRows(db.pool, projection, `rm_product_sales_by_${chunk}`, events, {
         chunk,
       });
       expect(rebuilt, `chunks of ${chunk}`).toEqual(whole);
@@ -112,8 +116,8 @@ describe('product_sales read model', () => {
     const again = { ...refund, id: crypto.randomUUID() };
     const withSecond = [...twice.slice(0, twice.indexOf(refund) + 1), again, ...twice.slice(twice.indexOf(refund) + 1)];
     const together = 'rm_product_sales_two_refunds';
-    expect(await buildRows(db.pool, productSalesProjection, together, withSecond)).toEqual(
-      await buildRows(db.pool, productSalesProjection, 'rm_product_sales_two_refunds_apart', withSecond, { chunk: 1 }),
+    expect(await buildRows(db.pool, projection, together, withSecond)).toEqual(
+      await buildRows(db.pool, projection, 'rm_product_sales_two_refunds_apart', withSecond, { chunk: 1 }),
     );
     const refunds = await db.pool.query(
       `select sku, refunds from ${together}.product_sales where refunds > 0 and currency = 'EUR' order by sku`,

@@ -1,9 +1,9 @@
 import { orderDecider } from '@flowdose/domain/order/decider';
 import { defineChunkProjection, source, sql } from '../../projection.ts';
 import { columns } from '../columns.ts';
-import { shopDay } from '../shop-day.ts';
+import type { ShopDay } from '../shop-day.ts';
 import { foldProductSales, type ProductSalesEvent } from './fold.ts';
-import { productSalesTables } from './tables.ts';
+import { PRODUCT_SALES, productSalesTables } from './tables.ts';
 
 /**
  * Units, revenue and refunds per shop day, currency and SKU. Revenue is a line's price times
@@ -14,37 +14,38 @@ import { productSalesTables } from './tables.ts';
  * figures are summed per month too (product_sales_months), for ranges of whole months. A
  * chunk is folded first and sent as arrays: two statements, not two per SKU of each order.
  */
-export const productSalesProjection = defineChunkProjection({
-  name: 'product_sales',
-  version: 2, // 2: product_sales_months; applied a chunk at a time
-  sources: [source(orderDecider.events, ['OrderPlaced', 'OrderRefunded'])],
-  tables: productSalesTables,
-  views: (s) => ({
-    product_sales: `select day, currency, sku, units, revenue, refunds from ${s}.product_sales`,
-  }),
-  applyChunk(events, s) {
-    const { orderLines, sums, refunds } = foldProductSales(
-      events.map(({ event, recorded }): ProductSalesEvent => {
-        const day = shopDay(recorded.createdAt);
-        if (event.type === 'OrderRefunded') {
-          const { orderId, amount } = event.data;
-          return { type: event.type, orderId, day, amount };
-        }
-        const { orderId, currency, lines } = event.data;
-        return { type: event.type, orderId, day, currency, lines };
-      }),
-    );
-    return [
-      sql(
-        `insert into ${s}.product_sales_lines (order_id, sku, currency, revenue)
+export const productSalesProjection = (shopDay: ShopDay) =>
+  defineChunkProjection({
+    name: PRODUCT_SALES,
+    version: 2, // 2: product_sales_months; applied a chunk at a time
+    sources: [source(orderDecider.events, ['OrderPlaced', 'OrderRefunded'])],
+    tables: productSalesTables,
+    views: (s) => ({
+      product_sales: `select day, currency, sku, units, revenue, refunds from ${s}.product_sales`,
+    }),
+    applyChunk(events, s) {
+      const { orderLines, sums, refunds } = foldProductSales(
+        events.map(({ event, recorded }): ProductSalesEvent => {
+          const day = shopDay(recorded.createdAt);
+          if (event.type === 'OrderRefunded') {
+            const { orderId, amount } = event.data;
+            return { type: event.type, orderId, day, amount };
+          }
+          const { orderId, currency, lines } = event.data;
+          return { type: event.type, orderId, day, currency, lines };
+        }),
+      );
+      return [
+        sql(
+          `insert into ${s}.product_sales_lines (order_id, sku, currency, revenue)
          select * from unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[])`,
-        columns(orderLines, ['orderId', 'sku', 'currency', 'revenue']),
-      ),
-      // Each refund (k: its place in the chunk) shared among its order's SKUs by cumulative
-      // shares of their revenue, so the parts are whole minor units that add up to it: each
-      // part rounded on its own, as when each refund was a statement of its own.
-      sql(
-        `with l as (
+          columns(orderLines, ['orderId', 'sku', 'currency', 'revenue']),
+        ),
+        // Each refund (k: its place in the chunk) shared among its order's SKUs by cumulative
+        // shares of their revenue, so the parts are whole minor units that add up to it: each
+        // part rounded on its own, as when each refund was a statement of its own.
+        sql(
+          `with l as (
            select r.day, l.currency, l.sku, l.revenue, r.amount,
              sum(l.revenue) over (partition by r.k order by l.sku) as upto, sum(l.revenue) over (partition by r.k) as total,
              row_number() over (partition by r.k order by l.sku) as n, count(*) over (partition by r.k) as lines
@@ -68,11 +69,11 @@ export const productSalesProjection = defineChunkProjection({
          from rows group by 1, currency, sku
          on conflict (month, currency, sku) do update set units = m.units + excluded.units,
            revenue = m.revenue + excluded.revenue, refunds = m.refunds + excluded.refunds`,
-        [
-          ...columns(sums, ['day', 'currency', 'sku', 'units', 'revenue']),
-          ...columns(refunds, ['orderId', 'day', 'amount']),
-        ],
-      ),
-    ];
-  },
-});
+          [
+            ...columns(sums, ['day', 'currency', 'sku', 'units', 'revenue']),
+            ...columns(refunds, ['orderId', 'day', 'amount']),
+          ],
+        ),
+      ];
+    },
+  });

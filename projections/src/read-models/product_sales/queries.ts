@@ -1,26 +1,18 @@
+import type { ProductSalesItem } from '@flowdose/domain/contract/query-api';
+import type { Currency } from '@flowdose/domain/money';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { skuProductsSql } from '../catalog/sku-products.ts';
+import { type RowFor, viewOf } from '../view.ts';
+import { PRODUCT_SALES } from './tables.ts';
 
-const s = liveSchema('product_sales');
-
-export type ProductSalesItem = {
-  /** Null when rolled up by category. */
-  sku: string | null;
-  productId: string | null;
-  title: string | null;
-  /** The product's category today (null for a SKU the catalog no longer has). */
-  category: string | null;
-  units: number;
-  revenue: number;
-  refunds: number;
-  net: number;
-};
+const s = liveSchema(PRODUCT_SALES);
+const itemView = viewOf<Omit<ProductSalesItem, 'net'>>();
 
 export type ProductSalesRange = {
   from: string;
   to: string;
-  currency: string;
+  currency: Currency;
   by: 'variant' | 'category';
   limit: number;
 };
@@ -62,24 +54,16 @@ export async function topProductSales(pool: Pool, range: ProductSalesRange): Pro
            select sku, units, revenue, refunds from ${s}.product_sales where currency = $3 and day >= $6 and day <= $2) d
      group by sku`;
   const { first, end } = wholeMonths(range.from, range.to);
-  const { rows } = await pool.query<Record<string, string | bigint | null>>(
+  const { rows } = await pool.query<RowFor<Omit<ProductSalesItem, 'net'>> & { revenue: bigint; refunds: bigint }>(
     range.by === 'variant'
       ? `select t.sku, vp.product_id, vp.title, vp.category, t.units, t.revenue, t.refunds
          from (${perSku} order by revenue desc, sku limit $4) t left join ${skuProductsSql} vp on vp.sku = t.sku
          order by t.revenue desc, t.sku`
-      : `select vp.category, sum(t.units)::int8 as units, sum(t.revenue)::int8 as revenue, sum(t.refunds)::int8 as refunds
+      : `select null as sku, null as product_id, null as title, vp.category, sum(t.units)::int8 as units,
+           sum(t.revenue)::int8 as revenue, sum(t.refunds)::int8 as refunds
          from (${perSku}) t left join ${skuProductsSql} vp on vp.sku = t.sku
          group by vp.category order by revenue desc, vp.category limit $4`,
     [range.from, range.to, range.currency, range.limit, first, end],
   );
-  return rows.map((r) => ({
-    sku: (r.sku as string | undefined) ?? null,
-    productId: (r.product_id as string | undefined) ?? null,
-    title: (r.title as string | undefined) ?? null,
-    category: (r.category as string | null) ?? null,
-    units: Number(r.units),
-    revenue: Number(r.revenue),
-    refunds: Number(r.refunds),
-    net: Number(r.revenue) - Number(r.refunds),
-  }));
+  return rows.map((r) => ({ ...itemView(r), net: Number(r.revenue) - Number(r.refunds) }));
 }

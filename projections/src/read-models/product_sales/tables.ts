@@ -1,6 +1,8 @@
+export const PRODUCT_SALES = 'product_sales';
+
 /**
- * The product_sales read model's tables; `queries.ts` reads them through these row types.
- * `product_sales_months` holds the same figures per month, so a range of whole months is
+ * The product_sales read model's tables: `product_sales` the figures per day, currency and
+ * SKU. `product_sales_months` holds the same figures per month, so a range of whole months is
  * read from a row per SKU and month instead of one per day (a year by day of a big shop is
  * hundreds of thousands of rows to sum). `product_sales_lines` keeps each order's revenue
  * per SKU, so a refund (which names no lines) can be shared among them.
@@ -32,12 +34,3 @@ export const productSalesTables = (s: string) => `
       revenue bigint not null,
       primary key (order_id, sku)
     );`;
-
-export type ProductSalesRow = {
-  day: string;
-  currency: string;
-  sku: string;
-  units: number;
-  revenue: bigint;
-  refunds: bigint;
-};

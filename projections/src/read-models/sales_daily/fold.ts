@@ -1,5 +1,4 @@
 import { placedFirst } from '../placed-first.ts';
-import type { SalesBucket } from './queries.ts';
 
 /** What sales_daily needs of an order event; `day` is its shop day. */
 export type SalesEvent = { orderId: string; day: string } & (
@@ -18,10 +17,10 @@ export type SalesEvent = { orderId: string; day: string } & (
   | { type: 'OrderCanceled' }
 );
 
-/** A day's and currency's orders, summed as the route answers them. */
-type PlacedSums = { day: string } & Pick<
-  SalesBucket,
-  'currency' | 'orders' | 'items' | 'subtotal' | 'discounts' | 'shipping' | 'tax' | 'gross'
+/** A day's and currency's orders, summed as the sales_daily row holds them. */
+type PlacedSums = { day: string; currency: string } & Record<
+  'orders' | 'items' | 'subtotal' | 'discounts' | 'shipping' | 'tax' | 'gross',
+  number
 >;
 
 /** A refund or cancel, with what the chunk refunded of its order before it. */

@@ -3,8 +3,12 @@ import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchema } from '../../schema.ts';
 import { applyAll, buildRows, orderHistory, schemaRows } from '../analytics-fixture.ts';
+import { shopDays } from '../shop-day.ts';
 import { salesDailyProjection } from './projection.ts';
 import { salesByPeriod } from './queries.ts';
+
+/** The shop's days in UTC, as the configuration has them by default. */
+const projection = salesDailyProjection(shopDays('UTC'));
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -30,8 +34,8 @@ describe('sales_daily read model', () => {
   it('sums orders on their day, refunds and cancels on theirs, per currency, by day, week and month', async () => {
     const { events } = orderHistory();
     const schema = liveSchema('sales_daily');
-    await createSchema(db.pool, salesDailyProjection, schema);
-    await applyAll(db.pool, salesDailyProjection, schema, events);
+    await createSchema(db.pool, projection, schema);
+    await applyAll(db.pool, projection, schema, events);
     const range = { from: '2026-03-01', to: '2026-03-03', limit: 100 };
 
     expect(await salesByPeriod(db.pool, { ...range, granularity: 'day' })).toEqual([
@@ -134,14 +138,14 @@ describe('sales_daily read model', () => {
     // A rebuild from the same events gives the same rows.
     const tables = await schemaRows(db.pool, schema);
     expect(Object.keys(tables)).toEqual(['sales_customer_days', 'sales_customers', 'sales_daily', 'sales_orders']);
-    expect(await buildRows(db.pool, salesDailyProjection, 'rm_sales_daily_again', events)).toEqual(tables);
+    expect(await buildRows(db.pool, projection, 'rm_sales_daily_again', events)).toEqual(tables);
   });
 
   it('gives the same tables whatever the chunks: an order with its refund and cancel in one, or each alone', async () => {
     const { events } = orderHistory();
-    const tables = await buildRows(db.pool, salesDailyProjection, 'rm_sales_daily_whole', events);
+    const tables = await buildRows(db.pool, projection, 'rm_sales_daily_whole', events);
     for (const chunk of [1, 2, 3, 5]) {
-      const rebuilt = await buildRows(db.pool, salesDailyProjection, `rm_sales_daily_by_${chunk}`, events, { chunk });
+      const rebuilt = await buildRows(db.pool, projection, `rm_sales_daily_by_${chunk}`, events, { chunk });
       expect(rebuilt, `chunks of ${chunk}`).toEqual(tables);
     }
   });
@@ -152,10 +156,10 @@ describe('sales_daily read model', () => {
     // no order then.
     const early = events.filter((e) => e.type !== 'OrderPlaced' && [ids.a, ids.c].includes(e.streamId.slice(6)));
     const reordered = [...early, ...events.filter((e) => !early.includes(e))];
-    const byOne = await buildRows(db.pool, salesDailyProjection, 'rm_sales_daily_early_by_one', reordered, {
+    const byOne = await buildRows(db.pool, projection, 'rm_sales_daily_early_by_one', reordered, {
       chunk: 1,
     });
-    const together = await buildRows(db.pool, salesDailyProjection, 'rm_sales_daily_early_together', reordered);
+    const together = await buildRows(db.pool, projection, 'rm_sales_daily_early_together', reordered);
     expect(together).toEqual(byOne);
     const day2 = together.sales_daily!.filter((r) => (r as { day: Date }).day.getDate() === 2);
     expect(day2).toEqual([]);

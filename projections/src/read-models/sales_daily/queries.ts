@@ -1,37 +1,28 @@
+import type { SalesBucket } from '@flowdose/domain/contract/query-api';
+import type { Currency } from '@flowdose/domain/money';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
+import { type RowFor, viewOf } from '../view.ts';
+import { SALES_DAILY } from './tables.ts';
 
-const s = liveSchema('sales_daily');
+const s = liveSchema(SALES_DAILY);
 
 export type Granularity = 'day' | 'week' | 'month';
 
-export type SalesRange = { from: string; to: string; currency?: string; granularity: Granularity; limit: number };
+export type SalesRange = { from: string; to: string; currency?: Currency; granularity: Granularity; limit: number };
 
-export type SalesBucket = {
-  /** The first day of the bucket (a week starts on Monday), which may precede `from`. */
-  period: string;
-  currency: string;
-  orders: number;
-  items: number;
-  subtotal: number;
-  discounts: number;
-  shipping: number;
-  tax: number;
-  gross: number;
-  refunds: number;
-  canceledOrders: number;
-  canceled: number;
-  net: number;
-  averageOrderValue: number;
-  newCustomers: number;
-  returningCustomers: number;
-};
+const bucketView = viewOf<SalesBucket>();
 
 /** Sales per bucket and currency between two shop days (both included), oldest first. */
 export async function salesByPeriod(pool: Pool, range: SalesRange): Promise<SalesBucket[]> {
-  const { rows } = await pool.query<Record<string, string | bigint>>(
+  const { rows } = await pool.query<RowFor<SalesBucket>>(
     // Summed per bucket first and only then written as text: formatting each day's row costs more.
-    `select to_char(bucket, 'YYYY-MM-DD') as period, b.* from (
+    // The average is rounded half up (grand totals are never negative).
+    `select to_char(bucket, 'YYYY-MM-DD') as period, currency, orders, items, subtotal, discounts, shipping, tax,
+       gross, refunds, canceled_orders, canceled, gross - refunds - canceled as net,
+       case when orders > 0 then round(gross::numeric / orders)::int8 else 0 end as average_order_value,
+       new_customers, returning_customers
+     from (
        select date_trunc($1, day) as bucket, currency,
          sum(orders)::int8 as orders, sum(items)::int8 as items, sum(subtotal)::int8 as subtotal,
          sum(discounts)::int8 as discounts, sum(shipping)::int8 as shipping, sum(tax)::int8 as tax,
@@ -44,26 +35,5 @@ export async function salesByPeriod(pool: Pool, range: SalesRange): Promise<Sale
      order by b.bucket, b.currency`,
     [range.granularity, range.from, range.to, range.currency ?? null, range.limit],
   );
-  return rows.map((r) => {
-    const n = (key: string) => Number(r[key]);
-    const orders = n('orders');
-    return {
-      period: String(r.period),
-      currency: String(r.currency),
-      orders,
-      items: n('items'),
-      subtotal: n('subtotal'),
-      discounts: n('discounts'),
-      shipping: n('shipping'),
-      tax: n('tax'),
-      gross: n('gross'),
-      refunds: n('refunds'),
-      canceledOrders: n('canceled_orders'),
-      canceled: n('canceled'),
-      net: n('gross') - n('refunds') - n('canceled'),
-      averageOrderValue: orders > 0 ? Math.round(n('gross') / orders) : 0,
-      newCustomers: n('new_customers'),
-      returningCustomers: n('returning_customers'),
-    };
-  });
+  return rows.map(bucketView);
 }

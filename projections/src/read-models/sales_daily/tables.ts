@@ -1,5 +1,7 @@
+export const SALES_DAILY = 'sales_daily';
+
 /**
- * The sales_daily read model's tables; `queries.ts` reads them through these row types.
+ * The sales_daily read model's tables: `sales_daily` the figures per day and currency.
  * `sales_orders` is what a later event of an order needs to know of it (its currency, its
  * total, what was refunded): refunds and cancels land on their own day, not the order's.
  * `sales_customers` remembers each customer's first order (day and currency), and
@@ -40,20 +42,3 @@ export const salesDailyTables = (s: string) => `
       currency text not null,
       primary key (customer, day, currency)
     );`;
-
-export type SalesDailyRow = {
-  day: string;
-  currency: string;
-  orders: number;
-  items: number;
-  subtotal: bigint;
-  discounts: bigint;
-  shipping: bigint;
-  tax: bigint;
-  gross: bigint;
-  refunds: bigint;
-  canceled_orders: number;
-  canceled: bigint;
-  new_customers: number;
-  returning_customers: number;
-};

@@ -5,6 +5,7 @@ import { productDecider } from '@flowdose/domain/product/decider';
 import { productEventTypes } from '@flowdose/domain/product/events';
 import type { PoolClient } from '@flowdose/shared/db';
 import type { RecordedEvent } from '@flowdose/shared/event-store/port';
+import { SEARCH_PROJECTION } from '@flowdose/shared/search/create';
 import type { SearchIndex } from '@flowdose/shared/search/port';
 import { createPostgresSearchIndex } from '@flowdose/shared/search/postgres';
 import { combineProjections, defineProjection, type Projection, sql } from '../../projection.ts';
@@ -20,7 +21,6 @@ export type SearchFeed = (tx: PoolClient, schema: string) => Pick<SearchIndex, '
 
 export const postgresFeed: SearchFeed = (tx, schema) => createPostgresSearchIndex(tx, schema);
 
-const NAME = 'search';
 const VERSION = 1;
 
 /** The products a range touched: named by product events, or through a SKU by stock events. */
@@ -59,7 +59,7 @@ export function searchProjection(feed: SearchFeed): Projection {
   };
 
   const catalog = defineProjection({
-    name: NAME,
+    name: SEARCH_PROJECTION,
     version: VERSION,
     events: productDecider.events,
     handles: productEventTypes,
@@ -148,7 +148,7 @@ export function searchProjection(feed: SearchFeed): Projection {
   });
 
   const stock = defineProjection({
-    name: NAME,
+    name: SEARCH_PROJECTION,
     version: VERSION,
     events: inventoryDecider.events,
     handles: inventoryEventTypes,

@@ -1,9 +1,8 @@
-import type { SearchAnswer } from '@flowdose/domain/contract/search';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { Highlighted } from '@/components/highlighted';
-import { ProductCard } from '@/components/product-card';
 import { SearchBox } from '@/components/search-box';
+import { Facet } from '@/components/search-facet';
+import { Hits } from '@/components/search-hits';
 import { titleCase } from '@/lib/format';
 import { searchProducts } from '@/lib/server-api';
 
@@ -120,50 +119,5 @@ export default async function Search({ searchParams }: { searchParams: Promise<P
         </section>
       </div>
     </>
-  );
-}
-
-function Facet({
-  name,
-  legend,
-  counts,
-  ticked,
-  label,
-}: {
-  name: string;
-  legend: string;
-  counts: Record<string, number>;
-  ticked: string[];
-  label: (value: string) => string;
-}) {
-  // A ticked value the answer no longer counts stays, so it can be unticked.
-  const values = [...Object.keys(counts), ...ticked.filter((v) => !(v in counts))];
-  if (values.length === 0) return null;
-  return (
-    <fieldset>
-      <legend>{legend}</legend>
-      {values.map((value) => (
-        <label key={value} className="check">
-          <input type="checkbox" name={name} value={value} defaultChecked={ticked.includes(value)} />
-          {label(value)} <span className="count">({counts[value] ?? 0})</span>
-        </label>
-      ))}
-    </fieldset>
-  );
-}
-
-function Hits({ hits }: { hits: SearchAnswer['hits'] }) {
-  return (
-    <ul className="grid">
-      {hits.map((hit, i) => (
-        <ProductCard
-          key={hit.productId}
-          product={hit}
-          heading="h2"
-          position={i}
-          name={<Highlighted html={hit.highlights.title} />}
-        />
-      ))}
-    </ul>
   );
 }

@@ -4,16 +4,8 @@ import type { Currency, Money } from '../money.ts';
 export type PricedLine = { lineId: string; unitPrice: Money; quantity: number };
 export type Discount = { kind: 'percent'; percent: number } | { kind: 'fixed'; amount: number };
 
-export type Totals = {
-  currency: Currency;
-  subtotal: number;
-  discount: number;
-  shipping: number;
-  tax: number;
-  grandTotal: number;
-  /** Per line: its total, its share of the discount and its tax, so refunds can be exact. */
-  lines: { lineId: string; total: number; discount: number; tax: number }[];
-};
+/** What an order records of its price, in integer minor units. */
+export type Totals = { subtotal: number; discount: number; shipping: number; tax: number; grandTotal: number };
 
 /**
  * Splits `amount` across `weights` in proportion, in whole units, with the largest
@@ -40,27 +32,30 @@ const roundHalfUp = (x: number) => Math.sign(x) * Math.round(Math.abs(x));
  * The totals of a checkout, in integer minor units: lines, the discount spread over them,
  * shipping, and tax on each discounted line and on shipping at `taxRateBasisPoints`
  * (2000 = 20 %) of the region, added on top. Every part is an integer and
- * subtotal − discount + shipping + tax = grand total, exactly.
+ * subtotal − discount + shipping + tax = grand total, exactly. The discount is asked for
+ * with the subtotal (a code's minimum is judged on it). Each line comes back as given with
+ * its share of the discount and its tax, so refunds can be exact.
  */
-export function computeTotals({
+export function computeTotals<L extends PricedLine>({
   currency,
   lines,
-  discount,
+  discountOn,
   shipping,
   taxRateBasisPoints,
 }: {
   currency: Currency;
-  lines: PricedLine[];
-  discount: Discount | null;
+  lines: readonly L[];
+  discountOn: (subtotal: number) => Discount | null;
   shipping: number;
   taxRateBasisPoints: number;
-}): Totals {
+}): { totals: Totals; lines: (L & { discount: number; tax: number })[] } {
   for (const line of lines) {
     if (line.unitPrice.currency !== currency)
       throw new Error(`line ${line.lineId} is priced in ${line.unitPrice.currency}`);
   }
   const lineTotals = lines.map(lineTotal);
   const subtotal = subtotalOf(lines);
+  const discount = discountOn(subtotal);
   const wanted =
     discount === null
       ? 0
@@ -73,17 +68,7 @@ export function computeTotals({
   const shippingTax = roundHalfUp((shipping * taxRateBasisPoints) / 10_000);
   const tax = lineTaxes.reduce((a, b) => a + b, 0) + shippingTax;
   return {
-    currency,
-    subtotal,
-    discount: discountTotal,
-    shipping,
-    tax,
-    grandTotal: subtotal - discountTotal + shipping + tax,
-    lines: lines.map((l, i) => ({
-      lineId: l.lineId,
-      total: lineTotals[i]!,
-      discount: lineDiscounts[i]!,
-      tax: lineTaxes[i]!,
-    })),
+    totals: { subtotal, discount: discountTotal, shipping, tax, grandTotal: subtotal - discountTotal + shipping + tax },
+    lines: lines.map((line, i) => ({ ...line, discount: lineDiscounts[i]!, tax: lineTaxes[i]! })),
   };
 }

@@ -6,6 +6,7 @@ import { Id } from '../ids.ts';
 import { Reason } from '../inventory/events.ts';
 import { Currency } from '../money.ts';
 import { Address } from '../order/events.ts';
+import { STAFF_STEPS, type StaffStep } from '../order/lifecycle.ts';
 import {
   ImageChoice,
   MAX_IMAGES,
@@ -178,19 +179,27 @@ export const ORDER_STEP_ROLES = {
   deliver: ['admin', 'ops'],
   cancel: ['admin'],
   refund: ['admin'],
-} as const;
-export type OrderStep = keyof typeof ORDER_STEP_ROLES;
+} as const satisfies Record<StaffStep, readonly string[]>;
 
-const orderStep = (action: OrderStep, summary: string, body: z.ZodType, description?: string): RouteContract => ({
+/** Each step staff take is a route `/admin/orders/:orderId/<step>`: what it is called and what it takes. */
+const ORDER_STEP_ROUTES: Record<StaffStep, { summary: string; body: z.ZodType }> = {
+  capture: { summary: 'Capture the payment', body: NoBody },
+  fulfil: { summary: 'Mark the order fulfilled', body: NoBody },
+  ship: { summary: 'Ship the order', body: ShipBody },
+  deliver: { summary: 'Mark the order delivered', body: NoBody },
+  cancel: { summary: 'Cancel the order (releases stock, voids or refunds the payment)', body: CancelBody },
+  refund: { summary: 'Refund part or all of what was captured', body: RefundBody },
+};
+
+const orderStep = (step: StaffStep): RouteContract => ({
   method: 'post',
-  path: `/admin/orders/:orderId/${action}`,
-  summary,
-  ...(description ? { description } : {}),
+  path: `/admin/orders/:orderId/${step}`,
+  summary: ORDER_STEP_ROUTES[step].summary,
   tag: 'orders',
   credentials: ['bearer'],
-  roles: ORDER_STEP_ROLES[action],
+  roles: ORDER_STEP_ROLES[step],
   idempotent: true,
-  body,
+  body: ORDER_STEP_ROUTES[step].body,
   answers: appended,
 });
 
@@ -453,11 +462,6 @@ export const commandApi: ApiContract = {
       body: DisableDiscountBody,
       answers: appended,
     },
-    orderStep('capture', 'Capture the payment', NoBody),
-    orderStep('fulfil', 'Mark the order fulfilled', NoBody),
-    orderStep('ship', 'Ship the order', ShipBody),
-    orderStep('deliver', 'Mark the order delivered', NoBody),
-    orderStep('cancel', 'Cancel the order (releases stock, voids or refunds the payment)', CancelBody),
-    orderStep('refund', 'Refund part or all of what was captured', RefundBody),
+    ...STAFF_STEPS.map(orderStep),
   ],
 };

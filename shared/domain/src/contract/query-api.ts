@@ -4,6 +4,7 @@ import { DiscountValue, PerCurrency } from '../discount/events.ts';
 import { Id } from '../ids.ts';
 import { Currency, Money } from '../money.ts';
 import { Address, OrderLine, OrderTotals } from '../order/events.ts';
+import { ORDER_STATUSES } from '../order/lifecycle.ts';
 import { Category } from '../product/events.ts';
 import { IMAGE_TYPES } from '../product/media.ts';
 import { DEAD_LETTER_STATUSES, PositionToken, ProjectionName } from '../projection/events.ts';
@@ -41,15 +42,8 @@ export const ProductListQuery = z
     { path: ['cursor'], message: 'not a cursor from a previous page of this sort' },
   );
 
-export const ORDER_STATUSES = [
-  'placed',
-  'authorized',
-  'captured',
-  'fulfilled',
-  'shipped',
-  'delivered',
-  'canceled',
-] as const;
+export { ORDER_STATUSES };
+
 const When = z.iso
   .datetime({ offset: true })
   .or(z.iso.date())
@@ -161,6 +155,7 @@ const OrderEvents = z
 export type CartView = z.infer<typeof CartView>;
 export type ProductListItem = z.infer<typeof ProductListItem>;
 export type ProductPage = z.infer<typeof ProductPage>;
+export type Categories = z.infer<typeof Categories>;
 export type ProductDetail = z.infer<typeof ProductDetail>;
 export type OrderView = z.infer<typeof OrderView>;
 export type CustomerOrders = z.infer<typeof CustomerOrders>;
@@ -177,6 +172,8 @@ export const OrderSummary = z
   })
   .meta({ id: 'OrderSummary' });
 export const OrderPage = z.object({ items: z.array(OrderSummary), nextCursor: NextCursor });
+export type OrderSummary = z.infer<typeof OrderSummary>;
+export type OrderPage = z.infer<typeof OrderPage>;
 
 /** A projection: how far its read model is behind the log, and a rebuild under way. */
 export const ProjectionStatus = z
@@ -450,6 +447,8 @@ export const ProductSalesItem = z
   .meta({ id: 'ProductSalesItem' });
 export const SalesReport = z.object({ items: z.array(SalesBucket) });
 export const ProductSalesReport = z.object({ items: z.array(ProductSalesItem) });
+export type SalesBucket = z.infer<typeof SalesBucket>;
+export type ProductSalesItem = z.infer<typeof ProductSalesItem>;
 export type SalesReport = z.infer<typeof SalesReport>;
 
 export const FunnelQuery = PeriodQuery;
@@ -507,6 +506,9 @@ export const DiscountUsageBucket = z
 export const FunnelReport = z.object({ items: z.array(FunnelBucket) });
 export const AbandonmentReport = z.object({ items: z.array(AbandonmentBucket) });
 export const DiscountUsageReport = z.object({ items: z.array(DiscountUsageBucket) });
+export type FunnelBucket = z.infer<typeof FunnelBucket>;
+export type AbandonmentBucket = z.infer<typeof AbandonmentBucket>;
+export type DiscountUsageBucket = z.infer<typeof DiscountUsageBucket>;
 export type FunnelReport = z.infer<typeof FunnelReport>;
 export type AbandonmentReport = z.infer<typeof AbandonmentReport>;
 export type DiscountUsageReport = z.infer<typeof DiscountUsageReport>;

@@ -1,8 +1,9 @@
 import type { Decider } from '../decider.ts';
-import { DomainError, NotFoundError } from '../errors.ts';
+import { DomainError, NotFoundError, type RefusalCode } from '../errors.ts';
 import { eventSchema } from '../event-schemas.ts';
 import type { Currency } from '../money.ts';
-import { OrderEvent, type OrderPlacedData, type OrderStep, placedNamesItsPayment } from './events.ts';
+import { OrderEvent, type OrderPlacedData, placedNamesItsPayment } from './events.ts';
+import { ORDER_MOVES, type OrderAction, type OrderStatus, type RecordedStep } from './lifecycle.ts';
 
 export type OrderCommand =
   | { type: 'PlaceOrder'; data: OrderPlacedData }
@@ -12,16 +13,15 @@ export type OrderCommand =
   /** Records the intent of a step that moves money or stock; `CompleteStep` or `FailStep` ends it. */
   | {
       type: 'RequestStep';
-      data: { orderId: string; actionId: string; step: OrderStep; amount?: number; reason?: string };
+      data: { orderId: string; actionId: string; step: RecordedStep; amount?: number; reason?: string };
     }
   | { type: 'CompleteStep'; data: { orderId: string; actionId: string } }
-  | { type: 'FailStep'; data: { orderId: string; actionId: string; code: string; detail: string } }
+  | { type: 'FailStep'; data: { orderId: string; actionId: string; code: RefusalCode; detail: string } }
   /** The provider confirmed a payment for an order that was canceled meanwhile: it is let go. */
   | { type: 'VoidLatePayment'; data: { orderId: string; paymentId: string } }
   | { type: 'ExpireOrder'; data: { orderId: string; reason: string } };
 
-export type OrderStatus = 'placed' | 'authorized' | 'captured' | 'fulfilled' | 'shipped' | 'delivered' | 'canceled';
-export type PendingStep = { actionId: string; step: OrderStep; amount: number; reason: string };
+export type PendingStep = { actionId: string; step: RecordedStep; amount: number; reason: string };
 export type PlacedOrder = {
   status: OrderStatus;
   orderId: string;
@@ -45,27 +45,18 @@ export type PlacedOrder = {
 };
 export type Order = { status: 'none' } | { status: 'expired' } | PlacedOrder;
 
-export type OrderAction = 'authorize' | 'capture' | 'fulfil' | 'ship' | 'deliver' | 'cancel' | 'refund';
-
-// Once goods have left (fulfilled and after), an order is no longer canceled but refunded.
-const MOVES: Record<OrderStatus, OrderAction[]> = {
-  placed: ['authorize', 'cancel'],
-  authorized: ['capture', 'cancel'],
-  captured: ['fulfil', 'cancel', 'refund'],
-  fulfilled: ['ship', 'refund'],
-  shipped: ['deliver', 'refund'],
-  delivered: ['refund'],
-  canceled: [],
-};
-
 const isPlaced = (order: Order): order is PlacedOrder => order.status !== 'none' && order.status !== 'expired';
 
 /**
  * What may happen next to an order in this status with these amounts; refund only while
  * something captured is left to refund. The back office offers exactly these steps.
  */
-export function nextSteps({ status, captured, refunded }: Pick<PlacedOrder, 'status' | 'captured' | 'refunded'>) {
-  return MOVES[status].filter((a) => a !== 'refund' || captured - refunded > 0);
+export function nextSteps({
+  status,
+  captured,
+  refunded,
+}: Pick<PlacedOrder, 'status' | 'captured' | 'refunded'>): OrderAction[] {
+  return ORDER_MOVES[status].filter((a) => a !== 'refund' || captured - refunded > 0);
 }
 
 export function allowedActions(order: Order): OrderAction[] {

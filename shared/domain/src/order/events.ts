@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { Sku } from '../cart/events.ts';
+import { REFUSAL_CODES } from '../errors.ts';
 import type { Upcaster } from '../event-schemas.ts';
 import { Id } from '../ids.ts';
 import { Currency, Money } from '../money.ts';
+import { RECORDED_STEPS } from './lifecycle.ts';
 
 export const Address = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -13,21 +15,24 @@ export const Address = z.strictObject({
   country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 country code'),
 });
 
+/** An amount of money in the order's currency: integer minor units, as the domain's totals compute them. */
+const Amount = z.number().int().nonnegative();
+
 export const OrderLine = z.object({
   lineId: Id,
   sku: Sku,
   quantity: z.number().int().positive(),
   unitPrice: Money,
-  discount: z.number().int().nonnegative(),
-  tax: z.number().int().nonnegative(),
+  discount: Amount,
+  tax: Amount,
 });
 
 export const OrderTotals = z.object({
-  subtotal: z.number(),
-  discount: z.number(),
-  shipping: z.number(),
-  tax: z.number(),
-  grandTotal: z.number(),
+  subtotal: Amount,
+  discount: Amount,
+  shipping: Amount,
+  tax: Amount,
+  grandTotal: Amount,
 });
 
 export const OrderPlaced = z.object({
@@ -53,11 +58,11 @@ export const OrderPlaced = z.object({
 });
 export const PaymentAuthorized = z.object({
   type: z.literal('PaymentAuthorized'),
-  data: z.object({ orderId: Id, paymentId: z.string(), amount: z.number().int().nonnegative() }),
+  data: z.object({ orderId: Id, paymentId: z.string(), amount: Amount }),
 });
 export const PaymentCaptured = z.object({
   type: z.literal('PaymentCaptured'),
-  data: z.object({ orderId: Id, amount: z.number().int().nonnegative(), actionId: Id.optional() }),
+  data: z.object({ orderId: Id, amount: Amount, actionId: Id.optional() }),
 });
 export const OrderFulfilled = z.object({
   type: z.literal('OrderFulfilled'),
@@ -82,10 +87,6 @@ export const OrderRefunded = z.object({
   }),
 });
 
-/** Steps that move money or stock outside the order stream, recorded before they act. */
-export const ORDER_STEPS = ['capture', 'fulfil', 'cancel', 'refund'] as const;
-export type OrderStep = (typeof ORDER_STEPS)[number];
-
 /**
  * The intent: recorded at the version read, before the provider or the stock is touched,
  * so two steps on one order cannot both start. The provider's idempotency key derives from
@@ -96,15 +97,21 @@ export const OrderStepRequested = z.object({
   data: z.object({
     orderId: Id,
     actionId: Id,
-    step: z.enum(ORDER_STEPS),
-    amount: z.number().int().nonnegative().optional(),
+    step: z.enum(RECORDED_STEPS),
+    amount: Amount.optional(),
     reason: z.string().min(1).max(200).optional(),
   }),
 });
 /** The provider (or the stock) refused a requested step: nothing moved, the order is free again. */
 export const OrderStepFailed = z.object({
   type: z.literal('OrderStepFailed'),
-  data: z.object({ orderId: Id, actionId: Id, step: z.enum(ORDER_STEPS), code: z.string(), detail: z.string() }),
+  data: z.object({
+    orderId: Id,
+    actionId: Id,
+    step: z.enum(RECORDED_STEPS),
+    code: z.enum(REFUSAL_CODES),
+    detail: z.string(),
+  }),
 });
 /** An authorization let go: by a cancel, or a payment that succeeded after its order was canceled. */
 export const PaymentVoided = z.object({

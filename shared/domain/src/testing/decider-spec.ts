@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { Decider } from '../decider.ts';
 import { fold } from '../decider.ts';
+import type { RefusalCode } from '../errors.ts';
 
 /** given(events).when(command).thenEmits(events) | thenThrows(ErrorClass, code) — no I/O. */
 export const deciderSpec =
@@ -10,7 +11,7 @@ export const deciderSpec =
       const run = () => decider.decide(command, fold(decider, given));
       return {
         thenEmits: (expected: E[]) => expect(run()).toEqual(expected),
-        thenThrows: (errorClass: new (...args: never[]) => Error, code?: string) => {
+        thenThrows: (errorClass: new (...args: never[]) => Error, code?: RefusalCode) => {
           let thrown: unknown;
           try {
             run();

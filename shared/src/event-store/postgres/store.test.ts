@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { UnwritableEventError } from '@flowdose/domain/event-schemas';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../testing/db.ts';
@@ -82,5 +83,25 @@ describe('postgres store with a clock (tests and simulations)', () => {
     expect(Math.abs(stamps[3]! - before)).toBeLessThan(60_000);
     await clocked.close();
     await plain.close();
+  });
+});
+
+describe('postgres store with its append check off (tests that plant what readers must cope with)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db.drop());
+
+  it('appends an event its stream’s schema refuses, which a checked store will not', async () => {
+    const checked = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    const planter = createPostgresEventStore({ pool: db.pool, connectionString: db.url, checkEvents: false });
+    const cartId = randomUUID();
+    const opened = { id: randomUUID(), type: 'CartOpened', data: { cartId, currency: 'XXX' }, metadata: testMetadata };
+    await expect(checked.append(`cart-${cartId}`, [opened], 'no_stream')).rejects.toBeInstanceOf(UnwritableEventError);
+    await planter.append(`cart-${cartId}`, [opened], 'no_stream');
+    expect((await checked.readStream(`cart-${cartId}`)).map((e) => e.data)).toEqual([{ cartId, currency: 'XXX' }]);
+    await checked.close();
+    await planter.close();
   });
 });

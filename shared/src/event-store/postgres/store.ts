@@ -13,6 +13,7 @@ import type {
   SubscribeOptions,
 } from '../port.ts';
 import type { Position } from '../position.ts';
+import { checkAppend } from '../stream-schemas.ts';
 
 export const EVENTS_CHANNEL = 'flowdose_events';
 const UNIQUE_VIOLATION = '23505';
@@ -82,6 +83,12 @@ export type PostgresEventStoreOptions = {
    */
   clock?: Clock;
   onAppended?: AppendHook;
+  /**
+   * Each append is first checked by its stream's schema, the one its readers use
+   * (stream-schemas.ts). `false` is for tests alone that plant what today's code refuses (a
+   * payload an old bug or a bad import left) to see how readers and projections cope with it.
+   */
+  checkEvents?: boolean;
 };
 
 export function createPostgresEventStore(options: PostgresEventStoreOptions): EventStore {
@@ -148,6 +155,8 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   // per-stream advisory lock first, and 14.9k for a bare INSERT.
   async function append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
+    // Before any I/O: a refused append writes nothing, and a retry of it is refused again.
+    if (options.checkEvents !== false) checkAppend(streamId, events);
     const firstId = events[0]!.id;
     for (let attempt = 1; ; attempt++) {
       try {
