@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { alias: { 'server-only': 'next/dist/compiled/server-only/empty.js' } },
   test: {
     include: [
-      '{shared,shared/domain,command-api,query-api,projections,infra}/src/**/*.test.ts',
+      '{shared,shared/domain,shared/contract,shared/testing,command-api,query-api,projections,infra}/src/**/*.test.ts',
       'pwa/tests/**/*.test.ts',
     ],
     globalSetup: ['./vitest.global-setup.ts'],

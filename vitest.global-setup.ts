@@ -2,9 +2,9 @@ import { rm } from 'node:fs/promises';
 import pg from 'pg';
 import { testConfig } from './shared/src/config.ts';
 import { migrate } from './shared/src/migrate.ts';
-import { adminUrl, TEMPLATE_DB, TEST_DB_PREFIX, testDatabaseUrl } from './shared/src/testing/db.ts';
-import { scanLogs } from './shared/src/testing/log-secrets.ts';
-import { TEST_LOG_DIR } from './shared/src/testing/logs.ts';
+import { adminUrl, TEMPLATE_DB, TEST_DB_PREFIX, testDatabaseUrl } from './shared/testing/src/db.ts';
+import { scanLogs } from './shared/testing/src/log-secrets.ts';
+import { TEST_LOG_DIR } from './shared/testing/src/logs.ts';
 
 // Every test file gets its own database cloned from this migrated template: cloning takes
 // tens of milliseconds, migrating each one would take far longer.

@@ -38,7 +38,7 @@ const withSerwist = withSerwistInit({
 const nextConfig = {
   reactStrictMode: true,
   // The shared domain (the cart decider, the contract's types) is TypeScript source: Next compiles it.
-  transpilePackages: ['@flowdose/domain'],
+  transpilePackages: ['@flowdose/domain', '@flowdose/contract'],
   poweredByHeader: false,
   async headers() {
     return [

@@ -10,7 +10,7 @@ import { readableAt } from '@flowdose/shared/event-store/readable';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle, systemContext } from './handle-command.ts';
-import { startShop } from './test-support.ts';
+import { startShop } from './harness.test-support.ts';
 
 let shop: Awaited<ReturnType<typeof startShop>>;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { commandApi } from '@flowdose/domain/contract/command-api';
+import { commandApi } from '@flowdose/contract/command-api';
 import { createHttpApp } from '@flowdose/shared/http/bootstrap';
 import type express from 'express';
 import type { Deps } from './deps.ts';

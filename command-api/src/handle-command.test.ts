@@ -5,8 +5,8 @@ import { inventoryDecider } from '@flowdose/domain/inventory/decider';
 import { inventoryStream } from '@flowdose/domain/inventory/events';
 import { ConcurrencyError } from '@flowdose/shared/errors';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { testMetadata } from '@flowdose/shared/testing/events';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { testMetadata } from '@flowdose/testing/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle, loadState } from './handle-command.ts';
 

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { testConfig } from '@flowdose/shared/config';
-import { bearerFor } from '@flowdose/shared/testing/auth';
+import { bearerFor } from '@flowdose/testing/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommandApi } from './test-support.ts';
+import { startCommandApi } from './harness.test-support.ts';
 
 // Connections as a load balancer, a proxy or a browser keeps them: one per client, reused
 // between requests that pause, and reused right after a refusal answered before its body was

@@ -1,6 +1,6 @@
 // First: tracing patches pg, ioredis and express before anything loads them.
 import '@flowdose/shared/tracing';
-import { commandApi } from '@flowdose/domain/contract/command-api';
+import { commandApi } from '@flowdose/contract/command-api';
 import { connectClients } from '@flowdose/shared/clients';
 import { loadConfig } from '@flowdose/shared/config';
 import { createMetrics } from '@flowdose/shared/http/metrics';

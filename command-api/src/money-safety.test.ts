@@ -6,14 +6,14 @@ import { orderDecider, type PlacedOrder } from '@flowdose/domain/order/decider';
 import { type OrderEvent, orderStream } from '@flowdose/domain/order/events';
 import { testConfig } from '@flowdose/shared/config';
 import { createLogger } from '@flowdose/shared/logger';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
-import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
+import { checkoutDetails } from '@flowdose/testing/checkout';
+import { freePort, spawnTs, until } from '@flowdose/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CheckoutRequest, checkout, giveUpCheckout, runCheckout } from './checkout.ts';
 import { handle, systemContext } from './handle-command.ts';
+import { startShop, type TestCart, untilServing } from './harness.test-support.ts';
 import { confirmTestPayment, signWebhook } from './payments.ts';
 import { recoverProcesses } from './recover.ts';
-import { startShop, type TestCart, untilServing } from './test-support.ts';
 
 // Money and stock across crashes and races: real command API processes killed with
 // SIGKILL at each step, and steps raced across two processes, checked against the test

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bearerFor } from '@flowdose/shared/testing/auth';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { testImage, uploadImage } from '@flowdose/shared/testing/images';
-import { freePort, spawnTs } from '@flowdose/shared/testing/process';
+import { bearerFor } from '@flowdose/testing/auth';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { testImage, uploadImage } from '@flowdose/testing/images';
+import { freePort, spawnTs } from '@flowdose/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { untilServing } from './test-support.ts';
+import { untilServing } from './harness.test-support.ts';
 
 // Redis is a cache and a queue here: with nothing listening at REDIS_URL, the command API (a
 // real process, so a stray rejection would end it) answers commands at once (rate limits

@@ -9,13 +9,13 @@ import { createSchema } from '@flowdose/projections/schema';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { readableAt } from '@flowdose/shared/event-store/readable';
 import { liveSchema } from '@flowdose/shared/read-models';
-import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
+import { publishTestCatalog } from '@flowdose/testing/catalog';
+import { checkoutDetails } from '@flowdose/testing/checkout';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CheckoutRequest, checkout } from './checkout.ts';
 import { handle } from './handle-command.ts';
+import { startCommandApi } from './harness.test-support.ts';
 import { releaseExpired } from './release-expired.ts';
-import { startCommandApi } from './test-support.ts';
 
 let harness: Awaited<ReturnType<typeof startCommandApi>>;
 beforeAll(async () => {

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { testConfig } from '@flowdose/shared/config';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
-import { secretsIn } from '@flowdose/shared/testing/log-secrets';
-import { TEST_LOG_DIR } from '@flowdose/shared/testing/logs';
+import { checkoutDetails } from '@flowdose/testing/checkout';
+import { secretsIn } from '@flowdose/testing/log-secrets';
+import { TEST_LOG_DIR } from '@flowdose/testing/logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startShop } from './harness.test-support.ts';
 import { signWebhook } from './payments.ts';
-import { startShop } from './test-support.ts';
 
 // The test stack logs as the whole suite does (testConfig: debug level, headers included, JSON
 // lines into this process's file of the run's logs), so what is read here is what is written.

@@ -8,8 +8,8 @@ import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/
 import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { createRedis, createRequestRedis } from '@flowdose/shared/redis';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { until } from '@flowdose/shared/testing/process';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { until } from '@flowdose/testing/process';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandDeps } from './deps.ts';

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { UnreadableEventError } from '@flowdose/domain/event-schemas';
+import { orderPlaced, orderPlacedV1 } from '@flowdose/domain/events.test-support';
 import { orderDecider } from '@flowdose/domain/order/decider';
 import { orderStream } from '@flowdose/domain/order/events';
-import { orderPlaced, orderPlacedV1 } from '@flowdose/domain/testing/events';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { testMetadata } from '@flowdose/shared/testing/events';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { testMetadata } from '@flowdose/testing/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle, loadState } from './handle-command.ts';
 

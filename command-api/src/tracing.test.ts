@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { testConfig } from '@flowdose/shared/config';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
-import { answersOk, freePort, spawnTs, until } from '@flowdose/shared/testing/process';
+import { checkoutDetails } from '@flowdose/testing/checkout';
+import { answersOk, freePort, spawnTs, until } from '@flowdose/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startShop } from './test-support.ts';
+import { startShop } from './harness.test-support.ts';
 
 // Tracing across processes: a small OTLP/HTTP receiver on loopback collects what the real
 // command API and projections processes export; one checkout's spans must form one trace.

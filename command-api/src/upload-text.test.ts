@@ -1,8 +1,8 @@
 import { testConfig } from '@flowdose/shared/config';
-import { bearerFor } from '@flowdose/shared/testing/auth';
-import { testImage, uploadImage } from '@flowdose/shared/testing/images';
+import { bearerFor } from '@flowdose/testing/auth';
+import { testImage, uploadImage } from '@flowdose/testing/images';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newProduct as createProduct, startCommandApi } from './test-support.ts';
+import { newProduct as createProduct, startCommandApi } from './harness.test-support.ts';
 
 // Every text a client sends goes through the same checks, whatever carried it: a multipart
 // form's field as a JSON body's string (shared/src/http/json-body.ts, checkText).

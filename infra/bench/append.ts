@@ -16,7 +16,7 @@ import type { NewEvent } from '@flowdose/shared/event-store/port';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { checkAppend } from '@flowdose/shared/event-store/stream-schemas';
 import { ensureDatabase, migrate } from '@flowdose/shared/migrate';
-import { testMetadata } from '@flowdose/shared/testing/events';
+import { testMetadata } from '@flowdose/testing/events';
 import pg from 'pg';
 import { machine, mib, timed, writeResults } from './support.ts';
 

@@ -6,7 +6,7 @@
 // ../shared/peers/medusa/RESULTS.md measures. Usage: npm run bench:checkout [-- --per-shopper=20]
 import { randomUUID } from 'node:crypto';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
+import { checkoutDetails } from '@flowdose/testing/checkout';
 import { SingleBar } from 'cli-progress';
 import { demoCatalog } from '../src/seed/demo-catalog.ts';
 import { seedCatalog } from '../src/seed/seed-catalog.ts';

@@ -8,7 +8,7 @@ import { readEvent } from '@flowdose/domain/event-schemas';
 import { type Order, type OrderCommand, orderDecider } from '@flowdose/domain/order/decider';
 import type { OrderEvent } from '@flowdose/domain/order/events';
 import type { RecordedEvent } from '@flowdose/shared/event-store/port';
-import { testMetadata } from '@flowdose/shared/testing/events';
+import { testMetadata } from '@flowdose/testing/events';
 import { percentile } from './support.ts';
 
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.split('=')[1] ?? 30);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, until } from '@flowdose/shared/testing/process';
+import { freePort, until } from '@flowdose/testing/process';
 import pg from 'pg';
 import { migrateAll } from '../src/migrate.ts';
 

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { until } from '@flowdose/shared/testing/process';
+import { until } from '@flowdose/testing/process';
 import { describe, expect, it } from 'vitest';
 import { type Backoff, nextDelay, supervise } from './supervisor.ts';
 

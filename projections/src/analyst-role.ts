@@ -1,5 +1,5 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
-import { Password } from '@flowdose/domain/contract/credentials';
+import { Password } from '@flowdose/contract/credentials';
 import type { Pool, PoolClient } from '@flowdose/shared/db';
 import { inTransaction } from '@flowdose/shared/db';
 import { ANALYTICS_READER_ROLE, ANALYTICS_SCHEMA } from '@flowdose/shared/read-models';

@@ -4,12 +4,12 @@ import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/
 import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema, readCheckpoint } from '@flowdose/shared/read-models';
 import { createRequestRedis } from '@flowdose/shared/redis';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { until } from '@flowdose/shared/testing/process';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { until } from '@flowdose/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendCartHistories, startPipeline } from './harness.test-support.ts';
 import { cartsProjection } from './read-models/carts/projection.ts';
 import { rebuild } from './rebuild.ts';
-import { appendCartHistories, startPipeline } from './test-support.ts';
 
 const logger = createLogger('test', 'silent');
 const REDIS = 'redis://127.0.0.1:6379';

@@ -1,4 +1,4 @@
-import { Email, Password } from '@flowdose/domain/contract/credentials';
+import { Email, Password } from '@flowdose/contract/credentials';
 import { argon2idHasher } from '@flowdose/shared/auth/passwords';
 import { createStaffUser } from '@flowdose/shared/auth/staff';
 import { STAFF_ROLES } from '@flowdose/shared/auth/tokens';

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { comparePositions, START } from '@flowdose/shared/event-store/position';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { liveSchema, readCheckpoint } from '@flowdose/shared/read-models';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { spawnTs, until } from '@flowdose/shared/testing/process';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { spawnTs, until } from '@flowdose/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendCartHistories, cartsSnapshot } from './harness.test-support.ts';
 import { cartsProjection } from './read-models/carts/projection.ts';
 import { catchUp } from './run-range.ts';
 import { createSchema } from './schema.ts';
-import { appendCartHistories, cartsSnapshot } from './test-support.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import type { DeadLetter } from '@flowdose/domain/contract/query-api';
+import type { DeadLetter } from '@flowdose/contract/query-api';
 import { DomainError, NotFoundError } from '@flowdose/domain/errors';
 import { derivedId } from '@flowdose/domain/ids';
 import {

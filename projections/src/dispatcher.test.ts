@@ -7,14 +7,14 @@ import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/
 import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { createRedis } from '@flowdose/shared/redis';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { until } from '@flowdose/shared/testing/process';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { until } from '@flowdose/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDispatcher } from './dispatcher.ts';
+import { appendCartHistories } from './harness.test-support.ts';
 import { closeQueues, createQueues } from './queues.ts';
 import { projections } from './registry.ts';
 import { createSchema } from './schema.ts';
-import { appendCartHistories } from './test-support.ts';
 
 const logger = createLogger('test', 'silent');
 let db: TestDatabase;

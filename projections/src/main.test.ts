@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { freePort, spawnTs, until } from '@flowdose/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 type Probe = { status: string; started: boolean; dependencies: Record<string, string> };

@@ -2,16 +2,16 @@ import { comparePositions, positionToken, START } from '@flowdose/shared/event-s
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema, readCheckpoint } from '@flowdose/shared/read-models';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { until } from '@flowdose/shared/testing/process';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { until } from '@flowdose/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDispatcher } from './dispatcher.ts';
+import { appendCartHistories, cartsSnapshot, startPipeline } from './harness.test-support.ts';
 import { rangeJobId } from './queues.ts';
 import { cartsProjection } from './read-models/carts/projection.ts';
 import { projections } from './registry.ts';
 import { catchUp } from './run-range.ts';
 import { createSchema } from './schema.ts';
-import { appendCartHistories, cartsSnapshot, startPipeline } from './test-support.ts';
 
 const logger = createLogger('test', 'silent');
 let db: TestDatabase;

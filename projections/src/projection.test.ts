@@ -1,6 +1,6 @@
 import { eventSchema, UnreadableEventError } from '@flowdose/domain/event-schemas';
 import type { RecordedEvent } from '@flowdose/shared/event-store/port';
-import { testMetadata } from '@flowdose/shared/testing/events';
+import { testMetadata } from '@flowdose/testing/events';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineChunkProjection, source, sql } from './projection.ts';

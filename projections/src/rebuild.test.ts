@@ -4,14 +4,14 @@ import { comparePositions, type Position, START } from '@flowdose/shared/event-s
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema, readCheckpoint, shadowSchema } from '@flowdose/shared/read-models';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { spawnTs, until } from '@flowdose/shared/testing/process';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { spawnTs, until } from '@flowdose/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendCartHistories, cartsSnapshot, startPipeline } from './harness.test-support.ts';
 import { cartsProjection } from './read-models/carts/projection.ts';
 import { rebuild } from './rebuild.ts';
 import { catchUp } from './run-range.ts';
 import { createSchema } from './schema.ts';
-import { appendCartHistories, cartsSnapshot, startPipeline } from './test-support.ts';
 
 const _logger = createLogger('test', 'silent');
 const live = liveSchema('carts');

@@ -1,4 +1,4 @@
-import type { ProjectionStatus } from '@flowdose/domain/contract/query-api';
+import type { ProjectionStatus } from '@flowdose/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import type { EventStore } from '@flowdose/shared/event-store/port';
 import { positionToken, START } from '@flowdose/shared/event-store/position';

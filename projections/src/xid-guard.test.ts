@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { liveSchema, shadowSchema } from '@flowdose/shared/read-models';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { spawnTs } from '@flowdose/shared/testing/process';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { spawnTs } from '@flowdose/testing/process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cartsProjection } from './read-models/carts/projection.ts';
 import { projections } from './registry.ts';

@@ -1,5 +1,5 @@
 'use client';
-import type { ProductDetail as Product } from '@flowdose/domain/contract/query-api';
+import type { ProductDetail as Product } from '@flowdose/contract/query-api';
 import { STORE_CURRENCY } from '@flowdose/domain/store-currency';
 import { useState } from 'react';
 import { changeCart } from '@/lib/cart';

@@ -1,4 +1,4 @@
-import type { Problem } from '@flowdose/domain/contract/common';
+import type { Problem } from '@flowdose/contract/common';
 
 const COUNTRIES = {
   FR: 'France',

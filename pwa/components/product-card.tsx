@@ -1,4 +1,4 @@
-import type { ProductListItem } from '@flowdose/domain/contract/query-api';
+import type { ProductListItem } from '@flowdose/contract/query-api';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { formatMoney } from '@/lib/format';

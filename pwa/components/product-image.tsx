@@ -1,4 +1,4 @@
-import type { ShownImage } from '@flowdose/domain/contract/common';
+import type { ShownImage } from '@flowdose/contract/common';
 
 // Each product shows its image when it has one whose renditions are made; otherwise a tile in
 // its category's colour with its initials: one of the classes .tile-0 to .tile-6 (globals.css),

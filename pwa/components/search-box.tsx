@@ -1,5 +1,5 @@
 'use client';
-import type { SearchHit as Hit } from '@flowdose/domain/contract/search';
+import type { SearchHit as Hit } from '@flowdose/contract/search';
 import Link from 'next/link';
 import { useEffect, useId, useState } from 'react';
 import { Highlighted } from '@/components/highlighted';

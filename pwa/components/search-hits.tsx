@@ -1,4 +1,4 @@
-import type { SearchAnswer } from '@flowdose/domain/contract/search';
+import type { SearchAnswer } from '@flowdose/contract/search';
 import { Highlighted } from './highlighted';
 import { ProductCard } from './product-card';
 

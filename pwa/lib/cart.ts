@@ -1,4 +1,4 @@
-import type { Problem } from '@flowdose/domain/contract/common';
+import type { Problem } from '@flowdose/contract/common';
 import type { Money } from '@flowdose/domain/money';
 import { problemType } from '@flowdose/domain/problems';
 import { STORE_CURRENCY } from '@flowdose/domain/store-currency';

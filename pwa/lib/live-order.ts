@@ -1,7 +1,7 @@
 'use client';
 
-import { readEventStream } from '@flowdose/domain/contract/event-stream';
-import type { OrderView } from '@flowdose/domain/contract/query-api';
+import { readEventStream } from '@flowdose/contract/event-stream';
+import type { OrderView } from '@flowdose/contract/query-api';
 import { useEffect, useRef, useState } from 'react';
 
 /**

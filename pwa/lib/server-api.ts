@@ -1,5 +1,5 @@
-import type { ProductDetail as Product, ProductPage } from '@flowdose/domain/contract/query-api';
-import type { SearchAnswer } from '@flowdose/domain/contract/search';
+import type { ProductDetail as Product, ProductPage } from '@flowdose/contract/query-api';
+import type { SearchAnswer } from '@flowdose/contract/search';
 import { serverEnv } from './env';
 
 // Server components read the query API directly; the browser goes through /api/queries.

@@ -1,12 +1,12 @@
 /// <reference lib="dom" />
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { AbandonmentReport, FunnelReport } from '@flowdose/domain/contract/query-api';
+import type { AbandonmentReport, FunnelReport } from '@flowdose/contract/query-api';
 import { argon2idHasher } from '@flowdose/shared/auth/passwords';
 import { createStaffUser } from '@flowdose/shared/auth/staff';
 import type { StaffRole } from '@flowdose/shared/auth/tokens';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
-import { until } from '@flowdose/shared/testing/process';
+import { checkoutDetails } from '@flowdose/testing/checkout';
+import { until } from '@flowdose/testing/process';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { formatMoney } from '../lib/format.ts';

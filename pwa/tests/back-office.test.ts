@@ -5,7 +5,7 @@ import { argon2idHasher } from '@flowdose/shared/auth/passwords';
 import { createStaffUser } from '@flowdose/shared/auth/staff';
 import type { StaffRole } from '@flowdose/shared/auth/tokens';
 import { liveSchema } from '@flowdose/shared/read-models';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
+import { checkoutDetails } from '@flowdose/testing/checkout';
 import { SignJWT } from 'jose';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';

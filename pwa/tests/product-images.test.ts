@@ -1,11 +1,11 @@
 /// <reference lib="dom" />
 import { createHash, randomUUID } from 'node:crypto';
 import { get as httpGet } from 'node:http';
-import type { ProductDetail } from '@flowdose/domain/contract/query-api';
+import type { ProductDetail } from '@flowdose/contract/query-api';
 import { argon2idHasher } from '@flowdose/shared/auth/passwords';
 import { createStaffUser } from '@flowdose/shared/auth/staff';
-import { testImage, uploadImage } from '@flowdose/shared/testing/images';
-import { until } from '@flowdose/shared/testing/process';
+import { testImage, uploadImage } from '@flowdose/testing/images';
+import { until } from '@flowdose/testing/process';
 import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';

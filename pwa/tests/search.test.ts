@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { until } from '@flowdose/shared/testing/process';
+import { until } from '@flowdose/testing/process';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { SCREENSHOTS, startStorefront } from './storefront-stack.ts';

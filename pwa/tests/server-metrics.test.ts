@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { figure, scrape } from '@flowdose/shared/testing/metrics';
-import { answersOk, freePort, until } from '@flowdose/shared/testing/process';
+import { figure, scrape } from '@flowdose/testing/metrics';
+import { answersOk, freePort, until } from '@flowdose/testing/process';
 import { describe, expect, it } from 'vitest';
 
 const PWA = fileURLToPath(new URL('..', import.meta.url));

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { readEventStream } from '@flowdose/domain/contract/event-stream';
+import { readEventStream } from '@flowdose/contract/event-stream';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { SCREENSHOTS, startStorefront } from './storefront-stack.ts';

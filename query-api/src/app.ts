@@ -1,4 +1,4 @@
-import { queryApi } from '@flowdose/domain/contract/query-api';
+import { queryApi } from '@flowdose/contract/query-api';
 import { createHttpApp } from '@flowdose/shared/http/bootstrap';
 import { createMetrics } from '@flowdose/shared/http/metrics';
 import type express from 'express';

@@ -1,4 +1,4 @@
-import type { OrderView } from '@flowdose/domain/contract/query-api';
+import type { OrderView } from '@flowdose/contract/query-api';
 import { orderStream } from '@flowdose/domain/order/events';
 import { ordersPast, orderVersion } from '@flowdose/projections/read-models/orders/queries';
 import type { Change } from '@flowdose/shared/change-feed';

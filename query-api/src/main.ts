@@ -1,6 +1,6 @@
 // First: tracing patches pg, ioredis and express before anything loads them.
 import '@flowdose/shared/tracing';
-import { queryApi } from '@flowdose/domain/contract/query-api';
+import { queryApi } from '@flowdose/contract/query-api';
 import { createRenditionsQueue } from '@flowdose/projections/renditions';
 import { createSessions } from '@flowdose/shared/auth/sessions';
 import { createBlobStore } from '@flowdose/shared/blob-store/create';

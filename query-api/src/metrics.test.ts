@@ -1,6 +1,6 @@
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { figure, scrape } from '@flowdose/shared/testing/metrics';
-import { answersOk, freePort, spawnTs, until } from '@flowdose/shared/testing/process';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { figure, scrape } from '@flowdose/testing/metrics';
+import { answersOk, freePort, spawnTs, until } from '@flowdose/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let db: TestDatabase;

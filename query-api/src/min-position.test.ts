@@ -1,7 +1,7 @@
 import { PositionNotReachedError } from '@flowdose/shared/errors';
 import { createNotifications, type Notifications } from '@flowdose/shared/notifications';
 import { PROJECTIONS_CHANNEL } from '@flowdose/shared/read-models';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPositionWaiter, type PositionWaiter } from './min-position.ts';
 

@@ -1,4 +1,4 @@
-import type { ShownImage } from '@flowdose/domain/contract/common';
+import type { ShownImage } from '@flowdose/contract/common';
 import type { ImageRef } from '@flowdose/domain/product/events';
 import { imageView, mediaHashOf } from '@flowdose/domain/product/media';
 import { renditionsReady } from '@flowdose/projections/renditions';

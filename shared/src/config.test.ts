@@ -38,7 +38,7 @@ describe('the configuration', () => {
     expect(childEnvironment()).toEqual({ ...process.env });
   });
 
-  // Tests and their harnesses (shared/src/testing, pwa/tests, infra/bench) read settings of
+  // Tests and their harnesses (@flowdose/testing, pwa/tests, infra/bench) read settings of
   // their own (TEST_DB_PREFIX, a Meilisearch or S3 to test against, CHROMIUM_PATH).
   it('is read only by config.ts in the servers, and by its own two modules in the storefront', () => {
     const servers = ['shared/src', 'command-api/src', 'query-api/src', 'projections/src', 'infra/src'];

@@ -231,7 +231,7 @@ export const testConfig = (overrides: Partial<Record<keyof Config, string>> = {}
     // Made on the first upload; the test stacks remove it when they close.
     MEDIA_DIR: join(tmpdir(), `flowdose-media-${own}`),
     // Everything a service logs, headers too, as production writes it: the run's log files
-    // (shared/src/testing/logs.ts) are checked for secrets after the run.
+    // (shared/testing/src/logs.ts) are checked for secrets after the run.
     LOG_LEVEL: 'debug',
     LOG_FORMAT: 'json',
     ...overrides,

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
+import { serve, type TestServer } from '@flowdose/testing/http';
+import { scanLogs, secretsIn } from '@flowdose/testing/log-secrets';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cartToken } from './http/cart-token.ts';
 import { attachContext } from './http/context.ts';
 import { requestLog } from './http/request-log.ts';
 import { createLogger, type LogFormat } from './logger.ts';
-import { serve, type TestServer } from './testing/http.ts';
-import { scanLogs, secretsIn } from './testing/log-secrets.ts';
 
 let server: TestServer | undefined;
 afterEach(async () => {

@@ -1,9 +1,9 @@
+import type { CheckoutBody } from '@flowdose/contract/command-api';
 import { cartDecider } from '@flowdose/domain/cart/decider';
 import { cartStream } from '@flowdose/domain/cart/events';
 import type { CheckoutPlan } from '@flowdose/domain/checkout/process';
 import { SHIPPING_RATES, TAX_BASIS_POINTS } from '@flowdose/domain/checkout/rates';
 import { computeTotals } from '@flowdose/domain/checkout/totals';
-import type { CheckoutBody } from '@flowdose/domain/contract/command-api';
 import { discountDecider, discountFor } from '@flowdose/domain/discount/decider';
 import { discountStream } from '@flowdose/domain/discount/events';
 import { DomainError } from '@flowdose/domain/errors';

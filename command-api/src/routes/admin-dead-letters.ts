@@ -1,4 +1,4 @@
-import { RetryDeadLetterBody, SkipDeadLetterBody } from '@flowdose/domain/contract/command-api';
+import { RetryDeadLetterBody, SkipDeadLetterBody } from '@flowdose/contract/command-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { ProjectionName } from '@flowdose/domain/projection/events';
 import { retryDeadLetter, skipDeadLetter } from '@flowdose/projections/dead-letters';

@@ -1,4 +1,4 @@
-import { DisableDiscountBody, NewDiscount } from '@flowdose/domain/contract/command-api';
+import { DisableDiscountBody, NewDiscount } from '@flowdose/contract/command-api';
 import { discountDecider } from '@flowdose/domain/discount/decider';
 import { DiscountCode, discountStream } from '@flowdose/domain/discount/events';
 import { NotFoundError } from '@flowdose/domain/errors';

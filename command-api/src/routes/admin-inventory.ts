@@ -1,4 +1,4 @@
-import { AdjustBody, RestockBody, STOCK_ROLES } from '@flowdose/domain/contract/command-api';
+import { AdjustBody, RestockBody, STOCK_ROLES } from '@flowdose/contract/command-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { type InventoryCommand, inventoryDecider } from '@flowdose/domain/inventory/decider';
 import { inventoryStream } from '@flowdose/domain/inventory/events';

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { available } from '@flowdose/domain/inventory/decider';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { testConfig } from '@flowdose/shared/config';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
-import { countEvents } from '@flowdose/shared/testing/db';
+import { checkoutDetails } from '@flowdose/testing/checkout';
+import { countEvents } from '@flowdose/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startShop } from '../harness.test-support.ts';
 import { signWebhook } from '../payments.ts';
-import { startShop } from '../test-support.ts';
 
 type Answer = { type: string; detail: string; position: string };
 

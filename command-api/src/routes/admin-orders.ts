@@ -1,5 +1,5 @@
-import { CancelBody, ORDER_STEP_ROLES, RefundBody, ShipBody } from '@flowdose/domain/contract/command-api';
-import { NoBody } from '@flowdose/domain/contract/common';
+import { CancelBody, ORDER_STEP_ROLES, RefundBody, ShipBody } from '@flowdose/contract/command-api';
+import { NoBody } from '@flowdose/contract/common';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
 import { STAFF_STEPS, type StaffStep } from '@flowdose/domain/order/lifecycle';

@@ -4,11 +4,11 @@ import { makeRenditions, renditionsReady, startRenditionsWorker } from '@flowdos
 import { testConfig } from '@flowdose/shared/config';
 import { createLogger } from '@flowdose/shared/logger';
 import { createRedis } from '@flowdose/shared/redis';
-import { bearerFor } from '@flowdose/shared/testing/auth';
-import { GPS_IFD_TAG, inspect, testImage, uploadImage } from '@flowdose/shared/testing/images';
-import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
+import { bearerFor } from '@flowdose/testing/auth';
+import { GPS_IFD_TAG, inspect, testImage, uploadImage } from '@flowdose/testing/images';
+import { freePort, spawnTs, until } from '@flowdose/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newProduct as createProduct, startCommandApi, untilServing } from '../test-support.ts';
+import { newProduct as createProduct, startCommandApi, untilServing } from '../harness.test-support.ts';
 
 const config = testConfig({ COMMANDS_PER_MINUTE: '100000' });
 let api: Awaited<ReturnType<typeof startCommandApi>>;

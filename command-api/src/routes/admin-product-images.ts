@@ -1,4 +1,4 @@
-import { ImagesBody, type ImageUploadedAnswer, ImageUploadFields } from '@flowdose/domain/contract/command-api';
+import { ImagesBody, type ImageUploadedAnswer, ImageUploadFields } from '@flowdose/contract/command-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { derivedId, Id } from '@flowdose/domain/ids';
 import { type Product, type ProductCommand, productDecider } from '@flowdose/domain/product/decider';

@@ -4,7 +4,7 @@ import {
   OptionsBody,
   ProductChangesBody,
   VariantChangesBody,
-} from '@flowdose/domain/contract/command-api';
+} from '@flowdose/contract/command-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
 import { type Product, type ProductCommand, productDecider } from '@flowdose/domain/product/decider';

@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
+import { appendCartHistories, cartsSnapshot } from '@flowdose/projections/harness.test-support';
 import { cartsProjection } from '@flowdose/projections/read-models/carts/projection';
 import { startRebuildWorker } from '@flowdose/projections/rebuild-worker';
 import { projections } from '@flowdose/projections/registry';
 import { catchUp } from '@flowdose/projections/run-range';
 import { createSchema } from '@flowdose/projections/schema';
-import { appendCartHistories, cartsSnapshot } from '@flowdose/projections/test-support';
 import { type Role, signAccessToken } from '@flowdose/shared/auth/tokens';
 import { testConfig } from '@flowdose/shared/config';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
 import { liveSchema } from '@flowdose/shared/read-models';
 import type { Redis } from '@flowdose/shared/redis';
-import type { TestDatabase } from '@flowdose/shared/testing/db';
-import type { TestServer } from '@flowdose/shared/testing/http';
-import { until } from '@flowdose/shared/testing/process';
+import type { TestDatabase } from '@flowdose/testing/db';
+import type { TestServer } from '@flowdose/testing/http';
+import { until } from '@flowdose/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { commandDeps } from '../deps.ts';
-import { startCommandApi } from '../test-support.ts';
+import { startCommandApi } from '../harness.test-support.ts';
 
 const config = testConfig();
 const logger = createLogger('test', 'silent');

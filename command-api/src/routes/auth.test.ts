@@ -4,14 +4,14 @@ import { testConfig } from '@flowdose/shared/config';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createLogger } from '@flowdose/shared/logger';
 import type { Redis } from '@flowdose/shared/redis';
-import { countEvents, type TestDatabase } from '@flowdose/shared/testing/db';
-import { serve, type TestServer } from '@flowdose/shared/testing/http';
-import { freePort, spawnTs } from '@flowdose/shared/testing/process';
+import { countEvents, type TestDatabase } from '@flowdose/testing/db';
+import { serve, type TestServer } from '@flowdose/testing/http';
+import { freePort, spawnTs } from '@flowdose/testing/process';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { commandDeps } from '../deps.ts';
-import { startCommandApi, untilServing } from '../test-support.ts';
+import { startCommandApi, untilServing } from '../harness.test-support.ts';
 
 type Tokens = { customerId: string; accessToken: string; refreshToken: string; position?: string };
 type Problem = { type: string; status: number };

@@ -1,4 +1,4 @@
-import { CustomerLogin, Login, Refresh, Registration } from '@flowdose/domain/contract/command-api';
+import { CustomerLogin, Login, Refresh, Registration } from '@flowdose/contract/command-api';
 import { customerDecider } from '@flowdose/domain/customer/decider';
 import { customerStream } from '@flowdose/domain/customer/events';
 import { DomainError } from '@flowdose/domain/errors';

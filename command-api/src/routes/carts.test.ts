@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { testConfig } from '@flowdose/shared/config';
-import { publishTestCatalog, TEST_CATALOG } from '@flowdose/shared/testing/catalog';
-import { countEvents, type TestDatabase } from '@flowdose/shared/testing/db';
-import type { TestServer } from '@flowdose/shared/testing/http';
+import { publishTestCatalog, TEST_CATALOG } from '@flowdose/testing/catalog';
+import { countEvents, type TestDatabase } from '@flowdose/testing/db';
+import type { TestServer } from '@flowdose/testing/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommandApi } from '../test-support.ts';
+import { startCommandApi } from '../harness.test-support.ts';
 
 type Created = { cartId: string; cartToken: string; position: string };
 type Problem = {

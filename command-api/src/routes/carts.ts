@@ -1,8 +1,8 @@
+import { AddItemBody, ChangeQuantityBody, CheckoutBody, OpenCartBody } from '@flowdose/contract/command-api';
 import type { CartCommand } from '@flowdose/domain/cart/commands';
 import { cartDecider } from '@flowdose/domain/cart/decider';
 import { cartStream } from '@flowdose/domain/cart/events';
 import type { Cart } from '@flowdose/domain/cart/rules';
-import { AddItemBody, ChangeQuantityBody, CheckoutBody, OpenCartBody } from '@flowdose/domain/contract/command-api';
 import { DomainError, NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
 import { available, inventoryDecider } from '@flowdose/domain/inventory/decider';

@@ -1,10 +1,10 @@
 import { available } from '@flowdose/domain/inventory/decider';
 import { testConfig } from '@flowdose/shared/config';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
-import { countEvents, type TestDatabase } from '@flowdose/shared/testing/db';
-import type { TestServer } from '@flowdose/shared/testing/http';
+import { checkoutDetails } from '@flowdose/testing/checkout';
+import { countEvents, type TestDatabase } from '@flowdose/testing/db';
+import type { TestServer } from '@flowdose/testing/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startShop, type TestCart } from '../test-support.ts';
+import { startShop, type TestCart } from '../harness.test-support.ts';
 
 type Problem = { type: string; status: number; detail: string };
 

@@ -14,13 +14,13 @@ import {
   routesOf,
   type ServedRoute,
   sendRaw,
-} from '@flowdose/shared/http/fuzz';
+} from '@flowdose/shared/http/fuzz.test-support';
 import { MAX_JSON_DEPTH } from '@flowdose/shared/http/json-body';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
+import { checkoutDetails } from '@flowdose/testing/checkout';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
-import { startShop } from '../test-support.ts';
+import { startShop } from '../harness.test-support.ts';
 
 // High limits: the fuzz is not about rate limiting.
 const config = testConfig({

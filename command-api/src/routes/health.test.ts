@@ -1,7 +1,7 @@
 import { testConfig } from '@flowdose/shared/config';
-import { freePort } from '@flowdose/shared/testing/process';
+import { freePort } from '@flowdose/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommandApi } from '../test-support.ts';
+import { startCommandApi } from '../harness.test-support.ts';
 
 type Probe = { status: string; service: string; dependencies: Record<string, string> };
 

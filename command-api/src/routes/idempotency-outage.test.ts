@@ -7,12 +7,12 @@ import { jsonBodyOptions } from '@flowdose/shared/http/json-body';
 import { notFoundRoute, problemHandler } from '@flowdose/shared/http/problem';
 import { requestLog } from '@flowdose/shared/http/request-log';
 import { createLogger } from '@flowdose/shared/logger';
-import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
-import { countEvents } from '@flowdose/shared/testing/db';
-import { serve, type TestResponse } from '@flowdose/shared/testing/http';
+import { publishTestCatalog } from '@flowdose/testing/catalog';
+import { countEvents } from '@flowdose/testing/db';
+import { serve, type TestResponse } from '@flowdose/testing/http';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommandApi } from '../test-support.ts';
+import { startCommandApi } from '../harness.test-support.ts';
 
 let shop: Awaited<ReturnType<typeof startCommandApi>>;
 let cart: { cartId: string; cartToken: string; lineId: string };

@@ -1,11 +1,11 @@
 import { testConfig } from '@flowdose/shared/config';
-import { routesOf } from '@flowdose/shared/http/fuzz';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
-import { testImage, uploadImage } from '@flowdose/shared/testing/images';
-import { answerChecker, expectValidOpenApi31, operationsOf, routeNames } from '@flowdose/shared/testing/openapi';
+import { routesOf } from '@flowdose/shared/http/fuzz.test-support';
+import { checkoutDetails } from '@flowdose/testing/checkout';
+import { testImage, uploadImage } from '@flowdose/testing/images';
+import { answerChecker, expectValidOpenApi31, operationsOf, routeNames } from '@flowdose/testing/openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
-import { startShop } from '../test-support.ts';
+import { startShop } from '../harness.test-support.ts';
 
 const config = testConfig({ COMMANDS_PER_MINUTE: '100000' });
 let shop: Awaited<ReturnType<typeof startShop>>;

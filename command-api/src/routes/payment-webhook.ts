@@ -1,4 +1,4 @@
-import { PaymentEvent } from '@flowdose/domain/contract/command-api';
+import { PaymentEvent } from '@flowdose/contract/command-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { orderDecider } from '@flowdose/domain/order/decider';
 import { orderStream } from '@flowdose/domain/order/events';

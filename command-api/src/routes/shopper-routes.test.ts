@@ -1,7 +1,7 @@
 import { testConfig } from '@flowdose/shared/config';
-import { bearerFor } from '@flowdose/shared/testing/auth';
+import { bearerFor } from '@flowdose/testing/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCommandApi } from '../test-support.ts';
+import { startCommandApi } from '../harness.test-support.ts';
 
 // The shop's routes are a guest's (by cart token) or a customer's: a staff token there would
 // act as a shopper, recorded as staff (an analyst's CartOpened).

@@ -7,11 +7,11 @@ import { createPool, type Pool } from '@flowdose/shared/db';
 import { START } from '@flowdose/shared/event-store/position';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { liveSchema, readCheckpoint } from '@flowdose/shared/read-models';
-import { bearerFor } from '@flowdose/shared/testing/auth';
-import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
-import { testMetadata } from '@flowdose/shared/testing/events';
-import { freePort, spawnTs, until } from '@flowdose/shared/testing/process';
+import { bearerFor } from '@flowdose/testing/auth';
+import { publishTestCatalog } from '@flowdose/testing/catalog';
+import { checkoutDetails } from '@flowdose/testing/checkout';
+import { testMetadata } from '@flowdose/testing/events';
+import { freePort, spawnTs, until } from '@flowdose/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateAll } from '../migrate.ts';
 import {

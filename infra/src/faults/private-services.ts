@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, until } from '@flowdose/shared/testing/process';
+import { freePort, until } from '@flowdose/testing/process';
 import pg from 'pg';
 
 // A PostgreSQL and a Redis of a fault test's own, on other ports: restarting or flushing

@@ -1,4 +1,4 @@
-import { startCommandApi } from '@flowdose/command-api/test-support';
+import { startCommandApi } from '@flowdose/command-api/harness.test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCatalog } from './demo-catalog.ts';
 import { picturesToSeed, seedCatalog, seedPictures } from './seed-catalog.ts';

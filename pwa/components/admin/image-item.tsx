@@ -1,6 +1,6 @@
 'use client';
 
-import type { ShownImage } from '@flowdose/domain/contract/common';
+import type { ShownImage } from '@flowdose/contract/common';
 import type { FormEvent } from 'react';
 
 /**

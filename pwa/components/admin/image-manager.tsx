@@ -1,6 +1,6 @@
 'use client';
 
-import type { ShownImage } from '@flowdose/domain/contract/common';
+import type { ShownImage } from '@flowdose/contract/common';
 import { useCallback, useEffect, useState } from 'react';
 import { useSaving } from '@/lib/admin/commands';
 import { useImageUploads } from '@/lib/admin/use-image-uploads';

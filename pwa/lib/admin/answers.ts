@@ -17,7 +17,7 @@ import type {
   ProjectionStatus,
   ReplayResult,
   StockDetail as StockDetailSchema,
-} from '@flowdose/domain/contract/query-api';
+} from '@flowdose/contract/query-api';
 import type { z } from 'zod';
 
 export type {
@@ -25,7 +25,7 @@ export type {
   FunnelReport,
   ProductSalesReport,
   SalesReport,
-} from '@flowdose/domain/contract/query-api';
+} from '@flowdose/contract/query-api';
 
 export type AuditItem = z.infer<typeof AuditItemSchema>;
 export type AuditPage = z.infer<typeof AuditEventsPage>;
@@ -45,6 +45,6 @@ export type AdminProduct = z.infer<typeof AdminProductSchema>;
 
 export type ProjectionState = z.infer<typeof ProjectionStatus>;
 /** What retrying or skipping one answers. */
-export type { DeadLetterAnswer } from '@flowdose/domain/contract/command-api';
+export type { DeadLetterAnswer } from '@flowdose/contract/command-api';
 /** An event a projection could not apply, as GET /admin/projections/:name/dead-letters lists it. */
-export type { DeadLetter } from '@flowdose/domain/contract/query-api';
+export type { DeadLetter } from '@flowdose/contract/query-api';

@@ -1,4 +1,4 @@
-import { ORDER_STEP_ROLES, STOCK_ROLES } from '@flowdose/domain/contract/command-api';
+import { ORDER_STEP_ROLES, STOCK_ROLES } from '@flowdose/contract/command-api';
 import { isStaffStep, type OrderAction, type StaffStep } from '@flowdose/domain/order/lifecycle';
 
 export type StaffRole = 'admin' | 'ops' | 'analyst';

@@ -1,6 +1,6 @@
 'use client';
 
-import type { ImageUploadedAnswer } from '@flowdose/domain/contract/command-api';
+import type { ImageUploadedAnswer } from '@flowdose/contract/command-api';
 import { STAFF_HEADERS } from './staff';
 import type { Problem } from './use-staff-json';
 

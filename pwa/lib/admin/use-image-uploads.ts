@@ -1,6 +1,6 @@
 'use client';
 
-import type { ShownImage } from '@flowdose/domain/contract/common';
+import type { ShownImage } from '@flowdose/contract/common';
 import { IMAGE_TYPES, MAX_IMAGE_BYTES } from '@flowdose/domain/product/media';
 import { useRef, useState } from 'react';
 import { explain } from './commands';

@@ -1,4 +1,4 @@
-import type { OrderView } from '@flowdose/domain/contract/query-api';
+import type { OrderView } from '@flowdose/contract/query-api';
 import { readEvent } from '@flowdose/domain/event-schemas';
 import { type Order, orderDecider } from '@flowdose/domain/order/decider';
 import { orderStream } from '@flowdose/domain/order/events';

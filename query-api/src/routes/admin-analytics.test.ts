@@ -1,7 +1,7 @@
-import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
+import { publishTestCatalog } from '@flowdose/testing/catalog';
+import { checkoutDetails } from '@flowdose/testing/checkout';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, placeOrder, startStack } from '../test-support.ts';
+import { bearer, placeOrder, startStack } from '../harness.test-support.ts';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let admin: { Authorization: string };

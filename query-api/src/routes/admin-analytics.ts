@@ -9,7 +9,7 @@ import {
   ProductSalesQuery,
   SalesBucket,
   SalesQuery,
-} from '@flowdose/domain/contract/query-api';
+} from '@flowdose/contract/query-api';
 import { abandonmentByPeriod } from '@flowdose/projections/read-models/cart_abandonment/queries';
 import { CART_ABANDONMENT } from '@flowdose/projections/read-models/cart_abandonment/tables';
 import { discountUsageByPeriod } from '@flowdose/projections/read-models/discount_usage/queries';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { CustomerDetail, CustomerPage } from '@flowdose/domain/contract/query-api';
-import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
+import type { CustomerDetail, CustomerPage } from '@flowdose/contract/query-api';
+import { publishTestCatalog } from '@flowdose/testing/catalog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, expectStaffOnly, placeOrder, startStack } from '../test-support.ts';
+import { bearer, expectStaffOnly, placeOrder, startStack } from '../harness.test-support.ts';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 const customers: Record<string, { customerId: string; Authorization: string }> = {};

@@ -1,10 +1,5 @@
-import { encodeCursor } from '@flowdose/domain/contract/cursor';
-import {
-  type CustomerDetail,
-  CustomerListQuery,
-  type CustomerPage,
-  NoQuery,
-} from '@flowdose/domain/contract/query-api';
+import { encodeCursor } from '@flowdose/contract/cursor';
+import { type CustomerDetail, CustomerListQuery, type CustomerPage, NoQuery } from '@flowdose/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
 import { findCustomer, listCustomers } from '@flowdose/projections/read-models/customers/queries';

@@ -1,6 +1,6 @@
-import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
+import { publishTestCatalog } from '@flowdose/testing/catalog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, expectStaffOnly, placeOrder, startStack } from '../test-support.ts';
+import { bearer, expectStaffOnly, placeOrder, startStack } from '../harness.test-support.ts';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let admin: { Authorization: string };

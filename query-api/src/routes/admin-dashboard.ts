@@ -1,4 +1,4 @@
-import { type Dashboard, NoQuery } from '@flowdose/domain/contract/query-api';
+import { type Dashboard, NoQuery } from '@flowdose/contract/query-api';
 import { CATALOG } from '@flowdose/projections/read-models/catalog/tables';
 import { lowStock } from '@flowdose/projections/read-models/inventory/queries';
 import { INVENTORY } from '@flowdose/projections/read-models/inventory/tables';

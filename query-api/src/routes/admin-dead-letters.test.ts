@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { DeadLetterAnswer } from '@flowdose/domain/contract/command-api';
-import type { DeadLetterList, ProjectionStatus } from '@flowdose/domain/contract/query-api';
-import { appendPoisonCart } from '@flowdose/projections/test-support';
+import type { DeadLetterAnswer } from '@flowdose/contract/command-api';
+import type { DeadLetterList, ProjectionStatus } from '@flowdose/contract/query-api';
+import { appendPoisonCart } from '@flowdose/projections/harness.test-support';
 import { argon2idHasher } from '@flowdose/shared/auth/passwords';
 import { createStaffUser } from '@flowdose/shared/auth/staff';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { positionToken } from '@flowdose/shared/event-store/position';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditItem } from '../audit/items.ts';
-import { bearer, startStack } from '../test-support.ts';
+import { bearer, startStack } from '../harness.test-support.ts';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 beforeAll(async () => {

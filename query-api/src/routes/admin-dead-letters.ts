@@ -1,4 +1,4 @@
-import { DeadLetterQuery } from '@flowdose/domain/contract/query-api';
+import { DeadLetterQuery } from '@flowdose/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { ProjectionName } from '@flowdose/domain/projection/events';
 import { listDeadLetters } from '@flowdose/projections/dead-letters';

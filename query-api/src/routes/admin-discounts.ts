@@ -1,5 +1,5 @@
-import { encodeCursor } from '@flowdose/domain/contract/cursor';
-import { DiscountListQuery, type DiscountPage } from '@flowdose/domain/contract/query-api';
+import { encodeCursor } from '@flowdose/contract/cursor';
+import { DiscountListQuery, type DiscountPage } from '@flowdose/contract/query-api';
 import { listDiscounts } from '@flowdose/projections/read-models/discounts/queries';
 import { DISCOUNTS } from '@flowdose/projections/read-models/discounts/tables';
 import { validate } from '@flowdose/shared/http/validate';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { InventoryPage, StockDetail } from '@flowdose/domain/contract/query-api';
-import { publishTestCatalog, TEST_CATALOG } from '@flowdose/shared/testing/catalog';
+import type { InventoryPage, StockDetail } from '@flowdose/contract/query-api';
+import { publishTestCatalog, TEST_CATALOG } from '@flowdose/testing/catalog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, expectStaffOnly, placeOrder, startStack } from '../test-support.ts';
+import { bearer, expectStaffOnly, placeOrder, startStack } from '../harness.test-support.ts';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let admin: { Authorization: string };

@@ -1,5 +1,5 @@
-import { encodeCursor } from '@flowdose/domain/contract/cursor';
-import { InventoryListQuery, type InventoryPage, NoQuery, type StockDetail } from '@flowdose/domain/contract/query-api';
+import { encodeCursor } from '@flowdose/contract/cursor';
+import { InventoryListQuery, type InventoryPage, NoQuery, type StockDetail } from '@flowdose/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { CATALOG } from '@flowdose/projections/read-models/catalog/tables';
 import { findStock, listStock } from '@flowdose/projections/read-models/inventory/queries';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { AdminProduct, AdminProductPage } from '@flowdose/domain/contract/query-api';
-import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
+import type { AdminProduct, AdminProductPage } from '@flowdose/contract/query-api';
+import { publishTestCatalog } from '@flowdose/testing/catalog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, expectStaffOnly, startStack } from '../test-support.ts';
+import { bearer, expectStaffOnly, startStack } from '../harness.test-support.ts';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let admin: { Authorization: string };

@@ -1,10 +1,5 @@
-import { encodeCursor } from '@flowdose/domain/contract/cursor';
-import {
-  type AdminProduct,
-  AdminProductListQuery,
-  type AdminProductPage,
-  NoQuery,
-} from '@flowdose/domain/contract/query-api';
+import { encodeCursor } from '@flowdose/contract/cursor';
+import { type AdminProduct, AdminProductListQuery, type AdminProductPage, NoQuery } from '@flowdose/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { findAdminProduct, listAdminProducts } from '@flowdose/projections/read-models/catalog/queries';
 import { CATALOG } from '@flowdose/projections/read-models/catalog/tables';

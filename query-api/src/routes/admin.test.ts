@@ -7,8 +7,8 @@ import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/
 import { createLogger } from '@flowdose/shared/logger';
 import { createNotifications } from '@flowdose/shared/notifications';
 import { createRedis, type Redis } from '@flowdose/shared/redis';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { serve, type TestServer } from '@flowdose/shared/testing/http';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { serve, type TestServer } from '@flowdose/testing/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { createChangeHub } from '../changes.ts';

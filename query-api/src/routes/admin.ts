@@ -1,5 +1,5 @@
-import { encodeCursor } from '@flowdose/domain/contract/cursor';
-import { NoQuery, OrderListQuery, type OrderPage } from '@flowdose/domain/contract/query-api';
+import { encodeCursor } from '@flowdose/contract/cursor';
+import { NoQuery, OrderListQuery, type OrderPage } from '@flowdose/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
 import { findOrder, listOrders } from '@flowdose/projections/read-models/orders/queries';

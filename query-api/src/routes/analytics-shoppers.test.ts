@@ -1,12 +1,12 @@
-import { schemaRows } from '@flowdose/projections/read-models/analytics-fixture';
+import { schemaRows } from '@flowdose/projections/read-models/analytics-fixture.test-support';
 import { rebuild } from '@flowdose/projections/rebuild';
 import { projectionNamed } from '@flowdose/projections/registry';
 import { testConfig } from '@flowdose/shared/config';
 import { liveSchema } from '@flowdose/shared/read-models';
-import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
+import { publishTestCatalog } from '@flowdose/testing/catalog';
+import { checkoutDetails } from '@flowdose/testing/checkout';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startStack } from '../test-support.ts';
+import { bearer, startStack } from '../harness.test-support.ts';
 
 /**
  * Shoppers scripted through the HTTP command API over three shop days (UTC), each step at a

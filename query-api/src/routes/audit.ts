@@ -1,6 +1,6 @@
-import { positionCursor, versionCursor } from '@flowdose/domain/contract/audit-cursor';
-import { AuditPageQuery, NoQuery, OrderStateQuery, StreamPageQuery } from '@flowdose/domain/contract/query-api';
-import { storable } from '@flowdose/domain/contract/storable';
+import { positionCursor, versionCursor } from '@flowdose/contract/audit-cursor';
+import { AuditPageQuery, NoQuery, OrderStateQuery, StreamPageQuery } from '@flowdose/contract/query-api';
+import { storable } from '@flowdose/contract/storable';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
 import { orderStream } from '@flowdose/domain/order/events';

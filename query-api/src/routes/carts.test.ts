@@ -1,9 +1,9 @@
 import { testConfig } from '@flowdose/shared/config';
-import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
-import type { TestDatabase } from '@flowdose/shared/testing/db';
-import type { TestServer } from '@flowdose/shared/testing/http';
+import { publishTestCatalog } from '@flowdose/testing/catalog';
+import type { TestDatabase } from '@flowdose/testing/db';
+import type { TestServer } from '@flowdose/testing/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack } from '../test-support.ts';
+import { startStack } from '../harness.test-support.ts';
 
 type Cart = {
   cartId: string;

@@ -1,4 +1,4 @@
-import type { CartView } from '@flowdose/domain/contract/query-api';
+import type { CartView } from '@flowdose/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { findCart } from '@flowdose/projections/read-models/carts/queries';
 import { CARTS } from '@flowdose/projections/read-models/carts/tables';

@@ -12,20 +12,20 @@ import {
   routesOf,
   type ServedRoute,
   sendRaw,
-} from '@flowdose/shared/http/fuzz';
+} from '@flowdose/shared/http/fuzz.test-support';
 import { createLogger } from '@flowdose/shared/logger';
 import { createNotifications } from '@flowdose/shared/notifications';
 import { createRequestRedis } from '@flowdose/shared/redis';
-import { bearerFor } from '@flowdose/shared/testing/auth';
-import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
-import { countEvents } from '@flowdose/shared/testing/db';
+import { bearerFor } from '@flowdose/testing/auth';
+import { publishTestCatalog } from '@flowdose/testing/catalog';
+import { checkoutDetails } from '@flowdose/testing/checkout';
+import { countEvents } from '@flowdose/testing/db';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { createChangeHub } from '../changes.ts';
+import { shopperWithCart, startStack } from '../harness.test-support.ts';
 import { createPositionWaiter } from '../min-position.ts';
-import { shopperWithCart, startStack } from '../test-support.ts';
 
 const config = testConfig({ MIN_POSITION_TIMEOUT_MS: '2000' });
 let stack: Awaited<ReturnType<typeof startStack>>;

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import type { ShownImage } from '@flowdose/domain/contract/common';
+import type { ShownImage } from '@flowdose/contract/common';
 import type { ImageView } from '@flowdose/domain/product/media';
 import { makeRenditions } from '@flowdose/projections/renditions';
-import { bearerFor } from '@flowdose/shared/testing/auth';
-import { serve } from '@flowdose/shared/testing/http';
-import { inspect, testImage, uploadImage } from '@flowdose/shared/testing/images';
+import { bearerFor } from '@flowdose/testing/auth';
+import { serve } from '@flowdose/testing/http';
+import { inspect, testImage, uploadImage } from '@flowdose/testing/images';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
-import { startStack } from '../test-support.ts';
+import { startStack } from '../harness.test-support.ts';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let admin: Record<string, string>;

@@ -1,12 +1,12 @@
-import { routesOf } from '@flowdose/shared/http/fuzz';
-import { bearerFor } from '@flowdose/shared/testing/auth';
-import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
-import { testImage, uploadImage } from '@flowdose/shared/testing/images';
-import { answerChecker, expectValidOpenApi31, operationsOf, routeNames } from '@flowdose/shared/testing/openapi';
+import { routesOf } from '@flowdose/shared/http/fuzz.test-support';
+import { bearerFor } from '@flowdose/testing/auth';
+import { publishTestCatalog } from '@flowdose/testing/catalog';
+import { checkoutDetails } from '@flowdose/testing/checkout';
+import { testImage, uploadImage } from '@flowdose/testing/images';
+import { answerChecker, expectValidOpenApi31, operationsOf, routeNames } from '@flowdose/testing/openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
-import { shopperWithCart, startStack } from '../test-support.ts';
+import { shopperWithCart, startStack } from '../harness.test-support.ts';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let document: Parameters<typeof operationsOf>[0];

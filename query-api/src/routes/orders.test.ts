@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
-import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
+import { publishTestCatalog } from '@flowdose/testing/catalog';
+import { checkoutDetails } from '@flowdose/testing/checkout';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack } from '../test-support.ts';
+import { startStack } from '../harness.test-support.ts';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import type { CustomerOrders, OrderView } from '@flowdose/domain/contract/query-api';
+import type { CustomerOrders, OrderView } from '@flowdose/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { Id } from '@flowdose/domain/ids';
 import { findOrder, ordersOf, orderVersion } from '@flowdose/projections/read-models/orders/queries';

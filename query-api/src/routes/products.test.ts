@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type Role, signAccessToken } from '@flowdose/shared/auth/tokens';
 import { testConfig } from '@flowdose/shared/config';
-import { countEvents, type TestDatabase } from '@flowdose/shared/testing/db';
-import type { TestServer } from '@flowdose/shared/testing/http';
+import { countEvents, type TestDatabase } from '@flowdose/testing/db';
+import type { TestServer } from '@flowdose/testing/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack } from '../test-support.ts';
+import { startStack } from '../harness.test-support.ts';
 
 type Item = {
   productId: string;

@@ -1,11 +1,6 @@
-import type { ShownImage } from '@flowdose/domain/contract/common';
-import { encodeCursor } from '@flowdose/domain/contract/cursor';
-import {
-  type Categories,
-  type ProductDetail,
-  ProductListQuery,
-  type ProductPage,
-} from '@flowdose/domain/contract/query-api';
+import type { ShownImage } from '@flowdose/contract/common';
+import { encodeCursor } from '@flowdose/contract/cursor';
+import { type Categories, type ProductDetail, ProductListQuery, type ProductPage } from '@flowdose/contract/query-api';
 import { NotFoundError } from '@flowdose/domain/errors';
 import { findProduct, listCategories, listProducts } from '@flowdose/projections/read-models/catalog/queries';
 import { CATALOG } from '@flowdose/projections/read-models/catalog/tables';

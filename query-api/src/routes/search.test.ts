@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { testConfig } from '@flowdose/shared/config';
-import type { TestServer } from '@flowdose/shared/testing/http';
+import type { TestServer } from '@flowdose/testing/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack } from '../test-support.ts';
+import { startStack } from '../harness.test-support.ts';
 
 type Hit = {
   productId: string;

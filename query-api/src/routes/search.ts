@@ -1,5 +1,5 @@
-import type { ShownImage } from '@flowdose/domain/contract/common';
-import { type SearchAnswer, SearchRequest } from '@flowdose/domain/contract/search';
+import type { ShownImage } from '@flowdose/contract/common';
+import { type SearchAnswer, SearchRequest } from '@flowdose/contract/search';
 import { validate } from '@flowdose/shared/http/validate';
 import { createSearchIndex, SEARCH_PROJECTION } from '@flowdose/shared/search/create';
 import { Router } from 'express';

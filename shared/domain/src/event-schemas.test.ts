@@ -8,9 +8,9 @@ import {
   UnreadableEventError,
   UnwritableEventError,
 } from './event-schemas.ts';
+import { orderPlacedV1 } from './events.test-support.ts';
 import { orderDecider } from './order/decider.ts';
 import { placedNamesItsPayment } from './order/events.ts';
-import { orderPlacedV1 } from './testing/events.ts';
 
 const orderId = '0190b8a0-0000-7000-8000-00000000000a';
 const placedV1 = orderPlacedV1(orderId);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { blobStoreContract, expectUnavailable } from './contract.ts';
+import { blobStoreContract, expectUnavailable } from './contract.test-support.ts';
 import { createLocalBlobStore } from './local.ts';
 import { createS3BlobStore, type S3Settings } from './s3.ts';
 

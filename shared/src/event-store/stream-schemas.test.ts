@@ -8,9 +8,9 @@ import { inventoryDecider } from '@flowdose/domain/inventory/decider';
 import { orderDecider } from '@flowdose/domain/order/decider';
 import { productDecider } from '@flowdose/domain/product/decider';
 import { projectionEvents } from '@flowdose/domain/projection/events';
+import { testMetadata } from '@flowdose/testing/events';
 import { describe, expect, it } from 'vitest';
 import { toProblem } from '../http/problem.ts';
-import { testMetadata } from '../testing/events.ts';
 import { checkAppend, STREAM_SCHEMAS, streamCategory } from './stream-schemas.ts';
 
 const event = (type: string, data: unknown) => ({ type, data, metadata: testMetadata });

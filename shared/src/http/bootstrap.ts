@@ -1,4 +1,4 @@
-import type { ApiContract } from '@flowdose/domain/contract/routes';
+import type { ApiContract } from '@flowdose/contract/routes';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Sessions } from '../auth/sessions.ts';

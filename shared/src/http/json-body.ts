@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { storable } from '@flowdose/domain/contract/storable';
+import { storable } from '@flowdose/contract/storable';
 import { type JSONPath, visit } from 'jsonc-parser';
 import { ValidationError } from '../errors.ts';
 

@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
-import { NoBody, PathParams, Problem } from '@flowdose/domain/contract/common';
-import { type ApiContract, documentationRoutes, type RouteContract } from '@flowdose/domain/contract/routes';
+import { NoBody, PathParams, Problem } from '@flowdose/contract/common';
+import { type ApiContract, documentationRoutes, type RouteContract } from '@flowdose/contract/routes';
 import { z } from 'zod';
 
 const RequestHeaders = {

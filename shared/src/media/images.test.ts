@@ -1,4 +1,4 @@
-import { testImage } from '@flowdose/shared/testing/images';
+import { testImage } from '@flowdose/testing/images';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { MAX_PIXELS, measureImage, sniffImageType, stripMetadata } from './images.ts';

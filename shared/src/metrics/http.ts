@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { ApiContract } from '@flowdose/domain/contract/routes';
+import type { ApiContract } from '@flowdose/contract/routes';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 /** The label of a request no route template matched: never its raw URL (one series per URL). */

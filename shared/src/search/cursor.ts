@@ -1,4 +1,4 @@
-import { fromBase64url, toBase64url } from '@flowdose/domain/contract/base64url';
+import { fromBase64url, toBase64url } from '@flowdose/contract/base64url';
 import { ValidationError } from '../errors.ts';
 import type { SearchSort } from './port.ts';
 

@@ -1,4 +1,4 @@
-import { SEARCH_FACETS, SEARCH_SORTS } from '@flowdose/domain/contract/search';
+import { SEARCH_FACETS, SEARCH_SORTS } from '@flowdose/contract/search';
 import type { Currency, Money } from '@flowdose/domain/money';
 import type { ImageRef } from '@flowdose/domain/product/events';
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Currency } from '@flowdose/domain/money';
 import { demoCatalog } from '@flowdose/infra/seed/demo-catalog';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { freePort } from '@flowdose/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../testing/db.ts';
-import { freePort } from '../testing/process.ts';
 import { isUnavailable } from '../unavailable.ts';
-import { searchIndexContract } from './contract.ts';
+import { searchIndexContract } from './contract.test-support.ts';
 import { markTitle } from './highlight.ts';
 import { createMeiliSearchIndex } from './meilisearch.ts';
 import type { SearchDocument } from './port.ts';

@@ -1,8 +1,8 @@
 import { loadConfig } from '@flowdose/shared/config';
 import { liveSchema } from '@flowdose/shared/read-models';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRows, schemaRows, shopHistory } from '../analytics-fixture.ts';
+import { buildRows, schemaRows, shopHistory } from '../analytics-fixture.test-support.ts';
 import { shopDays } from '../shop-day.ts';
 import { cartAbandonmentProjection } from './projection.ts';
 import { abandonmentByPeriod, abandonmentSql } from './queries.ts';

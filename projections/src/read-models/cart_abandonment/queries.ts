@@ -1,4 +1,4 @@
-import type { AbandonmentBucket } from '@flowdose/domain/contract/query-api';
+import type { AbandonmentBucket } from '@flowdose/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { rate } from '../rate.ts';

@@ -1,11 +1,11 @@
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { readableAt } from '@flowdose/shared/event-store/readable';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { testMetadata } from '@flowdose/shared/testing/events';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { testMetadata } from '@flowdose/testing/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendCartHistories, cartsSnapshot } from '../../harness.test-support.ts';
 import { runRange } from '../../run-range.ts';
 import { createSchema } from '../../schema.ts';
-import { appendCartHistories, cartsSnapshot } from '../../test-support.ts';
 import { cartsProjection } from './projection.ts';
 
 let db: TestDatabase;

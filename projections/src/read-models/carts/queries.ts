@@ -1,5 +1,5 @@
+import type { CartView } from '@flowdose/contract/query-api';
 import { itemCountOf, subtotalOf } from '@flowdose/domain/cart/totals';
-import type { CartView } from '@flowdose/domain/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { CARTS, type CartLineRow, type CartRow } from './tables.ts';

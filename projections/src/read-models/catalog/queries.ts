@@ -4,7 +4,7 @@ import type {
   Categories,
   ProductDetail,
   ProductListItem,
-} from '@flowdose/domain/contract/query-api';
+} from '@flowdose/contract/query-api';
 import type { Currency, Money } from '@flowdose/domain/money';
 import type { ImageRef } from '@flowdose/domain/product/events';
 import type { Pool } from '@flowdose/shared/db';

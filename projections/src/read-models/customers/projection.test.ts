@@ -1,11 +1,11 @@
 import { customerStream } from '@flowdose/domain/customer/events';
+import { orderPlacedV1 } from '@flowdose/domain/events.test-support';
 import { orderStream } from '@flowdose/domain/order/events';
-import { orderPlacedV1 } from '@flowdose/domain/testing/events';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { readableAt } from '@flowdose/shared/event-store/readable';
 import { liveSchema } from '@flowdose/shared/read-models';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
-import { testMetadata } from '@flowdose/shared/testing/events';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { testMetadata } from '@flowdose/testing/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRange } from '../../run-range.ts';
 import { createSchema } from '../../schema.ts';

@@ -1,4 +1,4 @@
-import type { CustomerSummary } from '@flowdose/domain/contract/query-api';
+import type { CustomerSummary } from '@flowdose/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { containing } from '../like.ts';

@@ -1,4 +1,4 @@
-import type { DiscountUsageBucket } from '@flowdose/domain/contract/query-api';
+import type { DiscountUsageBucket } from '@flowdose/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
 import type { SalesRange } from '../sales_daily/queries.ts';

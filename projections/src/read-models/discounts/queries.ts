@@ -1,4 +1,4 @@
-import type { DiscountItem } from '@flowdose/domain/contract/query-api';
+import type { DiscountItem } from '@flowdose/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { DISCOUNTS, type DiscountRow } from './tables.ts';

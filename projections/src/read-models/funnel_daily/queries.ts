@@ -1,4 +1,4 @@
-import type { FunnelBucket } from '@flowdose/domain/contract/query-api';
+import type { FunnelBucket } from '@flowdose/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { rate } from '../rate.ts';

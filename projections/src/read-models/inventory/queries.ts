@@ -1,4 +1,4 @@
-import type { StockDetail, StockItem } from '@flowdose/domain/contract/query-api';
+import type { StockDetail, StockItem } from '@flowdose/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { skuProductsSql } from '../catalog/sku-products.ts';

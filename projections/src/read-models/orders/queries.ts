@@ -1,4 +1,4 @@
-import type { Dashboard, OrderSummary, OrderView } from '@flowdose/domain/contract/query-api';
+import type { Dashboard, OrderSummary, OrderView } from '@flowdose/contract/query-api';
 import type { Currency } from '@flowdose/domain/money';
 import { type OrderStatus, WAITING_FOR, type Waiting } from '@flowdose/domain/order/lifecycle';
 import type { Pool } from '@flowdose/shared/db';

@@ -1,4 +1,4 @@
-import type { ProductSalesItem } from '@flowdose/domain/contract/query-api';
+import type { ProductSalesItem } from '@flowdose/contract/query-api';
 import type { Currency } from '@flowdose/domain/money';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';

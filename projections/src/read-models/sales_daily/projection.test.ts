@@ -1,8 +1,8 @@
 import { liveSchema } from '@flowdose/shared/read-models';
-import { createTestDatabase, type TestDatabase } from '@flowdose/shared/testing/db';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchema } from '../../schema.ts';
-import { applyAll, buildRows, orderHistory, schemaRows } from '../analytics-fixture.ts';
+import { applyAll, buildRows, orderHistory, schemaRows } from '../analytics-fixture.test-support.ts';
 import { shopDays } from '../shop-day.ts';
 import { salesDailyProjection } from './projection.ts';
 import { salesByPeriod } from './queries.ts';

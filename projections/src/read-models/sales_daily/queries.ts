@@ -1,4 +1,4 @@
-import type { SalesBucket } from '@flowdose/domain/contract/query-api';
+import type { SalesBucket } from '@flowdose/contract/query-api';
 import type { Currency } from '@flowdose/domain/money';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';

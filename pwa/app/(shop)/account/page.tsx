@@ -1,7 +1,7 @@
 'use client';
-import type { CustomerLoginAnswer } from '@flowdose/domain/contract/command-api';
-import type { Problem } from '@flowdose/domain/contract/common';
-import type { CustomerOrders, OrderView as Order } from '@flowdose/domain/contract/query-api';
+import type { CustomerLoginAnswer } from '@flowdose/contract/command-api';
+import type { Problem } from '@flowdose/contract/common';
+import type { CustomerOrders, OrderView as Order } from '@flowdose/contract/query-api';
 import { STORE_CURRENCY } from '@flowdose/domain/store-currency';
 import Link from 'next/link';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';

@@ -1,5 +1,5 @@
 'use client';
-import type { Problem } from '@flowdose/domain/contract/common';
+import type { Problem } from '@flowdose/contract/common';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useEffect, useState } from 'react';

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
+import { deciderSpec } from '../decider-spec.test-support.ts';
 import { DomainError, NotFoundError } from '../errors.ts';
-import { deciderSpec } from '../testing/decider-spec.ts';
 import { cartDecider } from './decider.ts';
 import type { CartEvent } from './events.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '../decider.ts';
+import { deciderSpec } from '../decider-spec.test-support.ts';
 import { DomainError } from '../errors.ts';
-import { deciderSpec } from '../testing/decider-spec.ts';
 import {
   type CheckoutEvent,
   type CheckoutPlan,

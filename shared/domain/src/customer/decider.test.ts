@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
+import { deciderSpec } from '../decider-spec.test-support.ts';
 import { DomainError } from '../errors.ts';
-import { deciderSpec } from '../testing/decider-spec.ts';
 import { customerDecider } from './decider.ts';
 
 const given = deciderSpec(customerDecider);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '../decider.ts';
+import { deciderSpec } from '../decider-spec.test-support.ts';
 import { DomainError, NotFoundError } from '../errors.ts';
-import { deciderSpec } from '../testing/decider-spec.ts';
-import { orderPlaced } from '../testing/events.ts';
+import { orderPlaced } from '../events.test-support.ts';
 import { allowedActions, type OrderCommand, orderDecider } from './decider.ts';
 import type { OrderEvent } from './events.ts';
 import { ORDER_ACTIONS, type OrderAction, type OrderStatus, type RecordedStep } from './lifecycle.ts';

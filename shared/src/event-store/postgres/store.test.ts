@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { UnwritableEventError } from '@flowdose/domain/event-schemas';
+import { createTestDatabase, type TestDatabase } from '@flowdose/testing/db';
+import { testMetadata } from '@flowdose/testing/events';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../testing/db.ts';
-import { testMetadata } from '../../testing/events.ts';
-import { eventStoreContract } from '../contract.ts';
+import { eventStoreContract } from '../contract.test-support.ts';
 import { START } from '../position.ts';
 import { readableAt } from '../readable.ts';
 import { createPostgresEventStore } from './store.ts';

@@ -1,5 +1,5 @@
 'use client';
-import type { OrderView as Order } from '@flowdose/domain/contract/query-api';
+import type { OrderView as Order } from '@flowdose/contract/query-api';
 import Link from 'next/link';
 import { use, useEffect, useState } from 'react';
 import { formatMoney, titleCase } from '@/lib/format';

@@ -1,4 +1,4 @@
-import type { EventMetadata } from '../event-store/port.ts';
+import type { EventMetadata } from '@flowdose/shared/event-store/port';
 
 export const testMetadata: EventMetadata = {
   correlationId: 'test',

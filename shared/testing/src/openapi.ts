@@ -4,11 +4,12 @@
  * 3.1 schema, its operations listed, and answers checked against the document's own
  * schemas (JSON Schema 2020-12, as OpenAPI 3.1 says). Used by tests only.
  */
+
+import type { ServedRoute } from '@flowdose/shared/http/fuzz.test-support';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { expect } from 'vitest';
-import type { ServedRoute } from '../http/fuzz.ts';
 import type { TestResponse } from './http.ts';
 
 type Document = { openapi: string; paths: Record<string, Record<string, unknown>> };

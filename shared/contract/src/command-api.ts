@@ -1,12 +1,11 @@
-import { z } from 'zod';
-import { LineQuantity, Sku } from '../cart/events.ts';
-import { SHIPPING_METHODS } from '../checkout/rates.ts';
-import { DiscountCode, DiscountValue, PerCurrency } from '../discount/events.ts';
-import { Id } from '../ids.ts';
-import { Reason } from '../inventory/events.ts';
-import { Currency } from '../money.ts';
-import { Address } from '../order/events.ts';
-import { STAFF_STEPS, type StaffStep } from '../order/lifecycle.ts';
+import { LineQuantity, Sku } from '@flowdose/domain/cart/events';
+import { SHIPPING_METHODS } from '@flowdose/domain/checkout/rates';
+import { DiscountCode, DiscountValue, PerCurrency } from '@flowdose/domain/discount/events';
+import { Id } from '@flowdose/domain/ids';
+import { Reason } from '@flowdose/domain/inventory/events';
+import { Currency } from '@flowdose/domain/money';
+import { Address } from '@flowdose/domain/order/events';
+import { STAFF_STEPS, type StaffStep } from '@flowdose/domain/order/lifecycle';
 import {
   ImageChoice,
   MAX_IMAGES,
@@ -14,9 +13,10 @@ import {
   ProductDetailsChanges,
   Variant,
   VariantChanges,
-} from '../product/events.ts';
-import { MAX_IMAGE_BYTES, RENDITION_FORMATS } from '../product/media.ts';
-import { SkipReason } from '../projection/events.ts';
+} from '@flowdose/domain/product/events';
+import { MAX_IMAGE_BYTES, RENDITION_FORMATS } from '@flowdose/domain/product/media';
+import { SkipReason } from '@flowdose/domain/projection/events';
+import { z } from 'zod';
 import { ImageView, NoBody, Position, PositionAnswer } from './common.ts';
 import { Email, Password } from './credentials.ts';
 import { DeadLetter } from './query-api.ts';

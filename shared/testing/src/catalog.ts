@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Currency } from '@flowdose/domain/money';
-import { signAccessToken } from '../auth/tokens.ts';
+import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import type { TestServer } from './http.ts';
 
 /** Products tests can put in carts, one variant each, priced per currency. */

@@ -2,7 +2,7 @@
  * Images made at test time with sharp (no binary fixtures), a look inside their EXIF, and
  * the multipart upload a back office sends. Used by tests only.
  */
-import type { ImageUploadedAnswer } from '@flowdose/domain/contract/command-api';
+import type { ImageUploadedAnswer } from '@flowdose/contract/command-api';
 import sharp from 'sharp';
 import type { TestResponse } from './http.ts';
 

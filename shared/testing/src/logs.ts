@@ -1,9 +1,9 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Config } from '@flowdose/shared/config';
+import { createLogger, type Logger } from '@flowdose/shared/logger';
 import { type DestinationStream, pino } from 'pino';
-import type { Config } from '../config.ts';
-import { createLogger, type Logger } from '../logger.ts';
 import { TEST_DB_PREFIX } from './db.ts';
 
 /**
@@ -29,7 +29,7 @@ export const testLogDestination = (): DestinationStream => {
 export const testLogger = (service: string, config: Pick<Config, 'LOG_LEVEL'>): Logger =>
   createLogger(service, config.LOG_LEVEL, { LOG_FORMAT: 'json' }, testLogDestination());
 
-/** Output of a process a test started (shared/src/testing/process.ts), kept with the run's logs in a file of its own. */
+/** Output of a process a test started (shared/testing/src/process.ts), kept with the run's logs in a file of its own. */
 export const keepTestLog = (source: string, text: string) => {
   mkdirSync(TEST_LOG_DIR, { recursive: true });
   appendFileSync(join(TEST_LOG_DIR, `${process.pid}-${source}.log`), text);

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { cartToken } from '../http/cart-token.ts';
+import { cartToken } from '@flowdose/shared/http/cart-token';
 
 /**
  * The passwords the test suite signs up and signs in with (auth tests, the browser tests'

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createPool, type Pool } from '@flowdose/shared/db';
 import pg from 'pg';
-import { createPool, type Pool } from '../db.ts';
 
 // TEST_DB_PREFIX lets two test runs share one Postgres (each drops only its own databases).
 export const TEST_DB_PREFIX = process.env.TEST_DB_PREFIX ?? 'fd_t_';

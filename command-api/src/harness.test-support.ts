@@ -7,12 +7,12 @@ import { signAccessToken } from '@flowdose/shared/auth/tokens';
 import { type Config, testConfig } from '@flowdose/shared/config';
 import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/store';
 import { createRedis, createRequestRedis } from '@flowdose/shared/redis';
-import { publishTestCatalog } from '@flowdose/shared/testing/catalog';
-import { checkoutDetails } from '@flowdose/shared/testing/checkout';
-import { createTestDatabase } from '@flowdose/shared/testing/db';
-import { serve } from '@flowdose/shared/testing/http';
-import { testLogger } from '@flowdose/shared/testing/logs';
-import { answersOk, until } from '@flowdose/shared/testing/process';
+import { publishTestCatalog } from '@flowdose/testing/catalog';
+import { checkoutDetails } from '@flowdose/testing/checkout';
+import { createTestDatabase } from '@flowdose/testing/db';
+import { serve } from '@flowdose/testing/http';
+import { testLogger } from '@flowdose/testing/logs';
+import { answersOk, until } from '@flowdose/testing/process';
 import { buildApp } from './app.ts';
 import { commandDeps } from './deps.ts';
 

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
-import type { Decider } from '../decider.ts';
-import { fold } from '../decider.ts';
-import type { RefusalCode } from '../errors.ts';
+import type { Decider } from './decider.ts';
+import { fold } from './decider.ts';
+import type { RefusalCode } from './errors.ts';
 
 /** given(events).when(command).thenEmits(events) | thenThrows(ErrorClass, code) — no I/O. */
 export const deciderSpec =

@@ -10,8 +10,8 @@ import { createPostgresEventStore } from '@flowdose/shared/event-store/postgres/
 import { readableAt } from '@flowdose/shared/event-store/readable';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { createRedis, createRequestRedis } from '@flowdose/shared/redis';
-import { testMetadata } from '@flowdose/shared/testing/events';
-import { testLogger } from '@flowdose/shared/testing/logs';
+import { testMetadata } from '@flowdose/testing/events';
+import { testLogger } from '@flowdose/testing/logs';
 import { poolSize } from './connect.ts';
 import { startDispatcher } from './dispatcher.ts';
 import { closeQueues, createQueues } from './queues.ts';

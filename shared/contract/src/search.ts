@@ -1,8 +1,8 @@
+import { Id } from '@flowdose/domain/ids';
+import { Currency, Money } from '@flowdose/domain/money';
+import { Category } from '@flowdose/domain/product/events';
+import { STORE_CURRENCY } from '@flowdose/domain/store-currency';
 import { z } from 'zod';
-import { Id } from '../ids.ts';
-import { Currency, Money } from '../money.ts';
-import { Category } from '../product/events.ts';
-import { STORE_CURRENCY } from '../store-currency.ts';
 import { ShownImage } from './common.ts';
 
 // GET /search (issue 15): the query string and the answer. The SearchIndex port

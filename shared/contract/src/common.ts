@@ -1,8 +1,8 @@
+import { Sku } from '@flowdose/domain/cart/events';
+import { DiscountCode } from '@flowdose/domain/discount/events';
+import { Id } from '@flowdose/domain/ids';
+import { RENDITION_FORMATS } from '@flowdose/domain/product/media';
 import { z } from 'zod';
-import { Sku } from '../cart/events.ts';
-import { DiscountCode } from '../discount/events.ts';
-import { Id } from '../ids.ts';
-import { RENDITION_FORMATS } from '../product/media.ts';
 
 /** A log position as the APIs hand it out: `"<transaction>.<sequence>"`, for `X-Min-Position`. */
 export const Position = z.string().regex(/^\d+\.\d+$/);

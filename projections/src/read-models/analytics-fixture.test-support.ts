@@ -1,6 +1,6 @@
 import type { Pool } from '@flowdose/shared/db';
 import type { RecordedEvent } from '@flowdose/shared/event-store/port';
-import { testMetadata } from '@flowdose/shared/testing/events';
+import { testMetadata } from '@flowdose/testing/events';
 import type { Projection } from '../projection.ts';
 import { createSchema } from '../schema.ts';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Role, signAccessToken } from '../auth/tokens.ts';
+import { type Role, signAccessToken } from '@flowdose/shared/auth/tokens';
 
 /** An Authorization header for a fresh user of `role`, signed as the APIs' login would. */
 export const bearerFor = async (jwtSecret: string, role: Role, seconds = 600) => ({

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { computeTotals, type Discount } from '../checkout/totals.ts';
-import { OrderPlaced, type OrderPlacedData } from '../order/events.ts';
+import { computeTotals, type Discount } from './checkout/totals.ts';
+import { OrderPlaced, type OrderPlacedData } from './order/events.ts';
 
 type OrderPlacedEvent = z.infer<typeof OrderPlaced>;
 
