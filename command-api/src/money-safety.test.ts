@@ -285,7 +285,7 @@ describe('giving back a checkout moves no money it did not take', () => {
     await expectGivenBack(orderId);
   });
 
-  it('a payment authorized after the sweep gave the checkout back is voided by the step that took it', async () => {
+  it('a runner that reaches the provider after the sweep gave the checkout back cannot take the card', async () => {
     const cart = await shop.cartWith([[sku, 1]]);
     const ctx = {
       ...systemContext('test'),
@@ -294,8 +294,8 @@ describe('giving back a checkout moves no money it did not take', () => {
     };
     const { deps } = shop;
     const sweep = systemContext('process-recovery');
-    // The provider answers slowly: meanwhile the sweep gives the stalled checkout up and
-    // gives back what it found (no payment yet), and only then is the card authorized.
+    // The runner reaches the provider late: meanwhile the sweep gave the stalled checkout up
+    // and canceled its payment key (no payment yet), so the provider declines the runner.
     const slow = {
       ...deps.payments,
       authorize: async (request: Parameters<typeof deps.payments.authorize>[0]) => {
@@ -313,9 +313,8 @@ describe('giving back a checkout moves no money it did not take', () => {
     );
     await expect(answer).rejects.toMatchObject({ code: 'checkout-abandoned' });
     const orderId = checkoutKey('late-authorization', cart);
-    expect(await ledgerOf(orderId), 'authorized late, then voided').toEqual([
-      { status: 'voided', captured: '0', refunded: '0' },
-    ]);
+    expect(await ledgerOf(orderId), 'nothing authorized').toEqual([]);
+    expect(await callsOf('cancel', `authorize:${orderId}`), 'the key canceled by the give-back').toBe(1);
     expect(await ordersOf(cart)).toEqual([]);
     await expectGivenBack(orderId);
   });

@@ -29,13 +29,12 @@ export type PaymentProvider = {
   paymentMethod: (payment: { method: 'test-card'; cardNumber: string }) => string;
   authorize: (request: PaymentRequest) => Promise<PaymentResult>;
   /**
-   * The payment an `authorize` with this key made, and where it stands; null when none was
-   * made (never asked, or declined). Only reads: how a give-back learns whether there is an
-   * authorization to void without creating one.
+   * Cancels what an `authorize` with this key made, never asking for one (a payment intent's
+   * cancel): an authorization found is voided under `voidKey`, and the key answers "declined"
+   * from then on, so an `authorize` still on its way cannot take the card after the give-back
+   * that called this. Repeatable.
    */
-  findAuthorization: (request: {
-    idempotencyKey: string;
-  }) => Promise<{ paymentId: string; status: PaymentStatus } | null>;
+  cancelAuthorization: (request: { idempotencyKey: string; voidKey: string }) => Promise<void>;
   capture: (movement: PaymentMovement) => Promise<void>;
   refund: (movement: PaymentMovement) => Promise<void>;
   /** Lets an authorization that will never be captured go. */
@@ -105,11 +104,28 @@ export function testPaymentProvider(pool: Pool): PaymentProvider {
     detail,
   });
 
+  async function voidPayment({ paymentId, idempotencyKey }: { paymentId: string; idempotencyKey: string }) {
+    const call = await once('void', idempotencyKey, async (tx) => {
+      const p = await lockPayment(tx, paymentId);
+      if (!p) return refuse(paymentId, undefined, `No payment ${paymentId}.`);
+      if (p.status !== 'authorized' && p.status !== 'requires_confirmation')
+        return refuse(paymentId, undefined, `A ${p.status} payment cannot be voided.`);
+      await tx.query(`update test_payments.payments set status = 'voided' where payment_id = $1`, [paymentId]);
+      return { outcome: 'voided', paymentId };
+    });
+    settle(call);
+  }
+
   return {
     paymentMethod: ({ cardNumber }) => TEST_METHODS[cardNumber] ?? 'pm_test_unknown',
     async authorize({ orderId, amount, currency, paymentMethod, idempotencyKey }) {
       const paymentId = `pay_test_${createHash('sha256').update(orderId).digest('hex').slice(0, 24)}`;
       const call = await once('authorize', idempotencyKey, async (tx) => {
+        const canceled = await tx.query(
+          "select 1 from test_payments.calls where kind = 'cancel' and idempotency_key = $1",
+          [idempotencyKey],
+        );
+        if (canceled.rowCount) return { outcome: 'declined', detail: 'This payment was canceled before it was asked.' };
         if (paymentMethod === 'pm_test_declined') return { outcome: 'declined', detail: 'The card was declined.' };
         if (paymentMethod !== 'pm_test_visa' && paymentMethod !== 'pm_test_confirm')
           return { outcome: 'declined', detail: 'Unknown test card; see the README for the test numbers.' };
@@ -124,17 +140,27 @@ export function testPaymentProvider(pool: Pool): PaymentProvider {
       if (call.outcome === 'declined') return { status: 'declined', reason: call.detail ?? 'declined' };
       return { status: call.outcome as 'authorized' | 'requires_confirmation', paymentId: call.payment_id! };
     },
-    findAuthorization: ({ idempotencyKey }) =>
-      inTransaction(pool, async (tx) => {
-        // Waits for an authorization under way with this key, so it is seen whole or not at all.
+    async cancelAuthorization({ idempotencyKey, voidKey }) {
+      // Under the authorization's own lock: one under way is seen whole, and none can follow.
+      const found = await inTransaction(pool, async (tx) => {
         await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 7))', [`authorize:${idempotencyKey}`]);
+        await tx.query(
+          `insert into test_payments.calls (kind, idempotency_key, outcome) values ('cancel', $1, 'canceled')
+           on conflict do nothing`,
+          [idempotencyKey],
+        );
         const { rows } = await tx.query<{ payment_id: string; status: PaymentStatus }>(
           `select p.payment_id, p.status from test_payments.calls c join test_payments.payments p using (payment_id)
            where c.kind = 'authorize' and c.idempotency_key = $1`,
           [idempotencyKey],
         );
-        return rows[0] ? { paymentId: rows[0].payment_id, status: rows[0].status } : null;
-      }),
+        return rows[0];
+      });
+      // One the order's cancel voided already (or a captured one, which a give-back never meets) is left be.
+      if (found?.status === 'authorized' || found?.status === 'requires_confirmation') {
+        await voidPayment({ paymentId: found.payment_id, idempotencyKey: voidKey });
+      }
+    },
     async capture({ paymentId, amount, idempotencyKey }) {
       const call = await once('capture', idempotencyKey, async (tx) => {
         const p = await lockPayment(tx, paymentId);
@@ -164,17 +190,7 @@ export function testPaymentProvider(pool: Pool): PaymentProvider {
       });
       settle(call);
     },
-    async void({ paymentId, idempotencyKey }) {
-      const call = await once('void', idempotencyKey, async (tx) => {
-        const p = await lockPayment(tx, paymentId);
-        if (!p) return refuse(paymentId, undefined, `No payment ${paymentId}.`);
-        if (p.status !== 'authorized' && p.status !== 'requires_confirmation')
-          return refuse(paymentId, undefined, `A ${p.status} payment cannot be voided.`);
-        await tx.query(`update test_payments.payments set status = 'voided' where payment_id = $1`, [paymentId]);
-        return { outcome: 'voided', paymentId };
-      });
-      settle(call);
-    },
+    void: voidPayment,
   };
 }
 

@@ -161,13 +161,15 @@ async function authorize(deps: CheckoutDeps, _ctx: CommandContext, process: Runn
 }
 
 /**
- * Looks the payment up by its key, never asking for one: a checkout stopped before the
- * provider was called has nothing to void. One the order's cancel voided already is left be.
+ * Cancels the payment by its key, never asking for one: a checkout stopped before the
+ * provider was called has nothing to void, and its key can no longer take the card (a runner
+ * still on its way to the provider is declined).
  */
 async function voidAuthorization(deps: CheckoutDeps, _ctx: CommandContext, { orderId }: Running) {
-  const payment = await deps.payments.findAuthorization({ idempotencyKey: authorizationKey(orderId) });
-  if (payment?.status !== 'authorized' && payment?.status !== 'requires_confirmation') return;
-  await deps.payments.void({ paymentId: payment.paymentId, idempotencyKey: `checkout-void:${orderId}` });
+  await deps.payments.cancelAuthorization({
+    idempotencyKey: authorizationKey(orderId),
+    voidKey: `checkout-void:${orderId}`,
+  });
 }
 
 async function placeOrder(deps: CheckoutDeps, ctx: CommandContext, process: Running) {
