@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { cartDecider } from '@flowdose/domain/cart/decider';
 import { checkoutDecider } from '@flowdose/domain/checkout/process';
 import { customerDecider } from '@flowdose/domain/customer/decider';
@@ -29,6 +32,24 @@ describe('the schemas appends are checked by', () => {
     };
     expect([...STREAM_SCHEMAS.keys()].sort()).toEqual(Object.keys(readers).sort());
     for (const [category, schema] of Object.entries(readers)) expect(STREAM_SCHEMAS.get(category)).toBe(schema);
+  });
+
+  it('cover every stream the domain names: a new stream function without a schema here fails', async () => {
+    const domain = dirname(fileURLToPath(import.meta.resolve('@flowdose/domain/ids')));
+    const modules = readdirSync(domain, { recursive: true, encoding: 'utf8' }).filter(
+      (file) => file.endsWith('.ts') && !/\.test(-support)?\.ts$/.test(file),
+    );
+    const named = modules.flatMap((file) =>
+      [...readFileSync(join(domain, file), 'utf8').matchAll(/export const (\w+Stream) = /g)].map((m) => ({
+        file,
+        name: m[1]!,
+      })),
+    );
+    expect(named.length).toBeGreaterThanOrEqual(STREAM_SCHEMAS.size);
+    for (const { file, name } of named) {
+      const stream = (await import(join(domain, file)))[name] as (id: string) => string;
+      expect(STREAM_SCHEMAS.has(streamCategory(stream('x'))), `${name} (${file})`).toBe(true);
+    }
   });
 
   it('are found by the stream’s category, whatever dashes its id holds', () => {
