@@ -12,6 +12,8 @@ import { adminProjectionRoutes } from './routes/admin-projections.ts';
 import { authRoutes } from './routes/auth.ts';
 import { cartRoutes } from './routes/carts.ts';
 import { healthRoute } from './routes/health.ts';
+import { meRoutes } from './routes/me.ts';
+import { meAddressRoutes } from './routes/me-addresses.ts';
 import { paymentWebhookRoute } from './routes/payment-webhook.ts';
 
 /** The command API without a listening socket, so tests drive it with real dependencies. */
@@ -28,6 +30,8 @@ export function buildApp(deps: Deps): express.Express {
     routes: [
       deps.limits.commands,
       authRoutes(deps),
+      meRoutes(deps),
+      meAddressRoutes(deps),
       cartRoutes(deps),
       adminProjectionRoutes(deps),
       adminDeadLetterRoutes(deps),

@@ -1,4 +1,6 @@
 import type { Problem } from '@flowdose/contract/common';
+import type { SavedAddress } from '@flowdose/contract/query-api';
+import type { ChangeEvent } from 'react';
 
 const COUNTRIES = {
   FR: 'France',
@@ -31,10 +33,49 @@ export function checkoutOf(form: FormData) {
   };
 }
 
-/** Where the order goes, how, and how it is paid: the checkout form's fields but the email (the page fills it in). */
-export function CheckoutFields() {
+const ADDRESS_FIELDS = ['name', 'line1', 'line2', 'city', 'postalCode', 'country'] as const;
+
+// The fields stay the shopper's own (uncontrolled): picking a saved address writes it into
+// them once, and the shopper may still change any of it for this order.
+function fillFrom(saved: readonly SavedAddress[]) {
+  return (event: ChangeEvent<HTMLSelectElement>) => {
+    const address = saved.find((a) => a.addressId === event.currentTarget.value);
+    const form = event.currentTarget.form;
+    if (!address || !form) return;
+    for (const name of ADDRESS_FIELDS) {
+      const field = form.elements.namedItem(name);
+      if (field instanceof HTMLInputElement || field instanceof HTMLSelectElement) field.value = address[name] ?? '';
+    }
+  };
+}
+
+const addressLabel = (a: SavedAddress) => `${a.name}, ${a.line1}, ${a.postalCode} ${a.city}, ${a.country}`;
+
+/**
+ * Where the order goes, how, and how it is paid: the checkout form's fields but the email (the
+ * page fills it in). A signed-in customer's saved addresses offer to fill the address.
+ */
+export function CheckoutFields({ saved = [] }: { saved?: readonly SavedAddress[] }) {
+  // A saved address may be in a country this list does not name: it is offered by its code.
+  const countries: [string, string][] = [
+    ...Object.entries(COUNTRIES),
+    ...[...new Set(saved.map((a) => a.country))].filter((c) => !(c in COUNTRIES)).map((c): [string, string] => [c, c]),
+  ];
   return (
     <>
+      {saved.length > 0 && (
+        <label>
+          Saved address
+          <select name="savedAddress" defaultValue="" onChange={fillFrom(saved)}>
+            <option value="">Enter a new address</option>
+            {saved.map((a) => (
+              <option key={a.addressId} value={a.addressId}>
+                {addressLabel(a)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label>
         Full name
         <input name="name" autoComplete="name" required maxLength={200} />
@@ -58,7 +99,7 @@ export function CheckoutFields() {
       <label>
         Country
         <select name="country" autoComplete="country" defaultValue="FR">
-          {Object.entries(COUNTRIES).map(([code, name]) => (
+          {countries.map(([code, name]) => (
             <option key={code} value={code}>
               {name}
             </option>

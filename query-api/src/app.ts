@@ -16,6 +16,7 @@ import { adminQueueRoutes } from './routes/admin-queues.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { cartRoutes } from './routes/carts.ts';
 import { healthRoute } from './routes/health.ts';
+import { meAddressRoutes } from './routes/me-addresses.ts';
 import { mediaRoutes } from './routes/media.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { productRoutes } from './routes/products.ts';
@@ -50,6 +51,7 @@ export function buildApp(deps: Deps): express.Express {
       productRoutes(deps, cache, show),
       searchRoutes(deps, cache, show),
       orderRoutes(deps, metrics),
+      meAddressRoutes(deps),
       adminRoutes(deps),
       adminDeadLetterRoutes(deps),
       adminQueueRoutes(deps),

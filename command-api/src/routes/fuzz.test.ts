@@ -58,7 +58,11 @@ beforeAll(async () => {
   const account = await api.request<{ accessToken: string; refreshToken: string }>('POST', '/auth/register', {
     body: { email: 'fuzz@example.com', password: PASSWORD },
   });
-  for (const res of [order, product, discount, account]) expect(res.status, res.text).toBeLessThan(300);
+  const address = await api.request<{ addressId: string }>('POST', '/me/addresses', {
+    headers: { Authorization: `Bearer ${account.body.accessToken}` },
+    body: fuzzAddress,
+  });
+  for (const res of [order, product, discount, account, address]) expect(res.status, res.text).toBeLessThan(300);
   refreshToken = account.body.refreshToken;
   params = {
     cartId: cart.cartId,
@@ -69,6 +73,7 @@ beforeAll(async () => {
     code: 'FUZZ10',
     name: 'carts',
     position: '1.1',
+    addressId: address.body.addressId,
   };
   headersFor = {
     none: {},
@@ -78,6 +83,8 @@ beforeAll(async () => {
   };
 });
 afterAll(() => shop.close());
+
+const fuzzAddress = { name: 'Fuzz', line1: '1 Lane', city: 'Berlin', postalCode: '10115', country: 'DE' };
 
 const newProduct = (handle: string, sku: string) => ({
   title: 'Fuzz',
@@ -96,7 +103,7 @@ const newProduct = (handle: string, sku: string) => ({
 const access = (route: ServedRoute): keyof typeof headersFor =>
   route.path.startsWith('/carts/')
     ? 'cart'
-    : route.path === '/auth/logout'
+    : route.path === '/auth/logout' || route.path.startsWith('/me/')
       ? 'customer'
       : route.path.startsWith('/admin/') && route.path !== '/admin/auth/login'
         ? 'admin'
@@ -113,6 +120,10 @@ const validBodies = (): Record<string, object | null> => ({
   'POST /admin/auth/login': { email: 'staff@example.com', password: PASSWORD },
   'POST /auth/refresh': { refreshToken },
   'POST /auth/logout': null,
+  'POST /me/password': { currentPassword: PASSWORD, newPassword: PASSWORD },
+  'POST /me/addresses': fuzzAddress,
+  'PATCH /me/addresses/:addressId': { city: 'Bonn' },
+  'DELETE /me/addresses/:addressId': null,
   'POST /carts': { currency: 'EUR' },
   'POST /carts/:cartId/items': { sku: 'MUG-WHITE', quantity: 1 },
   'PATCH /carts/:cartId/items/:lineId': { quantity: 2 },

@@ -1,5 +1,6 @@
 import { LineQuantity, Sku } from '@flowdose/domain/cart/events';
 import { SHIPPING_METHODS } from '@flowdose/domain/checkout/rates';
+import { AddressChanges, MAX_SAVED_ADDRESSES } from '@flowdose/domain/customer/events';
 import { DiscountCode, DiscountValue, PerCurrency } from '@flowdose/domain/discount/events';
 import { Id } from '@flowdose/domain/ids';
 import { Reason } from '@flowdose/domain/inventory/events';
@@ -31,7 +32,14 @@ export const Login = z.strictObject({ email: Email, password: z.string().min(1).
 export const CustomerLogin = Login.extend({ guestCartId: z.string().max(64).optional() });
 export const Registration = Credentials.extend({ guestCartId: z.string().max(64).optional() });
 export const Refresh = z.strictObject({ refreshToken: z.string().min(1).max(256) });
+// The current password is only checked, like a login's; the new one obeys the registration rules.
+export const PasswordChange = z.strictObject({ currentPassword: Login.shape.password, newPassword: Password });
 
+/** A saved address: the fields checkout takes. A change names only the fields it changes. */
+export const AddressBody = Address;
+export const AddressChangesBody = AddressChanges.refine((changes) => Object.keys(changes).length > 0, {
+  message: 'name at least one field to change',
+});
 export const OpenCartBody = z.strictObject({ currency: Currency });
 export const AddItemBody = z.strictObject({ sku: Sku, quantity: LineQuantity });
 export const ChangeQuantityBody = z.strictObject({ quantity: LineQuantity });
@@ -103,10 +111,21 @@ export const CustomerLoginAnswer = z
   .meta({ id: 'CustomerSession' });
 export const StaffLoginAnswer = z.object({ userId: Id, ...Tokens }).meta({ id: 'StaffSession' });
 export const TokensAnswer = z.object(Tokens).meta({ id: 'Tokens' });
+export const PasswordChangedAnswer = z
+  .object({
+    otherSessionsRevoked: z
+      .number()
+      .int()
+      .meta({ description: "How many of the customer's other sessions were signed out (the caller's stays)." }),
+  })
+  .meta({ id: 'PasswordChanged' });
+export type PasswordChangedAnswer = z.infer<typeof PasswordChangedAnswer>;
 export const CartOpenedAnswer = z
   .object({ cartId: Id, cartToken: z.string(), position: Position })
   .meta({ id: 'CartOpened' });
 export const LineAnswer = z.object({ lineId: Id, position: Position });
+export const AddressSavedAnswer = z.object({ addressId: Id, position: Position }).meta({ id: 'AddressSaved' });
+export type AddressSavedAnswer = z.infer<typeof AddressSavedAnswer>;
 export const OrderPlacedAnswer = z.object({ orderId: Id, position: Position });
 export const ProductCreatedAnswer = z.object({ productId: Id, position: Position });
 export const ImageUploadedAnswer = z
@@ -155,6 +174,7 @@ const created = (schema: z.ZodType, description: string) => ({ 201: { descriptio
 
 const cart = { tag: 'carts', credentials: ['cartToken', 'bearer'], idempotent: true } as const;
 const admin = { credentials: ['bearer'], roles: ['admin'], idempotent: true } as const;
+const addressBook = { tag: 'accounts', credentials: ['bearer'], idempotent: true } as const;
 
 const productLifecycle = (['publish', 'unpublish', 'archive'] as const).map(
   (action): RouteContract => ({
@@ -262,6 +282,44 @@ export const commandApi: ApiContract = {
       tag: 'accounts',
       credentials: ['bearer'],
       answers: { 204: { description: 'Signed out.' } },
+    },
+    {
+      method: 'post',
+      path: '/me/password',
+      summary: "Change the signed-in customer's password",
+      description:
+        'The current password is required (a wrong one is a 400 on currentPassword, counted like a failed login). ' +
+        "Every other session of the customer is revoked; the caller's own stays signed in. Customers only.",
+      tag: 'accounts',
+      credentials: ['bearer'],
+      body: PasswordChange,
+      answers: { 200: { description: 'Changed.', schema: PasswordChangedAnswer } },
+    },
+    {
+      method: 'post',
+      path: '/me/addresses',
+      summary: "Save an address in the signed-in customer's address book",
+      description: `Customers only. At most ${MAX_SAVED_ADDRESSES} are kept: another is a 409 too-many-addresses.`,
+      ...addressBook,
+      body: AddressBody,
+      answers: created(AddressSavedAnswer, 'Saved.'),
+    },
+    {
+      method: 'patch',
+      path: '/me/addresses/:addressId',
+      summary: 'Change some fields of a saved address',
+      description: 'An empty line2 takes the second line away. Another customer’s address is a 404.',
+      ...addressBook,
+      body: AddressChangesBody,
+      answers: appended,
+    },
+    {
+      method: 'delete',
+      path: '/me/addresses/:addressId',
+      summary: 'Remove a saved address',
+      description: 'Another customer’s address is a 404.',
+      ...addressBook,
+      answers: appended,
     },
     {
       method: 'post',

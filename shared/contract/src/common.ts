@@ -32,6 +32,7 @@ export const PathParams = {
   lineId: Id,
   orderId: Id,
   customerId: Id,
+  addressId: Id,
   productId: Id,
   sku: Sku,
   code: DiscountCode,

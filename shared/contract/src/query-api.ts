@@ -343,6 +343,11 @@ export const CustomerSummary = z
   })
   .meta({ id: 'CustomerSummary' });
 export const CustomerPage = z.object({ items: z.array(CustomerSummary), nextCursor: NextCursor });
+/** An entry of the signed-in customer's address book, in the shape checkout takes an address. */
+export const SavedAddress = z.object({ addressId: Id, ...Address.shape }).meta({ id: 'SavedAddress' });
+export type SavedAddress = z.infer<typeof SavedAddress>;
+export const SavedAddresses = z.object({ items: z.array(SavedAddress).meta({ description: 'Oldest saved first.' }) });
+export type SavedAddresses = z.infer<typeof SavedAddresses>;
 export const CustomerDetail = CustomerSummary.extend({
   recentOrders: z.array(OrderSummary).meta({ description: 'The newest 20.' }),
 }).meta({ id: 'CustomerDetail' });
@@ -719,6 +724,16 @@ export const queryApi: ApiContract = {
       credentials: ['bearer'],
       ...reader,
       answers: { 200: { description: 'The orders.', schema: CustomerOrders } },
+    },
+    {
+      method: 'get',
+      path: '/me/addresses',
+      summary: "The signed-in customer's saved addresses",
+      description: 'Customers only. Reads the customers read model (X-Min-Position waits for it).',
+      tag: 'accounts',
+      credentials: ['bearer'],
+      ...reader,
+      answers: { 200: { description: 'The address book (Cache-Control: private, no-cache).', schema: SavedAddresses } },
     },
     {
       method: 'get',

@@ -71,6 +71,7 @@ export const REFUSAL_CODES = [
   // accounts
   'customer-exists',
   'email-taken',
+  'too-many-addresses',
   // operations
   'dead-letter-not-quarantined',
 ] as const;

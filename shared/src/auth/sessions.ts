@@ -10,6 +10,8 @@ export type Sessions = {
   start: (userId: string, role: Role) => Promise<Tokens>;
   refresh: (refreshToken: string) => Promise<Tokens & { principal: Principal }>;
   revoke: (sessionId: string) => Promise<void>;
+  /** Revokes every live session of the user but `keep` (the caller's own); answers how many. */
+  revokeOthers: (userId: string, keep: string, db?: Pick<Pool, 'query'>) => Promise<number>;
   isRevoked: (sessionId: string) => Promise<boolean>;
 };
 
@@ -91,6 +93,15 @@ export function createSessions(
     },
 
     revoke,
+
+    async revokeOthers(userId, keep, db = pool) {
+      const { rowCount } = await db.query(
+        `update auth_sessions set revoked_at = now()
+         where user_id = $1 and session_id <> $2 and revoked_at is null`,
+        [userId, keep],
+      );
+      return rowCount ?? 0;
+    },
 
     async isRevoked(sessionId) {
       const { rows } = await pool.query<{ revoked: boolean }>(

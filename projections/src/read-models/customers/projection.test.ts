@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRange } from '../../run-range.ts';
 import { createSchema } from '../../schema.ts';
 import { customersProjection } from './projection.ts';
-import { findCustomer, listCustomers } from './queries.ts';
+import { addressesOf, findCustomer, listCustomers } from './queries.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -66,6 +66,48 @@ describe('customers read model', () => {
 
     expect(await runRange(db.pool, store, customersProjection, liveSchema('customers'), { to: position })).toBeNull();
     expect(await findCustomer(db.pool, ada)).toEqual(adaRow);
+    await store.close();
+  });
+
+  it('keeps each customer its address book, the same when applied twice', async () => {
+    const store = createPostgresEventStore({ pool: db.pool, connectionString: db.url });
+    const ada = crypto.randomUUID();
+    const [home, work] = [crypto.randomUUID(), crypto.randomUUID()];
+    const address = {
+      name: 'Ada',
+      line1: '1 Lane',
+      line2: 'Flat 2',
+      city: 'Berlin',
+      postalCode: '10115',
+      country: 'DE',
+    };
+    const { position } = await store.append(
+      customerStream(ada),
+      [
+        event('CustomerRegistered', { customerId: ada, email: 'ada@example.com' }),
+        event('CustomerAddressSaved', { customerId: ada, addressId: home, address }),
+        event('CustomerAddressSaved', { customerId: ada, addressId: work, address: { ...address, city: 'Bonn' } }),
+        event('CustomerAddressChanged', {
+          customerId: ada,
+          addressId: home,
+          address: { name: 'Ada', line1: '2 Lane', city: 'Berlin', postalCode: '10115', country: 'DE' },
+        }),
+        event('CustomerAddressRemoved', { customerId: ada, addressId: work }),
+      ],
+      'no_stream',
+    );
+    await readableAt(store, position);
+    await runRange(db.pool, store, customersProjection, liveSchema('customers'), { to: position });
+
+    const book = await addressesOf(db.pool, ada);
+    expect(book).toEqual([
+      { addressId: home, name: 'Ada', line1: '2 Lane', city: 'Berlin', postalCode: '10115', country: 'DE' },
+    ]);
+    expect(book[0]?.line2).toBeUndefined();
+    expect(await addressesOf(db.pool, crypto.randomUUID())).toEqual([]);
+
+    expect(await runRange(db.pool, store, customersProjection, liveSchema('customers'), { to: position })).toBeNull();
+    expect(await addressesOf(db.pool, ada)).toEqual(book);
     await store.close();
   });
 });

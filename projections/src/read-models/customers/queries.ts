@@ -1,12 +1,13 @@
-import type { CustomerSummary } from '@flowdose/contract/query-api';
+import type { CustomerSummary, SavedAddress } from '@flowdose/contract/query-api';
 import type { Pool } from '@flowdose/shared/db';
 import { liveSchema } from '@flowdose/shared/read-models';
 import { containing } from '../like.ts';
 import { viewOf } from '../view.ts';
-import { CUSTOMERS, type CustomerRow } from './tables.ts';
+import { CUSTOMERS, type CustomerAddressRow, type CustomerRow } from './tables.ts';
 
 const s = liveSchema(CUSTOMERS);
 const customerView = viewOf<CustomerSummary>();
+const addressView = viewOf<SavedAddress>();
 
 /** Customers, newest registration first, by keyset on (registered_at, customer_id). */
 export async function listCustomers(
@@ -35,4 +36,14 @@ export async function findCustomer(pool: Pool, customerId: string): Promise<Cust
     [customerId],
   );
   return rows[0] ? customerView(rows[0]) : null;
+}
+
+/** A customer's address book, oldest saved first; without a second line, the answer has none (JSON drops undefined). */
+export async function addressesOf(pool: Pool, customerId: string): Promise<SavedAddress[]> {
+  const { rows } = await pool.query<CustomerAddressRow>(
+    `select address_id, name, line1, line2, city, postal_code, country from ${s}.customer_addresses
+     where customer_id = $1 order by saved_at, address_id`,
+    [customerId],
+  );
+  return rows.map(({ line2, ...row }) => addressView({ ...row, line2: line2 ?? undefined }));
 }

@@ -5,6 +5,7 @@ import type { CustomerOrders, OrderView as Order } from '@flowdose/contract/quer
 import { STORE_CURRENCY } from '@flowdose/domain/store-currency';
 import Link from 'next/link';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { ChangePassword } from '@/components/change-password';
 import { drainOutbox, forgetCart, refreshFromServer } from '@/lib/cart';
 import { formatMoney, titleCase } from '@/lib/format';
 import { fetchAs, readSession, saveSession } from '@/lib/session';
@@ -143,6 +144,7 @@ export default function AccountPage() {
           ))}
         </ul>
       )}
+      <ChangePassword />
     </>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 import type { Problem } from '@flowdose/contract/common';
+import type { SavedAddress, SavedAddresses } from '@flowdose/contract/query-api';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useEffect, useState } from 'react';
@@ -7,7 +8,7 @@ import { CheckoutFields, checkoutOf, ProblemNotice } from '@/components/checkout
 import { drainOutbox, forgetCart } from '@/lib/cart';
 import { formatMoney } from '@/lib/format';
 import { fetchAs, readSession } from '@/lib/session';
-import { db, META, setMeta } from '@/lib/store';
+import { db, getMeta, META, setMeta } from '@/lib/store';
 import { useCart, useOnline } from '@/lib/use-cart';
 
 export default function CheckoutPage() {
@@ -21,8 +22,18 @@ export default function CheckoutPage() {
   // refusal ends the attempt, and the next submit is a new one.
   const [attempt, setAttempt] = useState(() => crypto.randomUUID());
 
+  const [saved, setSaved] = useState<SavedAddress[]>([]);
   useEffect(() => {
-    void readSession().then((s) => s && setEmail((e) => e || s.email));
+    void readSession().then(async (s) => {
+      if (!s) return;
+      setEmail((e) => e || s.email);
+      // The address book only helps: without it (offline, a slow read model) the fields are typed in.
+      const position = await getMeta<string>(META.position);
+      const res = await fetchAs('/api/queries/me/addresses', {
+        headers: position ? { 'X-Min-Position': position } : {},
+      }).catch(() => null);
+      if (res?.ok) setSaved(((await res.json()) as SavedAddresses).items);
+    });
   }, []);
 
   const live = lines.filter((l) => l.quantity > 0);
@@ -114,7 +125,7 @@ export default function CheckoutPage() {
             onChange={(e) => setEmail(e.target.value)}
           />
         </label>
-        <CheckoutFields />
+        <CheckoutFields saved={saved} />
         <ProblemNotice problem={problem} />
         <button type="submit" disabled={busy || !online}>
           {busy ? 'Placing your order…' : 'Place order'}
