@@ -2,7 +2,7 @@
 import { readEventStream } from '@flowdose/contract/event-stream';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { SCREENSHOTS, startStorefront } from './storefront-stack.ts';
+import { postJson, SCREENSHOTS, startStorefront } from './storefront-stack.ts';
 
 let shop: Awaited<ReturnType<typeof startStorefront>>;
 beforeAll(async () => {
@@ -568,6 +568,58 @@ describe('storefront', () => {
     expect((await idb(page)).outbox).toBe(0);
     expect(await serverCart(page)).toEqual({ 'TOTE-NATURAL': 1 });
     expect(await shownCart(page)).toEqual({ 'TOTE-NATURAL': 1 });
+    await context.close();
+  });
+
+  it('changes the password on the account page, and fills the checkout from a saved address', async () => {
+    const page = await newShopper();
+    const email = `grace-${Date.now()}@example.com`;
+    await page.goto(`${shop.url}/account`);
+    await page.getByRole('form', { name: 'Create an account' }).getByLabel('Email').fill(email);
+    await page.getByLabel('Password (10 characters or more)').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Signed in as').waitFor();
+
+    const change = page.getByRole('form', { name: 'Change password' });
+    await change.getByLabel('Current password').fill('wrong horse battery');
+    await change.getByLabel(/^New password/).fill('another good passphrase');
+    await change.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(() => change.getByRole('alert').textContent(), { timeout: 30_000 }).toContain('Current password');
+    await change.getByLabel('Current password').fill('correct horse battery');
+    await change.getByLabel(/^New password/).fill('another good passphrase');
+    await change.getByRole('button', { name: 'Change password' }).click();
+    await expect
+      .poll(() => change.getByRole('status').textContent(), { timeout: 30_000 })
+      .toContain('Password changed');
+    await shot(page, 'account-password');
+    // The page's own session lives on; the new password signs in, the old one no longer does.
+    const { accessToken } = await postJson<{ accessToken: string }>(`${shop.commands}/auth/login`, {
+      email,
+      password: 'another good passphrase',
+    });
+    await expect(postJson(`${shop.commands}/auth/login`, { email, password: 'correct horse battery' })).rejects.toThrow(
+      /401/,
+    );
+
+    const { addressId } = await postJson<{ addressId: string }>(
+      `${shop.commands}/me/addresses`,
+      { name: 'Grace Hopper', line1: '1 Navy Way', city: 'Arlington', postalCode: '22201', country: 'US' },
+      { Authorization: `Bearer ${accessToken}` },
+    );
+    await page.goto(`${shop.url}/products/classic-t-shirt`);
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText('is in your cart').waitFor();
+    await page.goto(`${shop.url}/checkout`);
+    // The address book is read after the page shows: it is offered once it arrives.
+    const saved = page.getByLabel('Saved address');
+    await saved.waitFor({ timeout: 30_000 });
+    await saved.selectOption(addressId);
+    expect(await page.getByLabel('Full name').inputValue()).toBe('Grace Hopper');
+    expect(await page.getByLabel('Address', { exact: true }).inputValue()).toBe('1 Navy Way');
+    expect(await page.getByLabel('City').inputValue()).toBe('Arlington');
+    expect(await page.getByLabel('Postal code').inputValue()).toBe('22201');
+    expect(await page.getByLabel('Country').inputValue()).toBe('US');
+    await shot(page, 'checkout-saved-address');
     await context.close();
   });
 });
