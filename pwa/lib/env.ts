@@ -1,14 +1,6 @@
 import 'server-only';
+import { ShopTimeZone, StaffIdleMinutes } from '@flowdose/domain/settings';
 import { z } from 'zod';
-
-const isTimeZone = (name: string) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const HttpUrl = z.url({ protocol: /^https?$/ });
 
@@ -23,9 +15,9 @@ const StorefrontEnv = z.object({
   COMMAND_API_URL: HttpUrl.default('http://127.0.0.1:4001'),
   QUERY_API_URL: HttpUrl.default('http://127.0.0.1:4002'),
   // The back office's cookies last as long as the command API lets a staff refresh token live.
-  STAFF_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  STAFF_IDLE_MINUTES: StaffIdleMinutes,
   // The analytics reports count the shop's days, as the read models do.
-  SHOP_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'not a time zone (an IANA name: Europe/Paris)'),
+  SHOP_TIME_ZONE: ShopTimeZone,
   // Images a CDN serves: an http(s) URL, or a path on this origin (/api/queries).
   MEDIA_PUBLIC_BASE_URL: z
     .string()

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ShopTimeZone, StaffIdleMinutes } from '@flowdose/domain/settings';
 import { z } from 'zod';
 
 // 0 asks the OS for a free port (tests).
@@ -18,15 +19,6 @@ const pgSize = (fallback: string) =>
     .regex(/^[1-9][0-9]*(kB|MB|GB|TB)$/, 'a whole number and a unit: kB, MB, GB or TB (1GB)')
     .default(fallback);
 
-const isTimeZone = (name: string) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 const Env = z
   .object({
     DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/flowdose'),
@@ -37,7 +29,7 @@ const Env = z
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     // A staff session ends after this long without a refresh (the back office also lets its cookies expire then).
-    STAFF_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+    STAFF_IDLE_MINUTES: StaffIdleMinutes,
     // argon2id memory cost; OWASP's floor is 19 MiB, the library default 64 MiB.
     PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).default(65536),
     CORS_ORIGINS: z
@@ -91,7 +83,7 @@ const Env = z
     LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(5),
     // The shop's days for the analytics read models (given to them with the rest of this
     // configuration); a new zone moves past events between days, so those models want a rebuild.
-    SHOP_TIME_ZONE: z.string().default('UTC').refine(isTimeZone, 'not a time zone (an IANA name: Europe/Paris)'),
+    SHOP_TIME_ZONE: ShopTimeZone,
     // A cart holding items, not checked out or merged, idle longer than this is abandoned. Judged
     // when the analytics are read (query-api), not by a timer: a rebuild gives the same model.
     ABANDONED_CART_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
